@@ -1,0 +1,383 @@
+//! The rules of the content format, over the loaded records.
+//!
+//! Second stage of the pipeline. The decoders in `content` already checked
+//! shapes (keys, types, vocabularies); here are the rules that relate fields
+//! to each other (date order, check digits, counts) and records to each other
+//! (unique ids, 关联 that must exist), and the timeliness warnings.
+
+pub mod calendar;
+
+use crate::codes::{CreditError, credit_code};
+use crate::content::Content;
+use crate::content::model::*;
+use crate::content::site::Site;
+use crate::diag::{Diagnostics, Pos, report};
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Check every rule; problems go to `diags`.
+pub fn check(content: &Content, diags: &mut Diagnostics) {
+    unique_ids(content, diags);
+    let ids: BTreeSet<(Kind, &str)> = content
+        .records
+        .iter()
+        .map(|r| (r.meta.kind, r.meta.id.as_str()))
+        .collect();
+    for r in &content.records {
+        let mut c = RecordCheck {
+            rec: r,
+            diags: &mut *diags,
+        };
+        c.common();
+        for party in parties(r) {
+            c.party(party.0, party.1);
+        }
+        for rf in r.related() {
+            if !ids.contains(&(rf.kind, rf.id.as_str())) {
+                c.diags.push(
+                    report(&r.meta.path, rf.pos, "关联", "关联的记录不存在")
+                        .expected(format!("content/{}/ 下已有的记录编号", rf.kind.dir()))
+                        .found(format!("{}/{}", rf.kind.dir(), rf.id)),
+                );
+            }
+        }
+        match &r.body {
+            Body::Case(x) => c.case(x),
+            Body::Action(x) => c.action(x, &content.site),
+            Body::Hazard(x) => c.hazard(x),
+            Body::Clue(x) => c.clue(&x.public),
+            Body::Blacklist(x) => c.blacklist(x),
+            Body::Accountability(_) | Body::Daily(_) | Body::Page(_) => {}
+        }
+    }
+    repeated_keywords(content, diags);
+}
+
+/// The parties of a record with the field they stand in.
+fn parties(r: &Record) -> Vec<(&'static str, &Party)> {
+    let key = match r.body {
+        Body::Hazard(_) => "被检查对象",
+        Body::Clue(_) => "涉及单位",
+        _ => "当事人",
+    };
+    r.party().map(|p| vec![(key, p)]).unwrap_or_default()
+}
+
+fn unique_ids(content: &Content, diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<(Kind, &str), &Meta> = BTreeMap::new();
+    for r in &content.records {
+        let m = &r.meta;
+        if let Some(first) = seen.get(&(m.kind, m.id.as_str())) {
+            diags.push(
+                report(&m.path, m.pos_of("编号"), "编号", "记录编号重复")
+                    .expected(format!("在 {} 中唯一的编号", m.kind.dir()))
+                    .found(format!(
+                        "{}（已用于 {}:{}）",
+                        m.id,
+                        first.path,
+                        first.pos.line.max(1)
+                    )),
+            );
+        } else {
+            seen.insert((m.kind, m.id.as_str()), m);
+        }
+    }
+}
+
+/// Warn when one keyword is used by more than half of the cases (at least 5):
+/// a keyword that everything has helps nobody find anything.
+fn repeated_keywords(content: &Content, diags: &mut Diagnostics) {
+    let cases: Vec<(&Meta, &Case)> = content
+        .records
+        .iter()
+        .filter_map(|r| match &r.body {
+            Body::Case(c) => Some((&r.meta, c)),
+            _ => None,
+        })
+        .collect();
+    if cases.len() < 10 {
+        return;
+    }
+    let mut count: BTreeMap<&str, Vec<&Meta>> = BTreeMap::new();
+    for (m, c) in &cases {
+        for k in c.keywords.iter().collect::<BTreeSet<_>>() {
+            count.entry(k.as_str()).or_default().push(m);
+        }
+    }
+    for (k, metas) in count {
+        if metas.len() * 2 > cases.len() {
+            let m = metas[0];
+            diags.push(
+                report(
+                    &m.path,
+                    m.pos_of("关键词"),
+                    "关键词",
+                    format!("关键词「{k}」用于过多案例，不利于检索"),
+                )
+                .expected("能区分案例的关键词")
+                .found(format!("{} 个案例中的 {} 个使用", cases.len(), metas.len()))
+                .warning(),
+            );
+        }
+    }
+}
+
+struct RecordCheck<'a> {
+    rec: &'a Record,
+    diags: &'a mut Diagnostics,
+}
+
+impl RecordCheck<'_> {
+    fn pos(&self, field: &str) -> Pos {
+        self.rec.meta.pos_of(field)
+    }
+    fn error(
+        &mut self,
+        field: &str,
+        msg: &str,
+        expected: impl Into<String>,
+        found: impl Into<String>,
+    ) {
+        let r = report(&self.rec.meta.path, self.pos(field), field, msg)
+            .expected(expected)
+            .found(found);
+        self.diags.push(r);
+    }
+    /// `later` must not be before `earlier`.
+    fn order(&mut self, later: (&str, NaiveDate), earlier: (&str, NaiveDate)) {
+        if later.1 < earlier.1 {
+            self.error(
+                later.0,
+                &format!("「{}」早于「{}」", later.0, earlier.0),
+                format!("不早于 {}（{}）", earlier.1, earlier.0),
+                later.1.to_string(),
+            );
+        }
+    }
+
+    fn common(&mut self) {
+        let m = &self.rec.meta;
+        match (m.status, &m.withdrawal) {
+            (Status::Withdrawn, None) => self.error(
+                "状态",
+                "已撤回的记录缺少「撤回」说明",
+                "撤回: {日期: YYYY-MM-DD, 原因: …}",
+                "未填写",
+            ),
+            (Status::Published | Status::Draft, Some(_)) => self.error(
+                "撤回",
+                "只有「状态: 已撤回」的记录才能填写「撤回」",
+                "状态: 已撤回",
+                match m.status {
+                    Status::Draft => "草稿",
+                    _ => "已发布",
+                },
+            ),
+            (Status::Withdrawn, Some(w)) => {
+                let (w, p) = (w.date, m.published);
+                self.order(("撤回.日期", w), ("发布日期", p));
+            }
+            _ => {}
+        }
+    }
+
+    fn party(&mut self, key: &str, p: &Party) {
+        let field = format!("{key}.统一社会信用代码");
+        if let Some(code) = &p.code {
+            let problem = match credit_code(code) {
+                Ok(()) => None,
+                Err(CreditError::Length(n)) => Some(format!("长度为 {n} 位")),
+                Err(CreditError::Char(c)) => Some(format!("含有不允许的字符「{c}」")),
+                Err(CreditError::CheckDigit { expected, found }) => Some(format!(
+                    "校验位为「{found}」，按前 17 位计算应为「{expected}」"
+                )),
+            };
+            if let Some(problem) = problem {
+                self.error(
+                    &field,
+                    "统一社会信用代码未通过 GB 32100-2015 校验",
+                    "18 位代码（数字及除 I、O、S、V、Z 外的大写字母），校验位正确",
+                    format!("{code}（{problem}）"),
+                );
+            }
+        }
+        if p.is_person() && p.code.is_some() {
+            self.error(
+                &field,
+                "自然人不应填写统一社会信用代码",
+                "类型为企业、个体工商户或机关事业单位时才填写",
+                "自然人",
+            );
+        }
+    }
+
+    fn case(&mut self, c: &Case) {
+        if !c.title.ends_with('案') {
+            self.error(
+                "标题",
+                "典型案例标题应为「检查主体+违法主体+案」格式，以「案」结尾",
+                "例如：县消防救援大队对某企业消防检查案",
+                c.title.clone(),
+            );
+        }
+        let distinct: BTreeSet<&String> = c.keywords.iter().collect();
+        if distinct.len() != c.keywords.len() {
+            self.error(
+                "关键词",
+                "关键词有重复",
+                "3 到 5 个互不相同的关键词",
+                c.keywords.join("、"),
+            );
+        } else if !(3..=5).contains(&c.keywords.len()) {
+            self.error(
+                "关键词",
+                "关键词数量不符合要求",
+                "3 到 5 个",
+                format!("{} 个", c.keywords.len()),
+            );
+        }
+        if c.result.measures.is_empty() && self.rec.meta.spans.contains_key("处理结果.措施") {
+            self.error(
+                "处理结果.措施",
+                "「处理结果.措施」不能为空",
+                "至少一项处理措施",
+                "空列表",
+            );
+        }
+        let a = &c.analysis;
+        if a.responsibility.is_none() && a.institutions.is_none() && a.factors.is_none() {
+            self.error(
+                "案例剖析",
+                "案例剖析至少要从一个角度展开",
+                "责任落实、体制机制、主客观因素 中至少一项",
+                "都未填写",
+            );
+        }
+        if c.advice.is_empty() && self.rec.meta.spans.contains_key("举一反三工作建议") {
+            self.error(
+                "举一反三工作建议",
+                "「举一反三工作建议」不能为空",
+                "至少一条建议",
+                "空列表",
+            );
+        }
+    }
+
+    fn action(&mut self, a: &Action, site: &Site) {
+        let published = self.rec.meta.published;
+        if a.measure == "行政处罚" {
+            if a.classes.is_empty() {
+                self.error(
+                    "处罚类别",
+                    "行政处罚须填写「处罚类别」",
+                    "行政处罚法第九条所列类别，如 罚款、警告",
+                    "未填写",
+                );
+            }
+            if a.doc_no.is_none() {
+                self.error(
+                    "决定书文号",
+                    "行政处罚须填写「决定书文号」",
+                    "例如 海市监罚〔2022〕12号",
+                    "未填写",
+                );
+            }
+        }
+        self.order(("发布日期", published), ("决定日期", a.decided));
+        if let Some(acc) = &a.acceptance {
+            self.order(("整改验收.验收时间", acc.date), ("决定日期", a.decided));
+        }
+        if let Some(end) = a.publicity_end {
+            self.order(("公示截止日期", end), ("决定日期", a.decided));
+        }
+        let deadline = calendar::add_working_days(a.decided, site.working_days, site);
+        if published > deadline {
+            let r = report(
+                &self.rec.meta.path,
+                self.pos("发布日期"),
+                "发布日期",
+                "未在法定时限内公示",
+            )
+            .expected(format!(
+                "决定日期 {} 后 {} 个工作日内，即不晚于 {deadline}",
+                a.decided, site.working_days
+            ))
+            .found(published.to_string())
+            .warning();
+            self.diags.push(r);
+        }
+    }
+
+    fn hazard(&mut self, h: &Hazard) {
+        self.order(("整改时限", h.deadline), ("挂牌日期", h.listed));
+        if let Some(s) = &h.signoff {
+            self.order(("销号.日期", s.date), ("挂牌日期", h.listed));
+        }
+    }
+
+    fn clue(&mut self, c: &ClueFields) {
+        let set = [
+            ("交办文书文号", c.assign_no.is_some()),
+            ("交办单位", c.assign_unit.is_some()),
+            ("交办日期", c.assigned.is_some()),
+        ];
+        if set.iter().any(|(_, s)| *s) {
+            for (key, present) in set {
+                if !present {
+                    self.error(
+                        key,
+                        &format!("已交办的线索须填写「{key}」"),
+                        "交办文书文号、交办单位、交办日期 三项齐全",
+                        "未填写",
+                    );
+                }
+            }
+        }
+        if let Some(assigned) = c.assigned {
+            self.order(("交办日期", assigned), ("举报日期", c.received));
+            if let Some(d) = c.deadline {
+                self.order(("反馈期限", d), ("交办日期", assigned));
+            }
+            if let Some(d) = c.answered {
+                self.order(("实际反馈日期", d), ("交办日期", assigned));
+            }
+        } else {
+            for key in ["反馈期限", "实际反馈日期"] {
+                if self.rec.meta.spans.contains_key(key) {
+                    self.error(
+                        key,
+                        &format!("未交办的线索不能填写「{key}」"),
+                        "先填写交办信息",
+                        key,
+                    );
+                }
+            }
+        }
+    }
+
+    fn blacklist(&mut self, b: &Blacklist) {
+        if !b.party.is_person() && b.party.code.is_none() {
+            self.error(
+                "当事人.统一社会信用代码",
+                "列入黑名单的单位须填写统一社会信用代码",
+                "18 位统一社会信用代码",
+                "未填写",
+            );
+        }
+        if let Some(end) = b.expires {
+            self.order(("公示期满", end), ("列入日期", b.listed));
+        }
+        if let Some(r) = &b.removal {
+            self.order(("移出.日期", r.date), ("列入日期", b.listed));
+            let year = crate::content::site::Period::Years(1).after(b.listed);
+            if r.reason == "信用修复" && r.date < year && r.date >= b.listed {
+                self.error(
+                    "移出.日期",
+                    "信用修复移出须在列入满一年之后",
+                    format!("不早于 {year}（列入日期 {} 起满一年）", b.listed),
+                    r.date.to_string(),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! `gongshi build`: load → check → publish → render/export/reports → output.
+
+use super::{CONTENT_ERROR, OK, USAGE_ERROR};
+use crate::diag::{Diagnostic, report};
+use crate::output::{CommitError, Staging, check_out_dir, scan::Scanner, short_hash};
+use crate::publish::PublicSite;
+use crate::render::{self, Assets};
+use chrono::NaiveDate;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub struct BuildOptions {
+    pub site: PathBuf,
+    pub out: Option<PathBuf>,
+    pub date: NaiveDate,
+    pub drafts: bool,
+    pub verbose: bool,
+}
+
+/// The built-in theme files, by name; a site's `theme/NAME` replaces one.
+pub const THEME: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../../theme/style.css")),
+    ("search.js", include_bytes!("../../theme/search.js")),
+];
+
+pub fn theme_file(site: &Path, name: &str) -> Vec<u8> {
+    std::fs::read(site.join("theme").join(name)).unwrap_or_else(|_| {
+        THEME
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| b.to_vec())
+            .unwrap_or_default()
+    })
+}
+
+struct Timer {
+    verbose: bool,
+    start: Instant,
+    last: Instant,
+}
+
+impl Timer {
+    fn stage(&mut self, name: &str) {
+        if self.verbose {
+            let now = Instant::now();
+            eprintln!(
+                "  {name:<12} {:>8.1} ms",
+                (now - self.last).as_secs_f64() * 1000.0
+            );
+            self.last = now;
+        }
+    }
+}
+
+pub fn run(opts: BuildOptions) -> u8 {
+    let site = &opts.site;
+    if !site.is_dir() {
+        eprintln!("错误：站点目录不存在：{}", site.display());
+        return USAGE_ERROR;
+    }
+    let out = opts.out.clone().unwrap_or_else(|| site.join("public"));
+    if let Err(msg) = check_out_dir(site, &out) {
+        eprintln!("错误：{msg}");
+        return USAGE_ERROR;
+    }
+    let now = Instant::now();
+    let mut t = Timer {
+        verbose: opts.verbose,
+        start: now,
+        last: now,
+    };
+    let (content, mut diags) = crate::content::load(site);
+    t.stage("读取");
+    crate::check::check(&content, &mut diags);
+    t.stage("检查");
+    let env = match render::environment(site) {
+        Ok(env) => Some(env),
+        Err(errs) => {
+            errs.into_iter().for_each(|d| diags.push_diag(d));
+            None
+        }
+    };
+    if diags.has_errors() {
+        super::print_human(&diags.sorted(), true);
+        eprintln!("构建失败：输出目录未改动");
+        return CONTENT_ERROR;
+    }
+    let Some(env) = env else { return CONTENT_ERROR };
+    let public = crate::publish::publish(&content, opts.date, opts.drafts);
+    t.stage("发布视图");
+    let leaks = scan_public(&public);
+    if !leaks.is_empty() {
+        let mut all = diags.clone();
+        leaks.into_iter().for_each(|d| all.push_diag(d));
+        super::print_human(&all.sorted(), true);
+        eprintln!("构建失败：发布内容含有个人隐私信息，输出目录未改动");
+        return CONTENT_ERROR;
+    }
+    let warnings = diags.sorted();
+    let staging = match Staging::begin(&out, Scanner::new(&public.secrets)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("错误：无法创建临时输出目录：{e}");
+            return USAGE_ERROR;
+        }
+    };
+    let assets = write_assets(site, &staging);
+    let stats = crate::reports::stats(&public);
+    let extra = minijinja::context! { stats => stats };
+    let template_errors = render::render_all(&env, &public, &assets, extra, &staging);
+    t.stage("页面");
+    if !template_errors.is_empty() {
+        super::print_human(&template_errors, true);
+        eprintln!("构建失败：模板出错，输出目录未改动");
+        return CONTENT_ERROR;
+    }
+    crate::export::write_all(&public, &page_urls(&public), &staging);
+    t.stage("开放数据");
+    let files = staging.files();
+    let bytes = staging.bytes();
+    match staging.commit() {
+        Ok(()) => {}
+        Err(CommitError::Privacy(findings)) => {
+            super::print_human(&findings, true);
+            eprintln!("构建失败：输出中发现个人隐私信息，输出目录未改动");
+            return CONTENT_ERROR;
+        }
+        Err(CommitError::Io(msg)) => {
+            eprintln!("错误：{msg}；输出目录未改动");
+            return USAGE_ERROR;
+        }
+    }
+    t.stage("写入");
+    super::print_human(&warnings, true);
+    eprintln!(
+        "已生成 {} 个文件（{:.1} MB）→ {}，发布日期 {}，用时 {:.2} 秒",
+        files,
+        bytes as f64 / 1e6,
+        out.display(),
+        opts.date,
+        t.start.elapsed().as_secs_f64()
+    );
+    OK
+}
+
+/// Theme assets under content-hashed names.
+fn write_assets(site: &Path, staging: &Staging) -> Assets {
+    let mut names = Vec::new();
+    for (name, _) in THEME {
+        let bytes = theme_file(site, name);
+        let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+        let hashed = format!("assets/{stem}.{}.{ext}", short_hash(&bytes));
+        staging.write(&hashed, &bytes, None);
+        names.push(hashed);
+    }
+    // Other files of the site's theme (images) keep their names.
+    let dir = site.join("theme");
+    if dir.is_dir() {
+        let mut extra: Vec<_> = walkdir::WalkDir::new(&dir)
+            .min_depth(1)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .collect();
+        extra.retain(|e| !THEME.iter().any(|(n, _)| e.path() == dir.join(n)));
+        for e in extra {
+            if let Ok(bytes) = std::fs::read(e.path()) {
+                let rel = crate::content::rel(&dir, e.path());
+                staging.write(&format!("assets/{rel}"), &bytes, None);
+            }
+        }
+    }
+    Assets {
+        css: names[0].clone(),
+        search_js: names[1].clone(),
+    }
+}
+
+/// Every page URL with its date, for the sitemap.
+fn page_urls(public: &PublicSite) -> Vec<(String, Option<NaiveDate>)> {
+    let mut urls: Vec<(String, Option<NaiveDate>)> = vec![("index.html".into(), None)];
+    for kind in crate::content::model::Kind::LISTED {
+        urls.push((format!("{}/index.html", kind.dir()), None));
+    }
+    urls.push(("blacklist/removed.html".into(), None));
+    urls.push(("parties/index.html".into(), None));
+    urls.push(("stats.html".into(), None));
+    urls.push(("search.html".into(), None));
+    for r in public.pages() {
+        if r.preview.is_none() {
+            urls.push((r.url.clone(), Some(r.published)));
+        }
+    }
+    for p in &public.parties {
+        urls.push((p.url.clone(), p.records.first().map(|l| l.date)));
+    }
+    urls
+}
+
+/// Find private data in the public fields of every record, naming the record
+/// and the field; this runs before anything is written.
+pub fn scan_public(public: &PublicSite) -> Vec<Diagnostic> {
+    let scanner = Scanner::new(&public.secrets);
+    let mut out = Vec::new();
+    for r in public.pages() {
+        let mut fields = Vec::new();
+        strings("", &r.data, &mut fields);
+        fields.push(("标题".to_string(), r.title.clone()));
+        if let crate::publish::PubBody::Page(p) = &r.body {
+            fields.push(("正文".to_string(), p.body.clone()));
+        }
+        for (field, text) in fields {
+            for hit in scanner.scan(text.as_bytes()) {
+                let pos = r.meta.pos_of(&field);
+                out.push(
+                    report(
+                        &r.meta.path,
+                        pos,
+                        &field,
+                        format!("公开字段中含有{}，不得发布", hit.what),
+                    )
+                    .expected("删除或脱敏后的内容")
+                    .found(hit.excerpt)
+                    .build(),
+                );
+            }
+        }
+    }
+    for n in &public.notices {
+        for hit in scanner.scan(format!("{} {}", n.title, n.reason).as_bytes()) {
+            out.push(
+                report(
+                    &format!("content/{}/{}.yaml", n.kind.dir(), n.id),
+                    crate::diag::Pos::new(1, 1),
+                    "撤回.原因",
+                    format!("撤回公告中含有{}，不得发布", hit.what),
+                )
+                .expected("删除或脱敏后的内容")
+                .found(hit.excerpt)
+                .build(),
+            );
+        }
+    }
+    out.sort_by(|a, b| (&a.path, a.line, &a.field).cmp(&(&b.path, b.line, &b.field)));
+    out.dedup();
+    out
+}
+
+fn strings(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                strings(&format!("{prefix}[{}]", i + 1), item, out);
+            }
+        }
+        Value::Object(m) => {
+            for (k, item) in m {
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                strings(&p, item, out);
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,373 @@
+//! Reading a located YAML tree into typed values, reporting every problem.
+//!
+//! A decoder never stops at the first problem: each accessor reports what is
+//! wrong (with the key, what was expected and what was found) and returns
+//! `None`, and [`Obj::finish`] reports every key nobody asked for, so a typo
+//! never silently drops a field.
+
+use super::yaml::{Node, Value};
+use crate::diag::{Diagnostics, Pos, report};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// Where a record's fields stand in its file: field path → position.
+pub type Spans = BTreeMap<String, Pos>;
+
+/// Everything a decoder needs to report problems in one file.
+pub struct Ctx<'a> {
+    pub path: &'a str,
+    pub diags: &'a mut Diagnostics,
+    pub spans: Spans,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(path: &'a str, diags: &'a mut Diagnostics) -> Self {
+        Ctx {
+            path,
+            diags,
+            spans: Spans::new(),
+        }
+    }
+    pub fn error(&mut self, pos: Pos, field: &str, msg: impl Into<String>) -> crate::diag::Report {
+        report(self.path, pos, field, msg)
+    }
+    pub fn push(&mut self, r: crate::diag::Report) {
+        self.diags.push(r);
+    }
+    /// Report a value of the wrong shape.
+    pub fn wrong(&mut self, node: &Node, field: &str, expected: &str) {
+        let r = report(
+            self.path,
+            node.pos,
+            field,
+            format!("「{field}」的值不符合要求"),
+        )
+        .expected(expected)
+        .found(node.describe());
+        self.diags.push(r);
+    }
+}
+
+/// A mapping being read; keys are taken one by one.
+pub struct Obj<'n> {
+    pub pos: Pos,
+    prefix: String,
+    entries: Vec<(&'n str, Pos, &'n Node)>,
+    used: Vec<bool>,
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+impl<'n> Obj<'n> {
+    /// Open `node` as a mapping; reports and returns `None` otherwise.
+    pub fn open(ctx: &mut Ctx, node: &'n Node, field: &str) -> Option<Obj<'n>> {
+        let Value::Map(entries) = &node.value else {
+            let what = if field.is_empty() { "记录" } else { field };
+            let r = report(ctx.path, node.pos, field, format!("「{what}」应为键值对象"))
+                .expected("键值对象（每行「键: 值」）")
+                .found(node.describe());
+            ctx.push(r);
+            return None;
+        };
+        let mut out = Vec::with_capacity(entries.len());
+        for (k, v) in entries {
+            match k.as_str() {
+                Some(key) => out.push((key, k.pos, v)),
+                None => ctx.wrong(k, field, "文本键"),
+            }
+        }
+        let used = vec![false; out.len()];
+        Some(Obj {
+            pos: node.pos,
+            prefix: field.to_string(),
+            entries: out,
+            used,
+        })
+    }
+
+    pub fn field(&self, key: &str) -> String {
+        join(&self.prefix, key)
+    }
+
+    /// Take a key's value (`None` when absent or explicitly null).
+    pub fn take(&mut self, ctx: &mut Ctx, key: &str) -> Option<&'n Node> {
+        let i = self.entries.iter().position(|(k, _, _)| *k == key)?;
+        self.used[i] = true;
+        let (_, kpos, node) = self.entries[i];
+        ctx.spans.insert(self.field(key), kpos);
+        if node.value == Value::Null {
+            None
+        } else {
+            Some(node)
+        }
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _, _)| *k == key)
+    }
+
+    /// Take a required key; reports its absence at the mapping.
+    pub fn req(&mut self, ctx: &mut Ctx, key: &str, expected: &str) -> Option<&'n Node> {
+        let n = self.take(ctx, key);
+        if n.is_none() {
+            let f = self.field(key);
+            let r = report(ctx.path, self.pos, &f, format!("缺少必填字段「{f}」"))
+                .expected(expected)
+                .found("未填写");
+            ctx.push(r);
+        }
+        n
+    }
+
+    pub fn req_str(&mut self, ctx: &mut Ctx, key: &str) -> Option<String> {
+        let f = self.field(key);
+        self.req(ctx, key, "文本").and_then(|n| text(ctx, n, &f))
+    }
+
+    pub fn opt_str(&mut self, ctx: &mut Ctx, key: &str) -> Option<String> {
+        let f = self.field(key);
+        self.take(ctx, key).and_then(|n| text(ctx, n, &f))
+    }
+
+    pub fn req_date(&mut self, ctx: &mut Ctx, key: &str) -> Option<NaiveDate> {
+        let f = self.field(key);
+        self.req(ctx, key, "日期 YYYY-MM-DD")
+            .and_then(|n| date(ctx, n, &f))
+    }
+
+    pub fn opt_date(&mut self, ctx: &mut Ctx, key: &str) -> Option<NaiveDate> {
+        let f = self.field(key);
+        self.take(ctx, key).and_then(|n| date(ctx, n, &f))
+    }
+
+    /// A text from a fixed list.
+    pub fn req_choice(&mut self, ctx: &mut Ctx, key: &str, choices: &[&str]) -> Option<String> {
+        let f = self.field(key);
+        let expected = choices.join(" | ");
+        self.req(ctx, key, &expected)
+            .and_then(|n| choice(ctx, n, &f, choices))
+    }
+
+    pub fn opt_choice(&mut self, ctx: &mut Ctx, key: &str, choices: &[&str]) -> Option<String> {
+        let f = self.field(key);
+        self.take(ctx, key)
+            .and_then(|n| choice(ctx, n, &f, choices))
+    }
+
+    /// An amount in 万元, at least 0.
+    pub fn opt_money(&mut self, ctx: &mut Ctx, key: &str) -> Option<f64> {
+        let f = self.field(key);
+        let n = self.take(ctx, key)?;
+        match n.as_str().and_then(|s| s.trim().parse::<f64>().ok()) {
+            Some(v) if v.is_finite() && v >= 0.0 => Some(v),
+            _ => {
+                ctx.wrong(n, &f, "不小于 0 的数字（单位：万元）");
+                None
+            }
+        }
+    }
+
+    /// A whole number, at least 0.
+    pub fn req_count(&mut self, ctx: &mut Ctx, key: &str) -> Option<u32> {
+        let f = self.field(key);
+        let n = self.req(ctx, key, "不小于 0 的整数")?;
+        match n.as_str().and_then(|s| s.trim().parse::<u32>().ok()) {
+            Some(v) => Some(v),
+            None => {
+                ctx.wrong(n, &f, "不小于 0 的整数");
+                None
+            }
+        }
+    }
+
+    /// A list of texts; a single text is accepted as a list of one.
+    pub fn str_list(&mut self, ctx: &mut Ctx, key: &str, required: bool) -> Vec<String> {
+        let f = self.field(key);
+        let node = if required {
+            self.req(ctx, key, "文本列表")
+        } else {
+            self.take(ctx, key)
+        };
+        let Some(node) = node else { return Vec::new() };
+        match &node.value {
+            Value::Seq(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, n)| text(ctx, n, &format!("{f}[{}]", i + 1)))
+                .collect(),
+            Value::Str(_) => text(ctx, node, &f).into_iter().collect(),
+            _ => {
+                ctx.wrong(node, &f, "文本列表");
+                Vec::new()
+            }
+        }
+    }
+
+    /// A list whose items are each checked against `choices`.
+    pub fn choice_list(
+        &mut self,
+        ctx: &mut Ctx,
+        key: &str,
+        choices: &[&str],
+        required: bool,
+    ) -> Vec<String> {
+        let f = self.field(key);
+        let node = if required {
+            self.req(ctx, key, &choices.join(" | "))
+        } else {
+            self.take(ctx, key)
+        };
+        let Some(node) = node else { return Vec::new() };
+        let items: Vec<&Node> = match &node.value {
+            Value::Seq(items) => items.iter().collect(),
+            Value::Str(_) => vec![node],
+            _ => {
+                ctx.wrong(node, &f, &format!("列表，取值：{}", choices.join(" | ")));
+                return Vec::new();
+            }
+        };
+        items
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, n)| choice(ctx, n, &format!("{f}[{}]", i + 1), choices))
+            .collect()
+    }
+
+    /// A list of mappings, each opened as an `Obj` and given to `each`.
+    pub fn obj_list<T>(
+        &mut self,
+        ctx: &mut Ctx,
+        key: &str,
+        mut each: impl FnMut(&mut Ctx, Obj<'n>) -> Option<T>,
+    ) -> Vec<T> {
+        let f = self.field(key);
+        let Some(node) = self.take(ctx, key) else {
+            return Vec::new();
+        };
+        let Value::Seq(items) = &node.value else {
+            ctx.wrong(node, &f, "列表（每项为键值对象）");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, n) in items.iter().enumerate() {
+            if let Some(o) = Obj::open(ctx, n, &format!("{f}[{}]", i + 1)) {
+                if let Some(v) = each(ctx, o) {
+                    out.push(v);
+                }
+            }
+        }
+        out
+    }
+
+    /// A nested mapping.
+    pub fn sub(&mut self, ctx: &mut Ctx, key: &str, required: bool) -> Option<Obj<'n>> {
+        let f = self.field(key);
+        let node = if required {
+            self.req(ctx, key, "键值对象")?
+        } else {
+            self.take(ctx, key)?
+        };
+        Obj::open(ctx, node, &f)
+    }
+
+    /// Report every key that was not read: unknown keys are errors.
+    pub fn finish(self, ctx: &mut Ctx, known: &[&str]) {
+        for (i, (key, pos, _)) in self.entries.iter().enumerate() {
+            if !self.used[i] {
+                let f = join(&self.prefix, key);
+                let mut r = report(ctx.path, *pos, &f, format!("未知字段「{key}」"));
+                let hint = suggest(key, known);
+                r = match hint {
+                    Some(h) => r.expected(format!(
+                        "可用字段之一（是否想写「{h}」？）：{}",
+                        known.join("、")
+                    )),
+                    None => r.expected(format!("可用字段之一：{}", known.join("、"))),
+                };
+                ctx.push(r.found(key.to_string()));
+            }
+        }
+    }
+}
+
+/// The closest known key, for a typo.
+fn suggest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    let a: Vec<char> = key.chars().collect();
+    known
+        .iter()
+        .map(|k| (edit_distance(&a, &k.chars().collect::<Vec<_>>()), *k))
+        .filter(|(d, k)| *d <= 1 + k.chars().count() / 3)
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+pub fn text(ctx: &mut Ctx, n: &Node, field: &str) -> Option<String> {
+    match n.as_str() {
+        Some(s) if !s.trim().is_empty() => Some(s.trim_end().to_string()),
+        Some(_) => {
+            let r = ctx
+                .error(n.pos, field, format!("「{field}」不能为空"))
+                .expected("非空文本")
+                .found("空文本");
+            ctx.push(r);
+            None
+        }
+        None => {
+            ctx.wrong(n, field, "文本");
+            None
+        }
+    }
+}
+
+pub fn date(ctx: &mut Ctx, n: &Node, field: &str) -> Option<NaiveDate> {
+    match n.as_str().and_then(parse_date) {
+        Some(d) => Some(d),
+        None => {
+            ctx.wrong(n, field, "日期 YYYY-MM-DD（真实存在的日期）");
+            None
+        }
+    }
+}
+
+/// `YYYY-MM-DD`, exactly.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+pub fn choice(ctx: &mut Ctx, n: &Node, field: &str, choices: &[&str]) -> Option<String> {
+    let s = text(ctx, n, field)?;
+    if choices.contains(&s.as_str()) {
+        Some(s)
+    } else {
+        let r = ctx
+            .error(n.pos, field, format!("「{field}」的取值不在规定范围内"))
+            .expected(choices.join(" | "))
+            .found(s);
+        ctx.push(r);
+        None
+    }
+}

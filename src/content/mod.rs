@@ -1,0 +1,420 @@
+//! Loading a site directory: `content/site.yaml` and every record file.
+//!
+//! First stage of the pipeline (load → check → publish → render/export →
+//! output). Files are read and decoded in parallel; every problem becomes a
+//! diagnostic and loading goes on, so one run reports all of them.
+
+pub mod decode;
+pub mod kinds;
+pub mod model;
+pub mod site;
+pub mod yaml;
+
+use crate::diag::{Diagnostics, Pos, report};
+use decode::Ctx;
+use model::{Kind, Record};
+use rayon::prelude::*;
+use site::Site;
+use std::path::{Path, PathBuf};
+use yaml::{Limits, Value};
+
+/// Everything loaded from a site directory.
+pub struct Content {
+    pub root: PathBuf,
+    pub site: Site,
+    pub records: Vec<Record>,
+}
+
+/// The path of a file relative to the site root, `/`-separated.
+pub fn rel(root: &Path, path: &Path) -> String {
+    let p = path.strip_prefix(root).unwrap_or(path);
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Load the site at `root`. Never fails: problems are in the diagnostics.
+pub fn load(root: &Path) -> (Content, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let content_dir = root.join("content");
+    let site = load_site(root, &mut diags);
+    let mut files: Vec<(Kind, PathBuf)> = Vec::new();
+    if content_dir.is_dir() {
+        collect_files(root, &content_dir, &mut files, &mut diags);
+    }
+    files.sort_by(|a, b| a.1.cmp(&b.1));
+    if files.len() > site.limits.max_records {
+        diags.push(
+            report("content", Pos::FILE, "", "记录文件数超过上限")
+                .expected(format!(
+                    "至多 {} 个（site.yaml 限制.记录数）",
+                    site.limits.max_records
+                ))
+                .found(files.len().to_string()),
+        );
+        files.truncate(site.limits.max_records);
+    }
+    let results: Vec<(Vec<Record>, Diagnostics)> = files
+        .par_iter()
+        .map(|(kind, path)| load_file(root, *kind, path, &site))
+        .collect();
+    let mut records = Vec::new();
+    for (recs, d) in results {
+        records.extend(recs);
+        diags.extend(d);
+    }
+    (
+        Content {
+            root: root.to_path_buf(),
+            site,
+            records,
+        },
+        diags,
+    )
+}
+
+fn load_site(root: &Path, diags: &mut Diagnostics) -> Site {
+    let path = root.join("content").join("site.yaml");
+    let relp = rel(root, &path);
+    if !path.is_file() {
+        diags.push(
+            report(&relp, Pos::FILE, "", "找不到站点配置文件 content/site.yaml")
+                .expected("站点目录下的 content/site.yaml（可用 gongshi init 创建）")
+                .found("文件不存在"),
+        );
+        return Site::default();
+    }
+    let Some(text) = read_text(root, &path, Site::default().limits.max_file_bytes, diags) else {
+        return Site::default();
+    };
+    match yaml::parse(&text, Limits::default()) {
+        Ok(node) => {
+            let mut ctx = Ctx::new(&relp, diags);
+            site::decode(&mut ctx, &node)
+        }
+        Err(e) => {
+            diags.push(report(&relp, e.pos, "", e.message));
+            Site::default()
+        }
+    }
+}
+
+/// Find record files; refuse links that leave the site.
+fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(Kind, PathBuf)>, diags: &mut Diagnostics) {
+    let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut entries: Vec<_> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(Result::ok).collect(),
+        Err(e) => {
+            diags.push(report(
+                &rel(root, dir),
+                Pos::FILE,
+                "",
+                format!("无法读取目录：{e}"),
+            ));
+            return;
+        }
+    };
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with('.') {
+            continue;
+        }
+        if !inside(&canon_root, &path) {
+            diags.push(
+                report(
+                    &rel(root, &path),
+                    Pos::FILE,
+                    "",
+                    "符号链接指向站点目录之外，已拒绝",
+                )
+                .expected("站点目录内的文件")
+                .found(
+                    path.canonicalize()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                ),
+            );
+            continue;
+        }
+        if path.is_file() {
+            if name != "site.yaml" {
+                diags.push(
+                    report(
+                        &rel(root, &path),
+                        Pos::FILE,
+                        "",
+                        "content/ 下的文件未被使用",
+                    )
+                    .expected("content/site.yaml 或各类记录目录中的文件")
+                    .found(name)
+                    .warning(),
+                );
+            }
+            continue;
+        }
+        let Some(kind) = Kind::from_dir(&name) else {
+            diags.push(
+                report(&rel(root, &path), Pos::FILE, "", "未知的记录目录")
+                    .expected(Kind::ALL.map(|k| k.dir()).join("、"))
+                    .found(name)
+                    .warning(),
+            );
+            continue;
+        };
+        let want = if kind == Kind::Pages { "md" } else { "yaml" };
+        for e in walkdir::WalkDir::new(&path)
+            .min_depth(1)
+            .sort_by_file_name()
+        {
+            let e = match e {
+                Ok(e) => e,
+                Err(err) => {
+                    diags.push(report(
+                        &rel(root, &path),
+                        Pos::FILE,
+                        "",
+                        format!("无法读取目录：{err}"),
+                    ));
+                    continue;
+                }
+            };
+            let p = e.path();
+            let fname = e.file_name().to_string_lossy();
+            if fname.starts_with('.') || e.file_type().is_dir() {
+                continue;
+            }
+            if !inside(&canon_root, p) {
+                diags.push(
+                    report(
+                        &rel(root, p),
+                        Pos::FILE,
+                        "",
+                        "符号链接指向站点目录之外，已拒绝",
+                    )
+                    .expected("站点目录内的文件")
+                    .found(
+                        p.canonicalize()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default(),
+                    ),
+                );
+                continue;
+            }
+            if p.extension().and_then(|x| x.to_str()) == Some(want) {
+                out.push((kind, p.to_path_buf()));
+            } else {
+                diags.push(
+                    report(&rel(root, p), Pos::FILE, "", "文件扩展名不对，已忽略")
+                        .expected(format!(".{want}"))
+                        .found(fname.to_string())
+                        .warning(),
+                );
+            }
+        }
+    }
+}
+
+/// Whether `path`, links resolved, is inside `canon_root`.
+fn inside(canon_root: &Path, path: &Path) -> bool {
+    match path.canonicalize() {
+        Ok(p) => p.starts_with(canon_root),
+        // A dangling link: refuse it too.
+        Err(_) => !path.is_symlink(),
+    }
+}
+
+fn read_text(root: &Path, path: &Path, max: u64, diags: &mut Diagnostics) -> Option<String> {
+    let relp = rel(root, path);
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            diags.push(report(&relp, Pos::FILE, "", format!("无法读取文件：{e}")));
+            return None;
+        }
+    };
+    if meta.len() > max {
+        diags.push(
+            report(&relp, Pos::FILE, "", "文件过大，已拒绝")
+                .expected(format!("不超过 {max} 字节（site.yaml 限制.文件大小）"))
+                .found(format!("{} 字节", meta.len())),
+        );
+        return None;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(report(&relp, Pos::FILE, "", format!("无法读取文件：{e}")));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => Some(s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s)),
+        Err(e) => {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = good.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            let col = good.iter().rev().take_while(|b| **b != b'\n').count() as u32 + 1;
+            diags.push(
+                report(&relp, Pos::new(line, col), "", "文件不是 UTF-8 编码")
+                    .expected("UTF-8 文本")
+                    .found("无效的字节序列（可能是 GBK 编码，请另存为 UTF-8）"),
+            );
+            None
+        }
+    }
+}
+
+fn load_file(root: &Path, kind: Kind, path: &Path, site: &Site) -> (Vec<Record>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let relp = rel(root, path);
+    let Some(text) = read_text(root, path, site.limits.max_file_bytes, &mut diags) else {
+        return (Vec::new(), diags);
+    };
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    if kind == Kind::Pages {
+        let rec = load_page(&relp, &stem, &text, &mut diags);
+        return (rec.into_iter().collect(), diags);
+    }
+    let node = match yaml::parse(&text, Limits::default()) {
+        Ok(n) => n,
+        Err(e) => {
+            diags.push(report(&relp, e.pos, "", e.message));
+            return (Vec::new(), diags);
+        }
+    };
+    let mut records = Vec::new();
+    match &node.value {
+        Value::Seq(items) if kind == Kind::Actions => {
+            if items.is_empty() {
+                diags.push(
+                    report(&relp, node.pos, "", "批量文件中没有记录")
+                        .expected("至少一条带「编号」的记录")
+                        .found("空列表")
+                        .warning(),
+                );
+            }
+            for item in items {
+                let id = bulk_id(&relp, item, &mut diags);
+                let mut ctx = Ctx::new(&relp, &mut diags);
+                if let Some(r) = kinds::decode(&mut ctx, kind, &id, item, &site.sectors, true) {
+                    if !id.is_empty() {
+                        records.push(r);
+                    }
+                }
+            }
+        }
+        _ => {
+            if !kinds::valid_id(&stem) {
+                diags.push(
+                    report(&relp, Pos::FILE, "", "文件名不能作为记录编号")
+                        .expected("小写字母、数字和连字符，以字母或数字开头，例如 hc-2022-001.yaml")
+                        .found(stem.clone()),
+                );
+            }
+            let mut ctx = Ctx::new(&relp, &mut diags);
+            if let Some(r) = kinds::decode(&mut ctx, kind, &stem, &node, &site.sectors, false) {
+                records.push(r);
+            }
+        }
+    }
+    (records, diags)
+}
+
+/// The id of an item in a bulk file: its `编号`.
+fn bulk_id(relp: &str, item: &yaml::Node, diags: &mut Diagnostics) -> String {
+    let Value::Map(entries) = &item.value else {
+        return String::new();
+    };
+    let found = entries.iter().find(|(k, _)| k.as_str() == Some("编号"));
+    match found {
+        None => {
+            diags.push(
+                report(relp, item.pos, "编号", "批量文件中的记录缺少「编号」")
+                    .expected("编号：小写字母、数字和连字符，例如 hc-2022-cf-001")
+                    .found("未填写"),
+            );
+            String::new()
+        }
+        Some((_, v)) => match v.as_str() {
+            Some(id) if kinds::valid_id(id.trim()) => id.trim().to_string(),
+            _ => {
+                diags.push(
+                    report(relp, v.pos, "编号", "「编号」格式不正确")
+                        .expected("小写字母、数字和连字符，以字母或数字开头")
+                        .found(v.describe()),
+                );
+                String::new()
+            }
+        },
+    }
+}
+
+/// A Markdown page with YAML front matter between `---` lines.
+fn load_page(relp: &str, stem: &str, text: &str, diags: &mut Diagnostics) -> Option<Record> {
+    if !kinds::valid_id(stem) {
+        diags.push(
+            report(relp, Pos::FILE, "", "文件名不能作为页面编号")
+                .expected("小写字母、数字和连字符，例如 about.md")
+                .found(stem.to_string()),
+        );
+    }
+    let normalized = text.replace("\r\n", "\n");
+    let Some(rest) = normalized.strip_prefix("---\n") else {
+        diags.push(
+            report(relp, Pos::new(1, 1), "", "页面缺少 YAML 头部")
+                .expected("以 --- 开头的头部，含 标题 和 发布日期，再以 --- 结束")
+                .found(normalized.lines().next().unwrap_or("").to_string()),
+        );
+        return None;
+    };
+    let (front, body) = match rest
+        .find("\n---\n")
+        .map(|i| (i, 5))
+        .or_else(|| rest.strip_suffix("\n---").map(|f| (f.len(), 4)))
+    {
+        Some((i, skip)) => (&rest[..i + 1], &rest[(i + skip).min(rest.len())..]),
+        None => {
+            diags.push(
+                report(relp, Pos::new(1, 1), "", "页面的 YAML 头部没有结束")
+                    .expected("单独一行 --- 结束头部")
+                    .found("文件结束"),
+            );
+            return None;
+        }
+    };
+    // Positions in the front matter are one line further down the file.
+    let node = match yaml::parse(front, Limits::default()) {
+        Ok(mut n) => {
+            shift(&mut n, 1);
+            n
+        }
+        Err(e) => {
+            diags.push(report(
+                relp,
+                Pos::new(e.pos.line + 1, e.pos.col),
+                "",
+                e.message,
+            ));
+            return None;
+        }
+    };
+    let mut ctx = Ctx::new(relp, diags);
+    kinds::decode_page(&mut ctx, stem, &node, body.to_string())
+}
+
+fn shift(n: &mut yaml::Node, lines: u32) {
+    n.pos.line += lines;
+    match &mut n.value {
+        Value::Seq(items) => items.iter_mut().for_each(|i| shift(i, lines)),
+        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            shift(k, lines);
+            shift(v, lines);
+        }),
+        _ => {}
+    }
+}

@@ -1,0 +1,295 @@
+//! YAML with a position on every node.
+//!
+//! This is the only module that knows the YAML library (serde-saphyr, pinned
+//! in Cargo.toml). It parses a file into a [`Node`] tree whose every scalar,
+//! sequence and mapping carries its line and column; the record decoders then
+//! walk the tree and report *every* problem of a file with its place, in
+//! Chinese, instead of stopping at serde's first error.
+//!
+//! The parser runs with a budget: alias expansion, nesting depth and node
+//! count are bounded, so a hostile file ("billion laughs") is refused with a
+//! message instead of exhausting memory.
+
+use crate::diag::Pos;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+
+/// A YAML value with its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub pos: Pos,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    /// Any scalar, as text. `plain_number` marks unquoted numbers and booleans,
+    /// so that messages can say what was found.
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+impl Value {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "空值",
+            Value::Str(_) => "文本",
+            Value::Seq(_) => "列表",
+            Value::Map(_) => "键值对象",
+        }
+    }
+}
+
+impl Node {
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// A short description of the value for "found:" in a message.
+    pub fn describe(&self) -> String {
+        match &self.value {
+            Value::Str(s) => format!("「{s}」"),
+            other => other.type_name().to_string(),
+        }
+    }
+}
+
+/// Limits for one file.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_depth: usize,
+    pub max_nodes: usize,
+    pub max_aliases: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 32,
+            max_nodes: 200_000,
+            max_aliases: 1_000,
+        }
+    }
+}
+
+/// A syntax error: position and a message for staff.
+#[derive(Debug, Clone)]
+pub struct SyntaxError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+/// Parse one YAML document into a located tree. An empty file is `Null`.
+pub fn parse(text: &str, limits: Limits) -> Result<Node, SyntaxError> {
+    if text.trim().is_empty() {
+        return Ok(Node {
+            pos: Pos::new(1, 1),
+            value: Value::Null,
+        });
+    }
+    let mut options = serde_saphyr::Options::default();
+    options.leading_zero_numbers_as_strings = true;
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+    if let Some(budget) = options.budget.as_mut() {
+        budget.max_depth = limits.max_depth;
+        budget.max_nodes = limits.max_nodes;
+        budget.max_aliases = limits.max_aliases;
+    } else {
+        let mut budget = serde_saphyr::Budget::default();
+        budget.max_depth = limits.max_depth;
+        budget.max_nodes = limits.max_nodes;
+        budget.max_aliases = limits.max_aliases;
+        options.budget = Some(budget);
+    }
+    options.alias_limits.max_total_replayed_events = limits.max_nodes;
+    options.alias_limits.max_replay_stack_depth = limits.max_depth;
+    match serde_saphyr::from_str_with_options::<Spanned<Tree>>(text, options) {
+        Ok(t) => Ok(into_node(t)),
+        Err(e) => Err(convert_error(&e)),
+    }
+}
+
+fn convert_error(e: &serde_saphyr::Error) -> SyntaxError {
+    let pos = e
+        .location()
+        .filter(|l| l.line() > 0)
+        .map(|l| Pos::new(l.line() as u32, l.column().max(1) as u32))
+        .unwrap_or(Pos::new(1, 1));
+    let raw = e.without_snippet().to_string();
+    // The library's messages are English; keep its detail, lead with Chinese.
+    let detail = raw
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches("error: ")
+        .to_string();
+    let lower = detail.to_lowercase();
+    let head = if lower.contains("duplicate") {
+        "YAML 中有重复的键"
+    } else if lower.contains("budget") || lower.contains("limit") || lower.contains("alias") {
+        "YAML 超出解析限制（别名展开、嵌套深度或节点数过多）"
+    } else {
+        "YAML 语法错误"
+    };
+    SyntaxError {
+        pos,
+        message: format!("{head}（{detail}）"),
+    }
+}
+
+/// The raw tree as serde gives it, children wrapped in `Spanned`.
+enum Tree {
+    Null,
+    Str(String),
+    Seq(Vec<Spanned<Tree>>),
+    Map(Vec<(Spanned<Tree>, Spanned<Tree>)>),
+}
+
+fn into_node(t: Spanned<Tree>) -> Node {
+    let pos = Pos::new(
+        t.referenced.line() as u32,
+        t.referenced.column().max(1) as u32,
+    );
+    let value = match t.value {
+        Tree::Null => Value::Null,
+        Tree::Str(s) => Value::Str(s),
+        Tree::Seq(items) => Value::Seq(items.into_iter().map(into_node).collect()),
+        Tree::Map(entries) => Value::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| (into_node(k), into_node(v)))
+                .collect(),
+        ),
+    };
+    Node { pos, value }
+}
+
+impl<'de> Deserialize<'de> for Tree {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TreeVisitor)
+    }
+}
+
+struct TreeVisitor;
+
+impl<'de> Visitor<'de> for TreeVisitor {
+    type Value = Tree;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Tree, E> {
+        Ok(Tree::Str(v.to_string()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Tree, E> {
+        Ok(Tree::Str(v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Tree, E> {
+        Ok(Tree::Str(v.to_string()))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Tree, E> {
+        Ok(Tree::Str(v.to_string()))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Tree, E> {
+        Ok(Tree::Str(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Tree, E> {
+        Ok(Tree::Str(v.to_string()))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Tree, E> {
+        Ok(Tree::Str(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Tree, E> {
+        Ok(Tree::Str(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Tree, E> {
+        Ok(Tree::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Tree, E> {
+        Ok(Tree::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Tree, D::Error> {
+        Tree::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Spanned<Tree>>()? {
+            items.push(item);
+        }
+        Ok(Tree::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(k) = map.next_key::<Spanned<Tree>>()? {
+            let v = map.next_value::<Spanned<Tree>>()?;
+            entries.push((k, v));
+        }
+        Ok(Tree::Map(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_of_keys_and_values() {
+        let n = parse("a: 1\nb:\n  - x\n  - {c: d}\n", Limits::default()).unwrap();
+        let Value::Map(m) = &n.value else { panic!() };
+        assert_eq!(m[0].0.pos, Pos::new(1, 1));
+        assert_eq!(m[0].1.as_str(), Some("1"));
+        assert_eq!(m[1].0.pos, Pos::new(2, 1));
+        let Value::Seq(s) = &m[1].1.value else {
+            panic!()
+        };
+        assert_eq!(s[0].pos, Pos::new(3, 5));
+        assert_eq!(s[1].pos.line, 4);
+    }
+
+    #[test]
+    fn leading_zeros_stay_text() {
+        let n = parse("t: 0412\n", Limits::default()).unwrap();
+        let Value::Map(m) = &n.value else { panic!() };
+        assert_eq!(m[0].1.as_str(), Some("0412"));
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let e = parse("a: [1, 2\nb: c\n", Limits::default()).unwrap_err();
+        assert!(e.pos.line >= 1);
+        assert!(e.message.starts_with("YAML"), "{}", e.message);
+    }
+
+    #[test]
+    fn duplicate_key_is_refused() {
+        let e = parse("a: 1\na: 2\n", Limits::default()).unwrap_err();
+        assert!(e.message.contains("重复"), "{}", e.message);
+        assert_eq!(e.pos.line, 2);
+    }
+
+    #[test]
+    fn billion_laughs_is_refused() {
+        let mut s = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..12 {
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
+            s.push_str(&format!(
+                "l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+        }
+        let e = parse(&s, Limits::default()).unwrap_err();
+        assert!(
+            e.message.contains("限制") || e.message.contains("YAML"),
+            "{}",
+            e.message
+        );
+    }
+}

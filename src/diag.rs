@@ -1,0 +1,169 @@
+//! Diagnostics: every problem found in a site, with its place.
+//!
+//! Loading and checking never stop at the first problem: they push
+//! [`Diagnostic`]s into a [`Diagnostics`] list, and the command decides at the
+//! end whether anything may be written. Messages are in Chinese, for the staff
+//! who write the records; the location is `PATH:LINE:COL` so that editors can
+//! jump to it.
+
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A position in a source file, 1-based. `line == 0` means "the whole file".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Pos {
+    pub const FILE: Pos = Pos { line: 0, col: 0 };
+    pub fn new(line: u32, col: u32) -> Pos {
+        Pos { line, col }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the site directory, with `/` separators.
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    /// The key the problem is about (`当事人.统一社会信用代码`), empty for the file.
+    pub field: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn location(&self) -> String {
+        if self.line == 0 {
+            format!("{}:1:1", self.path)
+        } else {
+            format!("{}:{}:{}", self.path, self.line, self.column)
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        };
+        write!(f, "{}: {level}", self.location())?;
+        if !self.field.is_empty() {
+            write!(f, " [{}]", self.field)?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(e) = &self.expected {
+            write!(f, "\n    应为: {e}")?;
+        }
+        if let Some(found) = &self.found {
+            write!(f, "\n    实际: {found}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A builder for one diagnostic; finish it with [`Diagnostics::push`].
+pub struct Report {
+    d: Diagnostic,
+}
+
+impl Report {
+    pub fn expected(mut self, e: impl Into<String>) -> Self {
+        self.d.expected = Some(e.into());
+        self
+    }
+    pub fn found(mut self, f: impl Into<String>) -> Self {
+        self.d.found = Some(truncate(&f.into(), 80));
+        self
+    }
+    pub fn warning(mut self) -> Self {
+        self.d.severity = Severity::Warning;
+        self
+    }
+    pub fn build(self) -> Diagnostic {
+        self.d
+    }
+}
+
+/// Start a diagnostic at `path:pos` about `field`.
+pub fn report(path: &str, pos: Pos, field: &str, message: impl Into<String>) -> Report {
+    Report {
+        d: Diagnostic {
+            severity: Severity::Error,
+            path: path.to_string(),
+            line: pos.line,
+            column: pos.col,
+            field: field.to_string(),
+            message: message.into(),
+            expected: None,
+            found: None,
+        },
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// All diagnostics of a run, in a stable order.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, r: Report) {
+        self.items.push(r.build());
+    }
+    pub fn push_diag(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+    pub fn errors(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.items.len() - self.errors()
+    }
+    /// Sorted by file, then position, so that output never depends on thread timing.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| {
+            (&a.path, a.line, a.column, a.severity, &a.field, &a.message)
+                .cmp(&(&b.path, b.line, b.column, b.severity, &b.field, &b.message))
+        });
+        self.items.dedup();
+        self.items
+    }
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}

@@ -1,0 +1,113 @@
+//! CSV for spreadsheets: UTF-8 with a byte-order mark (so that Excel reads
+//! Chinese correctly), nested fields flattened to `当事人.名称` columns.
+
+use serde_json::{Map, Value};
+
+pub fn to_csv(rows: &[&Value]) -> Vec<u8> {
+    let flat: Vec<Vec<(String, String)>> = rows.iter().map(|r| flatten(r)).collect();
+    let mut columns: Vec<String> = Vec::new();
+    for row in &flat {
+        for (k, _) in row {
+            if !columns.contains(k) {
+                columns.push(k.clone());
+            }
+        }
+    }
+    let mut out = String::from("\u{feff}");
+    out.push_str(
+        &columns
+            .iter()
+            .map(|c| field(c))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    out.push_str("\r\n");
+    for row in &flat {
+        let cells: Vec<String> = columns
+            .iter()
+            .map(|c| {
+                row.iter()
+                    .find(|(k, _)| k == c)
+                    .map(|(_, v)| field(v))
+                    .unwrap_or_default()
+            })
+            .collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+fn field(s: &str) -> String {
+    // A leading = + - @ would be run as a formula by spreadsheets.
+    let guarded = match s.chars().next() {
+        Some('=' | '+' | '@' | '\t' | '\r') => format!("'{s}"),
+        Some('-') if s.parse::<f64>().is_err() => format!("'{s}"),
+        _ => s.to_string(),
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+/// Flatten one record: objects to dotted keys, lists joined with "；".
+pub fn flatten(v: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Value::Object(m) = v {
+        walk("", m, &mut out);
+    }
+    out
+}
+
+fn walk(prefix: &str, m: &Map<String, Value>, out: &mut Vec<(String, String)>) {
+    for (k, v) in m {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            Value::Object(inner) => walk(&key, inner, out),
+            other => out.push((key, text(other))),
+        }
+    }
+}
+
+pub fn text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join("；"),
+        Value::Object(m) => m
+            .iter()
+            .map(|(k, v)| match v {
+                Value::String(_) | Value::Number(_) => format!("{k}：{}", text(v)),
+                _ => text(v),
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn bom_quotes_and_formulas() {
+        let a =
+            json!({"id": "a", "标题": "x,\"y\"", "当事人": {"名称": "=cmd"}, "关键词": ["p", "q"]});
+        let b = json!({"id": "b", "罚款金额": 1.5});
+        let out = String::from_utf8(to_csv(&[&a, &b])).unwrap();
+        assert!(out.starts_with('\u{feff}'));
+        let lines: Vec<&str> = out.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert_eq!(lines[0], "id,标题,当事人.名称,关键词,罚款金额");
+        assert_eq!(lines[1], "a,\"x,\"\"y\"\"\",'=cmd,p；q,");
+        assert_eq!(lines[2], "b,,,,1.5");
+    }
+}

@@ -1,0 +1,123 @@
+//! Open data, feeds and the sitemap: machine-readable views of the same
+//! public records the pages show.
+
+mod csv;
+mod feed;
+
+use crate::content::model::Kind;
+use crate::output::Staging;
+use crate::publish::PublicSite;
+use serde_json::{Value, json};
+
+/// Write `data/`, `feed.xml`, `feeds/`, `sitemap.xml` and `robots.txt`.
+pub fn write_all(
+    public: &PublicSite,
+    page_urls: &[(String, Option<chrono::NaiveDate>)],
+    staging: &Staging,
+) {
+    let mut index = Vec::new();
+    for kind in Kind::LISTED {
+        let rows: Vec<&Value> = public.of_kind(kind).map(|r| &r.data).collect();
+        staging.write(
+            &format!("data/{}.json", kind.dir()),
+            &json_lines(&rows),
+            None,
+        );
+        staging.write(
+            &format!("data/{}.csv", kind.dir()),
+            &csv::to_csv(&rows),
+            None,
+        );
+        let updated = public.of_kind(kind).map(|r| r.published).max();
+        for format in ["json", "csv"] {
+            index.push(json!({
+                "name": format!("data/{}.{format}", kind.dir()),
+                "kind": kind.dir(),
+                "title": kind.label(),
+                "format": format,
+                "records": rows.len(),
+                "updated": updated,
+            }));
+        }
+    }
+    let removed: Vec<&Value> = public.removed.iter().map(|r| &r.data).collect();
+    staging.write("data/blacklist-removed.json", &json_lines(&removed), None);
+    index.push(json!({
+        "name": "data/blacklist-removed.json",
+        "kind": "blacklist-removed",
+        "title": "黑名单移出公告",
+        "format": "json",
+        "records": removed.len(),
+        "updated": public.removed.iter().map(|r| r.published).max(),
+    }));
+    let index = json!({ "site": public.site.info.name, "build_date": public.date, "files": index });
+    let mut bytes = serde_json::to_vec_pretty(&index).unwrap_or_default();
+    bytes.push(b'\n');
+    staging.write("data/index.json", &bytes, None);
+    staging.write("feed.xml", feed::atom(public, None).as_bytes(), None);
+    for kind in Kind::LISTED {
+        staging.write(
+            &format!("feeds/{}.xml", kind.dir()),
+            feed::atom(public, Some(kind)).as_bytes(),
+            None,
+        );
+    }
+    sitemap(public, page_urls, staging);
+    let robots = format!(
+        "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+        public.site.info.base_url
+    );
+    staging.write("robots.txt", robots.as_bytes(), None);
+}
+
+/// A JSON array with one record per line: small, and diffs well.
+fn json_lines(rows: &[&Value]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(rows.len() * 512 + 4);
+    out.extend_from_slice(b"[");
+    for (i, r) in rows.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        out.extend(serde_json::to_vec(r).unwrap_or_default());
+    }
+    out.extend_from_slice(b"\n]\n");
+    out
+}
+
+pub const SITEMAP_MAX: usize = 50_000;
+
+fn sitemap(public: &PublicSite, urls: &[(String, Option<chrono::NaiveDate>)], staging: &Staging) {
+    let base = &public.site.info.base_url;
+    let entry = |(u, d): &(String, Option<chrono::NaiveDate>)| match d {
+        Some(d) => format!(
+            "<url><loc>{}</loc><lastmod>{d}</lastmod></url>\n",
+            feed::escape(&format!("{base}{u}"))
+        ),
+        None => format!(
+            "<url><loc>{}</loc></url>\n",
+            feed::escape(&format!("{base}{u}"))
+        ),
+    };
+    let head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+    if urls.len() <= SITEMAP_MAX {
+        let mut s = String::from(head);
+        urls.iter().for_each(|u| s.push_str(&entry(u)));
+        s.push_str("</urlset>\n");
+        staging.write("sitemap.xml", s.as_bytes(), None);
+        return;
+    }
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (i, chunk) in urls.chunks(SITEMAP_MAX).enumerate() {
+        let mut s = String::from(head);
+        chunk.iter().for_each(|u| s.push_str(&entry(u)));
+        s.push_str("</urlset>\n");
+        let name = format!("sitemaps/sitemap-{}.xml", i + 1);
+        staging.write(&name, s.as_bytes(), None);
+        index.push_str(&format!(
+            "<sitemap><loc>{}</loc></sitemap>\n",
+            feed::escape(&format!("{base}{name}"))
+        ));
+    }
+    index.push_str("</sitemapindex>\n");
+    staging.write("sitemap.xml", index.as_bytes(), None);
+}

@@ -1,0 +1,93 @@
+//! The `gongshi` command line: parses arguments into the library's options
+//! and calls one function per command.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use gongshi::cmd;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "gongshi", version, about = "公示：安全监管信息公开网站生成器")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 生成公开网站
+    Build {
+        /// 站点目录（默认当前目录）
+        site: Option<PathBuf>,
+        /// 输出目录（默认 SITE/public）
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// 构建日期 YYYY-MM-DD（默认今天，北京时间）
+        #[arg(long)]
+        date: Option<String>,
+        /// 同时发布草稿和定时发布的记录（仅供预览）
+        #[arg(long)]
+        drafts: bool,
+        /// 显示各阶段用时
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// 检查内容，不写任何文件
+    Check {
+        site: Option<PathBuf>,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+}
+
+fn date_or_today(d: Option<String>) -> Result<chrono::NaiveDate, String> {
+    match d {
+        Some(s) => cmd::parse_date_arg(&s),
+        None => Ok(cmd::today()),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Build {
+            site,
+            out,
+            date,
+            drafts,
+            verbose,
+        } => match date_or_today(date) {
+            Ok(date) => cmd::build::run(cmd::build::BuildOptions {
+                site: site.unwrap_or_else(|| PathBuf::from(".")),
+                out,
+                date,
+                drafts,
+                verbose,
+            }),
+            Err(e) => {
+                eprintln!("错误：{e}");
+                cmd::USAGE_ERROR
+            }
+        },
+        Command::Check { site, date, format } => match date_or_today(date) {
+            Ok(date) => cmd::check::run(cmd::check::CheckOptions {
+                site: site.unwrap_or_else(|| PathBuf::from(".")),
+                date,
+                json: matches!(format, Format::Json),
+            }),
+            Err(e) => {
+                eprintln!("错误：{e}");
+                cmd::USAGE_ERROR
+            }
+        },
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,306 @@
+//! The output stage: the only code that touches the output directory.
+//!
+//! A build writes into a fresh temporary directory beside the output, every
+//! text file is scanned for private data as it is written, and only when the
+//! whole site is written without a finding is the temporary directory swapped
+//! in (atomically where the system allows it). A failed or killed build leaves
+//! the previous output exactly as it was.
+
+pub mod scan;
+
+use crate::diag::{Diagnostic, Pos, report};
+use scan::Scanner;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+/// Marks a directory as gongshi's output, so a later build may replace it.
+pub const MARKER: &str = ".gongshi-output";
+
+/// A build in progress.
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    scanner: Scanner,
+    findings: Mutex<Vec<Diagnostic>>,
+    io_errors: Mutex<Vec<String>>,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+    done: bool,
+}
+
+/// Why the output directory may not be used.
+pub fn check_out_dir(site_root: &Path, out: &Path) -> Result<(), String> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // Resolve what exists; keep the rest.
+        let mut existing = p.clone();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_os_string());
+                    existing = parent.to_path_buf();
+                }
+                _ => break,
+            }
+        }
+        let mut r = existing.canonicalize().unwrap_or(existing);
+        for n in rest.into_iter().rev() {
+            r.push(n);
+        }
+        r
+    };
+    let site = abs(site_root);
+    let o = abs(out);
+    if o == site || site.starts_with(&o) {
+        return Err(format!(
+            "输出目录不能是站点目录或其上级目录：{}",
+            out.display()
+        ));
+    }
+    for inner in ["content", "templates", "theme"] {
+        if o.starts_with(site.join(inner)) {
+            return Err(format!(
+                "输出目录不能位于站点的 {inner}/ 之内：{}",
+                out.display()
+            ));
+        }
+    }
+    if o.is_file() {
+        return Err(format!("输出路径是一个文件：{}", out.display()));
+    }
+    if o.is_dir() && !o.join(MARKER).is_file() {
+        let empty = std::fs::read_dir(&o)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !empty {
+            return Err(format!(
+                "输出目录已存在、非空，且不是 gongshi 生成的（缺少 {MARKER}），为防止误删已拒绝：{}",
+                out.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl Staging {
+    pub fn begin(out: &Path, scanner: Scanner) -> std::io::Result<Staging> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "public".into());
+        clean_stale(&parent, &name);
+        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp)?;
+        }
+        std::fs::create_dir(&tmp)?;
+        std::fs::write(tmp.join(MARKER), "gongshi build output\n")?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            tmp,
+            scanner,
+            findings: Mutex::new(Vec::new()),
+            io_errors: Mutex::new(Vec::new()),
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            done: false,
+        })
+    }
+
+    /// Write one file; `origin` names the record it shows, for findings.
+    pub fn write(&self, rel: &str, bytes: &[u8], origin: Option<&str>) {
+        if is_text(rel) {
+            for hit in self.scanner.scan(bytes) {
+                let path = hit
+                    .source
+                    .clone()
+                    .or_else(|| origin.map(str::to_string))
+                    .unwrap_or_else(|| rel.to_string());
+                let (path, line) = split_source(&path);
+                let d = report(
+                    &path,
+                    Pos::new(line, 1),
+                    "",
+                    format!("发布内容中含有{}，已阻止发布", hit.what),
+                )
+                .expected("不含个人隐私信息的公开内容（请删除或脱敏）")
+                .found(format!("{}（输出文件 {rel}）", hit.excerpt))
+                .build();
+                self.findings
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(d);
+            }
+        }
+        let path = self.tmp.join(rel);
+        let result = path
+            .parent()
+            .map(std::fs::create_dir_all)
+            .unwrap_or(Ok(()))
+            .and_then(|_| std::fs::write(&path, bytes));
+        match result {
+            Ok(()) => {
+                self.files.fetch_add(1, Ordering::Relaxed);
+                self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+            }
+            Err(e) => self
+                .io_errors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(format!("{rel}: {e}")),
+        }
+    }
+
+    pub fn files(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+    pub fn bytes(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Findings of the privacy scan so far.
+    pub fn findings(&self) -> Vec<Diagnostic> {
+        self.findings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Swap the new site in, if nothing went wrong.
+    pub fn commit(mut self) -> Result<(), CommitError> {
+        let findings = self.findings();
+        if !findings.is_empty() {
+            return Err(CommitError::Privacy(findings));
+        }
+        let io = self
+            .io_errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if !io.is_empty() {
+            return Err(CommitError::Io(format!("写入输出失败：{}", io.join("; "))));
+        }
+        sync_dir(&self.tmp);
+        swap(&self.tmp, &self.out)
+            .map_err(|e| CommitError::Io(format!("替换输出目录失败：{e}")))?;
+        self.done = true;
+        // After an exchange, tmp holds the previous output.
+        let _ = std::fs::remove_dir_all(&self.tmp);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+pub enum CommitError {
+    Privacy(Vec<Diagnostic>),
+    Io(String),
+}
+
+fn split_source(s: &str) -> (String, u32) {
+    match s.rsplit_once(':') {
+        Some((p, l)) if l.chars().all(|c| c.is_ascii_digit()) && !l.is_empty() => {
+            (p.to_string(), l.parse().unwrap_or(1))
+        }
+        _ => (s.to_string(), 1),
+    }
+}
+
+fn is_text(rel: &str) -> bool {
+    matches!(
+        rel.rsplit('.').next(),
+        Some("html" | "json" | "csv" | "xml" | "txt" | "js" | "css" | "svg" | "idx")
+    )
+}
+
+/// Remove temporary directories left by builds that were killed.
+fn clean_stale(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.tmp-");
+    let Ok(rd) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let n = e.file_name().to_string_lossy().to_string();
+        if n.starts_with(&prefix) && e.path().join(MARKER).is_file() {
+            let pid: Option<u32> = n[prefix.len()..].parse().ok();
+            let alive = pid.is_some_and(|p| {
+                p != std::process::id() && Path::new(&format!("/proc/{p}")).exists()
+            });
+            if !alive {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(f) = std::fs::File::open(dir) {
+        let _ = f.sync_all();
+    }
+}
+
+/// Put `new` in place of `out`. On Linux both directories are exchanged in
+/// one step (renameat2 RENAME_EXCHANGE); elsewhere, two renames.
+fn swap(new: &Path, out: &Path) -> std::io::Result<()> {
+    if !out.exists() {
+        return std::fs::rename(new, out);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        let a = CString::new(new.as_os_str().as_bytes())?;
+        let b = CString::new(out.as_os_str().as_bytes())?;
+        // SAFETY: both are valid NUL-terminated paths; the call only renames.
+        let rc = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                a.as_ptr(),
+                libc::AT_FDCWD,
+                b.as_ptr(),
+                libc::RENAME_EXCHANGE,
+            )
+        };
+        if rc == 0 {
+            return Ok(());
+        }
+    }
+    let old = out.with_file_name(format!(
+        ".{}.old-{}",
+        out.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    std::fs::rename(out, &old)?;
+    if let Err(e) = std::fs::rename(new, out) {
+        let _ = std::fs::rename(&old, out);
+        return Err(e);
+    }
+    // Leave the old output where `commit` removes it.
+    std::fs::rename(&old, new)
+}
+
+/// A short content hash for asset names.
+pub fn short_hash(bytes: &[u8]) -> String {
+    let h = Sha256::digest(bytes);
+    h[..5].iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,678 @@
+//! The public view of a site on a build date.
+//!
+//! Third stage of the pipeline. Everything downstream (pages, search, open
+//! data, reports) reads this one immutable value, so they cannot disagree on
+//! what is public. Lifecycle (scheduled, draft, withdrawn, expired, removed),
+//! derived statuses, masking of natural persons and parties are decided here.
+//! The public types hold no private field: a clue enters as its
+//! [`ClueFields`] only.
+
+mod mask;
+
+use crate::content::Content;
+use crate::content::model::*;
+use crate::content::site::{Period, Site};
+use chrono::{Days, NaiveDate};
+pub use mask::mask_name;
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A status derived on the build date, with its look.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Badge {
+    pub label: &'static str,
+    /// ok | warn | danger | muted
+    pub class: &'static str,
+}
+
+const SIGNED_OFF: Badge = Badge {
+    label: "已销号",
+    class: "ok",
+};
+const OVERDUE: Badge = Badge {
+    label: "已逾期",
+    class: "danger",
+};
+const SUPERVISED: Badge = Badge {
+    label: "督办中",
+    class: "warn",
+};
+const FEEDBACK_OVERDUE: Badge = Badge {
+    label: "超期未反馈",
+    class: "danger",
+};
+const ANSWERED: Badge = Badge {
+    label: "已反馈",
+    class: "ok",
+};
+const IN_HAND: Badge = Badge {
+    label: "办理中",
+    class: "warn",
+};
+const RECEIVED: Badge = Badge {
+    label: "待交办",
+    class: "muted",
+};
+const LISTED: Badge = Badge {
+    label: "在列",
+    class: "danger",
+};
+const REMOVED: Badge = Badge {
+    label: "已移出",
+    class: "muted",
+};
+
+/// A link to another public record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub kind: Kind,
+    pub kind_label: &'static str,
+    pub title: String,
+    pub url: String,
+    pub date: NaiveDate,
+}
+
+/// The party as the public sees it (natural persons masked).
+#[derive(Debug, Clone, Serialize)]
+pub struct PubParty {
+    #[serde(rename = "名称")]
+    pub name: String,
+    #[serde(rename = "统一社会信用代码", skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(rename = "类型")]
+    pub kind: String,
+    /// Party page, or `None` for a natural person.
+    pub url: Option<String>,
+}
+
+/// The typed public content of a record, for reports and statistics.
+pub enum PubBody<'a> {
+    Case(&'a Case),
+    Action(&'a Action),
+    Hazard(&'a Hazard),
+    Accountability(&'a Accountability),
+    Clue(&'a ClueFields),
+    Blacklist(&'a Blacklist),
+    Daily(&'a Daily),
+    Page(&'a Page),
+}
+
+/// One published record.
+pub struct PubRecord<'a> {
+    pub kind: Kind,
+    pub id: String,
+    /// Site-relative URL of the record page, e.g. `cases/hc-2022-001.html`.
+    pub url: String,
+    pub title: String,
+    pub published: NaiveDate,
+    pub status: Option<Badge>,
+    pub party: Option<PubParty>,
+    pub org: String,
+    pub region: Option<String>,
+    pub sector: Option<String>,
+    pub equipment: Option<String>,
+    pub corrections: Vec<Note>,
+    pub related: Vec<Link>,
+    pub referenced_by: Vec<Link>,
+    /// The open-data object: authoring field names, plus id, url and 状态.
+    pub data: Value,
+    pub body: PubBody<'a>,
+    /// Shown only because of `--drafts`: scheduled or draft.
+    pub preview: Option<&'static str>,
+    /// Source file, for messages.
+    pub source: String,
+    /// Where the record and its fields stand in the source.
+    pub meta: &'a Meta,
+}
+
+impl PubRecord<'_> {
+    pub fn link(&self) -> Link {
+        Link {
+            kind: self.kind,
+            kind_label: self.kind.label(),
+            title: self.title.clone(),
+            url: self.url.clone(),
+            date: self.published,
+        }
+    }
+    /// Decision or publication date used by reports.
+    pub fn event_date(&self) -> NaiveDate {
+        match self.body {
+            PubBody::Action(a) => a.decided,
+            PubBody::Hazard(h) => h.listed,
+            PubBody::Accountability(a) => a.decided,
+            PubBody::Clue(c) => c.received,
+            PubBody::Blacklist(b) => b.listed,
+            PubBody::Daily(d) => d.date,
+            _ => self.published,
+        }
+    }
+}
+
+/// A withdrawn record: its page shows only this.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    pub kind: Kind,
+    pub kind_label: &'static str,
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub published: NaiveDate,
+    pub date: NaiveDate,
+    pub reason: String,
+}
+
+/// A party page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyPage {
+    pub key: String,
+    pub url: String,
+    #[serde(rename = "名称")]
+    pub name: String,
+    #[serde(rename = "统一社会信用代码", skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(rename = "类型")]
+    pub kind: String,
+    /// Other names the same code was published under.
+    pub aliases: Vec<String>,
+    pub records: Vec<Link>,
+    pub blacklisted: bool,
+}
+
+/// A private value the output must never contain.
+pub struct Secret {
+    pub source: String,
+    pub field: &'static str,
+    pub value: String,
+}
+
+pub struct PublicSite<'a> {
+    pub date: NaiveDate,
+    pub site: &'a Site,
+    /// Every listed record: newest first within each kind, kinds in order.
+    pub records: Vec<PubRecord<'a>>,
+    /// Blacklist entries removed within the removal-notice window.
+    pub removed: Vec<PubRecord<'a>>,
+    pub notices: Vec<Notice>,
+    pub parties: Vec<PartyPage>,
+    pub secrets: Vec<Secret>,
+    pub drafts: bool,
+}
+
+impl<'a> PublicSite<'a> {
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &PubRecord<'a>> {
+        self.records.iter().filter(move |r| r.kind == kind)
+    }
+    /// Every record with a page: listed, and removal notices.
+    pub fn pages(&self) -> impl Iterator<Item = &PubRecord<'a>> {
+        self.records.iter().chain(self.removed.iter())
+    }
+}
+
+enum Visibility {
+    Hidden,
+    Withdrawn,
+    Listed(Option<&'static str>),
+    RemovalNotice,
+}
+
+/// When a blacklist entry left the list, if it has by `date`.
+pub fn removal_date<'b>(
+    b: &'b Blacklist,
+    site: &Site,
+    date: NaiveDate,
+) -> Option<(NaiveDate, &'b str)> {
+    let expires = b
+        .expires
+        .unwrap_or_else(|| site.periods.blacklist.after(b.listed));
+    match &b.removal {
+        Some(r) if r.date <= date && r.date <= expires => Some((r.date, r.reason.as_str())),
+        _ if expires < date => Some((expires, "期满")),
+        Some(r) if r.date <= date => Some((r.date, r.reason.as_str())),
+        _ => None,
+    }
+}
+
+/// The last day an action is public.
+pub fn action_publicity_end(a: &Action, site: &Site) -> NaiveDate {
+    if let Some(end) = a.publicity_end {
+        return end;
+    }
+    let light = a.measure == "行政处罚"
+        && !a.classes.is_empty()
+        && a.classes.iter().all(|c| c == "通报批评" || c == "罚款")
+        && a.fine.unwrap_or(0.0) <= site.light_fine;
+    let period = if light {
+        site.periods.light
+    } else {
+        site.periods.actions
+    };
+    period.after(a.decided)
+}
+
+pub fn hazard_status(h: &Hazard, date: NaiveDate) -> Badge {
+    match &h.signoff {
+        Some(s) if s.date <= date => SIGNED_OFF,
+        _ if h.deadline < date => OVERDUE,
+        _ => SUPERVISED,
+    }
+}
+
+/// The feedback deadline: written, or 交办日期 + 7 days.
+pub fn clue_deadline(c: &ClueFields) -> Option<NaiveDate> {
+    c.deadline
+        .or_else(|| c.assigned.and_then(|d| d.checked_add_days(Days::new(7))))
+}
+
+pub fn clue_status(c: &ClueFields, date: NaiveDate) -> Badge {
+    match (c.assigned, c.answered) {
+        (None, _) => RECEIVED,
+        (Some(_), Some(a)) if a <= date => ANSWERED,
+        (Some(_), _) => match clue_deadline(c) {
+            Some(d) if d < date => FEEDBACK_OVERDUE,
+            _ => IN_HAND,
+        },
+    }
+}
+
+fn visibility(r: &Record, site: &Site, date: NaiveDate, drafts: bool) -> Visibility {
+    let m = &r.meta;
+    let scheduled = m.published > date;
+    match m.status {
+        Status::Draft if drafts => return Visibility::Listed(Some("草稿")),
+        Status::Draft => return Visibility::Hidden,
+        Status::Withdrawn if scheduled && !drafts => return Visibility::Hidden,
+        Status::Withdrawn => return Visibility::Withdrawn,
+        Status::Published => {}
+    }
+    if scheduled {
+        return if drafts {
+            Visibility::Listed(Some("定时发布"))
+        } else {
+            Visibility::Hidden
+        };
+    }
+    match &r.body {
+        Body::Action(a) if action_publicity_end(a, site) < date => Visibility::Hidden,
+        Body::Blacklist(b) => match removal_date(b, site, date) {
+            None => Visibility::Listed(None),
+            Some((d, _)) if site.periods.removal_notice.after(d) >= date => {
+                Visibility::RemovalNotice
+            }
+            Some(_) => Visibility::Hidden,
+        },
+        _ => Visibility::Listed(None),
+    }
+}
+
+pub fn title_of(r: &Record, site: &Site) -> String {
+    let person = |p: &Party| mask::public_name(p, site);
+    match &r.body {
+        Body::Case(c) => c.title.clone(),
+        Body::Action(a) => format!("{}：{}", a.measure, person(&a.party)),
+        Body::Hazard(h) => format!("{}重大事故隐患挂牌督办", person(&h.party)),
+        Body::Accountability(a) => {
+            let name = if site.mask_officials {
+                mask_name(&a.name)
+            } else {
+                a.name.clone()
+            };
+            format!("{}{}{}（{}）", a.unit, a.post, name, a.form)
+        }
+        Body::Clue(c) => c.public.summary.clone(),
+        Body::Blacklist(b) => person(&b.party),
+        Body::Daily(d) => format!("{} 检查进度", d.date),
+        Body::Page(p) => p.title.clone(),
+    }
+}
+
+/// The stable key of a party page: its credit code, or a slug of its name.
+pub fn party_key(p: &Party) -> Option<String> {
+    if p.is_person() {
+        return None;
+    }
+    Some(match &p.code {
+        Some(c) => c.clone(),
+        None => {
+            let h = Sha256::digest(p.name.as_bytes());
+            let hex: String = h[..6].iter().map(|b| format!("{b:02x}")).collect();
+            format!("n-{hex}")
+        }
+    })
+}
+
+/// Build the public view of `content` on `date`.
+pub fn publish(content: &Content, date: NaiveDate, drafts: bool) -> PublicSite<'_> {
+    let site = &content.site;
+    let mut records = Vec::new();
+    let mut removed = Vec::new();
+    let mut notices = Vec::new();
+    let mut secrets = Vec::new();
+    for r in &content.records {
+        collect_secrets(r, site, &mut secrets);
+        match visibility(r, site, date, drafts) {
+            Visibility::Hidden => {}
+            Visibility::Withdrawn => {
+                let w = r.meta.withdrawal.as_ref();
+                notices.push(Notice {
+                    kind: r.meta.kind,
+                    kind_label: r.meta.kind.label(),
+                    id: r.meta.id.clone(),
+                    url: url_of(r.meta.kind, &r.meta.id),
+                    title: title_of(r, site),
+                    published: r.meta.published,
+                    date: w.map(|w| w.date).unwrap_or(r.meta.published),
+                    reason: w.map(|w| w.reason.clone()).unwrap_or_default(),
+                })
+            }
+            Visibility::Listed(preview) => records.push(pub_record(r, site, date, preview)),
+            Visibility::RemovalNotice => removed.push(pub_record(r, site, date, None)),
+        }
+    }
+    let order = |a: &PubRecord, b: &PubRecord| {
+        (a.kind, std::cmp::Reverse(a.published), &a.id).cmp(&(
+            b.kind,
+            std::cmp::Reverse(b.published),
+            &b.id,
+        ))
+    };
+    records.sort_by(order);
+    removed.sort_by(order);
+    notices.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+    link_relations(content, &mut records, &mut removed);
+    let parties = party_pages(&records);
+    secrets.sort_by(|a, b| (&a.source, a.field).cmp(&(&b.source, b.field)));
+    PublicSite {
+        date,
+        site,
+        records,
+        removed,
+        notices,
+        parties,
+        secrets,
+        drafts,
+    }
+}
+
+pub fn url_of(kind: Kind, id: &str) -> String {
+    format!("{}/{id}.html", kind.dir())
+}
+
+fn collect_secrets(r: &Record, site: &Site, out: &mut Vec<Secret>) {
+    let src = format!("{}:{}", r.meta.path, r.meta.pos.line.max(1));
+    if let Body::Clue(c) = &r.body {
+        for (field, value) in c.private.values() {
+            let value = value.trim();
+            if field == "举报内容" {
+                // The raw report leaks as a whole or as any sentence of it.
+                for part in value.split(['。', '！', '？', '\n', '；']) {
+                    let part = part.trim();
+                    if part.chars().count() >= 8 {
+                        out.push(Secret {
+                            source: src.clone(),
+                            field,
+                            value: part.to_string(),
+                        });
+                    }
+                }
+            }
+            if value.chars().count() >= 2 {
+                out.push(Secret {
+                    source: src.clone(),
+                    field,
+                    value: value.to_string(),
+                });
+            }
+        }
+    }
+    if site.mask_persons {
+        if let Some(p) = r.party().filter(|p| p.is_person()) {
+            let masked = mask_name(&p.name);
+            if p.name.chars().count() >= 2 && masked != p.name {
+                out.push(Secret {
+                    source: src.clone(),
+                    field: "当事人.名称（自然人）",
+                    value: p.name.clone(),
+                });
+            }
+        }
+    }
+}
+
+fn pub_party(p: &Party, site: &Site) -> PubParty {
+    PubParty {
+        name: mask::public_name(p, site),
+        code: p.code.clone(),
+        kind: p.kind.clone(),
+        url: party_key(p).map(|k| format!("parties/{k}.html")),
+    }
+}
+
+fn pub_record<'a>(
+    r: &'a Record,
+    site: &Site,
+    date: NaiveDate,
+    preview: Option<&'static str>,
+) -> PubRecord<'a> {
+    let m = &r.meta;
+    let url = url_of(m.kind, &m.id);
+    let party = r.party().map(|p| pub_party(p, site));
+    let (status, body, fields) = match &r.body {
+        Body::Case(c) => (None, PubBody::Case(c), to_map(c)),
+        Body::Action(a) => {
+            let mut f = to_map(a);
+            f.insert("公示截止日期".into(), json!(action_publicity_end(a, site)));
+            (None, PubBody::Action(a), f)
+        }
+        Body::Hazard(h) => (Some(hazard_status(h, date)), PubBody::Hazard(h), to_map(h)),
+        Body::Accountability(a) => {
+            let mut f = to_map(a);
+            if site.mask_officials {
+                f.insert("姓名".into(), json!(mask_name(&a.name)));
+            }
+            (None, PubBody::Accountability(a), f)
+        }
+        Body::Clue(c) => {
+            let mut f = to_map(&c.public);
+            if let Some(d) = clue_deadline(&c.public) {
+                if c.public.deadline.is_none() {
+                    // keep the form's column order: after 交办日期
+                    let mut g = Map::new();
+                    for (k, v) in f {
+                        let after = k == "交办日期";
+                        g.insert(k, v);
+                        if after {
+                            g.insert("反馈期限".into(), json!(d));
+                        }
+                    }
+                    f = g;
+                }
+            }
+            (
+                Some(clue_status(&c.public, date)),
+                PubBody::Clue(&c.public),
+                f,
+            )
+        }
+        Body::Blacklist(b) => {
+            let mut f = to_map(b);
+            let expires = b
+                .expires
+                .unwrap_or_else(|| site.periods.blacklist.after(b.listed));
+            f.insert("公示期满".into(), json!(expires));
+            let st = if removal_date(b, site, date).is_some() {
+                REMOVED
+            } else {
+                LISTED
+            };
+            (Some(st), PubBody::Blacklist(b), f)
+        }
+        Body::Daily(d) => (None, PubBody::Daily(d), to_map(d)),
+        Body::Page(p) => (None, PubBody::Page(p), to_map(p)),
+    };
+    let mut data = Map::new();
+    data.insert("id".into(), json!(m.id));
+    data.insert("url".into(), json!(url));
+    if let Some(s) = &status {
+        data.insert("状态".into(), json!(s.label));
+    }
+    for (k, v) in fields {
+        data.insert(k, v);
+    }
+    if let Some(p) = &party {
+        let key = match r.body {
+            Body::Hazard(_) => "被检查对象",
+            Body::Clue(_) => "涉及单位",
+            _ => "当事人",
+        };
+        let mut pv = Map::new();
+        pv.insert("名称".into(), json!(p.name));
+        if let Some(c) = &p.code {
+            pv.insert("统一社会信用代码".into(), json!(c));
+        }
+        pv.insert("类型".into(), json!(p.kind));
+        data.insert(key.into(), Value::Object(pv));
+    }
+    let org = m.org.clone().unwrap_or_else(|| site.info.org.clone());
+    data.insert("发布日期".into(), json!(m.published));
+    data.insert("发布机构".into(), json!(org));
+    for (k, v) in [
+        ("地区", &m.region),
+        ("行业领域", &m.sector),
+        ("设备类别", &m.equipment),
+    ] {
+        if let Some(v) = v {
+            data.insert(k.into(), json!(v));
+        }
+    }
+    let mut corrections = m.corrections.clone();
+    corrections.sort_by_key(|c| c.date);
+    if !corrections.is_empty() {
+        data.insert(
+            "更正".into(),
+            serde_json::to_value(&corrections).unwrap_or(Value::Null),
+        );
+    }
+    PubRecord {
+        kind: m.kind,
+        id: m.id.clone(),
+        url,
+        title: title_of(r, site),
+        published: m.published,
+        status,
+        party,
+        org,
+        region: m.region.clone(),
+        sector: m.sector.clone(),
+        equipment: m.equipment.clone(),
+        corrections,
+        related: Vec::new(),
+        referenced_by: Vec::new(),
+        data: Value::Object(data),
+        body,
+        preview,
+        source: format!("{}:{}", m.path, m.pos.line.max(1)),
+        meta: m,
+    }
+}
+
+fn to_map<T: Serialize>(v: &T) -> Map<String, Value> {
+    match serde_json::to_value(v) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    }
+}
+
+/// Resolve 关联 to public records (a link to something not public is
+/// dropped), and the reverse links.
+fn link_relations<'a>(
+    content: &Content,
+    records: &mut [PubRecord<'a>],
+    removed: &mut [PubRecord<'a>],
+) {
+    let index: BTreeMap<(Kind, String), Link> = records
+        .iter()
+        .chain(removed.iter())
+        .map(|r| ((r.kind, r.id.clone()), r.link()))
+        .collect();
+    let mut forward: BTreeMap<(Kind, String), Vec<Link>> = BTreeMap::new();
+    let mut reverse: BTreeMap<(Kind, String), BTreeSet<(Kind, String)>> = BTreeMap::new();
+    for r in &content.records {
+        let key = (r.meta.kind, r.meta.id.clone());
+        if !index.contains_key(&key) {
+            continue;
+        }
+        for rf in r.related() {
+            let target = (rf.kind, rf.id.clone());
+            if let Some(l) = index.get(&target) {
+                forward.entry(key.clone()).or_default().push(l.clone());
+                reverse.entry(target).or_default().insert(key.clone());
+            }
+        }
+    }
+    for r in records.iter_mut().chain(removed.iter_mut()) {
+        let key = (r.kind, r.id.clone());
+        if let Some(f) = forward.remove(&key) {
+            let rel: Vec<String> = f
+                .iter()
+                .map(|l| l.url.trim_end_matches(".html").to_string())
+                .collect();
+            if let Value::Object(m) = &mut r.data {
+                m.insert("关联".into(), json!(rel));
+            }
+            r.related = f;
+        }
+        if let Some(back) = reverse.get(&key) {
+            r.referenced_by = back.iter().filter_map(|k| index.get(k).cloned()).collect();
+        }
+    }
+}
+
+fn party_pages(records: &[PubRecord]) -> Vec<PartyPage> {
+    let mut pages: BTreeMap<String, PartyPage> = BTreeMap::new();
+    // records are newest first: the first name seen is the current one
+    for r in records {
+        let Some(p) = &r.party else { continue };
+        let Some(url) = &p.url else { continue };
+        let key = url
+            .trim_start_matches("parties/")
+            .trim_end_matches(".html")
+            .to_string();
+        let page = pages.entry(key.clone()).or_insert_with(|| PartyPage {
+            key,
+            url: url.clone(),
+            name: p.name.clone(),
+            code: p.code.clone(),
+            kind: p.kind.clone(),
+            aliases: Vec::new(),
+            records: Vec::new(),
+            blacklisted: false,
+        });
+        if p.name != page.name && !page.aliases.contains(&p.name) {
+            page.aliases.push(p.name.clone());
+        }
+        if r.kind == Kind::Blacklist && r.status.as_ref().is_some_and(|s| s.label == "在列") {
+            page.blacklisted = true;
+        }
+        page.records.push(r.link());
+    }
+    let mut out: Vec<PartyPage> = pages.into_values().collect();
+    for p in &mut out {
+        p.aliases.sort();
+        p.records.sort_by(|a, b| {
+            (std::cmp::Reverse(a.date), a.kind, &a.url).cmp(&(
+                std::cmp::Reverse(b.date),
+                b.kind,
+                &b.url,
+            ))
+        });
+    }
+    out
+}
+
+/// `Period` re-exported for reports.
+pub fn after(p: Period, d: NaiveDate) -> NaiveDate {
+    p.after(d)
+}

@@ -1,0 +1,143 @@
+//! Markdown fields to HTML, safely: raw HTML is shown as text, links and
+//! images may only point to http(s), mailto, tel or relative addresses, and
+//! headings are moved down so that they sit under the section's `<h2>`.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+/// Render `text`; `min_level` is the highest heading level allowed (3 inside
+/// a record section, 2 on a free page).
+pub fn render(text: &str, min_level: u8) -> String {
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let shift = min_level.saturating_sub(1);
+    let mut skip_link_end = Vec::new();
+    let mut skip_image_end = Vec::new();
+    let events = Parser::new_ext(text, opts).filter_map(|ev| match ev {
+        Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Some(Event::Start(Tag::Heading {
+            level: demote(level, shift),
+            id,
+            classes,
+            attrs,
+        })),
+        Event::End(TagEnd::Heading(level)) => {
+            Some(Event::End(TagEnd::Heading(demote(level, shift))))
+        }
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let safe = safe_url(&dest_url);
+            skip_link_end.push(!safe);
+            safe.then_some(Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }))
+        }
+        Event::End(TagEnd::Link) => {
+            if skip_link_end.pop().unwrap_or(false) {
+                None
+            } else {
+                Some(Event::End(TagEnd::Link))
+            }
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let safe = safe_url(&dest_url);
+            skip_image_end.push(!safe);
+            Some(if safe {
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            } else {
+                Event::Text(CowStr::from("[图片]"))
+            })
+        }
+        Event::End(TagEnd::Image) => {
+            if skip_image_end.pop().unwrap_or(false) {
+                None
+            } else {
+                Some(Event::End(TagEnd::Image))
+            }
+        }
+        other => Some(other),
+    });
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut out, events);
+    out
+}
+
+fn demote(level: HeadingLevel, by: u8) -> HeadingLevel {
+    let n = (level as u8).saturating_add(by).min(6);
+    HeadingLevel::try_from(n as usize).unwrap_or(HeadingLevel::H6)
+}
+
+/// Only addresses that cannot run code.
+pub fn safe_url(url: &str) -> bool {
+    let u: String = url
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match u.split_once(':') {
+        Some((scheme, _))
+            if !scheme.contains('/') && !scheme.contains('?') && !scheme.contains('#') =>
+        {
+            matches!(scheme, "http" | "https" | "mailto" | "tel")
+        }
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_html_is_text() {
+        let h = render("hi <script>alert(1)</script>\n\n<div onclick=x>y</div>", 3);
+        assert!(!h.contains("<script"), "{h}");
+        assert!(!h.contains("<div"), "{h}");
+        assert!(h.contains("&lt;script&gt;"), "{h}");
+    }
+
+    #[test]
+    fn dangerous_links_are_dropped() {
+        let h = render(
+            "[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c](data:text/html,x) [d](https://ok.example/)",
+            3,
+        );
+        assert!(!h.to_lowercase().contains("javascript:"), "{h}");
+        assert!(!h.contains("data:"), "{h}");
+        assert!(h.contains(r#"href="https://ok.example/""#), "{h}");
+        assert!(h.contains('a') && h.contains('b'));
+    }
+
+    #[test]
+    fn headings_are_demoted() {
+        assert!(render("# T", 3).contains("<h3>"));
+        assert!(render("## T", 2).contains("<h3>"));
+    }
+
+    #[test]
+    fn unsafe_image_becomes_text() {
+        let h = render("![x](javascript:alert(1))", 3);
+        assert!(!h.contains("javascript"), "{h}");
+    }
+}

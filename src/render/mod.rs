@@ -1,0 +1,158 @@
+//! Pages: the minijinja environment, the built-in templates, and the jobs
+//! that turn the public view into HTML files.
+//!
+//! Templates are embedded in the binary; a site overrides one by putting a
+//! file of the same name in its `templates/`. Autoescaping is on for every
+//! `.html` template; Markdown reaches a page only through the `markdown`
+//! filter, which never passes raw HTML.
+
+pub mod markdown;
+mod pages;
+
+pub use pages::{Assets, render_all};
+
+use crate::diag::{Diagnostic, Pos, report};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, Value};
+use std::path::Path;
+
+/// The built-in templates, by name.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("list.html", include_str!("../../templates/list.html")),
+    ("record.html", include_str!("../../templates/record.html")),
+    ("cases.html", include_str!("../../templates/cases.html")),
+    ("actions.html", include_str!("../../templates/actions.html")),
+    ("hazards.html", include_str!("../../templates/hazards.html")),
+    (
+        "accountability.html",
+        include_str!("../../templates/accountability.html"),
+    ),
+    ("clues.html", include_str!("../../templates/clues.html")),
+    (
+        "blacklist.html",
+        include_str!("../../templates/blacklist.html"),
+    ),
+    (
+        "withdrawn.html",
+        include_str!("../../templates/withdrawn.html"),
+    ),
+    ("removed.html", include_str!("../../templates/removed.html")),
+    ("party.html", include_str!("../../templates/party.html")),
+    ("parties.html", include_str!("../../templates/parties.html")),
+    ("page.html", include_str!("../../templates/page.html")),
+    ("stats.html", include_str!("../../templates/stats.html")),
+    ("search.html", include_str!("../../templates/search.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+];
+
+/// Build the environment: built-in templates, each replaced by the site's
+/// `templates/NAME` when there is one. Template errors are diagnostics.
+pub fn environment(site_root: &Path) -> Result<Environment<'static>, Vec<Diagnostic>> {
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html") || name.ends_with(".xml") {
+            AutoEscape::Html
+        } else {
+            AutoEscape::None
+        }
+    });
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+    env.set_keep_trailing_newline(false);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.set_formatter(html_formatter);
+    env.add_filter("markdown", markdown_filter);
+    env.add_filter("wan", wan_filter);
+    let mut errors = Vec::new();
+    let dir = site_root.join("templates");
+    for (name, builtin) in TEMPLATES {
+        let path = dir.join(name);
+        let (source, rel) = match std::fs::read_to_string(&path) {
+            Ok(s) => (s, format!("templates/{name}")),
+            Err(_) => (builtin.to_string(), format!("(内置模板) {name}")),
+        };
+        if let Err(e) = env.add_template_owned(name.to_string(), source) {
+            errors.push(template_error(&rel, &e));
+        }
+    }
+    if errors.is_empty() {
+        Ok(env)
+    } else {
+        Err(errors)
+    }
+}
+
+pub fn template_error(path: &str, e: &Error) -> Diagnostic {
+    let line = e.line().unwrap_or(0) as u32;
+    report(
+        path,
+        Pos::new(line, 1),
+        "",
+        format!("模板错误：{}", e.detail().unwrap_or(&e.to_string())),
+    )
+    .expected("有效的 minijinja 模板")
+    .found(format!("{:?}", e.kind()))
+    .build()
+}
+
+/// Like minijinja's escaping formatter, but `none` prints nothing and only
+/// the five characters that matter in HTML are escaped (URLs keep their `/`).
+fn html_formatter(
+    out: &mut minijinja::Output,
+    state: &minijinja::State,
+    value: &Value,
+) -> Result<(), Error> {
+    if value.is_none() || value.is_undefined() {
+        return Ok(());
+    }
+    if state.auto_escape() == AutoEscape::None || value.is_safe() {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let s = value.to_string();
+    let mut buf = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => buf.push_str("&amp;"),
+            '<' => buf.push_str("&lt;"),
+            '>' => buf.push_str("&gt;"),
+            '"' => buf.push_str("&quot;"),
+            '\'' => buf.push_str("&#39;"),
+            c => buf.push(c),
+        }
+    }
+    out.write_str(&buf)
+        .map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()))
+}
+
+/// `{{ text | markdown }}`: safe HTML from Markdown; `markdown(2)` on free pages.
+fn markdown_filter(value: Value, min_level: Option<u8>) -> Result<Value, Error> {
+    if value.is_undefined() || value.is_none() {
+        return Ok(Value::from(""));
+    }
+    let Some(s) = value.as_str() else {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            "markdown 过滤器需要文本",
+        ));
+    };
+    Ok(Value::from_safe_string(markdown::render(
+        s,
+        min_level.unwrap_or(3),
+    )))
+}
+
+/// `{{ amount | wan }}`: 万元 with at most four decimals, no trailing zeros.
+fn wan_filter(value: Value) -> String {
+    match f64::try_from(value) {
+        Ok(v) => format_wan(v),
+        Err(_) => String::new(),
+    }
+}
+
+pub fn format_wan(v: f64) -> String {
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}

@@ -1,0 +1,138 @@
+//! Reports and statistics: figures computed from the public view.
+
+use crate::content::model::Kind;
+use crate::publish::{PubBody, PublicSite, clue_deadline};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Rate {
+    pub num: usize,
+    pub den: usize,
+    /// Percent with one decimal, or `None` when there is nothing to count.
+    pub percent: Option<f64>,
+}
+
+impl Rate {
+    pub fn new(num: usize, den: usize) -> Rate {
+        let percent = (den > 0).then(|| (num as f64 * 1000.0 / den as f64).round() / 10.0);
+        Rate { num, den, percent }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    pub totals: Vec<(String, usize)>,
+    pub by_month: Vec<(String, BTreeMap<String, usize>)>,
+    pub actions_by_region: Vec<(String, usize)>,
+    pub actions_by_sector: Vec<(String, usize)>,
+    pub actions_by_equipment: Vec<(String, usize)>,
+    pub fines_total: f64,
+    pub fines_count: usize,
+    pub hazard_rate: Rate,
+    pub hazards_overdue: usize,
+    pub timely: Rate,
+    pub clues_answered_in_time: Rate,
+    pub blacklist_size: usize,
+}
+
+fn tally<'a>(items: impl Iterator<Item = &'a str>) -> Vec<(String, usize)> {
+    let mut m: BTreeMap<&str, usize> = BTreeMap::new();
+    for i in items {
+        *m.entry(i).or_default() += 1;
+    }
+    let mut v: Vec<(String, usize)> = m.into_iter().map(|(k, n)| (k.to_string(), n)).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v
+}
+
+pub fn stats(public: &PublicSite) -> Stats {
+    let site = public.site;
+    let listed = || public.records.iter().filter(|r| r.preview.is_none());
+    let totals = Kind::LISTED
+        .iter()
+        .map(|k| {
+            (
+                k.label().to_string(),
+                listed().filter(|r| r.kind == *k).count(),
+            )
+        })
+        .collect();
+    let mut by_month: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for r in listed().filter(|r| Kind::LISTED.contains(&r.kind)) {
+        *by_month
+            .entry(r.published.format("%Y-%m").to_string())
+            .or_default()
+            .entry(r.kind.label().to_string())
+            .or_default() += 1;
+    }
+    let actions: Vec<_> = listed().filter(|r| r.kind == Kind::Actions).collect();
+    let unknown = "未填写";
+    let actions_by_region = tally(
+        actions
+            .iter()
+            .map(|r| r.region.as_deref().unwrap_or(unknown)),
+    );
+    let actions_by_sector = tally(
+        actions
+            .iter()
+            .map(|r| r.sector.as_deref().unwrap_or(unknown)),
+    );
+    let actions_by_equipment = tally(actions.iter().filter_map(|r| r.equipment.as_deref()));
+    let mut fines_total = 0.0;
+    let mut fines_count = 0;
+    let mut penalties = 0;
+    let mut timely = 0;
+    for r in &actions {
+        if let PubBody::Action(a) = r.body {
+            if let Some(f) = a.fine {
+                fines_total += f;
+                fines_count += 1;
+            }
+            if a.measure == "行政处罚" {
+                penalties += 1;
+                let deadline =
+                    crate::check::calendar::add_working_days(a.decided, site.working_days, site);
+                if r.published <= deadline {
+                    timely += 1;
+                }
+            }
+        }
+    }
+    let hazards: Vec<_> = listed().filter(|r| r.kind == Kind::Hazards).collect();
+    let label =
+        |r: &&crate::publish::PubRecord, l: &str| r.status.as_ref().is_some_and(|s| s.label == l);
+    let signed = hazards.iter().filter(|r| label(r, "已销号")).count();
+    let hazards_overdue = hazards.iter().filter(|r| label(r, "已逾期")).count();
+    let mut assigned = 0;
+    let mut in_time = 0;
+    for r in listed().filter(|r| r.kind == Kind::Clues) {
+        if let PubBody::Clue(c) = r.body {
+            if c.assigned.is_some() {
+                assigned += 1;
+                if let (Some(a), Some(d)) = (c.answered, clue_deadline(c)) {
+                    if a <= d && a <= public.date {
+                        in_time += 1;
+                    }
+                }
+            }
+        }
+    }
+    let blacklist_size = listed()
+        .filter(|r| r.kind == Kind::Blacklist && label(&r, "在列"))
+        .count();
+    Stats {
+        totals,
+        by_month: by_month.into_iter().collect(),
+        actions_by_region,
+        actions_by_sector,
+        actions_by_equipment,
+        fines_total: (fines_total * 10_000.0).round() / 10_000.0,
+        fines_count,
+        hazard_rate: Rate::new(signed, hazards.len()),
+        hazards_overdue,
+        timely: Rate::new(timely, penalties),
+        clues_answered_in_time: Rate::new(in_time, assigned),
+        blacklist_size,
+    }
+}
