@@ -16,7 +16,7 @@ pub enum Severity {
     Warning,
 }
 
-/// A position in a source file, 1-based. `line == 0` means "the whole file".
+/// A position in a source file, 1-based. Problems with a whole file are at 1:1.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Pos {
     pub line: u32,
@@ -24,7 +24,7 @@ pub struct Pos {
 }
 
 impl Pos {
-    pub const FILE: Pos = Pos { line: 0, col: 0 };
+    pub const FILE: Pos = Pos { line: 1, col: 1 };
     pub fn new(line: u32, col: u32) -> Pos {
         Pos { line, col }
     }

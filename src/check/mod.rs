@@ -64,22 +64,27 @@ fn parties(r: &Record) -> Vec<(&'static str, &Party)> {
 }
 
 fn unique_ids(content: &Content, diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<(Kind, &str), &Meta> = BTreeMap::new();
+    let mut seen: BTreeMap<(Kind, &str), Vec<&Meta>> = BTreeMap::new();
     for r in &content.records {
-        let m = &r.meta;
-        if let Some(first) = seen.get(&(m.kind, m.id.as_str())) {
+        seen.entry((r.meta.kind, r.meta.id.as_str()))
+            .or_default()
+            .push(&r.meta);
+    }
+    for ((kind, id), metas) in seen {
+        if metas.len() < 2 {
+            continue;
+        }
+        for m in &metas {
+            let others: Vec<String> = metas
+                .iter()
+                .filter(|o| !std::ptr::eq(**o, *m))
+                .map(|o| format!("{}:{}", o.path, o.pos_of("编号").line))
+                .collect();
             diags.push(
                 report(&m.path, m.pos_of("编号"), "编号", "记录编号重复")
-                    .expected(format!("在 {} 中唯一的编号", m.kind.dir()))
-                    .found(format!(
-                        "{}（已用于 {}:{}）",
-                        m.id,
-                        first.path,
-                        first.pos.line.max(1)
-                    )),
+                    .expected(format!("在 {} 中唯一的编号", kind.dir()))
+                    .found(format!("{id}（另见 {}）", others.join("、"))),
             );
-        } else {
-            seen.insert((m.kind, m.id.as_str()), m);
         }
     }
 }
@@ -266,7 +271,7 @@ impl RecordCheck<'_> {
     fn action(&mut self, a: &Action, site: &Site) {
         let published = self.rec.meta.published;
         if a.measure == "行政处罚" {
-            if a.classes.is_empty() {
+            if !self.rec.meta.spans.contains_key("处罚类别") {
                 self.error(
                     "处罚类别",
                     "行政处罚须填写「处罚类别」",
@@ -274,7 +279,7 @@ impl RecordCheck<'_> {
                     "未填写",
                 );
             }
-            if a.doc_no.is_none() {
+            if !self.rec.meta.spans.contains_key("决定书文号") {
                 self.error(
                     "决定书文号",
                     "行政处罚须填写「决定书文号」",

@@ -195,6 +195,9 @@ impl<'n> Obj<'n> {
             self.take(ctx, key)
         };
         let Some(node) = node else { return Vec::new() };
+        if required && empty_seq(ctx, node, &f) {
+            return Vec::new();
+        }
         match &node.value {
             Value::Seq(items) => items
                 .iter()
@@ -224,6 +227,9 @@ impl<'n> Obj<'n> {
             self.take(ctx, key)
         };
         let Some(node) = node else { return Vec::new() };
+        if required && empty_seq(ctx, node, &f) {
+            return Vec::new();
+        }
         let items: Vec<&Node> = match &node.value {
             Value::Seq(items) => items.iter().collect(),
             Value::Str(_) => vec![node],
@@ -318,6 +324,20 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// Report a required list written as `[]`.
+fn empty_seq(ctx: &mut Ctx, node: &Node, field: &str) -> bool {
+    if matches!(&node.value, Value::Seq(items) if items.is_empty()) {
+        let r = ctx
+            .error(node.pos, field, format!("「{field}」不能为空"))
+            .expected("至少一项")
+            .found("空列表");
+        ctx.push(r);
+        true
+    } else {
+        false
+    }
 }
 
 pub fn text(ctx: &mut Ctx, n: &Node, field: &str) -> Option<String> {

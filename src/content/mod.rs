@@ -94,7 +94,11 @@ fn load_site(root: &Path, diags: &mut Diagnostics) -> Site {
             site::decode(&mut ctx, &node)
         }
         Err(e) => {
-            diags.push(report(&relp, e.pos, "", e.message));
+            diags.push(
+                report(&relp, e.pos, "", e.message)
+                    .expected(e.expected)
+                    .found(e.found),
+            );
             Site::default()
         }
     }
@@ -283,7 +287,11 @@ fn load_file(root: &Path, kind: Kind, path: &Path, site: &Site) -> (Vec<Record>,
     let node = match yaml::parse(&text, Limits::default()) {
         Ok(n) => n,
         Err(e) => {
-            diags.push(report(&relp, e.pos, "", e.message));
+            diags.push(
+                report(&relp, e.pos, "", e.message)
+                    .expected(e.expected)
+                    .found(e.found),
+            );
             return (Vec::new(), diags);
         }
     };
@@ -394,12 +402,11 @@ fn load_page(relp: &str, stem: &str, text: &str, diags: &mut Diagnostics) -> Opt
             n
         }
         Err(e) => {
-            diags.push(report(
-                relp,
-                Pos::new(e.pos.line + 1, e.pos.col),
-                "",
-                e.message,
-            ));
+            diags.push(
+                report(relp, Pos::new(e.pos.line + 1, e.pos.col), "", e.message)
+                    .expected(e.expected)
+                    .found(e.found),
+            );
             return None;
         }
     };

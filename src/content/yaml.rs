@@ -82,6 +82,8 @@ impl Default for Limits {
 pub struct SyntaxError {
     pub pos: Pos,
     pub message: String,
+    pub expected: String,
+    pub found: String,
 }
 
 /// Parse one YAML document into a located tree. An empty file is `Null`.
@@ -130,16 +132,29 @@ fn convert_error(e: &serde_saphyr::Error) -> SyntaxError {
         .trim_start_matches("error: ")
         .to_string();
     let lower = detail.to_lowercase();
-    let head = if lower.contains("duplicate") {
-        "YAML 中有重复的键"
+    let (head, expected) = if lower.contains("duplicate") {
+        ("YAML 中有重复的键", "同一层级中每个键只出现一次")
     } else if lower.contains("budget") || lower.contains("limit") || lower.contains("alias") {
-        "YAML 超出解析限制（别名展开、嵌套深度或节点数过多）"
+        (
+            "YAML 超出解析限制（别名展开、嵌套深度或节点数过多）",
+            "不超过限制的普通记录文件",
+        )
     } else {
-        "YAML 语法错误"
+        (
+            "YAML 语法错误",
+            "合法的 YAML（注意冒号后的空格、缩进和括号配对）",
+        )
+    };
+    // Drop the library's own "at line L, column C": the location says it.
+    let found = match detail.rfind(" at line ") {
+        Some(i) => detail[..i].to_string(),
+        None => detail.clone(),
     };
     SyntaxError {
         pos,
-        message: format!("{head}（{detail}）"),
+        message: head.to_string(),
+        expected: expected.to_string(),
+        found,
     }
 }
 
