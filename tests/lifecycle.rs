@@ -1,0 +1,409 @@
+//! What is public on a build date: scheduled, draft, withdrawn, expired and
+//! removed records, derived statuses, corrections, masking and party pages.
+
+mod common;
+use common::{Site, snapshot};
+
+/// Every output file whose bytes contain `needle`.
+fn files_containing(site: &Site, needle: &str) -> Vec<String> {
+    snapshot(&site.path().join("public"))
+        .into_iter()
+        .filter(|(_, b)| String::from_utf8_lossy(b).contains(needle))
+        .map(|(p, _)| p)
+        .collect()
+}
+
+const ACTION: &str = "措施类型: 行政处罚
+处罚类别: [罚款]
+当事人:
+  名称: 测试燃气有限公司
+  统一社会信用代码: 91210381MA0TAX0017
+决定机关: 测试市市场监督管理局
+原因: 原因。
+";
+
+fn action(site: &Site, id: &str, doc: &str, decided: &str, published: &str, extra: &str) {
+    site.write(
+        &format!("content/actions/{id}.yaml"),
+        &format!("发布日期: {published}\n决定日期: {decided}\n决定书文号: {doc}\n{ACTION}{extra}"),
+    );
+}
+
+#[test]
+fn scheduled_and_draft_records_are_absent_everywhere() {
+    let site = Site::new("base");
+    action(
+        &site,
+        "later",
+        "定时文号〔2022〕88号",
+        "2022-02-10",
+        "2022-03-01",
+        "罚款金额: 5\n",
+    );
+    action(
+        &site,
+        "draft",
+        "草稿文号〔2022〕99号",
+        "2022-02-10",
+        "2022-02-11",
+        "罚款金额: 5\n状态: 草稿\n",
+    );
+    site.build("2022-02-15");
+    assert!(!site.exists("public/actions/later.html"));
+    assert!(!site.exists("public/actions/draft.html"));
+    assert_eq!(files_containing(&site, "定时文号"), Vec::<String>::new());
+    assert_eq!(files_containing(&site, "草稿文号"), Vec::<String>::new());
+    // on its publication date the scheduled record appears in pages, lists, feeds and data
+    site.build("2022-03-01");
+    let found = files_containing(&site, "定时文号");
+    for f in [
+        "actions/later.html",
+        "actions/index.html",
+        "data/actions.json",
+        "data/actions.csv",
+    ] {
+        assert!(found.contains(&f.to_string()), "{f} missing from {found:?}");
+    }
+    assert!(site.read("public/feed.xml").contains("actions/later.html"));
+    // --drafts previews both, with a banner
+    let out = site.run(&[
+        "build",
+        "--date",
+        "2022-02-15",
+        "--drafts",
+        "--out",
+        "preview",
+    ]);
+    assert!(out.status.success());
+    let page = site.read("preview/actions/draft.html");
+    assert!(
+        page.contains("notice--draft") && page.contains("草稿"),
+        "{page}"
+    );
+}
+
+#[test]
+fn withdrawn_record_keeps_its_url_with_only_the_notice() {
+    let site = Site::new("base");
+    action(
+        &site,
+        "gone",
+        "撤回文号〔2022〕7号",
+        "2022-01-05",
+        "2022-01-06",
+        "罚款金额: 5\n状态: 已撤回\n撤回: {日期: 2022-02-01, 原因: 决定已被依法撤销}\n",
+    );
+    site.build("2022-02-15");
+    let page = site.read("public/actions/gone.html");
+    assert!(
+        page.contains("本信息已撤回")
+            && page.contains("决定已被依法撤销")
+            && page.contains("2022-02-01")
+    );
+    assert!(!page.contains("撤回文号"), "the notice shows nothing else");
+    assert_eq!(files_containing(&site, "撤回文号"), Vec::<String>::new());
+    let mut lists = files_containing(&site, "actions/gone.html");
+    lists.retain(|f| f != "actions/gone.html" && f != "sitemap.xml");
+    assert_eq!(
+        lists,
+        Vec::<String>::new(),
+        "no list, feed or export links to it"
+    );
+}
+
+#[test]
+fn corrections_are_shown_in_date_order() {
+    let site = Site::new("base");
+    let text = site.read("content/cases/tc-2022-001.yaml")
+        + "更正:\n  - {日期: 2022-02-03, 说明: 第二次更正}\n  - {日期: 2022-01-25, 说明: 第一次更正}\n";
+    site.write("content/cases/tc-2022-001.yaml", &text);
+    site.build("2022-02-15");
+    let page = site.read("public/cases/tc-2022-001.html");
+    let a = page.find("第一次更正").expect("first");
+    let b = page.find("第二次更正").expect("second");
+    assert!(a < b);
+    let json = site.read("public/data/cases.json");
+    assert!(
+        json.contains("\"更正\":[{\"日期\":\"2022-01-25\""),
+        "{json}"
+    );
+}
+
+#[test]
+fn publicity_periods_expire() {
+    let site = Site::new("base");
+    // light: only 罚款, ≤ 1 万元 → 3 months
+    action(
+        &site,
+        "light",
+        "轻微文号〔2022〕1号",
+        "2022-01-10",
+        "2022-01-11",
+        "罚款金额: 0.5\n",
+    );
+    // not light: 2 万元 → 3 years
+    action(
+        &site,
+        "heavy",
+        "较重文号〔2022〕2号",
+        "2022-01-10",
+        "2022-01-11",
+        "罚款金额: 2\n",
+    );
+    // explicit end
+    action(
+        &site,
+        "ends",
+        "截止文号〔2022〕3号",
+        "2022-01-10",
+        "2022-01-11",
+        "罚款金额: 5\n公示截止日期: 2022-03-31\n",
+    );
+    site.build("2022-04-10");
+    assert!(
+        site.exists("public/actions/light.html"),
+        "3 months from 2022-01-10 is 2022-04-10: still public"
+    );
+    assert!(!site.exists("public/actions/ends.html"));
+    assert!(files_containing(&site, "截止文号").is_empty());
+    site.build("2022-04-11");
+    assert!(!site.exists("public/actions/light.html"));
+    assert!(
+        files_containing(&site, "轻微文号").is_empty(),
+        "expired: gone without a notice"
+    );
+    assert!(site.exists("public/actions/heavy.html"));
+    site.build("2025-01-11");
+    assert!(!site.exists("public/actions/heavy.html"));
+}
+
+#[test]
+fn light_penalty_period_follows_site_settings() {
+    let site = Site::new("base");
+    let cfg = site.read("content/site.yaml") + "公示期: {轻微处罚: 10天}\n较低数额罚款: 0.2\n";
+    site.write("content/site.yaml", &cfg);
+    action(
+        &site,
+        "light",
+        "轻微文号〔2022〕1号",
+        "2022-01-10",
+        "2022-01-11",
+        "罚款金额: 0.1\n",
+    );
+    action(
+        &site,
+        "over",
+        "超额文号〔2022〕2号",
+        "2022-01-10",
+        "2022-01-11",
+        "罚款金额: 0.5\n",
+    );
+    site.build("2022-01-21");
+    assert!(!site.exists("public/actions/light.html"));
+    assert!(site.exists("public/actions/over.html"));
+}
+
+#[test]
+fn hazard_statuses_on_the_build_date() {
+    let site = Site::new("base");
+    site.build("2022-02-15");
+    let page = site.read("public/hazards/th-2022-001.html");
+    assert!(page.contains("badge--warn\">督办中"), "before the deadline");
+    site.build("2022-03-02");
+    let page = site.read("public/hazards/th-2022-001.html");
+    assert!(page.contains("badge--danger\">已逾期"));
+    assert!(
+        site.read("public/index.html")
+            .contains("逾期未整改的重大事故隐患")
+    );
+    assert!(
+        site.read("public/data/hazards.json")
+            .contains("\"状态\":\"已逾期\"")
+    );
+    let text = site.read("content/hazards/th-2022-001.yaml")
+        + "销号: {日期: 2022-03-05, 验收单位: 测试市市场监督管理局}\n";
+    site.write("content/hazards/th-2022-001.yaml", &text);
+    site.build("2022-03-10");
+    let page = site.read("public/hazards/th-2022-001.html");
+    assert!(page.contains("badge--ok\">已销号"));
+    assert!(page.contains("2022-03-05，经测试市市场监督管理局验收，整改完毕销号。"));
+}
+
+#[test]
+fn clue_feedback_deadline() {
+    let site = Site::new("base");
+    // assigned 2022-01-17, default deadline +7 days = 2022-01-24
+    site.build("2022-01-24");
+    assert!(
+        site.read("public/data/clues.json")
+            .contains("\"状态\":\"办理中\"")
+    );
+    site.build("2022-01-25");
+    assert!(
+        site.read("public/clues/tx-2022-001.html")
+            .contains("超期未反馈")
+    );
+    let text =
+        site.read("content/clues/tx-2022-001.yaml") + "实际反馈日期: 2022-01-23\n是否属实: 属实\n";
+    site.write("content/clues/tx-2022-001.yaml", &text);
+    site.build("2022-01-25");
+    assert!(
+        site.read("public/data/clues.json")
+            .contains("\"状态\":\"已反馈\"")
+    );
+}
+
+fn blacklist_removed(site: &Site, removal: &str) {
+    let text = site.read("content/blacklist/tb-2022-001.yaml") + removal;
+    site.write("content/blacklist/tb-2022-001.yaml", &text);
+}
+
+#[test]
+fn blacklist_current_removal_notice_then_gone() {
+    let site = Site::new("base");
+    blacklist_removed(
+        &site,
+        "移出: {日期: 2023-03-01, 原因: 信用修复, 说明: 已完成信用修复}\n",
+    );
+    site.build("2023-02-28");
+    assert!(
+        site.read("public/blacklist/index.html")
+            .contains("测试黑名单气体有限公司")
+    );
+    assert!(
+        site.read("public/data/blacklist.json")
+            .contains("\"状态\":\"在列\"")
+    );
+    site.build("2023-03-15");
+    assert!(
+        !site
+            .read("public/blacklist/index.html")
+            .contains("测试黑名单气体有限公司")
+    );
+    assert!(
+        !site
+            .read("public/data/blacklist.json")
+            .contains("91210381MA0BLK001M")
+    );
+    assert!(
+        site.read("public/blacklist/removed.html")
+            .contains("测试黑名单气体有限公司")
+    );
+    assert!(
+        site.read("public/data/blacklist-removed.json")
+            .contains("91210381MA0BLK001M")
+    );
+    // 30 days after removal the notice is gone too
+    site.build("2023-04-01");
+    assert!(
+        !site
+            .read("public/blacklist/removed.html")
+            .contains("测试黑名单气体有限公司")
+    );
+    assert!(!site.exists("public/blacklist/tb-2022-001.html"));
+}
+
+#[test]
+fn blacklist_entry_expires_after_its_publicity_period() {
+    let site = Site::new("base");
+    site.build("2025-01-24");
+    assert!(
+        site.read("public/data/blacklist.json")
+            .contains("\"状态\":\"在列\"")
+    );
+    site.build("2025-01-25");
+    assert!(site.read("public/blacklist/removed.html").contains("期满"));
+    assert!(
+        !site
+            .read("public/data/blacklist.json")
+            .contains("91210381MA0BLK001M")
+    );
+}
+
+#[test]
+fn natural_persons_are_masked_and_get_no_party_page() {
+    let site = Site::new("base");
+    site.write(
+        "content/actions/person.yaml",
+        "发布日期: 2022-02-10\n措施类型: 关闭取缔\n当事人: {名称: 王建国, 类型: 自然人}\n决定日期: 2022-02-09\n决定机关: 测试市应急管理局\n原因: 非法倒装液化石油气。\n",
+    );
+    site.build("2022-02-15");
+    let page = site.read("public/actions/person.html");
+    assert!(page.contains("王某"));
+    assert!(
+        files_containing(&site, "王建国").is_empty(),
+        "the full name appears nowhere"
+    );
+    let parties = snapshot(&site.path().join("public/parties"));
+    assert!(
+        parties
+            .iter()
+            .all(|(_, b)| !String::from_utf8_lossy(b).contains("王某")),
+        "no party page"
+    );
+}
+
+#[test]
+fn party_page_gathers_every_record_of_the_same_code() {
+    let site = Site::new("base");
+    site.build("2022-02-15");
+    let page = site.read("public/parties/91210381MA0TAX0017.html");
+    assert!(page.contains("cases/tc-2022-001.html"));
+    assert!(page.contains("actions/ta-2022-001.html"));
+    assert!(
+        site.read("public/cases/tc-2022-001.html")
+            .contains("parties/91210381MA0TAX0017.html")
+    );
+}
+
+#[test]
+fn build_twice_gives_identical_bytes() {
+    let site = Site::new("base");
+    site.run(&["build", "--date", "2022-02-15", "--out", "a"]);
+    site.run(&["build", "--date", "2022-02-15", "--out", "b"]);
+    let a = snapshot(&site.path().join("a"));
+    let b = snapshot(&site.path().join("b"));
+    assert!(a.len() > 30);
+    assert_eq!(a.len(), b.len());
+    for ((pa, ba), (pb, bb)) in a.iter().zip(b.iter()) {
+        assert_eq!(pa, pb);
+        assert!(ba == bb, "{pa} differs between two builds");
+    }
+}
+
+#[test]
+fn failed_build_leaves_previous_output_untouched() {
+    let site = Site::new("base");
+    site.build("2022-02-15");
+    let before = snapshot(&site.path().join("public"));
+    site.write("content/cases/broken.yaml", "标题: [\n");
+    let out = site.run(&["build", "--date", "2022-02-16"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("content/cases/broken.yaml:"));
+    assert_eq!(before, snapshot(&site.path().join("public")));
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary directory left behind");
+}
+
+#[test]
+fn markdown_never_passes_raw_html() {
+    let site = Site::new("base");
+    let text = site.read("content/cases/tc-2022-001.yaml").replace(
+        "  2022年1月10日",
+        "  <script>alert(1)</script> <img src=x onerror=alert(3)>\n\n  见 [链接](javascript:alert(2)) 与 [另一个](JAVASCRIPT:alert(4))。\n\n  2022年1月10日",
+    );
+    site.write("content/cases/tc-2022-001.yaml", &text);
+    site.build("2022-02-15");
+    let page = site.read("public/cases/tc-2022-001.html");
+    assert!(!page.contains("<script>alert"), "raw script");
+    assert!(
+        !page.to_lowercase().contains("href=\"javascript"),
+        "javascript url"
+    );
+    assert!(!page.contains("<img src=x"), "raw img");
+    assert!(page.contains("&lt;script&gt;"));
+}
