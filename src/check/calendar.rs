@@ -53,9 +53,11 @@ mod tests {
 
     #[test]
     fn holidays_and_make_up_days() {
-        let mut site = Site::default();
-        site.holidays = vec![date("2022-01-31"), date("2022-02-01"), date("2022-02-02")];
-        site.workdays = vec![date("2022-01-29")];
+        let site = Site {
+            holidays: vec![date("2022-01-31"), date("2022-02-01"), date("2022-02-02")],
+            workdays: vec![date("2022-01-29")],
+            ..Site::default()
+        };
         // Friday 2022-01-28: Sat 29 (make-up) is day 1, then Feb 3, 4, 7, 8, 9, 10.
         assert_eq!(
             add_working_days(date("2022-01-28"), 7, &site),

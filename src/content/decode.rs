@@ -262,10 +262,10 @@ impl<'n> Obj<'n> {
         };
         let mut out = Vec::new();
         for (i, n) in items.iter().enumerate() {
-            if let Some(o) = Obj::open(ctx, n, &format!("{f}[{}]", i + 1)) {
-                if let Some(v) = each(ctx, o) {
-                    out.push(v);
-                }
+            if let Some(o) = Obj::open(ctx, n, &format!("{f}[{}]", i + 1))
+                && let Some(v) = each(ctx, o)
+            {
+                out.push(v);
             }
         }
         out

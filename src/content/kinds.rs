@@ -235,25 +235,25 @@ fn case(ctx: &mut Ctx, o: &mut Obj) -> Option<Case> {
     let inspector = o.req_str(ctx, "检查主体");
     let party = party(ctx, o, "当事人", true);
     let facts = o.req_str(ctx, "基本案情");
-    let result = o.sub(ctx, "处理结果", true).and_then(|mut r| {
+    let result = o.sub(ctx, "处理结果", true).map(|mut r| {
         let measures = r.choice_list(ctx, "措施", CASE_MEASURES, true);
         let fine = r.opt_money(ctx, "罚款金额");
         let note = r.opt_str(ctx, "说明");
         r.finish(ctx, &["措施", "罚款金额", "说明"]);
-        Some(CaseResult {
+        CaseResult {
             measures,
             fine,
             note,
-        })
+        }
     });
-    let analysis = o.sub(ctx, "案例剖析", true).and_then(|mut a| {
+    let analysis = o.sub(ctx, "案例剖析", true).map(|mut a| {
         let v = Analysis {
             responsibility: a.opt_str(ctx, "责任落实"),
             institutions: a.opt_str(ctx, "体制机制"),
             factors: a.opt_str(ctx, "主客观因素"),
         };
         a.finish(ctx, &["责任落实", "体制机制", "主客观因素"]);
-        Some(v)
+        v
     });
     let advice = o.str_list(ctx, "举一反三工作建议", true);
     let related = refs(ctx, o, "关联");

@@ -126,7 +126,7 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(Kind, PathBuf)>, diags:
         if name.starts_with('.') {
             continue;
         }
-        if !inside(&canon_root, &path) {
+        if path.is_symlink() && !inside(&canon_root, &path) {
             diags.push(
                 report(
                     &rel(root, &path),
@@ -190,7 +190,7 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(Kind, PathBuf)>, diags:
             if fname.starts_with('.') || e.file_type().is_dir() {
                 continue;
             }
-            if !inside(&canon_root, p) {
+            if e.path_is_symlink() && !inside(&canon_root, p) {
                 diags.push(
                     report(
                         &rel(root, p),
@@ -309,10 +309,10 @@ fn load_file(root: &Path, kind: Kind, path: &Path, site: &Site) -> (Vec<Record>,
             for item in items {
                 let id = bulk_id(&relp, item, &mut diags);
                 let mut ctx = Ctx::new(&relp, &mut diags);
-                if let Some(r) = kinds::decode(&mut ctx, kind, &id, item, &site.sectors, true) {
-                    if !id.is_empty() {
-                        records.push(r);
-                    }
+                if let Some(r) = kinds::decode(&mut ctx, kind, &id, item, &site.sectors, true)
+                    && !id.is_empty()
+                {
+                    records.push(r);
                 }
             }
         }

@@ -26,6 +26,7 @@ pub struct Staging {
     findings: Mutex<Vec<Diagnostic>>,
     io_errors: Mutex<Vec<String>>,
     files: AtomicUsize,
+    reused: AtomicUsize,
     bytes: AtomicU64,
     done: bool,
 }
@@ -114,6 +115,7 @@ impl Staging {
             findings: Mutex::new(Vec::new()),
             io_errors: Mutex::new(Vec::new()),
             files: AtomicUsize::new(0),
+            reused: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
             done: false,
         })
@@ -149,7 +151,15 @@ impl Staging {
             .parent()
             .map(std::fs::create_dir_all)
             .unwrap_or(Ok(()))
-            .and_then(|_| std::fs::write(&path, bytes));
+            .and_then(|_| {
+                if self.unchanged(rel, bytes)
+                    && std::fs::hard_link(self.out.join(rel), &path).is_ok()
+                {
+                    self.reused.fetch_add(1, Ordering::Relaxed);
+                    return Ok(());
+                }
+                std::fs::write(&path, bytes)
+            });
         match result {
             Ok(()) => {
                 self.files.fetch_add(1, Ordering::Relaxed);
@@ -161,6 +171,24 @@ impl Staging {
                 .unwrap_or_else(|e| e.into_inner())
                 .push(format!("{rel}: {e}")),
         }
+    }
+
+    /// Whether the current output already holds exactly these bytes: then
+    /// the file is linked, not written again. Files are never modified in
+    /// place, so sharing them between the old and the new output is safe.
+    fn unchanged(&self, rel: &str, bytes: &[u8]) -> bool {
+        let old = self.out.join(rel);
+        match std::fs::symlink_metadata(&old) {
+            Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+                std::fs::read(&old).is_ok_and(|b| b == bytes)
+            }
+            _ => false,
+        }
+    }
+
+    /// Files taken unchanged from the previous output.
+    pub fn reused(&self) -> usize {
+        self.reused.load(Ordering::Relaxed)
     }
 
     pub fn files(&self) -> usize {
@@ -197,7 +225,7 @@ impl Staging {
             .map_err(|e| CommitError::Io(format!("替换输出目录失败：{e}")))?;
         self.done = true;
         // After an exchange, tmp holds the previous output.
-        let _ = std::fs::remove_dir_all(&self.tmp);
+        remove_tree(&self.tmp);
         Ok(())
     }
 }
@@ -249,6 +277,22 @@ fn clean_stale(parent: &Path, name: &str) {
             }
         }
     }
+}
+
+/// Remove a directory tree, its subdirectories in parallel.
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        let entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
+        entries.par_iter().for_each(|p| {
+            if p.is_dir() && !p.is_symlink() {
+                let _ = std::fs::remove_dir_all(p);
+            } else {
+                let _ = std::fs::remove_file(p);
+            }
+        });
+    }
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 fn sync_dir(dir: &Path) {

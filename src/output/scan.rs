@@ -137,23 +137,23 @@ fn scan_numbers(bytes: &[u8], hits: &mut Vec<Hit>) {
         let mut j = i;
         let mut group_start = 0;
         loop {
-            if j < bytes.len() {
-                if let Some((d, w)) = digit_at(bytes, j) {
-                    digits.push(d);
-                    j += w;
-                    continue;
-                }
+            if j < bytes.len()
+                && let Some((d, w)) = digit_at(bytes, j)
+            {
+                digits.push(d);
+                j += w;
+                continue;
             }
             groups.push((group_start, digits.len()));
             // a single separator followed by a digit continues the number
-            if j < bytes.len() {
-                if let Some(w) = separator_at(bytes, j) {
-                    if j + w < bytes.len() && digit_at(bytes, j + w).is_some() {
-                        j += w;
-                        group_start = digits.len();
-                        continue;
-                    }
-                }
+            if j < bytes.len()
+                && let Some(w) = separator_at(bytes, j)
+                && j + w < bytes.len()
+                && digit_at(bytes, j + w).is_some()
+            {
+                j += w;
+                group_start = digits.len();
+                continue;
             }
             break;
         }

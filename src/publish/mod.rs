@@ -427,16 +427,16 @@ fn collect_secrets(r: &Record, site: &Site, out: &mut Vec<Secret>) {
             }
         }
     }
-    if site.mask_persons {
-        if let Some(p) = r.party().filter(|p| p.is_person()) {
-            let masked = mask_name(&p.name);
-            if p.name.chars().count() >= 2 && masked != p.name {
-                out.push(Secret {
-                    source: src.clone(),
-                    field: "当事人.名称（自然人）",
-                    value: p.name.clone(),
-                });
-            }
+    if site.mask_persons
+        && let Some(p) = r.party().filter(|p| p.is_person())
+    {
+        let masked = mask_name(&p.name);
+        if p.name.chars().count() >= 2 && masked != p.name {
+            out.push(Secret {
+                source: src.clone(),
+                field: "当事人.名称（自然人）",
+                value: p.name.clone(),
+            });
         }
     }
 }
@@ -476,19 +476,19 @@ fn pub_record<'a>(
         }
         Body::Clue(c) => {
             let mut f = to_map(&c.public);
-            if let Some(d) = clue_deadline(&c.public) {
-                if c.public.deadline.is_none() {
-                    // keep the form's column order: after 交办日期
-                    let mut g = Map::new();
-                    for (k, v) in f {
-                        let after = k == "交办日期";
-                        g.insert(k, v);
-                        if after {
-                            g.insert("反馈期限".into(), json!(d));
-                        }
+            if let Some(d) = clue_deadline(&c.public)
+                && c.public.deadline.is_none()
+            {
+                // keep the form's column order: after 交办日期
+                let mut g = Map::new();
+                for (k, v) in f {
+                    let after = k == "交办日期";
+                    g.insert(k, v);
+                    if after {
+                        g.insert("反馈期限".into(), json!(d));
                     }
-                    f = g;
                 }
+                f = g;
             }
             (
                 Some(clue_status(&c.public, date)),

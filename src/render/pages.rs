@@ -118,12 +118,19 @@ pub fn view<'x>(r: &'x PubRecord) -> RecordView<'x> {
     }
 }
 
-/// One page to render.
-struct Job {
-    out: String,
-    template: &'static str,
-    ctx: Value,
-    origin: Option<String>,
+/// One page to render; its context is built in the worker thread, so that
+/// no more than a page per thread is held in memory at once.
+enum Job<'p, 'a> {
+    Home,
+    List(Kind, usize),
+    Record(&'p PubRecord<'a>),
+    Notice(&'p crate::publish::Notice),
+    Removed,
+    Party(&'p crate::publish::PartyPage),
+    Parties,
+    Search,
+    Stats,
+    NotFound,
 }
 
 /// `../` repeated for a page at `out`.
@@ -148,114 +155,127 @@ pub fn render_all(
         footer_pages => Value::from_serialize(public.of_kind(Kind::Pages).map(|p| p.link()).collect::<Vec<_>>()),
         ..extra
     };
-    let jobs = jobs(public);
-    let errors: Vec<Diagnostic> = jobs
+    let mut errors: Vec<Diagnostic> = jobs(public)
         .into_par_iter()
         .filter_map(|job| {
-            let root = root_of(&job.out);
-            let canonical = format!("{}{}", public.site.info.base_url, job.out);
-            let here = context! { root => root, canonical => canonical, out => job.out.clone() };
-            let ctx = minijinja::value::merge_maps([here, job.ctx, base.clone()]);
-            match env.get_template(job.template).and_then(|t| t.render(ctx)) {
+            let (out, template, ctx, origin) = job_context(public, job);
+            let root = root_of(&out);
+            let canonical = format!("{}{}", public.site.info.base_url, out);
+            let here = context! { root => root, canonical => canonical, out => out.clone() };
+            let ctx = minijinja::value::merge_maps([here, ctx, base.clone()]);
+            match env.get_template(template).and_then(|t| t.render(ctx)) {
                 Ok(html) => {
-                    staging.write(&job.out, html.as_bytes(), job.origin.as_deref());
+                    staging.write(&out, html.as_bytes(), origin);
                     None
                 }
-                Err(e) => Some(template_error(&format!("templates/{}", job.template), &e)),
+                Err(e) => Some(template_error(&format!("templates/{template}"), &e)),
             }
         })
         .collect();
-    let mut errors = errors;
     errors.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
     errors.dedup_by(|a, b| a.path == b.path && a.message == b.message);
     errors
 }
 
-fn jobs(public: &PublicSite) -> Vec<Job> {
-    let mut jobs = Vec::new();
-    jobs.push(home(public));
+fn jobs<'p, 'a>(public: &'p PublicSite<'a>) -> Vec<Job<'p, 'a>> {
+    let mut jobs = vec![Job::Home];
     for kind in Kind::LISTED {
-        list_pages(public, kind, &mut jobs);
+        let pages = public.of_kind(kind).count().div_ceil(PER_PAGE).max(1);
+        jobs.extend((1..=pages).map(|n| Job::List(kind, n)));
     }
-    for r in public.pages() {
-        let template = match r.kind {
-            Kind::Pages => "page.html",
-            Kind::Cases => "cases.html",
-            Kind::Actions => "actions.html",
-            Kind::Hazards => "hazards.html",
-            Kind::Accountability => "accountability.html",
-            Kind::Clues => "clues.html",
-            Kind::Blacklist => "blacklist.html",
-            Kind::Daily => continue,
-        };
-        let body = match r.kind {
-            Kind::Pages => match &r.body {
-                crate::publish::PubBody::Page(p) => p.body.as_str(),
-                _ => "",
-            },
-            _ => "",
-        };
-        jobs.push(Job {
-            out: r.url.clone(),
-            template,
-            ctx: context! { r => Value::from_serialize(view(r)), section => r.kind.dir(), body => body },
-            origin: Some(r.source.clone()),
-        });
-    }
-    for n in &public.notices {
-        if n.kind == Kind::Daily {
-            continue;
-        }
-        jobs.push(Job {
-            out: n.url.clone(),
-            template: "withdrawn.html",
-            ctx: context! { n => Value::from_serialize(n), section => n.kind.dir() },
-            origin: None,
-        });
-    }
-    let removed: Vec<RecordView> = public.removed.iter().map(view).collect();
-    jobs.push(Job {
-        out: "blacklist/removed.html".into(),
-        template: "removed.html",
-        ctx: context! { records => Value::from_serialize(&removed), section => "blacklist" },
-        origin: None,
-    });
-    for p in &public.parties {
-        jobs.push(Job {
-            out: p.url.clone(),
-            template: "party.html",
-            ctx: context! { p => Value::from_serialize(p), section => "parties" },
-            origin: None,
-        });
-    }
-    jobs.push(Job {
-        out: "parties/index.html".into(),
-        template: "parties.html",
-        ctx: context! { parties => Value::from_serialize(&public.parties), section => "parties" },
-        origin: None,
-    });
-    jobs.push(Job {
-        out: "search.html".into(),
-        template: "search.html",
-        ctx: context! { section => "search" },
-        origin: None,
-    });
-    jobs.push(Job {
-        out: "stats.html".into(),
-        template: "stats.html",
-        ctx: context! { section => "stats" },
-        origin: None,
-    });
-    jobs.push(Job {
-        out: "404.html".into(),
-        template: "404.html",
-        ctx: context! { section => "none" },
-        origin: None,
-    });
+    jobs.extend(
+        public
+            .pages()
+            .filter(|r| r.kind != Kind::Daily)
+            .map(Job::Record),
+    );
+    jobs.extend(
+        public
+            .notices
+            .iter()
+            .filter(|n| n.kind != Kind::Daily)
+            .map(Job::Notice),
+    );
+    jobs.push(Job::Removed);
+    jobs.extend(public.parties.iter().map(Job::Party));
+    jobs.extend([Job::Parties, Job::Search, Job::Stats, Job::NotFound]);
     jobs
 }
 
-fn home(public: &PublicSite) -> Job {
+/// Output path, template, context and source record of a job.
+fn job_context<'p>(
+    public: &'p PublicSite,
+    job: Job<'p, '_>,
+) -> (String, &'static str, Value, Option<&'p str>) {
+    match job {
+        Job::Home => home(public),
+        Job::List(kind, n) => list_page(public, kind, n),
+        Job::Record(r) => {
+            let template = match r.kind {
+                Kind::Pages => "page.html",
+                Kind::Cases => "cases.html",
+                Kind::Actions => "actions.html",
+                Kind::Hazards => "hazards.html",
+                Kind::Accountability => "accountability.html",
+                Kind::Clues => "clues.html",
+                Kind::Blacklist | Kind::Daily => "blacklist.html",
+            };
+            let body = match &r.body {
+                crate::publish::PubBody::Page(p) => p.body.as_str(),
+                _ => "",
+            };
+            let ctx = context! { r => Value::from_serialize(view(r)), section => r.kind.dir(), body => body };
+            (r.url.clone(), template, ctx, Some(r.source.as_str()))
+        }
+        Job::Notice(n) => (
+            n.url.clone(),
+            "withdrawn.html",
+            context! { n => Value::from_serialize(n), section => n.kind.dir() },
+            None,
+        ),
+        Job::Removed => {
+            let removed: Vec<RecordView> = public.removed.iter().map(view).collect();
+            (
+                "blacklist/removed.html".into(),
+                "removed.html",
+                context! { records => Value::from_serialize(&removed), section => "blacklist" },
+                None,
+            )
+        }
+        Job::Party(p) => (
+            p.url.clone(),
+            "party.html",
+            context! { p => Value::from_serialize(p), section => "parties" },
+            None,
+        ),
+        Job::Parties => (
+            "parties/index.html".into(),
+            "parties.html",
+            context! { parties => Value::from_serialize(&public.parties), section => "parties" },
+            None,
+        ),
+        Job::Search => (
+            "search.html".into(),
+            "search.html",
+            context! { section => "search" },
+            None,
+        ),
+        Job::Stats => (
+            "stats.html".into(),
+            "stats.html",
+            context! { section => "stats" },
+            None,
+        ),
+        Job::NotFound => (
+            "404.html".into(),
+            "404.html",
+            context! { section => "none" },
+            None,
+        ),
+    }
+}
+
+fn home(public: &PublicSite) -> (String, &'static str, Value, Option<&'static str>) {
     #[derive(Serialize)]
     struct Section<'x> {
         kind: Kind,
@@ -321,22 +341,22 @@ fn home(public: &PublicSite) -> Job {
         .into_iter()
         .map(|(label, n, url)| context! { label => label, num => n, url => url })
         .collect();
-    Job {
-        out: "index.html".into(),
-        template: "index.html",
-        ctx: context! {
-            sections => Value::from_serialize(&sections),
-            overdue => Value::from_serialize(&overdue),
-            figures => figures,
-            section => "home",
-        },
-        origin: None,
-    }
+    let ctx = context! {
+        sections => Value::from_serialize(&sections),
+        overdue => Value::from_serialize(&overdue),
+        figures => figures,
+        section => "home",
+    };
+    ("index.html".into(), "index.html", ctx, None)
 }
 
-fn list_pages(public: &PublicSite, kind: Kind, jobs: &mut Vec<Job>) {
-    let records: Vec<&PubRecord> = public.of_kind(kind).collect();
-    let pages = records.len().div_ceil(PER_PAGE).max(1);
+fn list_page(
+    public: &PublicSite,
+    kind: Kind,
+    n: usize,
+) -> (String, &'static str, Value, Option<&'static str>) {
+    let total = public.of_kind(kind).count();
+    let pages = total.div_ceil(PER_PAGE).max(1);
     let page_url = |n: usize| {
         if n == 1 {
             format!("{}/index.html", kind.dir())
@@ -344,30 +364,23 @@ fn list_pages(public: &PublicSite, kind: Kind, jobs: &mut Vec<Job>) {
             format!("{}/page/{n}.html", kind.dir())
         }
     };
-    for n in 1..=pages {
-        let chunk: Vec<RecordView> = records
-            .iter()
-            .skip((n - 1) * PER_PAGE)
-            .take(PER_PAGE)
-            .map(|r| view(r))
-            .collect();
-        let out = page_url(n);
-        jobs.push(Job {
-            out: out.clone(),
-            template: "list.html",
-            ctx: context! {
-                kind => kind.dir(),
-                label => kind.label(),
-                records => Value::from_serialize(&chunk),
-                total => records.len(),
-                page => n,
-                pages => pages,
-                prev => (n > 1).then(|| page_url(n - 1)),
-                next => (n < pages).then(|| page_url(n + 1)),
-                first_index => (n - 1) * PER_PAGE,
-                section => kind.dir(),
-            },
-            origin: None,
-        });
-    }
+    let chunk: Vec<RecordView> = public
+        .of_kind(kind)
+        .skip((n - 1) * PER_PAGE)
+        .take(PER_PAGE)
+        .map(view)
+        .collect();
+    let ctx = context! {
+        kind => kind.dir(),
+        label => kind.label(),
+        records => Value::from_serialize(&chunk),
+        total => total,
+        page => n,
+        pages => pages,
+        prev => (n > 1).then(|| page_url(n - 1)),
+        next => (n < pages).then(|| page_url(n + 1)),
+        first_index => (n - 1) * PER_PAGE,
+        section => kind.dir(),
+    };
+    (page_url(n), "list.html", ctx, None)
 }

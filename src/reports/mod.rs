@@ -107,19 +107,20 @@ pub fn stats(public: &PublicSite) -> Stats {
     let mut assigned = 0;
     let mut in_time = 0;
     for r in listed().filter(|r| r.kind == Kind::Clues) {
-        if let PubBody::Clue(c) = r.body {
-            if c.assigned.is_some() {
-                assigned += 1;
-                if let (Some(a), Some(d)) = (c.answered, clue_deadline(c)) {
-                    if a <= d && a <= public.date {
-                        in_time += 1;
-                    }
-                }
+        if let PubBody::Clue(c) = r.body
+            && c.assigned.is_some()
+        {
+            assigned += 1;
+            if let (Some(a), Some(d)) = (c.answered, clue_deadline(c))
+                && a <= d
+                && a <= public.date
+            {
+                in_time += 1;
             }
         }
     }
     let blacklist_size = listed()
-        .filter(|r| r.kind == Kind::Blacklist && label(&r, "在列"))
+        .filter(|r| r.kind == Kind::Blacklist && label(r, "在列"))
         .count();
     Stats {
         totals,
