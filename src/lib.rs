@@ -16,3 +16,4 @@ pub mod output;
 pub mod publish;
 pub mod render;
 pub mod reports;
+pub mod search;

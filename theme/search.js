@@ -1,1 +1,287 @@
-// search: see src/search
+/* gongshi search: runs the query of search.html?q=… against the static index.
+ * The tokenizer and the query semantics mirror src/search/tokenize.rs and
+ * src/search/query.rs exactly (tests compare them). No framework, no WASM. */
+(function () {
+  'use strict';
+  var MAX_WORD = 40;
+  var PER_PAGE = 10;
+
+  function normalize(cp) {
+    if (cp >= 0xff01 && cp <= 0xff5e) cp -= 0xfee0;
+    else if (cp === 0x3000) return 32;
+    if (cp >= 65 && cp <= 90) cp += 32;
+    return cp;
+  }
+  function isCjk(cp) {
+    return cp === 0x3007 || (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+      (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x323af);
+  }
+  function isAlnum(cp) {
+    return (cp >= 48 && cp <= 57) || (cp >= 97 && cp <= 122);
+  }
+  function tokensFrom(text, start) {
+    var out = [], pos = start, word = '', wordLen = 0, gap = false;
+    function push(t) {
+      if (out.length) pos += gap ? 2 : 1;
+      gap = false;
+      out.push({ text: t, pos: pos });
+    }
+    for (var ch of text) {
+      var cp = normalize(ch.codePointAt(0));
+      if (isAlnum(cp)) {
+        if (wordLen < MAX_WORD) { word += String.fromCodePoint(cp); wordLen++; }
+        continue;
+      }
+      if (word) { push(word); word = ''; wordLen = 0; }
+      if (isCjk(cp)) push(String.fromCodePoint(cp));
+      else gap = true;
+    }
+    if (word) push(word);
+    return out;
+  }
+  function tokens(text) { return tokensFrom(text, 0); }
+  function queryTerms(q) {
+    return q.split(/[\s\u3000]+/).map(tokens).filter(function (t) { return t.length > 0; });
+  }
+  function pairKey(a, b, gap) { return a + (gap ? '|' : ' ') + b; }
+  function exactKey(v) { return '=' + tokens(v).map(function (t) { return t.text; }).join(' '); }
+  var encoder = typeof TextEncoder !== 'undefined' ? new TextEncoder() : null;
+  function shardOf(key, shards) {
+    var bytes = encoder.encode(key), h = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
+    return h % Math.max(1, shards);
+  }
+
+  // Exposed for the tokenizer test (node) — no effect in the page.
+  if (typeof module !== 'undefined' && module.exports) {
+    module.exports = { tokens: tokens, queryTerms: queryTerms, pairKey: pairKey, exactKey: exactKey, shardOf: shardOf };
+    return;
+  }
+
+  var script = document.currentScript;
+  var root = script.getAttribute('data-root') || '';
+  var manifestUrl = root + script.getAttribute('data-index');
+  var base = manifestUrl.replace(/[^/]*$/, '');
+  var cache = {};
+  function fetchJSON(url) {
+    if (!cache[url]) {
+      cache[url] = fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(url + ': ' + r.status);
+        return r.json();
+      });
+    }
+    return cache[url];
+  }
+
+  function decodeDocs(arr) {
+    var out = [], last = 0;
+    for (var i = 0; i < arr.length; i++) { last += arr[i]; out.push(last); }
+    return out;
+  }
+  function decodePairs(arr) {
+    var m = new Map(), i = 0, doc = 0;
+    while (i < arr.length) {
+      doc += arr[i++];
+      var n = arr[i++], ps = [], p = 0;
+      for (var j = 0; j < n; j++) { p += arr[i++]; ps.push(p); }
+      m.set(doc, ps);
+    }
+    return m;
+  }
+  function bsearch(arr, x) {
+    var lo = 0, hi = arr.length - 1;
+    while (lo <= hi) { var mid = (lo + hi) >> 1; if (arr[mid] === x) return true; if (arr[mid] < x) lo = mid + 1; else hi = mid - 1; }
+    return false;
+  }
+
+  function lookup(man, keys) {
+    var shards = {};
+    keys.forEach(function (k) { shards[shardOf(k, man.shards.length)] = true; });
+    return Promise.all(Object.keys(shards).map(function (s) { return fetchJSON(base + man.shards[s]); }))
+      .then(function (loaded) {
+        var found = {};
+        loaded.forEach(function (sh) { keys.forEach(function (k) { if (sh[k]) found[k] = sh[k]; }); });
+        return found;
+      });
+  }
+
+  function termMatches(man, term, found) {
+    var out = new Map();
+    if (term.length === 1) {
+      var d = found[term[0].text];
+      if (d) decodeDocs(d).forEach(function (x) { out.set(x, 1); });
+      return out;
+    }
+    var base0 = term[0].pos, keys = [];
+    for (var i = 0; i + 1 < term.length; i++) {
+      var k = pairKey(term[i].text, term[i + 1].text, term[i + 1].pos - term[i].pos === 2);
+      if (!found[k]) return out;
+      keys.push({ p: decodePairs(found[k]), off: term[i].pos - base0 });
+    }
+    var r = 0;
+    for (var j = 1; j < keys.length; j++) if (keys[j].p.size < keys[r].p.size) r = j;
+    keys[r].p.forEach(function (starts, doc) {
+      var score = 0;
+      starts.forEach(function (p) {
+        var origin = p - keys[r].off;
+        if (origin < 0) return;
+        for (var x = 0; x < keys.length; x++) {
+          var ps = keys[x].p.get(doc);
+          if (!ps || !bsearch(ps, origin + keys[x].off)) return;
+        }
+        score += origin < man.body ? 10 : 1;
+      });
+      if (score > 0) out.set(doc, score);
+    });
+    return out;
+  }
+
+  function keysOf(terms, q) {
+    var keys = [exactKey(q.trim())];
+    terms.forEach(function (t) {
+      if (t.length === 1) keys.push(t[0].text);
+      for (var i = 0; i + 1 < t.length; i++) keys.push(pairKey(t[i].text, t[i + 1].text, t[i + 1].pos - t[i].pos === 2));
+    });
+    return keys;
+  }
+
+  function search(man, facets, q, filters) {
+    var terms = queryTerms(q);
+    if (!terms.length) return Promise.resolve({ hits: [], all: [] });
+    return lookup(man, keysOf(terms, q)).then(function (found) {
+      var acc = null;
+      terms.forEach(function (t) {
+        var m = termMatches(man, t, found);
+        if (acc === null) acc = m;
+        else {
+          var next = new Map();
+          acc.forEach(function (s, d) { if (m.has(d)) next.set(d, s + m.get(d)); });
+          acc = next;
+        }
+      });
+      var exact = found[exactKey(q.trim())] ? decodeDocs(found[exactKey(q.trim())]) : [];
+      var all = [];
+      acc.forEach(function (score, doc) { all.push({ doc: doc, score: score, exact: bsearch(exact, doc) }); });
+      var hits = all.filter(function (h) {
+        return man.facet_names.every(function (name, f) {
+          var want = filters[name];
+          return !want || !want.length || want.indexOf(facets.values[f][facets.docs[f].charCodeAt(h.doc) - 48]) >= 0;
+        });
+      });
+      hits.sort(function (a, b) { return (b.exact - a.exact) || (b.score - a.score) || (a.doc - b.doc); });
+      return { hits: hits, all: all };
+    });
+  }
+
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; });
+  }
+  function normText(s) {
+    var out = [];
+    for (var ch of s) out.push(String.fromCodePoint(normalize(ch.codePointAt(0))));
+    return out;
+  }
+  // Mark every occurrence of a term (as typed, normalized) in s.
+  function highlight(s, terms) {
+    var chars = Array.from(s), norm = normText(s), marks = new Array(chars.length).fill(false);
+    terms.forEach(function (t) {
+      var n = normText(t);
+      if (!n.length) return;
+      for (var i = 0; i + n.length <= norm.length; i++) {
+        var ok = true;
+        for (var j = 0; j < n.length; j++) if (norm[i + j] !== n[j]) { ok = false; break; }
+        if (ok) for (var j2 = 0; j2 < n.length; j2++) marks[i + j2] = true;
+      }
+    });
+    var html = '', open = false;
+    for (var k = 0; k < chars.length; k++) {
+      if (marks[k] && !open) { html += '<mark>'; open = true; }
+      if (!marks[k] && open) { html += '</mark>'; open = false; }
+      html += esc(chars[k]);
+    }
+    return html + (open ? '</mark>' : '');
+  }
+
+  function params() {
+    var p = new URLSearchParams(location.search), filters = {};
+    p.forEach(function (v, k) { if (k !== 'q' && k !== 'page') (filters[k] = filters[k] || []).push(v); });
+    return { q: p.get('q') || '', page: Math.max(1, parseInt(p.get('page') || '1', 10) || 1), filters: filters };
+  }
+  function link(q, filters, page) {
+    var p = new URLSearchParams();
+    p.set('q', q);
+    Object.keys(filters).forEach(function (k) { filters[k].forEach(function (v) { p.append(k, v); }); });
+    if (page > 1) p.set('page', page);
+    return '?' + p.toString();
+  }
+
+  function renderFacets(man, facets, res, st) {
+    var box = document.getElementById('search-facets');
+    var html = '';
+    man.facet_names.forEach(function (name, f) {
+      var counts = {};
+      res.all.forEach(function (h) { var v = facets.values[f][facets.docs[f].charCodeAt(h.doc) - 48]; if (v) counts[v] = (counts[v] || 0) + 1; });
+      var vals = facets.values[f].filter(function (v) { return counts[v]; });
+      if (!vals.length) return;
+      html += '<fieldset class="facet"><legend>' + esc(man.facet_labels[f]) + '</legend>';
+      vals.forEach(function (v) {
+        var on = (st.filters[name] || []).indexOf(v) >= 0;
+        html += '<label><input type="checkbox" form="search-form" name="' + esc(name) + '" value="' + esc(v) + '"' + (on ? ' checked' : '') + '> ' +
+          esc(v) + ' <span class="count">' + counts[v] + '</span></label>';
+      });
+      html += '</fieldset>';
+    });
+    box.innerHTML = html;
+    Array.prototype.forEach.call(box.querySelectorAll('input'), function (i) {
+      i.addEventListener('change', function () { document.getElementById('search-form').submit(); });
+    });
+  }
+
+  function run() {
+    var st = params();
+    var out = document.getElementById('search-results');
+    var input = document.getElementById('q');
+    input.value = st.q;
+    if (!st.q.trim()) { out.innerHTML = '<p>请输入要搜索的单位名称、文号或关键词。</p>'; return; }
+    out.innerHTML = '<p role="status">正在搜索…</p>';
+    fetchJSON(manifestUrl).then(function (man) {
+      return fetchJSON(base + man.facets).then(function (facets) {
+        return search(man, facets, st.q, st.filters).then(function (res) {
+          renderFacets(man, facets, res, st);
+          var total = res.hits.length, pages = Math.max(1, Math.ceil(total / PER_PAGE));
+          var page = Math.min(st.page, pages), shown = res.hits.slice((page - 1) * PER_PAGE, page * PER_PAGE);
+          var chunks = {};
+          shown.forEach(function (h) { chunks[Math.floor(h.doc / man.chunk)] = true; });
+          return Promise.all(Object.keys(chunks).map(function (c) {
+            return fetchJSON(base + man.chunks[c]).then(function (rows) { return [c, rows]; });
+          })).then(function (loaded) {
+            var rows = {};
+            loaded.forEach(function (x) { rows[x[0]] = x[1]; });
+            var terms = st.q.split(/[\s\u3000]+/).filter(Boolean);
+            var html = '<p role="status">「' + esc(st.q) + '」共找到 ' + total + ' 条结果' + (pages > 1 ? '，第 ' + page + ' / ' + pages + ' 页' : '') + '。</p>';
+            if (total) {
+              html += '<ol class="record-list" start="' + ((page - 1) * PER_PAGE + 1) + '">';
+              shown.forEach(function (h) {
+                var d = rows[Math.floor(h.doc / man.chunk)][h.doc % man.chunk];
+                html += '<li class="record-item"><h2 class="record-item__title"><a href="' + esc(root + d[0]) + '">' + highlight(d[1], terms) + '</a></h2>' +
+                  '<p class="record-item__meta"><span>' + esc(d[2]) + '</span><span>' + esc(d[3]) + '</span>' + (d[4] ? '<span>' + highlight(d[4], terms) + '</span>' : '') + '</p>' +
+                  (d[5] ? '<p class="snippet">' + highlight(d[5], terms) + '</p>' : '') + '</li>';
+              });
+              html += '</ol>';
+            }
+            if (pages > 1) {
+              html += '<nav class="pagination" aria-label="搜索结果分页">' +
+                (page > 1 ? '<a rel="prev" href="' + esc(link(st.q, st.filters, page - 1)) + '">上一页</a>' : '') +
+                '<span aria-current="page">第 ' + page + ' / ' + pages + ' 页</span>' +
+                (page < pages ? '<a rel="next" href="' + esc(link(st.q, st.filters, page + 1)) + '">下一页</a>' : '') + '</nav>';
+            }
+            out.innerHTML = html;
+          });
+        });
+      });
+    }).catch(function (e) {
+      out.innerHTML = '<p role="alert">搜索暂时不可用（' + esc(e.message) + '）。</p>';
+    });
+  }
+  run();
+})();

@@ -106,8 +106,11 @@ pub fn run(opts: BuildOptions) -> u8 {
         }
     };
     let assets = write_assets(site, &staging);
+    let index = crate::search::build(&public);
+    let search_index = crate::search::static_files::write(&index, &staging);
+    t.stage("搜索索引");
     let stats = crate::reports::stats(&public);
-    let extra = minijinja::context! { stats => stats };
+    let extra = minijinja::context! { stats => stats, search_index => search_index };
     let template_errors = render::render_all(&env, &public, &assets, extra, &staging);
     t.stage("页面");
     if !template_errors.is_empty() {

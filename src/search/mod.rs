@@ -1,0 +1,15 @@
+//! Search: the shared tokenizer, the index built from the public view, the
+//! static shards that `search.html` downloads, and the query semantics the
+//! browser, `gongshi search` and `serve`'s API share.
+//!
+//! Only what the public view lists is indexed: scheduled, draft, withdrawn,
+//! expired and removed records never enter, and clues enter by their public
+//! fields only.
+
+pub mod index;
+pub mod query;
+pub mod static_files;
+pub mod tokenize;
+
+pub use index::{Index, SearchDoc, build};
+pub use query::{Hit, Query, search};

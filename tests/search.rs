@@ -1,0 +1,297 @@
+//! Search: the JavaScript tokenizer equals the Rust one, the static index
+//! has not changed by accident, and queries find exactly what brute force
+//! finds.
+
+mod common;
+use common::Site;
+use gongshi::search::tokenize::{pair_key, shard_of, tokens};
+use gongshi::search::{Index, Query, SearchDoc, search};
+use std::process::Command;
+
+fn cases() -> Vec<String> {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/tokenizer-cases.txt"
+    ))
+    .unwrap();
+    text.lines().map(str::to_string).collect()
+}
+
+#[test]
+fn javascript_tokenizer_gives_identical_tokens() {
+    let js = concat!(env!("CARGO_MANIFEST_DIR"), "/theme/search.js");
+    let script = format!(
+        "const s = require({js:?}); const lines = require('fs').readFileSync(0, 'utf8').split('\\n'); \
+         console.log(JSON.stringify(lines.map(l => [s.tokens(l).map(t => [t.text, t.pos]), s.shardOf(l, 97), s.exactKey(l)])));"
+    );
+    let mut child = Command::new("node")
+        .arg("-e")
+        .arg(&script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node is needed for this test (tools/install-test-deps.sh installs it)");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(cases().join("\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let js: Vec<(Vec<(String, u32)>, u32, String)> = serde_json::from_slice(&out.stdout).unwrap();
+    let cases = cases();
+    assert_eq!(js.len(), cases.len());
+    for (line, (js_tokens, js_shard, js_exact)) in cases.iter().zip(js) {
+        let rust: Vec<(String, u32)> = tokens(line).into_iter().map(|t| (t.text, t.pos)).collect();
+        assert_eq!(rust, js_tokens, "tokens of {line:?}");
+        assert_eq!(shard_of(line, 97), js_shard, "shard of {line:?}");
+        assert_eq!(
+            gongshi::search::tokenize::exact_key(line),
+            js_exact,
+            "exact key of {line:?}"
+        );
+    }
+}
+
+#[test]
+fn static_index_has_not_changed_by_accident() {
+    // Golden file: regenerate with GONGSHI_BLESS=1 after an intended change,
+    // and read the diff.
+    let site = Site::new("base");
+    site.build("2022-02-15");
+    let dir = site.path().join("public/search");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    let mut listing = String::new();
+    for n in &names {
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join(n)).unwrap()).unwrap();
+        listing.push_str(&format!(
+            "== {n}\n{}\n",
+            serde_json::to_string_pretty(&v).unwrap()
+        ));
+    }
+    let golden = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/search-index.txt");
+    if std::env::var_os("GONGSHI_BLESS").is_some() {
+        std::fs::create_dir_all(std::path::Path::new(golden).parent().unwrap()).unwrap();
+        std::fs::write(golden, &listing).unwrap();
+    }
+    let want = std::fs::read_to_string(golden).expect("golden file (GONGSHI_BLESS=1 to create)");
+    assert!(
+        want == listing,
+        "search index changed; diff tests/golden/search-index.txt against:\n{listing}"
+    );
+}
+
+/// A corpus of random documents over a small alphabet, so that phrases
+/// repeat, overlap and are interrupted by punctuation.
+fn corpus(n: usize, seed: u64) -> Vec<SearchDoc> {
+    let alphabet: Vec<char> = "安全阀门压力容器气瓶隐患整改，。 、".chars().collect();
+    let mut s = seed;
+    let mut rnd = move |m: usize| {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s % m as u64) as usize
+    };
+    (0..n)
+        .map(|i| {
+            let len = 20 + rnd(60);
+            let title: String = (0..8).map(|_| alphabet[rnd(alphabet.len())]).collect();
+            let body: String = (0..len).map(|_| alphabet[rnd(alphabet.len())]).collect();
+            SearchDoc {
+                kind: gongshi::content::model::Kind::Cases,
+                id: format!("d{i}"),
+                url: format!("cases/d{i}.html"),
+                title,
+                date: chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap()
+                    + chrono::Days::new(i as u64),
+                party: None,
+                summary: String::new(),
+                facets: Default::default(),
+                body,
+                exact: vec![],
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn chinese_phrase_queries_match_brute_force_exactly() {
+    let docs = corpus(400, 0x9e3779b97f4a7c15);
+    let truth = docs.clone();
+    let index = Index::from_docs(docs);
+    let phrases: Vec<String> = {
+        let mut v = Vec::new();
+        let src: Vec<char> = "安全阀门压力容器气瓶隐患整改".chars().collect();
+        for len in 1..=4 {
+            for start in 0..src.len() - len {
+                v.push(src[start..start + len].iter().collect());
+            }
+        }
+        // phrases taken from documents, so that most have hits
+        for d in truth.iter().take(60) {
+            let cs: Vec<char> = d
+                .body
+                .chars()
+                .filter(|c| !"，。 、".contains(*c))
+                .take(3)
+                .collect();
+            v.push(cs.into_iter().collect());
+        }
+        v
+    };
+    let mut checked = 0;
+    for p in &phrases {
+        let mut expected: Vec<&str> = truth
+            .iter()
+            .filter(|d| d.title.contains(p.as_str()) || d.body.contains(p.as_str()))
+            .map(|d| d.id.as_str())
+            .collect();
+        expected.sort();
+        let mut got: Vec<&str> = search(
+            &index,
+            &Query {
+                text: p.clone(),
+                ..Query::default()
+            },
+        )
+        .iter()
+        .map(|h| index.docs[h.doc as usize].id.as_str())
+        .collect();
+        got.sort();
+        assert_eq!(
+            got, expected,
+            "query {p:?}: recall and precision must be 100%"
+        );
+        checked += expected.len();
+    }
+    assert!(
+        checked > 1000,
+        "the corpus exercises the index ({checked} matches)"
+    );
+}
+
+#[test]
+fn terms_are_anded_and_scattered_characters_do_not_match() {
+    let mk = |id: &str, body: &str| SearchDoc {
+        kind: gongshi::content::model::Kind::Actions,
+        id: id.into(),
+        url: format!("actions/{id}.html"),
+        title: String::new(),
+        date: chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
+        party: None,
+        summary: String::new(),
+        facets: Default::default(),
+        body: body.into(),
+        exact: vec![],
+    };
+    let index = Index::from_docs(vec![
+        mk("a", "安全阀失效"),
+        mk("b", "安全，阀门"),
+        mk("c", "阀门安全检查"),
+        mk("d", "压力表 安全阀"),
+    ]);
+    let ids = |q: &str| {
+        let mut v: Vec<String> = search(
+            &index,
+            &Query {
+                text: q.into(),
+                ..Query::default()
+            },
+        )
+        .iter()
+        .map(|h| index.docs[h.doc as usize].id.clone())
+        .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ids("安全阀"), ["a", "d"]);
+    assert_eq!(ids("安全 阀门"), ["b", "c"]);
+    assert_eq!(ids("压力表 安全阀"), ["d"]);
+    assert!(ids("安阀").is_empty());
+    assert!(index.pairs.contains_key(&pair_key("全", "阀", false)));
+}
+
+#[test]
+fn exact_decision_number_ranks_first() {
+    let mut docs = Vec::new();
+    for i in 0..50 {
+        docs.push(SearchDoc {
+            kind: gongshi::content::model::Kind::Actions,
+            id: format!("x{i}"),
+            url: format!("actions/x{i}.html"),
+            title: format!("行政处罚：某公司{i}"),
+            date: chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap() + chrono::Days::new(i),
+            party: None,
+            summary: String::new(),
+            facets: Default::default(),
+            body: format!("海市监罚〔2022〕{i}号 第0000{i}号 参见 第00001号"),
+            exact: vec![format!("第0000{i}号")],
+        });
+    }
+    let index = Index::from_docs(docs);
+    let hits = search(
+        &index,
+        &Query {
+            text: "第00001号".into(),
+            ..Query::default()
+        },
+    );
+    assert_eq!(hits.len(), 50);
+    assert_eq!(index.docs[hits[0].doc as usize].id, "x1");
+    assert!(hits[0].exact);
+}
+
+#[test]
+fn nothing_unpublished_or_private_is_indexed() {
+    let site = Site::new("base");
+    site.write(
+        "content/actions/later.yaml",
+        "发布日期: 2022-03-01\n措施类型: 责令限期整改\n当事人: {名称: 龘靐定时公司}\n决定日期: 2022-02-10\n决定机关: 某局\n原因: 未来。\n",
+    );
+    site.write(
+        "content/actions/draft.yaml",
+        "发布日期: 2022-02-01\n状态: 草稿\n措施类型: 责令限期整改\n当事人: {名称: 齉爩草稿公司}\n决定日期: 2022-01-30\n决定机关: 某局\n原因: 草稿。\n",
+    );
+    site.write(
+        "content/actions/gone.yaml",
+        "发布日期: 2022-02-01\n状态: 已撤回\n撤回: {日期: 2022-02-05, 原因: 错误}\n措施类型: 责令限期整改\n当事人: {名称: 麤籱撤回公司}\n决定日期: 2022-01-30\n决定机关: 某局\n原因: 撤回。\n",
+    );
+    site.build("2022-02-15");
+    let all: String = common::snapshot(&site.path().join("public/search"))
+        .into_iter()
+        .map(|(_, b)| String::from_utf8(b).unwrap())
+        .collect();
+    assert!(
+        all.contains("测试燃气有限公司"),
+        "published records are indexed"
+    );
+    for m in [
+        "龘靐",
+        "齉爩",
+        "麤籱",
+        "赵举报",
+        "13800000000",
+        "幸福路",
+        "非常危险",
+    ] {
+        let t: Vec<String> = tokens(m).into_iter().map(|t| t.text).collect();
+        let key = if t.len() > 1 {
+            format!("\"{} {}\"", t[0], t[1])
+        } else {
+            format!("\"{}\"", t[0])
+        };
+        assert!(!all.contains(&key), "{m} has a key in the static index");
+        assert!(!all.contains(m), "{m} in the static index");
+    }
+}
