@@ -32,6 +32,9 @@ pub struct SearchDoc {
     pub exact: Vec<String>,
 }
 
+/// The pair keys (with positions), single tokens and exact keys of a document.
+type DocKeys = (Vec<(String, u32)>, Vec<String>, Vec<String>);
+
 /// Positions of one key in one document.
 pub type Postings = Vec<(u32, Vec<u32>)>;
 
@@ -206,7 +209,7 @@ impl Index {
                 &b.id,
             ))
         });
-        let per_doc: Vec<(Vec<(String, u32)>, Vec<String>, Vec<String>)> = docs
+        let per_doc: Vec<DocKeys> = docs
             .par_iter()
             .map(|d| {
                 let mut toks: Vec<Token> = tokens_from(&d.title, 0);
