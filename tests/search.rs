@@ -44,7 +44,8 @@ fn javascript_tokenizer_gives_identical_tokens() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let js: Vec<(Vec<(String, u32)>, u32, String)> = serde_json::from_slice(&out.stdout).unwrap();
+    type JsLine = (Vec<(String, u32)>, u32, String);
+    let js: Vec<JsLine> = serde_json::from_slice(&out.stdout).unwrap();
     let cases = cases();
     assert_eq!(js.len(), cases.len());
     for (line, (js_tokens, js_shard, js_exact)) in cases.iter().zip(js) {
