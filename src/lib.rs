@@ -17,3 +17,4 @@ pub mod publish;
 pub mod render;
 pub mod reports;
 pub mod search;
+pub mod serve;

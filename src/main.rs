@@ -38,6 +38,31 @@ enum Command {
         #[arg(short, long)]
         verbose: bool,
     },
+    /// 本地预览：生成、提供访问并在修改后自动刷新
+    Serve {
+        site: Option<PathBuf>,
+        /// 端口
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// 监听地址（默认仅本机）
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// 预览草稿和定时发布的记录
+        #[arg(long)]
+        drafts: bool,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// 在公开信息中搜索（与网站搜索相同的规则）
+    Search {
+        /// 搜索词，空格分隔的多个词须同时出现
+        query: String,
+        site: Option<PathBuf>,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
     /// 检查内容，不写任何文件
     Check {
         site: Option<PathBuf>,
@@ -79,6 +104,42 @@ fn main() -> ExitCode {
         },
         Command::Check { site, date, format } => match date_or_today(date) {
             Ok(date) => cmd::check::run(cmd::check::CheckOptions {
+                site: site.unwrap_or_else(|| PathBuf::from(".")),
+                date,
+                json: matches!(format, Format::Json),
+            }),
+            Err(e) => {
+                eprintln!("错误：{e}");
+                cmd::USAGE_ERROR
+            }
+        },
+        Command::Serve {
+            site,
+            port,
+            bind,
+            drafts,
+            date,
+        } => match date_or_today(date) {
+            Ok(date) => gongshi::serve::run(gongshi::serve::ServeOptions {
+                site: site.unwrap_or_else(|| PathBuf::from(".")),
+                bind,
+                port,
+                drafts,
+                date,
+            }),
+            Err(e) => {
+                eprintln!("错误：{e}");
+                cmd::USAGE_ERROR
+            }
+        },
+        Command::Search {
+            query,
+            site,
+            date,
+            format,
+        } => match date_or_today(date) {
+            Ok(date) => cmd::search::run(cmd::search::SearchOptions {
+                query,
                 site: site.unwrap_or_else(|| PathBuf::from(".")),
                 date,
                 json: matches!(format, Format::Json),

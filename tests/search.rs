@@ -296,3 +296,82 @@ fn nothing_unpublished_or_private_is_indexed() {
         assert!(!all.contains(m), "{m} in the static index");
     }
 }
+
+#[test]
+fn tantivy_finds_the_same_documents_as_the_static_index() {
+    let docs = corpus(300, 0x2545f4914f6cdd1d);
+    let engine = gongshi::search::engine::Engine::build(&docs, None).unwrap();
+    let index = Index::from_docs(docs);
+    let mut compared = 0;
+    for q in [
+        "安全",
+        "安全阀",
+        "阀门 压力",
+        "气瓶隐患",
+        "整改",
+        "容器气",
+        "隐",
+        "压力容器 安全 整改",
+    ] {
+        let mut a: Vec<String> = search(
+            &index,
+            &Query {
+                text: q.into(),
+                ..Query::default()
+            },
+        )
+        .iter()
+        .map(|h| index.docs[h.doc as usize].id.clone())
+        .collect();
+        let mut b: Vec<String> = engine
+            .search(&Query {
+                text: q.into(),
+                ..Query::default()
+            })
+            .unwrap()
+            .into_iter()
+            .map(|f| f.id)
+            .collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "query {q:?}");
+        compared += a.len();
+    }
+    assert!(compared > 100);
+}
+
+#[test]
+fn search_command_prints_json_in_the_contract_shape() {
+    let site = Site::new("base");
+    let out = site.run(&[
+        "search",
+        "测试燃气",
+        "--date",
+        "2022-02-15",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.len(), 2);
+    for r in &v {
+        let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["kind", "id", "title", "url"]);
+    }
+    assert!(v.iter().any(|r| r["url"] == "cases/tc-2022-001.html"));
+    // a scheduled record is not found before its date
+    let out = site.run(&[
+        "search",
+        "测试燃气",
+        "--date",
+        "2022-01-13",
+        "--format",
+        "json",
+    ]);
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.is_empty(), "{v:?}");
+}

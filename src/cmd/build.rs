@@ -36,7 +36,6 @@ pub fn theme_file(site: &Path, name: &str) -> Vec<u8> {
 
 struct Timer {
     verbose: bool,
-    start: Instant,
     last: Instant,
 }
 
@@ -53,22 +52,28 @@ impl Timer {
     }
 }
 
-pub fn run(opts: BuildOptions) -> u8 {
+/// How a build ended.
+pub enum Outcome {
+    /// Written; the warnings, file count, bytes and the searchable documents.
+    Built {
+        warnings: Vec<Diagnostic>,
+        files: usize,
+        bytes: u64,
+        docs: Vec<crate::search::SearchDoc>,
+    },
+    /// Content, template or privacy problems: nothing written.
+    Failed(Vec<Diagnostic>, &'static str),
+    /// The output could not be written.
+    Io(String),
+}
+
+/// The whole pipeline: load → check → publish → render/search/export →
+/// output. Nothing is written unless everything succeeded.
+pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
     let site = &opts.site;
-    if !site.is_dir() {
-        eprintln!("错误：站点目录不存在：{}", site.display());
-        return USAGE_ERROR;
-    }
-    let out = opts.out.clone().unwrap_or_else(|| site.join("public"));
-    if let Err(msg) = check_out_dir(site, &out) {
-        eprintln!("错误：{msg}");
-        return USAGE_ERROR;
-    }
-    let now = Instant::now();
     let mut t = Timer {
         verbose: opts.verbose,
-        start: now,
-        last: now,
+        last: Instant::now(),
     };
     let (content, mut diags) = crate::content::load(site);
     t.stage("读取");
@@ -82,28 +87,26 @@ pub fn run(opts: BuildOptions) -> u8 {
         }
     };
     if diags.has_errors() {
-        super::print_human(&diags.sorted(), true);
-        eprintln!("构建失败：输出目录未改动");
-        return CONTENT_ERROR;
+        return Outcome::Failed(diags.sorted(), "构建失败：输出目录未改动");
     }
-    let Some(env) = env else { return CONTENT_ERROR };
+    let Some(env) = env else {
+        return Outcome::Failed(diags.sorted(), "构建失败：模板出错，输出目录未改动");
+    };
     let public = crate::publish::publish(&content, opts.date, opts.drafts);
     t.stage("发布视图");
     let leaks = scan_public(&public);
     if !leaks.is_empty() {
         let mut all = diags.clone();
         leaks.into_iter().for_each(|d| all.push_diag(d));
-        super::print_human(&all.sorted(), true);
-        eprintln!("构建失败：发布内容含有个人隐私信息，输出目录未改动");
-        return CONTENT_ERROR;
+        return Outcome::Failed(
+            all.sorted(),
+            "构建失败：发布内容含有个人隐私信息，输出目录未改动",
+        );
     }
     let warnings = diags.sorted();
-    let staging = match Staging::begin(&out, Scanner::new(&public.secrets)) {
+    let staging = match Staging::begin(out, Scanner::new(&public.secrets)) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("错误：无法创建临时输出目录：{e}");
-            return USAGE_ERROR;
-        }
+        Err(e) => return Outcome::Io(format!("无法创建临时输出目录：{e}")),
     };
     let assets = write_assets(site, &staging);
     let index = crate::search::build(&public);
@@ -114,9 +117,7 @@ pub fn run(opts: BuildOptions) -> u8 {
     let template_errors = render::render_all(&env, &public, &assets, extra, &staging);
     t.stage("页面");
     if !template_errors.is_empty() {
-        super::print_human(&template_errors, true);
-        eprintln!("构建失败：模板出错，输出目录未改动");
-        return CONTENT_ERROR;
+        return Outcome::Failed(template_errors, "构建失败：模板出错，输出目录未改动");
     }
     crate::export::write_all(&public, &page_urls(&public), &staging);
     t.stage("开放数据");
@@ -125,26 +126,81 @@ pub fn run(opts: BuildOptions) -> u8 {
     match staging.commit() {
         Ok(()) => {}
         Err(CommitError::Privacy(findings)) => {
-            super::print_human(&findings, true);
-            eprintln!("构建失败：输出中发现个人隐私信息，输出目录未改动");
-            return CONTENT_ERROR;
+            return Outcome::Failed(findings, "构建失败：输出中发现个人隐私信息，输出目录未改动");
         }
-        Err(CommitError::Io(msg)) => {
-            eprintln!("错误：{msg}；输出目录未改动");
-            return USAGE_ERROR;
-        }
+        Err(CommitError::Io(msg)) => return Outcome::Io(format!("{msg}；输出目录未改动")),
     }
     t.stage("写入");
-    super::print_human(&warnings, true);
-    eprintln!(
-        "已生成 {} 个文件（{:.1} MB）→ {}，发布日期 {}，用时 {:.2} 秒",
+    Outcome::Built {
+        warnings,
         files,
-        bytes as f64 / 1e6,
-        out.display(),
-        opts.date,
-        t.start.elapsed().as_secs_f64()
-    );
-    OK
+        bytes,
+        docs: index.docs,
+    }
+}
+
+pub fn run(opts: BuildOptions) -> u8 {
+    let site = &opts.site;
+    if !site.is_dir() {
+        eprintln!("错误：站点目录不存在：{}", site.display());
+        return USAGE_ERROR;
+    }
+    let out = opts.out.clone().unwrap_or_else(|| site.join("public"));
+    if let Err(msg) = check_out_dir(site, &out) {
+        eprintln!("错误：{msg}");
+        return USAGE_ERROR;
+    }
+    let start = Instant::now();
+    match build_site(&opts, &out) {
+        Outcome::Built {
+            warnings,
+            files,
+            bytes,
+            docs,
+        } => {
+            super::print_human(&warnings, true);
+            if let Err(e) = write_engine(&out, &docs) {
+                eprintln!("警告：未能写入服务端搜索索引：{e}");
+            }
+            eprintln!(
+                "已生成 {} 个文件（{:.1} MB）→ {}，发布日期 {}，用时 {:.2} 秒",
+                files,
+                bytes as f64 / 1e6,
+                out.display(),
+                opts.date,
+                start.elapsed().as_secs_f64()
+            );
+            OK
+        }
+        Outcome::Failed(diags, why) => {
+            super::print_human(&diags, true);
+            eprintln!("{why}");
+            CONTENT_ERROR
+        }
+        Outcome::Io(msg) => {
+            eprintln!("错误：{msg}");
+            USAGE_ERROR
+        }
+    }
+}
+
+/// Where the tantivy index of an output lives: beside it, not inside.
+pub fn engine_dir(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.tantivy"))
+}
+
+/// Replace the tantivy index beside the output.
+fn write_engine(out: &Path, docs: &[crate::search::SearchDoc]) -> Result<(), String> {
+    let dir = engine_dir(out);
+    let tmp = dir.with_extension(format!("tmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    crate::search::engine::Engine::build(docs, Some(&tmp)).map_err(|e| e.to_string())?;
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::rename(&tmp, &dir).map_err(|e| e.to_string())
 }
 
 /// Theme assets under content-hashed names.

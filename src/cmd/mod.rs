@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod search;
 
 use crate::diag::Diagnostic;
 use chrono::{FixedOffset, NaiveDate, Utc};

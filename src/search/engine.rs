@@ -1,0 +1,236 @@
+//! The tantivy index, for staff (`gongshi search`) and integrators
+//! (`serve`'s `/api/search`). It uses the same tokenizer and the same query
+//! semantics as the static index: each term is a phrase of its tokens (at
+//! their offsets, gaps included), terms are ANDed, exact values first.
+
+use super::index::{FACETS, SearchDoc};
+use super::query::Query;
+use super::tokenize::{exact_key, query_terms, tokens};
+use serde::Serialize;
+use std::path::Path;
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query as TQuery, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::{DocAddress, Index, IndexReader, TantivyDocument, Term};
+
+const TOKENIZER: &str = "gongshi";
+
+#[derive(Clone)]
+struct GongshiTokenizer;
+
+struct Stream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl Tokenizer for GongshiTokenizer {
+    type TokenStream<'a> = Stream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Stream {
+        let tokens = tokens(text)
+            .into_iter()
+            .map(|t| Token {
+                offset_from: 0,
+                offset_to: 0,
+                position: t.pos as usize,
+                text: t.text,
+                position_length: 1,
+            })
+            .collect();
+        Stream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for Stream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    kind: Field,
+    id: Field,
+    url: Field,
+    title: Field,
+    body: Field,
+    date: Field,
+    exact: Field,
+    facets: [Field; 6],
+}
+
+pub struct Engine {
+    index: Index,
+    reader: IndexReader,
+    f: Fields,
+}
+
+/// One result, as `gongshi search --format json` and the API give it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Found {
+    pub kind: String,
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub date: String,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let f = Fields {
+        kind: b.add_text_field("kind", STRING | STORED),
+        id: b.add_text_field("id", STRING | STORED),
+        url: b.add_text_field("url", STORED),
+        title: b.add_text_field("title", text.clone()),
+        body: b.add_text_field("body", text),
+        date: b.add_text_field("date", STRING | STORED),
+        exact: b.add_text_field("exact", STRING),
+        facets: FACETS.map(|name| b.add_text_field(&format!("facet_{name}"), STRING | STORED)),
+    };
+    (b.build(), f)
+}
+
+impl Engine {
+    /// Index `docs` in memory, or in `dir` (which must not exist yet).
+    pub fn build(docs: &[SearchDoc], dir: Option<&Path>) -> tantivy::Result<Engine> {
+        let (schema, f) = schema();
+        let index = match dir {
+            Some(d) => {
+                std::fs::create_dir_all(d)?;
+                Index::create_in_dir(d, schema)?
+            }
+            None => Index::create_in_ram(schema),
+        };
+        index.tokenizers().register(TOKENIZER, GongshiTokenizer);
+        let mut writer = index.writer_with_num_threads(1, 64_000_000)?;
+        for d in docs {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.kind, d.kind.dir());
+            doc.add_text(f.id, &d.id);
+            doc.add_text(f.url, &d.url);
+            doc.add_text(f.title, &d.title);
+            doc.add_text(f.body, &d.body);
+            doc.add_text(f.date, d.date.to_string());
+            for e in &d.exact {
+                doc.add_text(f.exact, exact_key(e));
+            }
+            for (i, v) in d.facets.iter().enumerate() {
+                doc.add_text(f.facets[i], v);
+            }
+            writer.add_document(doc)?;
+        }
+        writer.commit()?;
+        let reader = index.reader()?;
+        Ok(Engine { index, reader, f })
+    }
+
+    fn phrase(&self, field: Field, term: &[super::tokenize::Token]) -> Box<dyn TQuery> {
+        if term.len() == 1 {
+            return Box::new(TermQuery::new(
+                Term::from_field_text(field, &term[0].text),
+                IndexRecordOption::WithFreqs,
+            ));
+        }
+        let base = term[0].pos as usize;
+        let terms = term
+            .iter()
+            .map(|t| (t.pos as usize - base, Term::from_field_text(field, &t.text)))
+            .collect();
+        Box::new(PhraseQuery::new_with_offset(terms))
+    }
+
+    /// All matches, best first (exact values, then score, then recency).
+    pub fn search(&self, q: &Query) -> tantivy::Result<Vec<Found>> {
+        let terms = query_terms(&q.text);
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut must: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        for t in &terms {
+            let either = BooleanQuery::new(vec![
+                (Occur::Should, self.phrase(self.f.title, t)),
+                (Occur::Should, self.phrase(self.f.body, t)),
+            ]);
+            must.push((Occur::Must, Box::new(either)));
+        }
+        for (facet, values) in &q.filters {
+            if values.is_empty() || *facet >= FACETS.len() {
+                continue;
+            }
+            let any: Vec<(Occur, Box<dyn TQuery>)> = values
+                .iter()
+                .map(|v| {
+                    let tq: Box<dyn TQuery> = Box::new(TermQuery::new(
+                        Term::from_field_text(self.f.facets[*facet], v),
+                        IndexRecordOption::Basic,
+                    ));
+                    (Occur::Should, tq)
+                })
+                .collect();
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        let query = BooleanQuery::new(must);
+        let searcher = self.reader.searcher();
+        let limit = (searcher.num_docs() as usize).max(1);
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        let exact_q = TermQuery::new(
+            Term::from_field_text(self.f.exact, &exact_key(q.text.trim())),
+            IndexRecordOption::Basic,
+        );
+        let exact = searcher.search(&exact_q, &DocSetCollector)?;
+        let mut rows: Vec<(bool, f32, String, DocAddress, Found)> = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let get = |f: Field| {
+                doc.get_first(f)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let found = Found {
+                kind: get(self.f.kind),
+                id: get(self.f.id),
+                title: get(self.f.title),
+                url: get(self.f.url),
+                date: get(self.f.date),
+            };
+            rows.push((
+                exact.contains(&addr),
+                score,
+                found.date.clone(),
+                addr,
+                found,
+            ));
+        }
+        rows.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then(b.1.total_cmp(&a.1))
+                .then(b.2.cmp(&a.2))
+                .then((&a.4.kind, &a.4.id).cmp(&(&b.4.kind, &b.4.id)))
+        });
+        Ok(rows.into_iter().map(|r| r.4).collect())
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    #[doc(hidden)]
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+}

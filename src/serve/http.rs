@@ -1,0 +1,353 @@
+//! A small HTTP/1.1 server for the preview: static files from the last good
+//! build (no path may leave it), live reload by server-sent events, the
+//! error overlay's status and the search API. One thread per connection,
+//! at most `MAX_CONNECTIONS` at once; keep-alive with an idle timeout.
+
+use super::State;
+use crate::search::Query;
+use crate::search::index::FACETS;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+const MAX_CONNECTIONS: usize = 256;
+const MAX_HEADER: usize = 16 * 1024;
+
+pub fn serve(listener: TcpListener, state: Arc<State>) {
+    let open = Arc::new(AtomicUsize::new(0));
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        if open.load(Ordering::Relaxed) >= MAX_CONNECTIONS {
+            let mut s = stream;
+            let _ = s.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            continue;
+        }
+        open.fetch_add(1, Ordering::Relaxed);
+        let state = Arc::clone(&state);
+        let open = Arc::clone(&open);
+        std::thread::spawn(move || {
+            let _ = connection(stream, &state);
+            open.fetch_sub(1, Ordering::Relaxed);
+        });
+    }
+}
+
+struct Request {
+    method: String,
+    path: String,
+    query: Vec<(String, String)>,
+    keep_alive: bool,
+}
+
+fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<Request>> {
+    let mut head = Vec::new();
+    loop {
+        let mut line = Vec::new();
+        let n = reader
+            .by_ref()
+            .take((MAX_HEADER - head.len()) as u64 + 1)
+            .read_until(b'\n', &mut line)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        head.extend_from_slice(&line);
+        if head.len() > MAX_HEADER {
+            return Err(std::io::Error::other("header too large"));
+        }
+        if line == b"\r\n" || line == b"\n" {
+            break;
+        }
+    }
+    let text = String::from_utf8_lossy(&head);
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or("");
+    let mut parts = first.split_whitespace();
+    let method = parts.next().unwrap_or("").to_string();
+    let target = parts.next().unwrap_or("/").to_string();
+    let version = parts.next().unwrap_or("HTTP/1.0");
+    let mut keep_alive = version == "HTTP/1.1";
+    for l in lines {
+        if let Some((k, v)) = l.split_once(':')
+            && k.trim().eq_ignore_ascii_case("connection")
+        {
+            keep_alive = !v.trim().eq_ignore_ascii_case("close");
+        }
+    }
+    let (path, q) = target.split_once('?').unwrap_or((&target, ""));
+    Ok(Some(Request {
+        method,
+        path: decode(path, false),
+        query: q
+            .split('&')
+            .filter(|kv| !kv.is_empty())
+            .map(|kv| {
+                let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                (decode(k, true), decode(v, true))
+            })
+            .collect(),
+        keep_alive,
+    }))
+}
+
+/// Percent-decoding; `+` is a space in query strings.
+pub fn decode(s: &str, plus: bool) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' if i + 2 < b.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+                {
+                    Ok(v) => {
+                        out.push(v);
+                        i += 3;
+                        continue;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b'+' if plus => out.push(b' '),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).to_string()
+}
+
+fn connection(stream: TcpStream, state: &State) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    stream.set_nodelay(true)?;
+    let mut writer = stream.try_clone()?;
+    let mut reader = BufReader::new(stream);
+    while let Some(req) = read_request(&mut reader)? {
+        if req.path == "/__gongshi/events" {
+            return events(&mut writer, state);
+        }
+        let (status, ctype, body) = route(&req, state);
+        let head = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: same-origin\r\n{}\r\n",
+            body.len(),
+            if req.keep_alive {
+                ""
+            } else {
+                "Connection: close\r\n"
+            }
+        );
+        writer.write_all(head.as_bytes())?;
+        if req.method != "HEAD" {
+            writer.write_all(&body)?;
+        }
+        if !req.keep_alive {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn route(req: &Request, state: &State) -> (&'static str, &'static str, Vec<u8>) {
+    if req.method != "GET" && req.method != "HEAD" {
+        return (
+            "405 Method Not Allowed",
+            "text/plain; charset=utf-8",
+            b"method not allowed".to_vec(),
+        );
+    }
+    match req.path.as_str() {
+        "/__gongshi/live.js" => (
+            "200 OK",
+            "text/javascript; charset=utf-8",
+            LIVE_JS.as_bytes().to_vec(),
+        ),
+        "/__gongshi/status" => ("200 OK", "application/json", status_json(state)),
+        "/api/search" => api_search(req, state),
+        _ => static_file(&req.path, &state.root),
+    }
+}
+
+fn status_json(state: &State) -> Vec<u8> {
+    let generation = *state.generation.lock().unwrap_or_else(|e| e.into_inner());
+    let errors = state.errors.read().unwrap_or_else(|e| e.into_inner());
+    let list: Vec<serde_json::Value> = errors
+        .iter()
+        .map(|d| serde_json::json!({ "location": d.location(), "severity": d.severity, "field": d.field, "message": d.message, "expected": d.expected, "found": d.found }))
+        .collect();
+    serde_json::to_vec(&serde_json::json!({ "generation": generation, "errors": list }))
+        .unwrap_or_default()
+}
+
+fn api_search(req: &Request, state: &State) -> (&'static str, &'static str, Vec<u8>) {
+    let mut q = Query::default();
+    let mut limit = 20usize;
+    let mut offset = 0usize;
+    for (k, v) in &req.query {
+        match k.as_str() {
+            "q" => q.text = v.clone(),
+            "limit" => limit = v.parse().unwrap_or(20).min(1000),
+            "offset" => offset = v.parse().unwrap_or(0),
+            other => {
+                if let Some(i) = FACETS.iter().position(|f| *f == other) {
+                    q.filters.entry(i).or_default().push(v.clone());
+                }
+            }
+        }
+    }
+    let engine = state.engine.read().unwrap_or_else(|e| e.into_inner());
+    let Some(engine) = engine.as_ref() else {
+        return (
+            "503 Service Unavailable",
+            "application/json",
+            br#"{"error":"index not ready"}"#.to_vec(),
+        );
+    };
+    match engine.search(&q) {
+        Ok(found) => {
+            let total = found.len();
+            let page: Vec<_> = found.into_iter().skip(offset).take(limit).collect();
+            let body = serde_json::json!({ "query": q.text, "total": total, "offset": offset, "results": page });
+            (
+                "200 OK",
+                "application/json; charset=utf-8",
+                serde_json::to_vec(&body).unwrap_or_default(),
+            )
+        }
+        Err(e) => (
+            "500 Internal Server Error",
+            "application/json",
+            serde_json::to_vec(&serde_json::json!({ "error": e.to_string() })).unwrap_or_default(),
+        ),
+    }
+}
+
+/// The file for a URL path, never outside `root`.
+pub fn resolve(path: &str, root: &Path) -> Option<PathBuf> {
+    if path.contains('\0') || path.contains('\\') {
+        return None;
+    }
+    let mut p = root.to_path_buf();
+    for c in Path::new(path.trim_start_matches('/')).components() {
+        match c {
+            Component::Normal(n) => p.push(n),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    if p.is_dir() {
+        p.push("index.html");
+    }
+    let canon = p.canonicalize().ok()?;
+    let root = root.canonicalize().ok()?;
+    canon.starts_with(&root).then_some(canon)
+}
+
+fn content_type(p: &Path) -> &'static str {
+    match p.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "application/octet-stream",
+    }
+}
+
+fn static_file(path: &str, root: &Path) -> (&'static str, &'static str, Vec<u8>) {
+    let leaves_root = Path::new(path)
+        .components()
+        .any(|c| matches!(c, Component::ParentDir));
+    if leaves_root {
+        return (
+            "403 Forbidden",
+            "text/plain; charset=utf-8",
+            b"forbidden".to_vec(),
+        );
+    }
+    let (status, file) = match resolve(path, root) {
+        Some(f) if f.is_file() => ("200 OK", f),
+        _ => ("404 Not Found", root.join("404.html")),
+    };
+    let ctype = content_type(&file);
+    let mut body = std::fs::read(&file).unwrap_or_default();
+    if ctype.starts_with("text/html") {
+        inject_live_reload(&mut body);
+    }
+    (status, ctype, body)
+}
+
+fn inject_live_reload(body: &mut Vec<u8>) {
+    const TAG: &[u8] = b"<script src=\"/__gongshi/live.js\" defer></script>";
+    if let Some(i) = body.windows(7).rposition(|w| w == b"</body>") {
+        body.splice(i..i, TAG.iter().copied());
+    }
+}
+
+fn events(w: &mut TcpStream, state: &State) -> std::io::Result<()> {
+    w.write_all(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n",
+    )?;
+    let mut seen = *state.generation.lock().unwrap_or_else(|e| e.into_inner());
+    w.write_all(format!("data: {seen}\n\n").as_bytes())?;
+    loop {
+        let g = state.generation.lock().unwrap_or_else(|e| e.into_inner());
+        let (g, _) = state
+            .changed
+            .wait_timeout_while(g, Duration::from_secs(15), |g| *g == seen)
+            .unwrap_or_else(|e| e.into_inner());
+        let now = *g;
+        drop(g);
+        if now != seen {
+            seen = now;
+            w.write_all(format!("data: {now}\n\n").as_bytes())?;
+        } else {
+            w.write_all(b": ping\n\n")?;
+        }
+    }
+}
+
+const LIVE_JS: &str = r#"(function () {
+  'use strict';
+  var first = null;
+  function overlay(errors) {
+    var old = document.getElementById('gongshi-overlay');
+    if (old) old.remove();
+    if (!errors.length) return;
+    var box = document.createElement('div');
+    box.id = 'gongshi-overlay';
+    box.setAttribute('role', 'alert');
+    var s = box.style;
+    s.position = 'fixed'; s.left = '0'; s.right = '0'; s.bottom = '0'; s.maxHeight = '60vh'; s.overflow = 'auto';
+    s.background = '#fff5f5'; s.color = '#5c0000'; s.borderTop = '4px solid #b00020'; s.padding = '12px 16px';
+    s.font = '14px/1.6 monospace'; s.zIndex = '2147483647';
+    var h = document.createElement('strong');
+    h.textContent = '内容有错误，页面仍为上一次成功生成的版本：';
+    box.appendChild(h);
+    errors.forEach(function (e) {
+      var p = document.createElement('pre');
+      p.style.whiteSpace = 'pre-wrap'; p.style.margin = '6px 0';
+      p.textContent = e.location + ' ' + (e.field ? '[' + e.field + '] ' : '') + e.message +
+        (e.expected ? '\n    应为: ' + e.expected : '') + (e.found ? '\n    实际: ' + e.found : '');
+      box.appendChild(p);
+    });
+    document.body.appendChild(box);
+  }
+  function status() {
+    return fetch('/__gongshi/status').then(function (r) { return r.json(); });
+  }
+  var es = new EventSource('/__gongshi/events');
+  es.onmessage = function (ev) {
+    if (first === null) { first = ev.data; status().then(function (st) { overlay(st.errors); }); return; }
+    if (ev.data === first) return;
+    status().then(function (st) {
+      if (st.errors.length) { first = ev.data; overlay(st.errors); } else { location.reload(); }
+    });
+  };
+})();
+"#;

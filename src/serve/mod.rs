@@ -1,0 +1,130 @@
+//! `gongshi serve`: local preview with live reload, and the search API.
+//!
+//! Builds the site into `SITE/.gongshi-cache/serve`, serves it on
+//! 127.0.0.1 (unless told otherwise), watches `content/`, `templates/`,
+//! `theme/` and rebuilds on a change. A failed rebuild keeps the last good
+//! site online and shows its errors in the terminal and over the open pages.
+//! `/api/search?q=…` answers with the tantivy index, same semantics as the
+//! site's search.
+
+mod http;
+mod watch;
+
+use crate::cmd::build::{BuildOptions, Outcome, build_site};
+use crate::diag::Diagnostic;
+use crate::search::engine::Engine;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+
+pub struct ServeOptions {
+    pub site: PathBuf,
+    pub bind: String,
+    pub port: u16,
+    pub drafts: bool,
+    pub date: chrono::NaiveDate,
+}
+
+/// What the server shows: the last good build, and the last errors.
+pub struct State {
+    pub root: PathBuf,
+    pub engine: RwLock<Option<Engine>>,
+    pub generation: Mutex<u64>,
+    pub changed: Condvar,
+    pub errors: RwLock<Vec<Diagnostic>>,
+}
+
+impl State {
+    pub fn new(root: PathBuf) -> State {
+        State {
+            root,
+            engine: RwLock::new(None),
+            generation: Mutex::new(0),
+            changed: Condvar::new(),
+            errors: RwLock::new(Vec::new()),
+        }
+    }
+    fn bump(&self) {
+        let mut g = self.generation.lock().unwrap_or_else(|e| e.into_inner());
+        *g += 1;
+        self.changed.notify_all();
+    }
+}
+
+pub fn out_dir(site: &Path) -> PathBuf {
+    site.join(".gongshi-cache").join("serve")
+}
+
+/// Build once and update the state; returns whether it succeeded.
+pub fn rebuild(opts: &BuildOptions, state: &State) -> bool {
+    let out = state.root.clone();
+    let started = std::time::Instant::now();
+    match build_site(opts, &out) {
+        Outcome::Built {
+            warnings,
+            files,
+            docs,
+            ..
+        } => {
+            crate::cmd::print_human(&warnings, true);
+            match Engine::build(&docs, None) {
+                Ok(e) => *state.engine.write().unwrap_or_else(|e| e.into_inner()) = Some(e),
+                Err(e) => eprintln!("警告：搜索索引建立失败：{e}"),
+            }
+            *state.errors.write().unwrap_or_else(|e| e.into_inner()) = Vec::new();
+            eprintln!(
+                "已生成 {files} 个文件，用时 {:.2} 秒",
+                started.elapsed().as_secs_f64()
+            );
+            state.bump();
+            true
+        }
+        Outcome::Failed(diags, why) => {
+            crate::cmd::print_human(&diags, true);
+            eprintln!("{why}；继续提供上一次成功的版本");
+            *state.errors.write().unwrap_or_else(|e| e.into_inner()) = diags;
+            state.bump();
+            false
+        }
+        Outcome::Io(msg) => {
+            eprintln!("错误：{msg}");
+            false
+        }
+    }
+}
+
+pub fn run(opts: ServeOptions) -> u8 {
+    if !opts.site.is_dir() {
+        eprintln!("错误：站点目录不存在：{}", opts.site.display());
+        return crate::cmd::USAGE_ERROR;
+    }
+    let out = out_dir(&opts.site);
+    let build = BuildOptions {
+        site: opts.site.clone(),
+        out: Some(out.clone()),
+        date: opts.date,
+        drafts: opts.drafts,
+        verbose: false,
+    };
+    let state = Arc::new(State::new(out));
+    rebuild(&build, &state);
+    let listener = match TcpListener::bind((opts.bind.as_str(), opts.port)) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("错误：无法监听 {}:{}：{e}", opts.bind, opts.port);
+            return crate::cmd::USAGE_ERROR;
+        }
+    };
+    let addr = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    eprintln!("预览地址：http://{addr}/  （Ctrl+C 退出）");
+    if opts.drafts {
+        eprintln!("包含草稿和定时发布的记录，仅供内部预览");
+    }
+    let watcher_state = Arc::clone(&state);
+    std::thread::spawn(move || watch::watch(&build, &watcher_state));
+    http::serve(listener, state);
+    crate::cmd::OK
+}

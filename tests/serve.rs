@@ -1,0 +1,178 @@
+//! `gongshi serve`: preview, path safety, live rebuild, error status and
+//! the search API, against the real binary on a loopback port.
+
+mod common;
+use common::{BIN, Site};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(site: &Site) -> Server {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--port", "0", "--date", "2022-02-15"])
+        .current_dir(site.path())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut line = String::new();
+    let port = loop {
+        line.clear();
+        assert!(Instant::now() < deadline, "serve did not start");
+        if err.read_line(&mut line).unwrap() == 0 {
+            panic!("serve exited");
+        }
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            break rest
+                .trim_end_matches(|c: char| !c.is_ascii_digit())
+                .split('/')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+        }
+    };
+    // keep draining stderr so the server never blocks on it
+    std::thread::spawn(move || {
+        let mut sink = String::new();
+        let _ = err.read_to_string(&mut sink);
+    });
+    Server { child, port }
+}
+
+fn get(port: u16, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf).to_string();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("0")
+        .parse()
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|x| x.1.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn wait_for(mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if f() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("condition not reached in time");
+}
+
+#[test]
+fn serves_previews_rebuilds_and_answers_search() {
+    let site = Site::new("base");
+    let srv = start(&site);
+    let (status, body) = get(srv.port, "/");
+    assert_eq!(status, 200);
+    assert!(body.contains("/__gongshi/live.js"), "live reload injected");
+    assert_eq!(get(srv.port, "/cases/tc-2022-001.html").0, 200);
+    assert_eq!(get(srv.port, "/no/such/page.html").0, 404);
+    assert_eq!(get(srv.port, "/../../etc/passwd").0, 403);
+    assert_eq!(get(srv.port, "/%2e%2e/%2e%2e/etc/passwd").0, 403);
+    let (status, body) = get(srv.port, "/api/search?q=%E6%B0%94%E7%93%B6");
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["total"], 3, "{v}");
+    let (_, body) = get(
+        srv.port,
+        "/api/search?q=%E6%B0%94%E7%93%B6&kind=%E9%BB%91%E5%90%8D%E5%8D%95",
+    );
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["total"], 1, "facet filter: {v}");
+
+    // an edit is rebuilt and shown
+    let gen0: serde_json::Value =
+        serde_json::from_str(&get(srv.port, "/__gongshi/status").1).unwrap();
+    let text = site
+        .read("content/cases/tc-2022-001.yaml")
+        .replace("企业主体责任未落实。", "企业主体责任未落实（已修改）。");
+    site.write("content/cases/tc-2022-001.yaml", &text);
+    wait_for(|| {
+        get(srv.port, "/cases/tc-2022-001.html")
+            .1
+            .contains("已修改")
+    });
+    let gen1: serde_json::Value =
+        serde_json::from_str(&get(srv.port, "/__gongshi/status").1).unwrap();
+    assert!(gen1["generation"].as_u64() > gen0["generation"].as_u64());
+
+    // a broken record: errors in the status, the last good page still served
+    site.write("content/cases/broken.yaml", "标题: [\n");
+    wait_for(|| {
+        let v: serde_json::Value =
+            serde_json::from_str(&get(srv.port, "/__gongshi/status").1).unwrap();
+        v["errors"].as_array().is_some_and(|e| {
+            e.iter().any(|d| {
+                d["location"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("content/cases/broken.yaml:")
+            })
+        })
+    });
+    assert!(
+        get(srv.port, "/cases/tc-2022-001.html")
+            .1
+            .contains("已修改")
+    );
+}
+
+#[test]
+fn binds_loopback_by_default() {
+    let site = Site::new("base");
+    let srv = start(&site);
+    // the announced address is 127.0.0.1 (parsed in start); a keep-alive client works
+    let mut s = TcpStream::connect(("127.0.0.1", srv.port)).unwrap();
+    for _ in 0..3 {
+        write!(s, "GET /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut r = BufReader::new(s.try_clone().unwrap());
+        let mut status = String::new();
+        r.read_line(&mut status).unwrap();
+        assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+        let mut len = 0;
+        loop {
+            let mut h = String::new();
+            r.read_line(&mut h).unwrap();
+            if h == "\r\n" {
+                break;
+            }
+            if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+                len = v.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; len];
+        r.read_exact(&mut body).unwrap();
+    }
+}
