@@ -113,7 +113,13 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
     let search_index = crate::search::static_files::write(&index, &staging);
     t.stage("搜索索引");
     let stats = crate::reports::stats(&public);
-    let extra = minijinja::context! { stats => stats, search_index => search_index };
+    let charts: std::collections::BTreeMap<&str, minijinja::Value> = crate::reports::charts(&stats)
+        .into_iter()
+        .map(|(k, v)| (k, minijinja::Value::from_safe_string(v)))
+        .collect();
+    let extra =
+        minijinja::context! { stats => stats, charts => charts, search_index => search_index };
+    crate::reports::write_sheets(&public, &staging);
     let template_errors = render::render_all(&env, &public, &assets, extra, &staging);
     t.stage("页面");
     if !template_errors.is_empty() {
@@ -247,6 +253,13 @@ fn page_urls(public: &PublicSite) -> Vec<(String, Option<NaiveDate>)> {
     urls.push(("parties/index.html".into(), None));
     urls.push(("stats.html".into(), None));
     urls.push(("search.html".into(), None));
+    urls.push(("reports/index.html".into(), None));
+    for d in crate::reports::forms::active_days(public) {
+        urls.push((format!("reports/daily/{d}.html"), Some(d)));
+    }
+    for w in crate::reports::forms::weeks(public) {
+        urls.push((format!("reports/weekly/{w}.html"), None));
+    }
     for r in public.pages() {
         if r.preview.is_none() {
             urls.push((r.url.clone(), Some(r.published)));

@@ -3,16 +3,33 @@
 
 use serde_json::{Map, Value};
 
-pub fn to_csv(rows: &[&Value]) -> Vec<u8> {
+/// Columns (in order of first appearance) and the cells of every row.
+pub fn table(rows: &[&Value]) -> (Vec<String>, Vec<Vec<String>>) {
     let flat: Vec<Vec<(String, String)>> = rows.iter().map(|r| flatten(r)).collect();
     let mut columns: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for row in &flat {
         for (k, _) in row {
-            if !columns.contains(k) {
+            if seen.insert(k.clone()) {
                 columns.push(k.clone());
             }
         }
     }
+    let cells = flat
+        .into_iter()
+        .map(|row| {
+            let map: std::collections::HashMap<String, String> = row.into_iter().collect();
+            columns
+                .iter()
+                .map(|c| map.get(c).cloned().unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    (columns, cells)
+}
+
+pub fn to_csv(rows: &[&Value]) -> Vec<u8> {
+    let (columns, cells) = table(rows);
     let mut out = String::from("\u{feff}");
     out.push_str(
         &columns
@@ -22,17 +39,8 @@ pub fn to_csv(rows: &[&Value]) -> Vec<u8> {
             .join(","),
     );
     out.push_str("\r\n");
-    for row in &flat {
-        let cells: Vec<String> = columns
-            .iter()
-            .map(|c| {
-                row.iter()
-                    .find(|(k, _)| k == c)
-                    .map(|(_, v)| field(v))
-                    .unwrap_or_default()
-            })
-            .collect();
-        out.push_str(&cells.join(","));
+    for row in &cells {
+        out.push_str(&row.iter().map(|v| field(v)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     }
     out.into_bytes()

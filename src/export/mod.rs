@@ -28,8 +28,11 @@ pub fn write_all(
             &csv::to_csv(&rows),
             None,
         );
+        if let Ok(x) = xlsx(kind.label(), &rows, public.date) {
+            staging.write(&format!("data/{}.xlsx", kind.dir()), &x, None);
+        }
         let updated = public.of_kind(kind).map(|r| r.published).max();
-        for format in ["json", "csv"] {
+        for format in ["json", "csv", "xlsx"] {
             index.push(json!({
                 "name": format!("data/{}.{format}", kind.dir()),
                 "kind": kind.dir(),
@@ -68,6 +71,46 @@ pub fn write_all(
         public.site.info.base_url
     );
     staging.write("robots.txt", robots.as_bytes(), None);
+}
+
+/// The same table as the CSV, as a spreadsheet with a bold header row.
+fn xlsx(
+    title: &str,
+    rows: &[&Value],
+    date: chrono::NaiveDate,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+    let (columns, cells) = csv::table(rows);
+    let mut wb = Workbook::new();
+    let when = ExcelDateTime::from_ymd(
+        date.format("%Y").to_string().parse().unwrap_or(2000),
+        date.format("%m").to_string().parse().unwrap_or(1),
+        date.format("%d").to_string().parse().unwrap_or(1),
+    )?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&when)
+            .set_author("gongshi"),
+    );
+    let ws = wb.add_worksheet().set_name(title)?;
+    let bold = Format::new().set_bold();
+    for (c, h) in columns.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &bold)?;
+    }
+    for (r, row) in cells.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if v.is_empty() {
+                continue;
+            }
+            let money = columns[c].ends_with("罚款金额");
+            match v.parse::<f64>() {
+                Ok(n) if money => ws.write_number(r as u32 + 1, c as u16, n)?,
+                _ => ws.write_string(r as u32 + 1, c as u16, v)?,
+            };
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    wb.save_to_buffer()
 }
 
 /// A JSON array with one record per line: small, and diffs well.

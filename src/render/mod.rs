@@ -45,6 +45,15 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("stats.html", include_str!("../../templates/stats.html")),
     ("search.html", include_str!("../../templates/search.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    (
+        "report_daily.html",
+        include_str!("../../templates/report_daily.html"),
+    ),
+    (
+        "report_weekly.html",
+        include_str!("../../templates/report_weekly.html"),
+    ),
+    ("reports.html", include_str!("../../templates/reports.html")),
 ];
 
 /// Build the environment: built-in templates, each replaced by the site's

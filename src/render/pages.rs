@@ -131,6 +131,9 @@ enum Job<'p, 'a> {
     Search,
     Stats,
     NotFound,
+    Daily(chrono::NaiveDate),
+    Weekly(String),
+    Reports,
 }
 
 /// `../` repeated for a page at `out`.
@@ -198,7 +201,23 @@ fn jobs<'p, 'a>(public: &'p PublicSite<'a>) -> Vec<Job<'p, 'a>> {
     );
     jobs.push(Job::Removed);
     jobs.extend(public.parties.iter().map(Job::Party));
-    jobs.extend([Job::Parties, Job::Search, Job::Stats, Job::NotFound]);
+    jobs.extend([
+        Job::Parties,
+        Job::Search,
+        Job::Stats,
+        Job::NotFound,
+        Job::Reports,
+    ]);
+    jobs.extend(
+        crate::reports::forms::active_days(public)
+            .into_iter()
+            .map(Job::Daily),
+    );
+    jobs.extend(
+        crate::reports::forms::weeks(public)
+            .into_iter()
+            .map(Job::Weekly),
+    );
     jobs
 }
 
@@ -272,6 +291,55 @@ fn job_context<'p>(
             context! { section => "none" },
             None,
         ),
+        Job::Daily(day) => {
+            let r = crate::reports::forms::daily(public, day);
+            let ctx = context! { report => Value::from_serialize(&r), section => "reports" };
+            (
+                format!("reports/daily/{day}.html"),
+                "report_daily.html",
+                ctx,
+                None,
+            )
+        }
+        Job::Weekly(key) => {
+            let r = crate::reports::forms::weekly(public, &key);
+            let ctx = context! { report => Value::from_serialize(&r), section => "reports" };
+            (
+                format!("reports/weekly/{key}.html"),
+                "report_weekly.html",
+                ctx,
+                None,
+            )
+        }
+        Job::Reports => {
+            use std::collections::BTreeMap;
+            let mut months: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
+            for d in crate::reports::forms::active_days(public) {
+                months
+                    .entry(d.format("%Y-%m").to_string())
+                    .or_default()
+                    .0
+                    .push(d.to_string());
+            }
+            for w in crate::reports::forms::weeks(public) {
+                let r = crate::reports::forms::weekly(public, &w);
+                months
+                    .entry(r.start.format("%Y-%m").to_string())
+                    .or_default()
+                    .1
+                    .push(w);
+            }
+            let months: Vec<(String, Vec<String>, Vec<String>)> = months
+                .into_iter()
+                .rev()
+                .map(|(m, (mut d, w))| {
+                    d.reverse();
+                    (m, d, w)
+                })
+                .collect();
+            let ctx = context! { months => Value::from_serialize(&months), section => "reports" };
+            ("reports/index.html".into(), "reports.html", ctx, None)
+        }
     }
 }
 

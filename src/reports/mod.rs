@@ -1,4 +1,13 @@
-//! Reports and statistics: figures computed from the public view.
+//! Reports and statistics: figures computed from the public view — the
+//! daily 四个清单 and the weekly table as pages, CSV and XLSX, and the
+//! statistics page with its SVG charts.
+
+pub mod charts;
+pub mod forms;
+pub mod sheets;
+
+use crate::output::Staging;
+use rayon::prelude::*;
 
 use crate::content::model::Kind;
 use crate::publish::{PubBody, PublicSite, clue_deadline};
@@ -9,13 +18,17 @@ use std::collections::BTreeMap;
 pub struct Rate {
     pub num: usize,
     pub den: usize,
-    /// Percent with one decimal, or `None` when there is nothing to count.
-    pub percent: Option<f64>,
+    /// Percent with at most one decimal (`66.7%`, `50%`), or `None` when
+    /// there is nothing to count.
+    pub percent: Option<String>,
 }
 
 impl Rate {
     pub fn new(num: usize, den: usize) -> Rate {
-        let percent = (den > 0).then(|| (num as f64 * 1000.0 / den as f64).round() / 10.0);
+        let percent = (den > 0).then(|| {
+            let p = (num as f64 * 1000.0 / den as f64).round() / 10.0;
+            format!("{}%", crate::render::format_wan(p))
+        });
         Rate { num, den, percent }
     }
 }
@@ -23,6 +36,8 @@ impl Rate {
 #[derive(Debug, Clone, Serialize)]
 pub struct Stats {
     pub totals: Vec<(String, usize)>,
+    pub months: Vec<(String, usize)>,
+    pub fines_by_month: Vec<(String, f64)>,
     pub by_month: Vec<(String, BTreeMap<String, usize>)>,
     pub actions_by_region: Vec<(String, usize)>,
     pub actions_by_sector: Vec<(String, usize)>,
@@ -81,6 +96,7 @@ pub fn stats(public: &PublicSite) -> Stats {
     let actions_by_equipment = tally(actions.iter().filter_map(|r| r.equipment.as_deref()));
     let mut fines_total = 0.0;
     let mut fines_count = 0;
+    let mut fines_by_month: BTreeMap<String, f64> = BTreeMap::new();
     let mut penalties = 0;
     let mut timely = 0;
     for r in &actions {
@@ -88,6 +104,9 @@ pub fn stats(public: &PublicSite) -> Stats {
             if let Some(f) = a.fine {
                 fines_total += f;
                 fines_count += 1;
+                *fines_by_month
+                    .entry(a.decided.format("%Y-%m").to_string())
+                    .or_default() += f;
             }
             if a.measure == "行政处罚" {
                 penalties += 1;
@@ -122,8 +141,17 @@ pub fn stats(public: &PublicSite) -> Stats {
     let blacklist_size = listed()
         .filter(|r| r.kind == Kind::Blacklist && label(r, "在列"))
         .count();
+    let months = by_month
+        .iter()
+        .map(|(m, k)| (m.clone(), k.values().sum()))
+        .collect();
     Stats {
         totals,
+        months,
+        fines_by_month: fines_by_month
+            .into_iter()
+            .map(|(m, f)| (m, (f * 10_000.0).round() / 10_000.0))
+            .collect(),
         by_month: by_month.into_iter().collect(),
         actions_by_region,
         actions_by_sector,
@@ -136,4 +164,69 @@ pub fn stats(public: &PublicSite) -> Stats {
         clues_answered_in_time: Rate::new(in_time, assigned),
         blacklist_size,
     }
+}
+
+/// The charts of the statistics page, as SVG.
+pub fn charts(s: &Stats) -> BTreeMap<&'static str, String> {
+    let f = |v: &[(String, usize)]| {
+        v.iter()
+            .map(|(k, n)| (k.clone(), *n as f64))
+            .collect::<Vec<_>>()
+    };
+    let mut m = BTreeMap::new();
+    m.insert(
+        "months",
+        charts::columns("c-months", "每月公开信息数量", &f(&s.months)),
+    );
+    m.insert(
+        "totals",
+        charts::bars("c-totals", "各类公开信息数量", &f(&s.totals)),
+    );
+    m.insert(
+        "region",
+        charts::bars("c-region", "执法措施按地区", &f(&s.actions_by_region)),
+    );
+    m.insert(
+        "sector",
+        charts::bars("c-sector", "执法措施按行业领域", &f(&s.actions_by_sector)),
+    );
+    m.insert(
+        "equipment",
+        charts::bars(
+            "c-equipment",
+            "执法措施按设备类别",
+            &f(&s.actions_by_equipment),
+        ),
+    );
+    m.insert(
+        "fines",
+        charts::columns("c-fines", "每月罚款金额（万元）", &s.fines_by_month),
+    );
+    m
+}
+
+/// CSV and XLSX of every daily and weekly report.
+pub fn write_sheets(public: &PublicSite, staging: &Staging) {
+    forms::active_days(public).par_iter().for_each(|day| {
+        let r = forms::daily(public, *day);
+        staging.write(
+            &format!("reports/daily/{day}.csv"),
+            &sheets::daily_csv(&r),
+            None,
+        );
+        if let Ok(x) = sheets::daily_xlsx(&r) {
+            staging.write(&format!("reports/daily/{day}.xlsx"), &x, None);
+        }
+    });
+    forms::weeks(public).par_iter().for_each(|key| {
+        let r = forms::weekly(public, key);
+        staging.write(
+            &format!("reports/weekly/{key}.csv"),
+            &sheets::weekly_csv(&r),
+            None,
+        );
+        if let Ok(x) = sheets::weekly_xlsx(&r) {
+            staging.write(&format!("reports/weekly/{key}.xlsx"), &x, None);
+        }
+    });
 }

@@ -1,0 +1,80 @@
+//! SVG charts drawn at build time: no JavaScript, readable when printed, and
+//! each given with its data table for screen readers and for copying.
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn fmt(v: f64) -> String {
+    crate::render::format_wan(v)
+}
+
+/// Horizontal bars, one per row, labelled with their values.
+pub fn bars(id: &str, title: &str, rows: &[(String, f64)]) -> String {
+    let max = rows.iter().map(|r| r.1).fold(0.0, f64::max).max(1e-9);
+    let row_h = 28.0;
+    let label_w = 150.0;
+    let width = 640.0;
+    let bar_w = width - label_w - 70.0;
+    let height = row_h * rows.len().max(1) as f64 + 10.0;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-labelledby=\"{id}-t\"><title id=\"{id}-t\">{}</title>",
+        esc(title)
+    );
+    for (i, (label, v)) in rows.iter().enumerate() {
+        let y = i as f64 * row_h + 5.0;
+        let w = (v / max * bar_w).max(if *v > 0.0 { 2.0 } else { 0.0 });
+        s.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"14\" fill=\"#222\">{}</text><rect x=\"{label_w}\" y=\"{}\" width=\"{w:.1}\" height=\"{}\" fill=\"#1f4e8c\"/><text x=\"{}\" y=\"{}\" font-size=\"14\" fill=\"#222\">{}</text>",
+            label_w - 8.0,
+            y + 18.0,
+            esc(label),
+            y + 4.0,
+            row_h - 8.0,
+            label_w + w + 6.0,
+            y + 18.0,
+            fmt(*v)
+        ));
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Columns over time (months), with the first and last labels.
+pub fn columns(id: &str, title: &str, rows: &[(String, f64)]) -> String {
+    let max = rows.iter().map(|r| r.1).fold(0.0, f64::max).max(1e-9);
+    let width = 640.0;
+    let height = 220.0;
+    let plot_h = 170.0;
+    let n = rows.len().max(1) as f64;
+    let step = (width - 40.0) / n;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-labelledby=\"{id}-t\"><title id=\"{id}-t\">{}</title><line x1=\"20\" y1=\"{plot_h}\" x2=\"{}\" y2=\"{plot_h}\" stroke=\"#555\"/>",
+        esc(title),
+        width - 20.0
+    );
+    for (i, (label, v)) in rows.iter().enumerate() {
+        let h = v / max * (plot_h - 20.0);
+        let x = 20.0 + i as f64 * step + step * 0.15;
+        s.push_str(&format!(
+            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"#1f4e8c\"><title>{}：{}</title></rect>",
+            plot_h - h,
+            step * 0.7,
+            esc(label),
+            fmt(*v)
+        ));
+        if i == 0 || i + 1 == rows.len() || rows.len() <= 12 {
+            s.push_str(&format!(
+                "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#222\">{}</text>",
+                x + step * 0.35,
+                plot_h + 18.0,
+                esc(label)
+            ));
+        }
+    }
+    s.push_str("</svg>");
+    s
+}

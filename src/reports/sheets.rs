@@ -1,0 +1,434 @@
+//! The report forms as CSV (UTF-8 with BOM) and XLSX (with the form's merged
+//! header cells), for staff who file them onwards.
+
+use super::forms::{DailyReport, ProgressRow, WeeklyReport};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+pub const PROGRESS_GROUPS: [(&str, usize); 5] = [
+    ("单位/项目", 1),
+    ("检查组（个）", 1),
+    ("集中行动开展情况", 3),
+    ("执法情况", 5),
+    ("问责曝光工作不力情况", 3),
+];
+pub const PROGRESS_HEAD: [&str; 11] = [
+    "检查企业（家）",
+    "非法违法生产经营行为案例",
+    "重大隐患",
+    "责令限期整改企业（家）",
+    "行政罚款（万元）",
+    "停产整顿（家）",
+    "暂扣吊销证照（个）",
+    "关闭取缔（家）",
+    "追究问责情况（党政纪处分/追究刑事责任）",
+    "曝光单位（家）",
+    "典型（个）",
+];
+pub const HAZARD_HEAD: [&str; 12] = [
+    "序号",
+    "检查单位",
+    "行业领域",
+    "被检查对象（企业或单位）",
+    "重大隐患内容",
+    "整改措施",
+    "整改时限",
+    "整改责任单位",
+    "整改责任人",
+    "挂牌督办单位（政府或部门）",
+    "挂牌责任人",
+    "整改销号情况",
+];
+pub const WEEKLY_HEAD: [&str; 9] = [
+    "序号",
+    "生产经营建设单位名称/非法企业名称",
+    "核查单位",
+    "是否提级核查",
+    "所在乡镇",
+    "企业类别",
+    "重大事故隐患/具体非法违法行为明细",
+    "违法性质",
+    "处理措施",
+];
+
+pub fn progress_cells(r: &ProgressRow) -> Vec<String> {
+    vec![
+        r.unit.clone(),
+        r.groups.to_string(),
+        r.companies.to_string(),
+        r.illegal.to_string(),
+        r.hazards.to_string(),
+        r.rectify.to_string(),
+        crate::render::format_wan(r.fines),
+        r.suspend.to_string(),
+        r.licences.to_string(),
+        r.closed.to_string(),
+        r.accountability.to_string(),
+        r.exposed.to_string(),
+        r.typical.to_string(),
+    ]
+}
+
+fn csv_line(cells: &[String]) -> String {
+    let mut s = cells
+        .iter()
+        .map(|c| {
+            let c = match c.chars().next() {
+                Some('=' | '+' | '@') => format!("'{c}"),
+                _ => c.clone(),
+            };
+            if c.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", c.replace('"', "\"\""))
+            } else {
+                c
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    s.push_str("\r\n");
+    s
+}
+
+fn owned(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+pub fn daily_csv(r: &DailyReport) -> Vec<u8> {
+    let mut s = String::from("\u{feff}");
+    s.push_str(&csv_line(&[format!("集中行动四个清单（日报） {}", r.date)]));
+    s.push_str(&csv_line(&owned(&["1.集中行动进展清单"])));
+    let mut head = owned(&["单位/项目", "检查组（个）"]);
+    head.extend(owned(&PROGRESS_HEAD));
+    s.push_str(&csv_line(&head));
+    s.push_str(&csv_line(&progress_cells(&r.total)));
+    for p in &r.progress {
+        s.push_str(&csv_line(&progress_cells(p)));
+    }
+    s.push_str("\r\n");
+    s.push_str(&csv_line(&owned(&["2.集中行动执法检查清单"])));
+    for t in &r.enforcement {
+        s.push_str(&csv_line(&owned(&[
+            "序号",
+            t.head,
+            t.reason_head,
+            "验收时间",
+            "验收单位",
+            "整改情况",
+            "备注",
+        ])));
+        for (i, row) in t.rows.iter().enumerate() {
+            s.push_str(&csv_line(&[
+                (i + 1).to_string(),
+                row.party.clone(),
+                row.reason.clone(),
+                row.accepted.clone(),
+                row.accept_unit.clone(),
+                row.outcome.clone(),
+                row.note.clone(),
+            ]));
+        }
+    }
+    s.push_str("\r\n");
+    s.push_str(&csv_line(&owned(&["3.集中行动追责问责清单"])));
+    s.push_str(&csv_line(&owned(&[
+        "序号",
+        "姓名",
+        "单位",
+        "职务",
+        "追责问责情形",
+    ])));
+    for (i, a) in r.accountability.iter().enumerate() {
+        s.push_str(&csv_line(&[
+            (i + 1).to_string(),
+            a.name.clone(),
+            a.unit.clone(),
+            a.post.clone(),
+            a.form.clone(),
+        ]));
+    }
+    s.push_str("\r\n");
+    s.push_str(&csv_line(&owned(&["4.集中行动重大隐患挂牌督办清单"])));
+    s.push_str(&csv_line(&owned(&HAZARD_HEAD)));
+    for (i, h) in r.hazards.iter().enumerate() {
+        s.push_str(&csv_line(&[
+            (i + 1).to_string(),
+            h.inspector.clone(),
+            h.sector.clone(),
+            h.party.clone(),
+            h.content.clone(),
+            h.measures.clone(),
+            h.deadline.clone(),
+            h.resp_unit.clone(),
+            h.resp_person.clone(),
+            h.listing_unit.clone(),
+            h.listing_person.clone(),
+            h.signoff.clone(),
+        ]));
+    }
+    s.into_bytes()
+}
+
+pub fn weekly_rows(r: &WeeklyReport) -> Vec<Vec<String>> {
+    r.rows
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            vec![
+                (i + 1).to_string(),
+                w.name.clone(),
+                w.checker.clone(),
+                w.escalated.to_string(),
+                w.town.clone(),
+                w.category.clone(),
+                w.detail.clone(),
+                w.nature.clone(),
+                w.measures.clone(),
+            ]
+        })
+        .collect()
+}
+
+pub fn weekly_csv(r: &WeeklyReport) -> Vec<u8> {
+    let mut s = String::from("\u{feff}");
+    s.push_str(&csv_line(&[format!(
+        "非法违法生产经营建设行为、重大事故隐患统计表（周报） {}（{} 至 {}）",
+        r.key, r.start, r.end
+    )]));
+    s.push_str(&csv_line(&owned(&WEEKLY_HEAD)));
+    for row in weekly_rows(r) {
+        s.push_str(&csv_line(&row));
+    }
+    s.into_bytes()
+}
+
+struct Styles {
+    title: Format,
+    head: Format,
+    cell: Format,
+    num: Format,
+}
+
+fn styles() -> Styles {
+    let border = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter);
+    Styles {
+        title: Format::new()
+            .set_bold()
+            .set_font_size(14)
+            .set_align(FormatAlign::Center),
+        head: border
+            .clone()
+            .set_bold()
+            .set_align(FormatAlign::Center)
+            .set_background_color("#EEEEEE"),
+        num: border.clone().set_align(FormatAlign::Right),
+        cell: border,
+    }
+}
+
+fn workbook(date: chrono::NaiveDate) -> Workbook {
+    let mut wb = Workbook::new();
+    // A fixed creation time keeps the file byte-identical between builds.
+    let when = ExcelDateTime::from_ymd(
+        date.year_ce().1 as u16,
+        date.month0() as u8 + 1,
+        date.day0() as u8 + 1,
+    )
+    .unwrap_or_else(|_| ExcelDateTime::from_ymd(2000, 1, 1).expect("valid date"));
+    let props = DocProperties::new()
+        .set_creation_datetime(&when)
+        .set_author("gongshi");
+    wb.set_properties(&props);
+    wb
+}
+
+use chrono::Datelike;
+
+fn row(
+    ws: &mut Worksheet,
+    r: u32,
+    cells: &[String],
+    st: &Styles,
+    numeric_from: u16,
+) -> Result<(), XlsxError> {
+    for (c, v) in cells.iter().enumerate() {
+        let c = c as u16;
+        match v.parse::<f64>() {
+            Ok(n) if c >= numeric_from => ws.write_number_with_format(r, c, n, &st.num)?,
+            _ => ws.write_string_with_format(r, c, v, &st.cell)?,
+        };
+    }
+    Ok(())
+}
+
+pub fn daily_xlsx(r: &DailyReport) -> Result<Vec<u8>, XlsxError> {
+    let st = styles();
+    let mut wb = workbook(r.date);
+    {
+        let ws = wb.add_worksheet().set_name("1.进展清单")?;
+        ws.merge_range(
+            0,
+            0,
+            0,
+            12,
+            &format!("“百日攻坚”集中行动进展清单 {}", r.date),
+            &st.title,
+        )?;
+        let mut col = 0u16;
+        for (label, span) in PROGRESS_GROUPS {
+            let span = span as u16;
+            if span == 1 {
+                ws.merge_range(1, col, 2, col, label, &st.head)?;
+            } else {
+                ws.merge_range(1, col, 1, col + span - 1, label, &st.head)?;
+            }
+            col += span;
+        }
+        for (i, h) in PROGRESS_HEAD.iter().enumerate() {
+            ws.write_string_with_format(2, i as u16 + 2, *h, &st.head)?;
+        }
+        row(ws, 3, &progress_cells(&r.total), &st, 1)?;
+        for (i, p) in r.progress.iter().enumerate() {
+            row(ws, 4 + i as u32, &progress_cells(p), &st, 1)?;
+        }
+        ws.set_column_width(0, 14)?;
+        ws.set_column_range_width(1, 12, 11)?;
+    }
+    {
+        let ws = wb.add_worksheet().set_name("2.执法检查清单")?;
+        ws.merge_range(
+            0,
+            0,
+            0,
+            6,
+            &format!("集中行动执法检查清单 {}", r.date),
+            &st.title,
+        )?;
+        let mut at = 1u32;
+        for t in &r.enforcement {
+            for (c, h) in [(0u16, "序号"), (1, t.head), (2, t.reason_head), (6, "备注")] {
+                ws.merge_range(at, c, at + 1, c, h, &st.head)?;
+            }
+            ws.merge_range(at, 3, at, 5, "整改验收情况", &st.head)?;
+            for (c, h) in [(3u16, "验收时间"), (4, "验收单位"), (5, "整改情况")] {
+                ws.write_string_with_format(at + 1, c, h, &st.head)?;
+            }
+            at += 2;
+            for (i, x) in t.rows.iter().enumerate() {
+                let cells = [
+                    (i + 1).to_string(),
+                    x.party.clone(),
+                    x.reason.clone(),
+                    x.accepted.clone(),
+                    x.accept_unit.clone(),
+                    x.outcome.clone(),
+                    x.note.clone(),
+                ];
+                row(ws, at, &cells, &st, 0)?;
+                at += 1;
+            }
+            at += 1;
+        }
+        ws.set_column_range_width(1, 6, 20)?;
+    }
+    {
+        let ws = wb.add_worksheet().set_name("3.追责问责清单")?;
+        ws.merge_range(
+            0,
+            0,
+            0,
+            4,
+            &format!("集中行动追责问责清单 {}", r.date),
+            &st.title,
+        )?;
+        for (c, h) in [
+            "序号",
+            "姓名",
+            "单位",
+            "职务",
+            "追责问责情形（党政纪处分/追究刑事责任）",
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string_with_format(1, c as u16, *h, &st.head)?;
+        }
+        for (i, a) in r.accountability.iter().enumerate() {
+            row(
+                ws,
+                2 + i as u32,
+                &[
+                    (i + 1).to_string(),
+                    a.name.clone(),
+                    a.unit.clone(),
+                    a.post.clone(),
+                    a.form.clone(),
+                ],
+                &st,
+                0,
+            )?;
+        }
+        ws.set_column_range_width(1, 4, 20)?;
+    }
+    {
+        let ws = wb.add_worksheet().set_name("4.重大隐患挂牌督办清单")?;
+        ws.merge_range(
+            0,
+            0,
+            0,
+            11,
+            &format!("集中行动重大隐患挂牌督办清单 {}", r.date),
+            &st.title,
+        )?;
+        for (c, h) in HAZARD_HEAD.iter().enumerate() {
+            ws.write_string_with_format(1, c as u16, *h, &st.head)?;
+        }
+        for (i, h) in r.hazards.iter().enumerate() {
+            let cells = [
+                (i + 1).to_string(),
+                h.inspector.clone(),
+                h.sector.clone(),
+                h.party.clone(),
+                h.content.clone(),
+                h.measures.clone(),
+                h.deadline.clone(),
+                h.resp_unit.clone(),
+                h.resp_person.clone(),
+                h.listing_unit.clone(),
+                h.listing_person.clone(),
+                h.signoff.clone(),
+            ];
+            row(ws, 2 + i as u32, &cells, &st, 0)?;
+        }
+        ws.set_column_range_width(1, 11, 16)?;
+    }
+    wb.save_to_buffer()
+}
+
+pub fn weekly_xlsx(r: &WeeklyReport) -> Result<Vec<u8>, XlsxError> {
+    let st = styles();
+    let mut wb = workbook(r.end);
+    let ws = wb.add_worksheet().set_name("周报")?;
+    ws.merge_range(
+        0,
+        0,
+        0,
+        8,
+        &format!(
+            "非法违法生产经营建设行为、重大事故隐患统计表（周报）{}（{} 至 {}）",
+            r.key, r.start, r.end
+        ),
+        &st.title,
+    )?;
+    for (c, h) in WEEKLY_HEAD.iter().enumerate() {
+        ws.write_string_with_format(1, c as u16, *h, &st.head)?;
+    }
+    for (i, cells) in weekly_rows(r).iter().enumerate() {
+        row(ws, 2 + i as u32, cells, &st, 0)?;
+    }
+    ws.set_column_range_width(1, 8, 18)?;
+    wb.save_to_buffer()
+}
