@@ -6,6 +6,11 @@ use gongshi::cmd;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The build allocates many small strings on two threads at once; mimalloc
+/// does that markedly faster than the system allocator (see bench/).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "gongshi", version, about = "公示：安全监管信息公开网站生成器")]
 struct Cli {

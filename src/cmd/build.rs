@@ -109,24 +109,54 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
         Err(e) => return Outcome::Io(format!("无法创建临时输出目录：{e}")),
     };
     let assets = write_assets(site, &staging);
-    let index = crate::search::build(&public);
-    let search_index = crate::search::static_files::write(&index, &staging);
-    t.stage("搜索索引");
     let stats = crate::reports::stats(&public);
     let charts: std::collections::BTreeMap<&str, minijinja::Value> = crate::reports::charts(&stats)
         .into_iter()
         .map(|(k, v)| (k, minijinja::Value::from_safe_string(v)))
         .collect();
-    let extra =
-        minijinja::context! { stats => stats, charts => charts, search_index => search_index };
-    crate::reports::write_sheets(&public, &staging);
-    let template_errors = render::render_all(&env, &public, &assets, extra, &staging);
-    t.stage("页面");
+    let extra = minijinja::context! { stats => stats, charts => charts };
+    // The search index is built while the pages, data and reports are
+    // written: its merge is sequential and would leave a core idle.
+    let ((docs, search_index), template_errors) = rayon::join(
+        || {
+            let index = crate::search::build(&public);
+            let name = crate::search::static_files::write(&index, &staging);
+            (index.docs, name)
+        },
+        || {
+            let (errors, ()) = rayon::join(
+                || {
+                    render::render_all(
+                        &env,
+                        &public,
+                        &assets,
+                        extra.clone(),
+                        &staging,
+                        render::Pages::AllButSearch,
+                    )
+                },
+                || {
+                    crate::export::write_all(&public, &page_urls(&public), &staging);
+                    crate::reports::write_sheets(&public, &staging);
+                },
+            );
+            errors
+        },
+    );
+    let extra = minijinja::context! { search_index => search_index, ..extra };
+    let mut template_errors = template_errors;
+    template_errors.extend(render::render_all(
+        &env,
+        &public,
+        &assets,
+        extra,
+        &staging,
+        render::Pages::SearchOnly,
+    ));
+    t.stage("页面、数据、索引");
     if !template_errors.is_empty() {
         return Outcome::Failed(template_errors, "构建失败：模板出错，输出目录未改动");
     }
-    crate::export::write_all(&public, &page_urls(&public), &staging);
-    t.stage("开放数据");
     let files = staging.files();
     let bytes = staging.bytes();
     match staging.commit() {
@@ -141,7 +171,7 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
         warnings,
         files,
         bytes,
-        docs: index.docs,
+        docs,
     }
 }
 

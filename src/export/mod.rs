@@ -82,6 +82,7 @@ fn xlsx(
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
     let (columns, cells) = csv::table(rows);
     let mut wb = Workbook::new();
+    wb.set_zip_compression_level(1);
     let when = ExcelDateTime::from_ymd(
         date.format("%Y").to_string().parse().unwrap_or(2000),
         date.format("%m").to_string().parse().unwrap_or(1),

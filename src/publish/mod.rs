@@ -199,12 +199,22 @@ pub struct PublicSite<'a> {
     pub parties: Vec<PartyPage>,
     pub secrets: Vec<Secret>,
     pub drafts: bool,
+    calendar: std::sync::OnceLock<crate::reports::forms::Calendar>,
 }
 
 impl<'a> PublicSite<'a> {
+    /// The records of one kind, newest first (records are sorted by kind).
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &PubRecord<'a>> {
-        self.records.iter().filter(move |r| r.kind == kind)
+        let start = self.records.partition_point(|r| r.kind < kind);
+        let end = self.records.partition_point(|r| r.kind <= kind);
+        self.records[start..end].iter()
     }
+    /// The records of each day and week, for the reports (computed once).
+    pub fn calendar(&self) -> &crate::reports::forms::Calendar {
+        self.calendar
+            .get_or_init(|| crate::reports::forms::Calendar::new(self))
+    }
+
     /// Every record with a page: listed, and removal notices.
     pub fn pages(&self) -> impl Iterator<Item = &PubRecord<'a>> {
         self.records.iter().chain(self.removed.iter())
@@ -393,6 +403,7 @@ pub fn publish(content: &Content, date: NaiveDate, drafts: bool) -> PublicSite<'
         parties,
         secrets,
         drafts,
+        calendar: std::sync::OnceLock::new(),
     }
 }
 

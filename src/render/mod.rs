@@ -9,7 +9,7 @@
 pub mod markdown;
 mod pages;
 
-pub use pages::{Assets, render_all};
+pub use pages::{Assets, Pages, render_all};
 
 use crate::diag::{Diagnostic, Pos, report};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, Value};

@@ -142,12 +142,22 @@ pub fn root_of(out: &str) -> String {
 }
 
 /// Render every page into `staging`. Template errors are returned.
+/// Which pages to render: search.html needs the search index's name, so it
+/// is rendered on its own once the index is written, while every other page
+/// is rendered at the same time as the index is built.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Pages {
+    AllButSearch,
+    SearchOnly,
+}
+
 pub fn render_all(
     env: &Environment<'static>,
     public: &PublicSite,
     assets: &Assets,
     extra: Value,
     staging: &Staging,
+    which: Pages,
 ) -> Vec<Diagnostic> {
     let base = context! {
         site => Value::from_serialize(&public.site.info),
@@ -158,7 +168,11 @@ pub fn render_all(
         footer_pages => Value::from_serialize(public.of_kind(Kind::Pages).map(|p| p.link()).collect::<Vec<_>>()),
         ..extra
     };
-    let mut errors: Vec<Diagnostic> = jobs(public)
+    let jobs = match which {
+        Pages::AllButSearch => jobs(public),
+        Pages::SearchOnly => vec![Job::Search],
+    };
+    let mut errors: Vec<Diagnostic> = jobs
         .into_par_iter()
         .filter_map(|job| {
             let (out, template, ctx, origin) = job_context(public, job);
@@ -201,13 +215,7 @@ fn jobs<'p, 'a>(public: &'p PublicSite<'a>) -> Vec<Job<'p, 'a>> {
     );
     jobs.push(Job::Removed);
     jobs.extend(public.parties.iter().map(Job::Party));
-    jobs.extend([
-        Job::Parties,
-        Job::Search,
-        Job::Stats,
-        Job::NotFound,
-        Job::Reports,
-    ]);
+    jobs.extend([Job::Parties, Job::Stats, Job::NotFound, Job::Reports]);
     jobs.extend(
         crate::reports::forms::active_days(public)
             .into_iter()

@@ -10,7 +10,7 @@ use crate::content::model::Kind;
 use crate::publish::{PubBody, PubRecord, PublicSite};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// One row of 进展清单.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -145,17 +145,37 @@ pub fn event_day(r: &PubRecord) -> Option<NaiveDate> {
     }
 }
 
-fn reported<'p, 'a>(public: &'p PublicSite<'a>) -> impl Iterator<Item = &'p PubRecord<'a>> {
-    public.records.iter().filter(|r| r.preview.is_none())
+/// The records of each day and of each ISO week, as indices into
+/// `PublicSite::records`, computed once per build.
+#[derive(Debug, Default)]
+pub struct Calendar {
+    pub days: BTreeMap<NaiveDate, Vec<usize>>,
+    pub weeks: BTreeMap<String, Vec<usize>>,
+}
+
+impl Calendar {
+    pub fn new(public: &PublicSite) -> Calendar {
+        let mut c = Calendar::default();
+        for (i, r) in public.records.iter().enumerate() {
+            if r.preview.is_some() {
+                continue;
+            }
+            if let Some(d) = event_day(r).filter(|d| *d <= public.date) {
+                c.days.entry(d).or_default().push(i);
+            }
+            if matches!(r.kind, Kind::Actions | Kind::Hazards | Kind::Clues) {
+                if let Some(d) = weekly_day(r).filter(|d| *d <= public.date) {
+                    c.weeks.entry(week_key(d)).or_default().push(i);
+                }
+            }
+        }
+        c
+    }
 }
 
 /// Every day with activity, oldest first.
 pub fn active_days(public: &PublicSite) -> Vec<NaiveDate> {
-    let days: BTreeSet<NaiveDate> = reported(public)
-        .filter_map(event_day)
-        .filter(|d| *d <= public.date)
-        .collect();
-    days.into_iter().collect()
+    public.calendar().days.keys().copied().collect()
 }
 
 fn party_name(r: &PubRecord) -> String {
@@ -182,9 +202,12 @@ pub fn signoff_text(h: &crate::content::model::Hazard, date: NaiveDate) -> Strin
 }
 
 pub fn daily(public: &PublicSite, day: NaiveDate) -> DailyReport {
-    let records: Vec<&PubRecord> = reported(public)
-        .filter(|r| event_day(r) == Some(day))
-        .collect();
+    let records: Vec<&PubRecord> = public
+        .calendar()
+        .days
+        .get(&day)
+        .map(|ix| ix.iter().map(|i| &public.records[*i]).collect())
+        .unwrap_or_default();
     let mut rows: BTreeMap<String, ProgressRow> = BTreeMap::new();
     fn entry(rows: &mut BTreeMap<String, ProgressRow>, unit: String) -> &mut ProgressRow {
         rows.entry(unit.clone()).or_insert_with(|| ProgressRow {
@@ -327,14 +350,19 @@ pub fn week_key(d: NaiveDate) -> String {
     format!("{}-W{:02}", w.year(), w.week())
 }
 
+/// The Monday of an ISO week key `YYYY-Www`.
+pub fn week_monday(key: &str) -> NaiveDate {
+    let (y, w) = key.split_once("-W").unwrap_or(("1970", "1"));
+    NaiveDate::from_isoywd_opt(
+        y.parse().unwrap_or(1970),
+        w.parse().unwrap_or(1),
+        chrono::Weekday::Mon,
+    )
+    .unwrap_or_default()
+}
+
 pub fn weeks(public: &PublicSite) -> Vec<String> {
-    let keys: BTreeSet<String> = reported(public)
-        .filter(|r| matches!(r.kind, Kind::Actions | Kind::Hazards | Kind::Clues))
-        .filter_map(|r| weekly_day(r))
-        .filter(|d| *d <= public.date)
-        .map(week_key)
-        .collect();
-    keys.into_iter().collect()
+    public.calendar().weeks.keys().cloned().collect()
 }
 
 fn weekly_day(r: &PubRecord) -> Option<NaiveDate> {
@@ -352,10 +380,12 @@ pub fn weekly(public: &PublicSite, key: &str) -> WeeklyReport {
     let mut rows = Vec::new();
     let mut start = None;
     let mut end = None;
-    let mut recs: Vec<&PubRecord> = reported(public)
-        .filter(|r| matches!(r.kind, Kind::Actions | Kind::Hazards | Kind::Clues))
-        .filter(|r| weekly_day(r).is_some_and(|d| week_key(d) == key))
-        .collect();
+    let mut recs: Vec<&PubRecord> = public
+        .calendar()
+        .weeks
+        .get(key)
+        .map(|ix| ix.iter().map(|i| &public.records[*i]).collect())
+        .unwrap_or_default();
     recs.sort_by_key(|r| (weekly_day(r), r.kind, r.id.clone()));
     for r in recs {
         let d = weekly_day(r).unwrap_or(r.published);

@@ -231,6 +231,8 @@ fn styles() -> Styles {
 
 fn workbook(date: chrono::NaiveDate) -> Workbook {
     let mut wb = Workbook::new();
+    // Level 1: these files are small; speed matters more than bytes.
+    wb.set_zip_compression_level(1);
     // A fixed creation time keeps the file byte-identical between builds.
     let when = ExcelDateTime::from_ymd(
         date.year_ce().1 as u16,

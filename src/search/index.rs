@@ -6,7 +6,33 @@ use crate::content::model::Kind;
 use crate::publish::{PubBody, PubRecord, PublicSite};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: keys are short strings, and SipHash's protection against
+/// crafted keys buys nothing for an index built from the site's own content.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf29ce484222325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// Body tokens start here, so that a position tells title from body.
 pub const BODY: u32 = 100_000;
@@ -32,18 +58,30 @@ pub struct SearchDoc {
     pub exact: Vec<String>,
 }
 
-/// The pair keys (with positions), single tokens and exact keys of a document.
-type DocKeys = (Vec<(String, u32)>, Vec<String>, Vec<String>);
+/// Postings of a pair key, flat: `doc, n, pos₁ … posₙ, doc, n, …`, documents
+/// ascending. One allocation per key, not per (key, document).
+pub type Postings = Vec<u32>;
 
-/// Positions of one key in one document.
-pub type Postings = Vec<(u32, Vec<u32>)>;
+/// Decode flat postings into (document, positions).
+pub fn decode(p: &[u32]) -> Vec<(u32, &[u32])> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 1 < p.len() {
+        let doc = p[i];
+        let n = p[i + 1] as usize;
+        let end = (i + 2 + n).min(p.len());
+        out.push((doc, &p[i + 2..end]));
+        i = end;
+    }
+    out
+}
 
 #[derive(Default)]
 pub struct Index {
     pub docs: Vec<SearchDoc>,
-    pub pairs: BTreeMap<String, Postings>,
-    pub singles: BTreeMap<String, Vec<u32>>,
-    pub exact: BTreeMap<String, Vec<u32>>,
+    pub pairs: FastMap<String, Postings>,
+    pub singles: FastMap<String, Vec<u32>>,
+    pub exact: FastMap<String, Vec<u32>>,
 }
 
 const SUMMARY_CHARS: usize = 120;
@@ -199,8 +237,48 @@ pub fn build(public: &PublicSite) -> Index {
     Index::from_docs(docs)
 }
 
+/// The keys of one document: pair keys with their positions, single
+/// tokens, exact values.
+struct DocKeys {
+    pairs: Vec<(String, Vec<u32>)>,
+    singles: Vec<String>,
+    exact: Vec<String>,
+}
+
+fn doc_keys(d: &SearchDoc) -> DocKeys {
+    let mut toks: Vec<Token> = tokens_from(&d.title, 0);
+    toks.extend(tokens_from(&d.body, BODY));
+    let mut pairs: FastMap<String, Vec<u32>> = FastMap::default();
+    for w in toks.windows(2) {
+        let diff = w[1].pos - w[0].pos;
+        if diff <= 2 {
+            pairs
+                .entry(pair_key(&w[0].text, &w[1].text, diff == 2))
+                .or_default()
+                .push(w[0].pos);
+        }
+    }
+    let mut singles: Vec<String> = toks.into_iter().map(|t| t.text).collect();
+    singles.sort_unstable();
+    singles.dedup();
+    let mut exact: Vec<String> = d
+        .exact
+        .iter()
+        .map(|e| exact_key(e))
+        .filter(|k| k.len() > 1)
+        .collect();
+    exact.sort_unstable();
+    exact.dedup();
+    DocKeys {
+        pairs: pairs.into_iter().collect(),
+        singles,
+        exact,
+    }
+}
+
 impl Index {
-    /// Index these documents, numbered newest first.
+    /// Index these documents, numbered newest first. Documents are cut in
+    /// parallel, a block at a time, so memory stays bounded.
     pub fn from_docs(mut docs: Vec<SearchDoc>) -> Index {
         docs.sort_by(|a, b| {
             (std::cmp::Reverse(a.date), a.kind, &a.id).cmp(&(
@@ -209,50 +287,28 @@ impl Index {
                 &b.id,
             ))
         });
-        let per_doc: Vec<DocKeys> = docs
-            .par_iter()
-            .map(|d| {
-                let mut toks: Vec<Token> = tokens_from(&d.title, 0);
-                toks.extend(tokens_from(&d.body, BODY));
-                let mut pairs = Vec::new();
-                for w in toks.windows(2) {
-                    let diff = w[1].pos - w[0].pos;
-                    if diff <= 2 {
-                        pairs.push((pair_key(&w[0].text, &w[1].text, diff == 2), w[0].pos));
-                    }
-                }
-                let mut singles: Vec<String> = toks.into_iter().map(|t| t.text).collect();
-                singles.sort();
-                singles.dedup();
-                let mut exact: Vec<String> = d
-                    .exact
-                    .iter()
-                    .map(|e| exact_key(e))
-                    .filter(|k| k.len() > 1)
-                    .collect();
-                exact.sort();
-                exact.dedup();
-                (pairs, singles, exact)
-            })
-            .collect();
         let mut index = Index {
             docs,
             ..Index::default()
         };
-        for (id, (pairs, singles, exact)) in per_doc.into_iter().enumerate() {
-            let id = id as u32;
-            for (key, pos) in pairs {
-                let list = index.pairs.entry(key).or_default();
-                match list.last_mut() {
-                    Some((d, positions)) if *d == id => positions.push(pos),
-                    _ => list.push((id, vec![pos])),
+        const BLOCK: usize = 1024;
+        for start in (0..index.docs.len()).step_by(BLOCK) {
+            let end = (start + BLOCK).min(index.docs.len());
+            let keys: Vec<DocKeys> = index.docs[start..end].par_iter().map(doc_keys).collect();
+            for (k, dk) in keys.into_iter().enumerate() {
+                let id = (start + k) as u32;
+                for (key, mut positions) in dk.pairs {
+                    let list = index.pairs.entry(key).or_default();
+                    list.push(id);
+                    list.push(positions.len() as u32);
+                    list.append(&mut positions);
                 }
-            }
-            for s in singles {
-                index.singles.entry(s).or_default().push(id);
-            }
-            for e in exact {
-                index.exact.entry(e).or_default().push(id);
+                for s in dk.singles {
+                    index.singles.entry(s).or_default().push(id);
+                }
+                for e in dk.exact {
+                    index.exact.entry(e).or_default().push(id);
+                }
             }
         }
         index

@@ -4,7 +4,7 @@
 //! (party name, credit code, decision number, id) equals the whole query come
 //! first, then relevance (title matches count ten times), then recency.
 
-use super::index::{BODY, Index, Postings};
+use super::index::{BODY, Index, decode};
 use super::tokenize::{exact_key, pair_key, query_terms};
 use std::collections::BTreeMap;
 
@@ -22,10 +22,12 @@ pub struct Hit {
     pub score: u32,
 }
 
-fn positions(p: &Postings, doc: u32) -> Option<&[u32]> {
+type Decoded<'i> = Vec<(u32, &'i [u32])>;
+
+fn positions<'i>(p: &Decoded<'i>, doc: u32) -> Option<&'i [u32]> {
     p.binary_search_by_key(&doc, |(d, _)| *d)
         .ok()
-        .map(|i| p[i].1.as_slice())
+        .map(|i| p[i].1)
 }
 
 /// Documents matching one term, with their score.
@@ -40,11 +42,11 @@ pub fn term_matches(index: &Index, term: &[super::tokenize::Token]) -> BTreeMap<
         return out;
     }
     let base = term[0].pos;
-    let mut keys: Vec<(&Postings, u32)> = Vec::new();
+    let mut keys: Vec<(Decoded, u32)> = Vec::new();
     for w in term.windows(2) {
         let key = pair_key(&w[0].text, &w[1].text, w[1].pos - w[0].pos == 2);
         match index.pairs.get(&key) {
-            Some(p) => keys.push((p, w[0].pos - base)),
+            Some(p) => keys.push((decode(p), w[0].pos - base)),
             None => return out,
         }
     }
@@ -55,10 +57,10 @@ pub fn term_matches(index: &Index, term: &[super::tokenize::Token]) -> BTreeMap<
         .min_by_key(|(_, (p, _))| p.len())
         .map(|(i, k)| (i, k.1))
         .unwrap_or((0, 0));
-    let (first, off0) = keys[rarest];
+    let (first, off0) = (&keys[rarest].0, keys[rarest].1);
     for (doc, starts) in first {
         let mut score = 0;
-        'pos: for p in starts {
+        'pos: for p in starts.iter() {
             let Some(origin) = p.checked_sub(off0) else {
                 continue;
             };

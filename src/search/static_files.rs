@@ -3,58 +3,67 @@
 //! (fetched only for the results shown) and one facet table. Every file name
 //! carries its content hash, so hosts may cache them for ever.
 
-use super::index::{BODY, FACET_LABELS, FACETS, Index};
+use super::index::{BODY, FACET_LABELS, FACETS, Index, decode};
 use super::tokenize::shard_of;
 use crate::output::{Staging, short_hash};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 
 /// Raw bytes of postings per shard we aim for (gzip takes them to a third).
 pub const SHARD_TARGET: usize = 24_000;
 /// Documents per chunk of result metadata.
 pub const CHUNK: usize = 32;
 
-fn encode_pairs(p: &super::index::Postings) -> Value {
-    let mut v = Vec::with_capacity(p.len() * 3);
+/// `[Δdoc, n, Δpos…, Δdoc, n, Δpos…]`: deltas keep the numbers short.
+fn encode_pairs(p: &[u32], out: &mut String) {
+    use std::fmt::Write;
+    out.push('[');
     let mut last = 0;
-    for (doc, positions) in p {
-        v.push(doc - last);
-        last = *doc;
-        v.push(positions.len() as u32);
+    let mut first = true;
+    for (doc, positions) in decode(p) {
         let mut lp = 0;
+        let _ = write!(
+            out,
+            "{}{},{}",
+            if first { "" } else { "," },
+            doc - last,
+            positions.len()
+        );
+        first = false;
+        last = doc;
         for pos in positions {
-            v.push(pos - lp);
+            let _ = write!(out, ",{}", pos - lp);
             lp = *pos;
         }
     }
-    json!(v)
+    out.push(']');
 }
 
-fn encode_docs(d: &[u32]) -> Value {
+fn encode_docs(d: &[u32], out: &mut String) {
+    use std::fmt::Write;
+    out.push('[');
     let mut last = 0;
-    json!(
-        d.iter()
-            .map(|x| {
-                let v = x - last;
-                last = *x;
-                v
-            })
-            .collect::<Vec<_>>()
-    )
+    for (i, x) in d.iter().enumerate() {
+        let _ = write!(out, "{}{}", if i == 0 { "" } else { "," }, x - last);
+        last = *x;
+    }
+    out.push(']');
 }
 
-/// All keys with their encoded postings, sorted.
-pub fn entries(index: &Index) -> BTreeMap<String, Value> {
-    let mut all = BTreeMap::new();
+/// Every key with its encoded postings (JSON text), sorted by key.
+pub fn entries(index: &Index) -> Vec<(&str, String)> {
+    let mut all: Vec<(&str, String)> =
+        Vec::with_capacity(index.pairs.len() + index.singles.len() + index.exact.len());
     for (k, p) in &index.pairs {
-        all.insert(k.clone(), encode_pairs(p));
+        let mut s = String::new();
+        encode_pairs(p, &mut s);
+        all.push((k, s));
     }
-    for (k, d) in &index.singles {
-        all.insert(k.clone(), encode_docs(d));
+    for (k, d) in index.singles.iter().chain(index.exact.iter()) {
+        let mut s = String::new();
+        encode_docs(d, &mut s);
+        all.push((k, s));
     }
-    for (k, d) in &index.exact {
-        all.insert(k.clone(), encode_docs(d));
-    }
+    all.sort_unstable_by(|a, b| a.0.cmp(b.0));
     all
 }
 
@@ -68,20 +77,27 @@ fn write_json(staging: &Staging, stem: &str, v: &Value) -> String {
 /// Write the index; returns the manifest's path (for search.html).
 pub fn write(index: &Index, staging: &Staging) -> String {
     let entries = entries(index);
-    let total: usize = entries
-        .iter()
-        .map(|(k, v)| k.len() + v.to_string().len() + 4)
-        .sum();
+    let total: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
     let shards = total.div_ceil(SHARD_TARGET).max(1) as u32;
-    let mut buckets: Vec<serde_json::Map<String, Value>> =
-        vec![serde_json::Map::new(); shards as usize];
+    let mut buckets: Vec<String> = vec![String::from("{"); shards as usize];
     for (k, v) in entries {
-        buckets[shard_of(&k, shards) as usize].insert(k, v);
+        let b = &mut buckets[shard_of(k, shards) as usize];
+        if b.len() > 1 {
+            b.push(',');
+        }
+        b.push_str(&serde_json::to_string(k).unwrap_or_default());
+        b.push(':');
+        b.push_str(&v);
     }
     let shard_names: Vec<String> = buckets
         .into_iter()
         .enumerate()
-        .map(|(i, b)| write_json(staging, &format!("s{i}"), &Value::Object(b)))
+        .map(|(i, mut b)| {
+            b.push('}');
+            let name = format!("search/s{i}.{}.json", short_hash(b.as_bytes()));
+            staging.write(&name, b.as_bytes(), None);
+            name
+        })
         .collect();
     let chunk_names: Vec<String> = index
         .docs
