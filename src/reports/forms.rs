@@ -163,10 +163,10 @@ impl Calendar {
             if let Some(d) = event_day(r).filter(|d| *d <= public.date) {
                 c.days.entry(d).or_default().push(i);
             }
-            if matches!(r.kind, Kind::Actions | Kind::Hazards | Kind::Clues) {
-                if let Some(d) = weekly_day(r).filter(|d| *d <= public.date) {
-                    c.weeks.entry(week_key(d)).or_default().push(i);
-                }
+            if matches!(r.kind, Kind::Actions | Kind::Hazards | Kind::Clues)
+                && let Some(d) = weekly_day(r).filter(|d| *d <= public.date)
+            {
+                c.weeks.entry(week_key(d)).or_default().push(i);
             }
         }
         c
