@@ -58,6 +58,18 @@ enum Command {
         #[arg(long)]
         date: Option<String>,
     },
+    /// 新建一条记录，按纸质表单的顺序列出全部字段并附填写说明
+    New {
+        /// 类别：cases、actions、hazards、accountability、clues、blacklist、daily
+        kind: String,
+        /// 编号（文件名），如 hc-2026-001
+        id: String,
+        site: Option<PathBuf>,
+    },
+    /// 新建站点目录（含 site.yaml 和每类一个示例）
+    Init { dir: PathBuf },
+    /// 输出某类记录的 JSON Schema（供编辑器补全和校验）
+    Schema { kind: String },
     /// 在公开信息中搜索（与网站搜索相同的规则）
     Search {
         /// 搜索词，空格分隔的多个词须同时出现
@@ -137,6 +149,14 @@ fn main() -> ExitCode {
                 cmd::USAGE_ERROR
             }
         },
+        Command::New { kind, id, site } => cmd::author::new(
+            &kind,
+            &id,
+            &site.unwrap_or_else(|| PathBuf::from(".")),
+            cmd::today(),
+        ),
+        Command::Init { dir } => cmd::author::init(&dir),
+        Command::Schema { kind } => cmd::author::schema(&kind),
         Command::Search {
             query,
             site,

@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# Install what the test suite needs beyond the Rust toolchain. Idempotent:
-# does nothing when everything is there.
+# Install what the test suite needs beyond the Rust toolchain: Node.js (the
+# search tokenizer test), Java (the Nu HTML Checker), Chromium (axe-core,
+# screenshots, the search page), a CJK font (legible screenshots), and the
+# npm packages of tools/web. Idempotent: does nothing when all is there.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 need=()
 command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+command -v gzip >/dev/null 2>&1 || need+=(gzip)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
-    echo "missing packages: ${need[*]} (run as root or install them)" >&2
+    echo "missing packages: ${need[*]} (run as root, or install them)" >&2
     exit 1
   fi
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt >/dev/null 2>&1 || true
+if [ ! -d tools/web/node_modules/playwright-core ] || [ ! -d tools/web/node_modules/vnu-jar ] || [ ! -d tools/web/node_modules/axe-core ]; then
+  (cd tools/web && npm ci --no-audit --no-fund --loglevel=error)
+fi

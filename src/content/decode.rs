@@ -108,8 +108,11 @@ impl<'n> Obj<'n> {
         }
     }
 
-    pub fn has(&self, key: &str) -> bool {
-        self.entries.iter().any(|(k, _, _)| *k == key)
+    /// Whether `key` is written with a value (not empty, not null).
+    pub fn has_value(&self, key: &str) -> bool {
+        self.entries
+            .iter()
+            .any(|(k, _, v)| *k == key && v.value != Value::Null)
     }
 
     /// Take a required key; reports its absence at the mapping.

@@ -51,19 +51,40 @@ pub fn decode(
         Kind::Daily => (daily(ctx, &mut o).map(Body::Daily), DAILY_KEYS),
         Kind::Pages => (None, &[]),
     };
-    let mut known: Vec<&str> = COMMON.to_vec();
-    if kind == Kind::Daily {
-        known.retain(|k| *k != "地区");
-    }
+    let _ = own;
+    let mut known = known_keys(kind);
     if bulk {
         known.push("编号");
     }
-    known.extend_from_slice(own);
     o.finish(ctx, &known);
     let meta = meta?;
     let mut meta = meta;
     meta.spans = std::mem::take(&mut ctx.spans);
     Some(Record { meta, body: body? })
+}
+
+/// The keys a record of `kind` may have, in the form's order.
+pub fn known_keys(kind: Kind) -> Vec<&'static str> {
+    let own: &[&str] = match kind {
+        Kind::Cases => CASE_KEYS,
+        Kind::Actions => ACTION_KEYS,
+        Kind::Hazards => HAZARD_KEYS,
+        Kind::Accountability => ACCOUNTABILITY_KEYS,
+        Kind::Clues => CLUE_KEYS,
+        Kind::Blacklist => BLACKLIST_KEYS,
+        Kind::Daily => DAILY_KEYS,
+        Kind::Pages => &["标题"],
+    };
+    let mut known: Vec<&str> = COMMON.to_vec();
+    if kind == Kind::Daily {
+        // the form's order: 日期, the common fields, then 地区
+        known.retain(|k| *k != "地区");
+        known.insert(0, "日期");
+        known.push("地区");
+        return known;
+    }
+    known.extend_from_slice(own);
+    known
 }
 
 /// Front matter of a free page.
@@ -531,7 +552,7 @@ const DAILY_KEYS: &[&str] = &["日期", "地区"];
 
 fn daily(ctx: &mut Ctx, o: &mut Obj) -> Option<Daily> {
     let date = o.req_date(ctx, "日期");
-    if !o.has("地区") {
+    if !o.has_value("地区") {
         let r = ctx
             .error(o.pos, "地区", "缺少必填字段「地区」")
             .expected("地区列表：- {名称: 城关镇, 检查组: 3, 检查企业: 12}")

@@ -5,6 +5,7 @@
 //! diagnostic and loading goes on, so one run reports all of them.
 
 pub mod decode;
+pub mod fields;
 pub mod kinds;
 pub mod model;
 pub mod site;

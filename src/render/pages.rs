@@ -67,6 +67,11 @@ const NAV: &[NavItem] = &[
         section: "stats",
     },
     NavItem {
+        label: "工作报表",
+        url: "reports/index.html",
+        section: "reports",
+    },
+    NavItem {
         label: "搜索",
         url: "search.html",
         section: "search",

@@ -1,0 +1,163 @@
+//! Authoring commands: `gongshi init DIR`, `gongshi new KIND ID [SITE]`,
+//! `gongshi schema KIND`.
+
+use super::{CONTENT_ERROR, OK, USAGE_ERROR};
+use crate::content::fields::{json_schema, template};
+use crate::content::kinds::valid_id;
+use crate::content::model::Kind;
+use std::path::Path;
+
+/// The kinds a record can be created for.
+pub fn record_kind(s: &str) -> Option<Kind> {
+    Kind::from_dir(s).filter(|k| *k != Kind::Pages)
+}
+
+fn kinds_list() -> String {
+    Kind::ALL
+        .iter()
+        .filter(|k| **k != Kind::Pages)
+        .map(|k| k.dir())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+pub fn schema(kind: &str) -> u8 {
+    match record_kind(kind) {
+        Some(k) => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json_schema(k)).unwrap_or_default()
+            );
+            OK
+        }
+        None => {
+            eprintln!("错误：未知的记录类别「{kind}」，应为：{}", kinds_list());
+            USAGE_ERROR
+        }
+    }
+}
+
+pub fn new(kind: &str, id: &str, site: &Path, today: chrono::NaiveDate) -> u8 {
+    let Some(k) = record_kind(kind) else {
+        eprintln!("错误：未知的记录类别「{kind}」，应为：{}", kinds_list());
+        return USAGE_ERROR;
+    };
+    if !valid_id(id) {
+        eprintln!(
+            "错误：编号「{id}」不合规定，应为小写字母、数字和连字符，以字母或数字开头，例如 hc-2026-001"
+        );
+        return USAGE_ERROR;
+    }
+    if !site.join("content").is_dir() {
+        eprintln!(
+            "错误：{} 不是站点目录（缺少 content/），可用 gongshi init 创建",
+            site.display()
+        );
+        return USAGE_ERROR;
+    }
+    // The id must be free, also among the items of bulk files.
+    let (content, _) = crate::content::load(site);
+    if let Some(r) = content
+        .records
+        .iter()
+        .find(|r| r.meta.kind == k && r.meta.id == id)
+    {
+        eprintln!("错误：编号「{id}」已存在：{}", r.meta.path);
+        return CONTENT_ERROR;
+    }
+    let path = site
+        .join("content")
+        .join(k.dir())
+        .join(format!("{id}.yaml"));
+    if path.exists() {
+        eprintln!("错误：文件已存在：{}", path.display());
+        return CONTENT_ERROR;
+    }
+    let write = std::fs::create_dir_all(path.parent().unwrap_or(site))
+        .and_then(|_| std::fs::write(&path, template(k, today)));
+    match write {
+        Ok(()) => {
+            write_schemas(site);
+            println!("{}", path.display());
+            OK
+        }
+        Err(e) => {
+            eprintln!("错误：无法写入 {}：{e}", path.display());
+            USAGE_ERROR
+        }
+    }
+}
+
+/// `schemas/KIND.json` for every kind, and editor settings that use them.
+fn write_schemas(site: &Path) {
+    let dir = site.join("schemas");
+    let _ = std::fs::create_dir_all(&dir);
+    let mut map = serde_json::Map::new();
+    for k in Kind::ALL.iter().filter(|k| **k != Kind::Pages) {
+        let file = dir.join(format!("{}.json", k.dir()));
+        let _ = std::fs::write(
+            &file,
+            serde_json::to_string_pretty(&json_schema(*k)).unwrap_or_default() + "\n",
+        );
+        map.insert(
+            format!("schemas/{}.json", k.dir()),
+            serde_json::json!([format!("content/{}/*.yaml", k.dir())]),
+        );
+    }
+    let vscode = site.join(".vscode");
+    let settings = vscode.join("settings.json");
+    if !settings.exists() {
+        let _ = std::fs::create_dir_all(&vscode);
+        let v = serde_json::json!({ "yaml.schemas": map });
+        let _ = std::fs::write(
+            settings,
+            serde_json::to_string_pretty(&v).unwrap_or_default() + "\n",
+        );
+    }
+}
+
+macro_rules! example {
+    ($path:literal) => {
+        ($path, include_str!(concat!("init/", $path)))
+    };
+}
+
+const EXAMPLE: &[(&str, &str)] = &[
+    example!("content/site.yaml"),
+    example!("content/cases/tc-2022-001.yaml"),
+    example!("content/actions/ta-2022-001.yaml"),
+    example!("content/hazards/th-2022-001.yaml"),
+    example!("content/accountability/tq-2022-001.yaml"),
+    example!("content/clues/tx-2022-001.yaml"),
+    example!("content/blacklist/tb-2022-001.yaml"),
+    example!("content/daily/2022-01-20.yaml"),
+    example!("content/pages/about.md"),
+];
+
+pub fn init(dir: &Path) -> u8 {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        eprintln!("错误：目录已存在且不为空：{}", dir.display());
+        return USAGE_ERROR;
+    }
+    for (rel, text) in EXAMPLE {
+        let p = dir.join(rel);
+        let ok = std::fs::create_dir_all(p.parent().unwrap_or(dir))
+            .and_then(|_| std::fs::write(&p, text));
+        if let Err(e) = ok {
+            eprintln!("错误：无法写入 {}：{e}", p.display());
+            return USAGE_ERROR;
+        }
+    }
+    let _ = std::fs::write(
+        dir.join(".gitignore"),
+        "/public\n/.public.tantivy\n/.gongshi-cache\n",
+    );
+    write_schemas(dir);
+    println!("已创建站点：{}", dir.display());
+    println!("下一步：cd {} && gongshi serve", dir.display());
+    OK
+}

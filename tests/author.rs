@@ -1,0 +1,180 @@
+//! Authoring: init → new → check → fix → build, and the JSON Schemas that
+//! editors use agree with what the checker accepts.
+
+mod common;
+use common::BIN;
+use gongshi::content::fields::{fields, json_schema};
+use gongshi::content::kinds::known_keys;
+use gongshi::content::model::Kind;
+use std::process::Command;
+
+fn run(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn init_builds_at_once_and_new_guides_to_a_valid_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(tmp.path(), &["init", "site"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let site = tmp.path().join("site");
+    for k in [
+        "cases",
+        "actions",
+        "hazards",
+        "accountability",
+        "clues",
+        "blacklist",
+        "daily",
+    ] {
+        assert!(site.join("schemas").join(format!("{k}.json")).exists());
+        assert!(
+            std::fs::read_dir(site.join("content").join(k))
+                .unwrap()
+                .count()
+                == 1,
+            "one example of {k}"
+        );
+    }
+    assert!(
+        run(&site, &["build", "--date", "2022-02-15"])
+            .status
+            .success()
+    );
+    assert!(
+        run(tmp.path(), &["init", "site"]).status.code() == Some(2),
+        "refuses a non-empty directory"
+    );
+
+    let out = run(&site, &["new", "cases", "hc-2026-100"]);
+    assert!(out.status.success());
+    let path = site.join("content/cases/hc-2026-100.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // every field of the form, in order, each with a comment
+    let keys: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(':'))
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(keys, known_keys(Kind::Cases));
+    assert!(text.contains("「检查主体+违法主体+案」") && text.contains("3 到 5 个"));
+    // the empty template names what is missing, with its place
+    let out = run(
+        &site,
+        &["check", "--format", "json", "--date", "2026-12-01"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fields: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["field"].as_str())
+        .collect();
+    for f in [
+        "标题",
+        "要旨",
+        "检查主体",
+        "当事人.名称",
+        "基本案情",
+        "关键词",
+        "举一反三工作建议",
+    ] {
+        assert!(fields.contains(&f), "{f} not reported: {fields:?}");
+    }
+    // filled in as a staff member would, it passes
+    let filled = text
+        .replace("标题:\n", "标题: 某某市市场监督管理局对某公司检查案\n")
+        .replace("关键词: []", "关键词: [电梯, 维保, 检验]")
+        .replace("要旨:\n", "要旨: 要旨。\n")
+        .replace("检查主体:\n", "检查主体: 某某市市场监督管理局\n")
+        .replace("  名称: \n", "  名称: 某公司\n")
+        .replace("  统一社会信用代码: \n", "")
+        .replace("基本案情: |\n", "基本案情: |\n  案情。\n")
+        .replace("  责任落实:\n", "  责任落实: 剖析。\n")
+        .replace("举一反三工作建议: []", "举一反三工作建议: [建议。]");
+    std::fs::write(&path, filled).unwrap();
+    let out = run(&site, &["check", "--date", "2026-12-01"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // an id that exists is refused, also one inside a bulk file
+    assert_eq!(
+        run(&site, &["new", "cases", "hc-2026-100"]).status.code(),
+        Some(1)
+    );
+    std::fs::write(
+        site.join("content/actions/bulk.yaml"),
+        std::fs::read_to_string(site.join("content/actions/ta-2022-001.yaml"))
+            .unwrap()
+            .lines()
+            .enumerate()
+            .map(|(i, l)| {
+                if i == 0 {
+                    format!("- 编号: bulk-1\n  {l}\n")
+                } else {
+                    format!("  {l}\n")
+                }
+            })
+            .collect::<String>(),
+    )
+    .unwrap();
+    assert_eq!(
+        run(&site, &["new", "actions", "bulk-1"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(run(&site, &["new", "nonsense", "x"]).status.code(), Some(2));
+    assert_eq!(
+        run(&site, &["new", "cases", "Bad_ID"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn schemas_describe_exactly_the_keys_the_checker_accepts() {
+    for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Pages) {
+        let s = json_schema(kind);
+        let record = if kind == Kind::Actions {
+            &s["oneOf"][0]
+        } else {
+            &s
+        };
+        let props: Vec<&String> = record["properties"].as_object().unwrap().keys().collect();
+        let want = known_keys(kind);
+        assert_eq!(props, want, "{kind:?}");
+        assert_eq!(record["additionalProperties"], false);
+        let required: Vec<&str> = fields(kind)
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.key)
+            .collect();
+        assert_eq!(
+            record["required"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect::<Vec<_>>(),
+            required
+        );
+    }
+    let out = Command::new(BIN)
+        .args(["schema", "hazards"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["properties"]["整改时限"]["pattern"],
+        "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+    );
+}

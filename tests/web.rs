@@ -1,0 +1,179 @@
+//! Web quality of the demo site, checked by outside tools: the Nu HTML
+//! Checker (vnu-jar, with the machine's Java) on every page, axe-core in
+//! headless Chromium on every page type at 360 and 1280 px (no serious or
+//! critical WCAG 2.1 A/AA violation, no sideways scrolling), screenshots of
+//! every page type into `target/screenshots/`, the search page driven as a
+//! person would, and the weight of a record page.
+//!
+//! Needs what `tools/install-test-deps.sh` installs (Java, Chromium, the npm
+//! packages in tools/web); the README's test command runs it first.
+
+mod common;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn built_demo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let status = Command::new(common::BIN)
+        .args(["build", ".", "--date", "2026-11-22", "--out"])
+        .arg(&out)
+        .current_dir(root())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    dir
+}
+
+fn need(path: &Path, what: &str) {
+    assert!(
+        path.exists(),
+        "{what} is missing ({}): run `bash tools/install-test-deps.sh` first",
+        path.display()
+    );
+}
+
+#[test]
+fn every_page_passes_the_nu_html_checker() {
+    let dir = built_demo();
+    let jar = root().join("tools/web/node_modules/vnu-jar/build/dist/vnu.jar");
+    need(&jar, "vnu-jar");
+    let out = Command::new("java")
+        .args(["-Xss4m", "-jar"])
+        .arg(&jar)
+        .args(["--errors-only", "--skip-non-html", "--format", "json"])
+        .arg(dir.path().join("site"))
+        .output()
+        .expect("java is needed (tools/install-test-deps.sh installs it)");
+    let text = String::from_utf8_lossy(&out.stderr);
+    let v: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("vnu output ({e}): {text}"));
+    let errors: Vec<String> = v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["type"] == "error")
+        .map(|m| {
+            format!(
+                "{}:{}: {}",
+                m["url"].as_str().unwrap_or(""),
+                m["lastLine"],
+                m["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    let pages = common::snapshot(&dir.path().join("site"))
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .count();
+    assert!(pages > 100, "checked {pages} pages");
+    assert!(
+        errors.is_empty(),
+        "{} HTML errors:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn every_page_type_is_accessible_fits_a_phone_and_search_works() {
+    let dir = built_demo();
+    let site = dir.path().join("site");
+    let check = root().join("tools/web/check.js");
+    need(
+        &root().join("tools/web/node_modules/playwright-core"),
+        "playwright-core",
+    );
+    let first = |dir: &str, prefix: &str| -> String {
+        let mut names: Vec<String> = std::fs::read_dir(site.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| n.starts_with(prefix) && n.ends_with(".html"))
+            .collect();
+        names.sort();
+        format!("{dir}/{}", names[0])
+    };
+    let pages = serde_json::json!([
+        {"name": "home", "path": "index.html"},
+        {"name": "list", "path": "actions/index.html"},
+        {"name": "case", "path": "cases/hc-2026-001.html"},
+        {"name": "action", "path": "actions/ha-2026-004.html"},
+        {"name": "withdrawn", "path": "actions/ha-2026-007.html"},
+        {"name": "hazard", "path": "hazards/hz-2026-003.html"},
+        {"name": "accountability", "path": "accountability/wz-2026-001.html"},
+        {"name": "clue", "path": "clues/jb-2026-005.html"},
+        {"name": "blacklist", "path": "blacklist/hb-2026-001.html"},
+        {"name": "removed", "path": "blacklist/removed.html"},
+        {"name": "party", "path": first("parties", "9")},
+        {"name": "parties", "path": "parties/index.html"},
+        {"name": "page", "path": "pages/report.html"},
+        {"name": "stats", "path": "stats.html"},
+        {"name": "reports", "path": "reports/index.html"},
+        {"name": "daily", "path": "reports/daily/2026-11-17.html"},
+        {"name": "weekly", "path": first("reports/weekly", "2026")},
+        {"name": "search", "path": "search.html?q=%E6%B0%94%E7%93%B6"},
+        {"name": "notfound", "path": "404.html"}
+    ]);
+    let list = dir.path().join("pages.json");
+    std::fs::write(&list, pages.to_string()).unwrap();
+    let shots = root().join("target/screenshots");
+    let out = Command::new("node")
+        .arg(&check)
+        .arg(&site)
+        .arg(&shots)
+        .arg(&list)
+        .output()
+        .expect("node");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(
+        v["pages"].as_array().unwrap().len(),
+        38,
+        "19 page types at two widths"
+    );
+    assert!(shots.join("case-360.png").exists() && shots.join("home-1280.png").exists());
+}
+
+/// gzip -9 size of a file.
+fn gz(path: &Path) -> usize {
+    let out = Command::new("gzip").arg("-9c").arg(path).output().unwrap();
+    out.stdout.len()
+}
+
+#[test]
+fn a_record_page_is_light() {
+    let dir = built_demo();
+    let site = dir.path().join("site");
+    let css = std::fs::read_dir(site.join("assets"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "css"))
+        .unwrap();
+    for page in [
+        "cases/hc-2026-001.html",
+        "hazards/hz-2026-003.html",
+        "actions/index.html",
+    ] {
+        let html = site.join(page);
+        let total = gz(&html) + gz(&css);
+        assert!(
+            total <= 30 * 1024,
+            "{page}: {total} bytes gzipped with its CSS"
+        );
+        let text = std::fs::read_to_string(&html).unwrap();
+        assert!(!text.contains("<script"), "{page} needs no JavaScript");
+        assert!(
+            !text.contains("style=\""),
+            "{page} has no inline style (CSP)"
+        );
+    }
+}
