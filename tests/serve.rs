@@ -124,9 +124,12 @@ fn serves_previews_rebuilds_and_answers_search() {
             .1
             .contains("已修改")
     });
-    let gen1: serde_json::Value =
-        serde_json::from_str(&get(srv.port, "/__gongshi/status").1).unwrap();
-    assert!(gen1["generation"].as_u64() > gen0["generation"].as_u64());
+    // the generation (which open pages watch to reload) moves on too
+    wait_for(|| {
+        let gen1: serde_json::Value =
+            serde_json::from_str(&get(srv.port, "/__gongshi/status").1).unwrap();
+        gen1["generation"].as_u64() > gen0["generation"].as_u64()
+    });
 
     // a broken record: errors in the status, the last good page still served
     site.write("content/cases/broken.yaml", "标题: [\n");
