@@ -67,17 +67,11 @@ fn static_index_has_not_changed_by_accident() {
     let site = Site::new("base");
     site.build("2022-02-15");
     let dir = site.path().join("public/search");
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .collect();
-    names.sort();
     let mut listing = String::new();
-    for n in &names {
-        let v: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(dir.join(n)).unwrap()).unwrap();
+    for (name, bytes) in common::snapshot(&dir) {
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         listing.push_str(&format!(
-            "== {n}\n{}\n",
+            "== {name}\n{}\n",
             serde_json::to_string_pretty(&v).unwrap()
         ));
     }

@@ -96,8 +96,8 @@
 
   function lookup(man, keys) {
     var shards = {};
-    keys.forEach(function (k) { shards[shardOf(k, man.shards.length)] = true; });
-    return Promise.all(Object.keys(shards).map(function (s) { return fetchJSON(base + man.shards[s]); }))
+    keys.forEach(function (k) { shards[shardOf(k, man.shards)] = true; });
+    return Promise.all(Object.keys(shards).map(function (s) { return fetchJSON(base + man.dir + 's' + s + '.json'); }))
       .then(function (loaded) {
         var found = {};
         loaded.forEach(function (sh) { keys.forEach(function (k) { if (sh[k]) found[k] = sh[k]; }); });
@@ -245,7 +245,7 @@
     if (!st.q.trim()) { out.innerHTML = '<p>请输入要搜索的单位名称、文号或关键词。</p>'; return; }
     out.innerHTML = '<p role="status">正在搜索…</p>';
     fetchJSON(manifestUrl).then(function (man) {
-      return fetchJSON(base + man.facets).then(function (facets) {
+      return fetchJSON(base + man.dir + 'f.json').then(function (facets) {
         return search(man, facets, st.q, st.filters).then(function (res) {
           renderFacets(man, facets, res, st);
           var total = res.hits.length, pages = Math.max(1, Math.ceil(total / PER_PAGE));
@@ -253,7 +253,7 @@
           var chunks = {};
           shown.forEach(function (h) { chunks[Math.floor(h.doc / man.chunk)] = true; });
           return Promise.all(Object.keys(chunks).map(function (c) {
-            return fetchJSON(base + man.chunks[c]).then(function (rows) { return [c, rows]; });
+            return fetchJSON(base + man.dir + 'd' + c + '.json').then(function (rows) { return [c, rows]; });
           })).then(function (loaded) {
             var rows = {};
             loaded.forEach(function (x) { rows[x[0]] = x[1]; });

@@ -162,6 +162,19 @@ impl RecordCheck<'_> {
 
     fn common(&mut self) {
         let m = &self.rec.meta;
+        for (i, (value, why)) in m.privacy_ok.iter().enumerate() {
+            let field = format!("隐私例外[{}]", i + 1);
+            let r = report(
+                &m.path,
+                m.pos_of(&format!("{field}.内容")),
+                &field,
+                format!("隐私扫描已按人工审核放行：{why}"),
+            )
+            .expected("并非个人信息的号码（请确认审核无误）")
+            .found(value.clone())
+            .warning();
+            self.diags.push(r);
+        }
         match (m.status, &m.withdrawal) {
             (Status::Withdrawn, None) => self.error(
                 "状态",

@@ -104,9 +104,12 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
         );
     }
     let warnings = diags.sorted();
-    let staging = match Staging::begin(out, Scanner::new(&public.secrets)) {
+    let staging = match Staging::begin(
+        out,
+        Scanner::with_exceptions(&public.secrets, &public.allowed),
+    ) {
         Ok(s) => s,
-        Err(e) => return Outcome::Io(format!("无法创建临时输出目录：{e}")),
+        Err(e) => return Outcome::Io(format!("无法创建临时输出目录：{e}；输出目录未改动")),
     };
     let assets = write_assets(site, &staging);
     let stats = crate::reports::stats(&public);
@@ -304,7 +307,7 @@ fn page_urls(public: &PublicSite) -> Vec<(String, Option<NaiveDate>)> {
 /// Find private data in the public fields of every record, naming the record
 /// and the field; this runs before anything is written.
 pub fn scan_public(public: &PublicSite) -> Vec<Diagnostic> {
-    let scanner = Scanner::new(&public.secrets);
+    let scanner = Scanner::with_exceptions(&public.secrets, &public.allowed);
     let mut out = Vec::new();
     for r in public.pages() {
         let mut fields = Vec::new();

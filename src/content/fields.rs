@@ -83,6 +83,20 @@ pub const COMMON: &[Field] = &[
         "site.yaml「行业领域」之一，如 特种设备、危险化学品、燃气",
     ),
     f("设备类别", false, Ty::Choice(EQUIPMENT), "特种设备类别"),
+    f(
+        "隐私例外",
+        false,
+        Ty::Objects(&[
+            f(
+                "内容",
+                true,
+                Ty::Text,
+                "经人工审核、并非个人信息的号码，原样填写",
+            ),
+            f("说明", true, Ty::Text, "审核说明：是什么号码、谁审核的"),
+        ]),
+        "隐私扫描误报的放行记录；每条都会在 check 中列出",
+    ),
 ];
 
 const PARTY_HELP: &str = "{名称, 统一社会信用代码（18 位，须通过校验）, 类型: 企业 | 个体工商户 | 机关事业单位 | 自然人}";

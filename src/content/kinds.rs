@@ -16,6 +16,7 @@ const COMMON: &[&str] = &[
     "地区",
     "行业领域",
     "设备类别",
+    "隐私例外",
 ];
 
 /// Decode one record from a mapping node. `id` comes from the file stem or,
@@ -92,7 +93,10 @@ pub fn decode_page(ctx: &mut Ctx, id: &str, node: &Node, body: String) -> Option
     let mut o = Obj::open(ctx, node, "")?;
     let title = o.req_str(ctx, "标题");
     let meta = decode_meta(ctx, &mut o, Kind::Pages, id, node.pos, &[]);
-    o.finish(ctx, &["标题", "发布日期", "状态", "撤回", "更正"]);
+    o.finish(
+        ctx,
+        &["标题", "发布日期", "状态", "撤回", "更正", "隐私例外"],
+    );
     let mut meta = meta?;
     meta.spans = std::mem::take(&mut ctx.spans);
     Some(Record {
@@ -128,6 +132,12 @@ fn decode_meta(
         })
     });
     let corrections = o.obj_list(ctx, "更正", note);
+    let privacy_ok = o.obj_list(ctx, "隐私例外", |ctx, mut e| {
+        let value = e.req_str(ctx, "内容");
+        let why = e.req_str(ctx, "说明");
+        e.finish(ctx, &["内容", "说明"]);
+        Some((value?, why?))
+    });
     let org = o.opt_str(ctx, "发布机构");
     let (region, sector, equipment) = if kind == Kind::Pages {
         (None, None, None)
@@ -158,6 +168,7 @@ fn decode_meta(
         region,
         sector,
         equipment,
+        privacy_ok,
     })
 }
 

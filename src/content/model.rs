@@ -235,6 +235,9 @@ pub struct Meta {
     pub region: Option<String>,
     pub sector: Option<String>,
     pub equipment: Option<String>,
+    /// 隐私例外: reviewed look-alikes of personal numbers (内容, 说明) that
+    /// the privacy scanner accepts in this record.
+    pub privacy_ok: Vec<(String, String)>,
 }
 
 impl Meta {

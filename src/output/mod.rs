@@ -107,7 +107,10 @@ impl Staging {
             std::fs::remove_dir_all(&tmp)?;
         }
         std::fs::create_dir(&tmp)?;
-        std::fs::write(tmp.join(MARKER), "gongshi build output\n")?;
+        if let Err(e) = std::fs::write(tmp.join(MARKER), "gongshi build output\n") {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
         Ok(Staging {
             out: out.to_path_buf(),
             tmp,

@@ -20,10 +20,26 @@ pub struct Hit {
 pub struct Scanner {
     literals: Option<AhoCorasick>,
     secrets: Vec<(String, String)>,
+    /// Numbers reviewed as not personal (隐私例外), normalized.
+    allowed: std::collections::HashSet<String>,
+}
+
+/// A number as compared with the reviewed exceptions: ASCII digits and
+/// letters only, upper-case.
+pub fn normalize_number(s: &str) -> String {
+    s.chars()
+        .map(crate::search::tokenize::normalize)
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 impl Scanner {
     pub fn new(secrets: &[Secret]) -> Scanner {
+        Scanner::with_exceptions(secrets, &[])
+    }
+
+    pub fn with_exceptions(secrets: &[Secret], allowed: &[String]) -> Scanner {
         let mut patterns: Vec<String> = Vec::new();
         let mut owners: Vec<(String, String)> = Vec::new();
         for s in secrets {
@@ -40,6 +56,7 @@ impl Scanner {
         Scanner {
             literals,
             secrets: owners,
+            allowed: allowed.iter().map(|a| normalize_number(a)).collect(),
         }
     }
 
@@ -56,7 +73,10 @@ impl Scanner {
                 });
             }
         }
-        scan_numbers(bytes, &mut hits);
+        let mut numbers = Vec::new();
+        scan_numbers(bytes, &mut numbers);
+        numbers.retain(|h| !self.allowed.contains(&normalize_number(&h.excerpt)));
+        hits.extend(numbers);
         hits
     }
 }

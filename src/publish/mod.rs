@@ -198,6 +198,8 @@ pub struct PublicSite<'a> {
     pub notices: Vec<Notice>,
     pub parties: Vec<PartyPage>,
     pub secrets: Vec<Secret>,
+    /// Numbers reviewed as not personal (隐私例外 of every record).
+    pub allowed: Vec<String>,
     pub drafts: bool,
     calendar: std::sync::OnceLock<crate::reports::forms::Calendar>,
 }
@@ -402,6 +404,11 @@ pub fn publish(content: &Content, date: NaiveDate, drafts: bool) -> PublicSite<'
         notices,
         parties,
         secrets,
+        allowed: content
+            .records
+            .iter()
+            .flat_map(|r| r.meta.privacy_ok.iter().map(|(v, _)| v.clone()))
+            .collect(),
         drafts,
         calendar: std::sync::OnceLock::new(),
     }

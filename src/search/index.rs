@@ -166,6 +166,10 @@ fn doc_of(r: &PubRecord) -> SearchDoc {
     for c in &r.corrections {
         body.push(c.text.clone());
     }
+    // The facets are words people search for too (气瓶, 城关镇).
+    for v in [&r.region, &r.sector, &r.equipment].into_iter().flatten() {
+        body.push(v.clone());
+    }
     let body: Vec<String> = body.into_iter().filter(|s| !s.trim().is_empty()).collect();
     let joined = body.join("\n");
     let summary_src = match r.body {

@@ -9,9 +9,9 @@ use crate::output::{Staging, short_hash};
 use serde_json::{Value, json};
 
 /// Raw bytes of postings per shard we aim for (gzip takes them to a third).
-pub const SHARD_TARGET: usize = 24_000;
+pub const SHARD_TARGET: usize = 8_000;
 /// Documents per chunk of result metadata.
-pub const CHUNK: usize = 32;
+pub const CHUNK: usize = 8;
 
 /// `[Δdoc, n, Δpos…, Δdoc, n, Δpos…]`: deltas keep the numbers short.
 fn encode_pairs(p: &[u32], out: &mut String) {
@@ -75,10 +75,17 @@ fn write_json(staging: &Staging, stem: &str, v: &Value) -> String {
 }
 
 /// Write the index; returns the manifest's path (for search.html).
+/// Write the index; returns the manifest's path (for search.html).
+///
+/// Shards, chunks and the facet table go into one directory named by the
+/// hash of them all (`search/<hash>/s0.json` …), so the manifest carries a
+/// single name instead of thousands: the first visit downloads less, and
+/// every file is still cached for ever under a content-hashed path.
 pub fn write(index: &Index, staging: &Staging) -> String {
     let entries = entries(index);
     let total: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
     let shards = total.div_ceil(SHARD_TARGET).max(1) as u32;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut buckets: Vec<String> = vec![String::from("{"); shards as usize];
     for (k, v) in entries {
         let b = &mut buckets[shard_of(k, shards) as usize];
@@ -89,37 +96,59 @@ pub fn write(index: &Index, staging: &Staging) -> String {
         b.push(':');
         b.push_str(&v);
     }
-    let shard_names: Vec<String> = buckets
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut b)| {
-            b.push('}');
-            let name = format!("search/s{i}.{}.json", short_hash(b.as_bytes()));
-            staging.write(&name, b.as_bytes(), None);
-            name
-        })
-        .collect();
-    let chunk_names: Vec<String> = index
-        .docs
-        .chunks(CHUNK)
-        .enumerate()
-        .map(|(i, docs)| {
-            let rows: Vec<Value> = docs
-                .iter()
-                .map(|d| {
-                    json!([
-                        d.url,
-                        d.title,
-                        d.facets[0],
-                        d.date,
-                        d.party.clone().unwrap_or_default(),
-                        d.summary
-                    ])
-                })
-                .collect();
-            write_json(staging, &format!("d{i}"), &json!(rows))
-        })
-        .collect();
+    for (i, mut b) in buckets.into_iter().enumerate() {
+        b.push('}');
+        files.push((format!("s{i}.json"), b.into_bytes()));
+    }
+    let chunks = index.docs.len().div_ceil(CHUNK);
+    for (i, docs) in index.docs.chunks(CHUNK).enumerate() {
+        let rows: Vec<Value> = docs
+            .iter()
+            .map(|d| {
+                json!([
+                    d.url,
+                    d.title,
+                    d.facets[0],
+                    d.date,
+                    d.party.clone().unwrap_or_default(),
+                    d.summary
+                ])
+            })
+            .collect();
+        files.push((
+            format!("d{i}.json"),
+            serde_json::to_vec(&rows).unwrap_or_default(),
+        ));
+    }
+    files.push((
+        "f.json".into(),
+        serde_json::to_vec(&facet_table(index)).unwrap_or_default(),
+    ));
+    let mut all = Vec::new();
+    for (name, bytes) in &files {
+        all.extend_from_slice(name.as_bytes());
+        all.extend_from_slice(bytes);
+    }
+    let dir = short_hash(&all);
+    for (name, bytes) in &files {
+        staging.write(&format!("search/{dir}/{name}"), bytes, None);
+    }
+    let manifest = json!({
+        "v": 2,
+        "docs": index.docs.len(),
+        "body": BODY,
+        "dir": format!("{dir}/"),
+        "shards": shards,
+        "chunk": CHUNK,
+        "chunks": chunks,
+        "facet_names": FACETS,
+        "facet_labels": FACET_LABELS,
+    });
+    write_json(staging, "index", &manifest)
+}
+
+/// Facet values, and one character per document naming its value.
+fn facet_table(index: &Index) -> Value {
     let mut values: Vec<Vec<String>> = vec![Vec::new(); FACETS.len()];
     let mut columns: Vec<String> = vec![String::new(); FACETS.len()];
     for (f, vals) in values.iter_mut().enumerate() {
@@ -130,35 +159,14 @@ pub fn write(index: &Index, staging: &Staging) -> String {
             set.reverse(); // newest year first
         }
         *vals = set;
-        let col: String = index
+        columns[f] = index
             .docs
             .iter()
             .map(|d| {
-                let i = vals
-                    .binary_search_by(|v| {
-                        if f == 4 {
-                            d.facets[f].cmp(v)
-                        } else {
-                            v.cmp(&d.facets[f])
-                        }
-                    })
-                    .unwrap_or(0);
+                let i = vals.iter().position(|v| *v == d.facets[f]).unwrap_or(0);
                 char::from_u32(48 + i as u32).unwrap_or('0')
             })
             .collect();
-        columns[f] = col;
     }
-    let facets = write_json(staging, "f", &json!({ "values": values, "docs": columns }));
-    let manifest = json!({
-        "v": 1,
-        "docs": index.docs.len(),
-        "body": BODY,
-        "shards": shard_names.iter().map(|n| n.trim_start_matches("search/")).collect::<Vec<_>>(),
-        "chunk": CHUNK,
-        "chunks": chunk_names.iter().map(|n| n.trim_start_matches("search/")).collect::<Vec<_>>(),
-        "facets": facets.trim_start_matches("search/"),
-        "facet_names": FACETS,
-        "facet_labels": FACET_LABELS,
-    });
-    write_json(staging, "index", &manifest)
+    json!({ "values": values, "docs": columns })
 }

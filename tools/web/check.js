@@ -76,7 +76,7 @@ async function main() {
       const facet = await page.$('#search-facets input[type="checkbox"]');
       let after = [];
       if (facet) {
-        await Promise.all([page.waitForNavigation(), facet.check()]);
+        await Promise.all([page.waitForURL(/[?&](kind|region|sector|equipment|year|status)=/), facet.click()]);
         await page.waitForSelector('#search-results [role="status"]');
         after = await page.$$eval('#search-results li a[href]', (as) => as.map((a) => a.getAttribute('href')));
       }

@@ -1,0 +1,90 @@
+// Side-by-side search benchmark in headless Chromium: gongshi's static
+// search and Pagefind over the same built site. A local server counts the
+// gzipped size of every response, so both are measured the same way.
+//
+//   node bench/search_bench.js SITE_DIR QUERY1 QUERY2 [QUERY3 …]
+//
+// For each engine: bytes for a first visit (page, scripts, index and the
+// first query's data), bytes for each later query, and time to results.
+'use strict';
+const http = require('http');
+const fs = require('fs');
+const path = require('path');
+const zlib = require('zlib');
+const { chromium } = require(path.join(__dirname, '../tools/web/node_modules/playwright-core'));
+
+const [siteArg, ...queries] = process.argv.slice(2);
+const site = path.resolve(siteArg);
+const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm' };
+let counted = 0;
+const gzCache = new Map();
+
+function gzSize(file) {
+  if (!gzCache.has(file)) gzCache.set(file, zlib.gzipSync(fs.readFileSync(file), { level: 6 }).length);
+  return gzCache.get(file);
+}
+
+const server = http.createServer((req, res) => {
+  const url = decodeURIComponent(req.url.split('?')[0]);
+  let file = path.join(site, url);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+  if (!file.startsWith(site) || !fs.existsSync(file)) { res.writeHead(404); return res.end(); }
+  counted += gzSize(file);
+  const immutable = /\.[0-9a-f]{10}\.|pagefind\/(fragment|index|filter)|\.pf_/.test(url);
+  res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': immutable ? 'max-age=31536000, immutable' : 'no-cache' });
+  fs.createReadStream(file).pipe(res);
+});
+
+const PF_PAGE = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>pf</title><body><script type="module">
+window.pf = await import('/pagefind/pagefind.js');
+await window.pf.options({ excerptLength: 30 });
+window.ready = true;
+</script></body></html>`;
+
+async function main() {
+  fs.writeFileSync(path.join(site, 'pf-bench.html'), PF_PAGE);
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const out = { gongshi: [], pagefind: [] };
+  // gongshi: search.html?q=…, results rendered in #search-results
+  {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    for (const [i, q] of queries.entries()) {
+      counted = 0;
+      const t0 = Date.now();
+      await page.goto(base + 'search.html?q=' + encodeURIComponent(q));
+      await page.waitForSelector('#search-results [role="status"]:not(:empty)');
+      await page.waitForFunction(() => !/正在搜索/.test(document.querySelector('#search-results').textContent));
+      const ms = Date.now() - t0;
+      const status = await page.textContent('#search-results [role="status"]');
+      out.gongshi.push({ query: q, visit: i === 0 ? 'first' : 'later', gzip_bytes: counted, ms, status: status.trim() });
+    }
+    await ctx.close();
+  }
+  // Pagefind: its own API, the first 10 results' data loaded as its UI does
+  {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    counted = 0;
+    await page.goto(base + 'pf-bench.html');
+    await page.waitForFunction(() => window.ready === true);
+    for (const [i, q] of queries.entries()) {
+      if (i > 0) counted = 0;
+      const t0 = Date.now();
+      const n = await page.evaluate(async (q) => {
+        const r = await window.pf.search(q);
+        await Promise.all(r.results.slice(0, 10).map((x) => x.data()));
+        return r.results.length;
+      }, q);
+      out.pagefind.push({ query: q, visit: i === 0 ? 'first' : 'later', gzip_bytes: counted, ms: Date.now() - t0, results: n });
+    }
+    await ctx.close();
+  }
+  await browser.close();
+  server.close();
+  fs.unlinkSync(path.join(site, 'pf-bench.html'));
+  console.log(JSON.stringify(out, null, 1));
+}
+main().catch((e) => { console.error(e); process.exit(1); });
