@@ -179,3 +179,79 @@ fn binds_loopback_by_default() {
         r.read_exact(&mut body).unwrap();
     }
 }
+
+fn rss_kb(pid: u32) -> u64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    s.lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// One keep-alive connection sending `n` requests; returns the errors.
+fn hammer(port: u16, n: usize, paths: &[&str]) -> usize {
+    let Ok(s) = TcpStream::connect(("127.0.0.1", port)) else {
+        return n;
+    };
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut w = s.try_clone().unwrap();
+    let mut r = BufReader::new(s);
+    let mut errors = 0;
+    for i in 0..n {
+        let path = paths[i % paths.len()];
+        if write!(w, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").is_err() {
+            return errors + n - i;
+        }
+        let mut status = String::new();
+        if r.read_line(&mut status).is_err() || !status.starts_with("HTTP/1.1 200") {
+            errors += 1;
+        }
+        let mut len = 0usize;
+        loop {
+            let mut h = String::new();
+            if r.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                break;
+            }
+            if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+                len = v.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut body = vec![0; len];
+        if r.read_exact(&mut body).is_err() {
+            errors += 1;
+        }
+    }
+    errors
+}
+
+#[test]
+fn survives_20000_requests_from_50_connections_with_flat_memory() {
+    let site = Site::new("base");
+    let srv = start(&site);
+    let paths = [
+        "/",
+        "/cases/tc-2022-001.html",
+        "/data/actions.json",
+        "/api/search?q=%E6%B0%94%E7%93%B6",
+        "/robots.txt",
+    ];
+    let round = |per_connection: usize| -> usize {
+        let threads: Vec<_> = (0..50)
+            .map(|_| std::thread::spawn(move || hammer(srv.port, per_connection, &paths)))
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).sum()
+    };
+    // A first round brings the server to its working size (threads, caches).
+    assert_eq!(round(100), 0);
+    let before = rss_kb(srv.child.id());
+    // Then 20,000 requests from 50 connections: no error, and memory does
+    // not keep growing (a leak per request would show here).
+    assert_eq!(round(400), 0, "20,000 requests, no error");
+    let after = rss_kb(srv.child.id());
+    assert!(
+        before > 0 && after < before + 20_000,
+        "memory stays flat: {before} KB -> {after} KB"
+    );
+    assert_eq!(get(srv.port, "/").0, 200, "still serving");
+}
