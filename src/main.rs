@@ -113,6 +113,7 @@ fn main() -> ExitCode {
                 date,
                 drafts,
                 verbose,
+                engine: true,
             }),
             Err(e) => {
                 eprintln!("错误：{e}");

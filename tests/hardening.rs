@@ -343,6 +343,30 @@ fn whistleblower_markers_reach_neither_the_tantivy_index_nor_serve() {
         index.is_dir(),
         "the tantivy index is built beside the output"
     );
+    assert!(index.join("meta.json").is_file());
+    let inside: Vec<String> = snapshot(&site.path().join("public"))
+        .into_iter()
+        .map(|(p, _)| p)
+        .filter(|p| {
+            p.ends_with("meta.json")
+                || [".store", ".idx", ".pos", ".term", ".fast", ".fieldnorm"]
+                    .iter()
+                    .any(|x| p.ends_with(x))
+        })
+        .collect();
+    assert!(
+        inside.is_empty(),
+        "not inside the public output: {inside:?}"
+    );
+    let siblings: Vec<String> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains("tmp"))
+        .collect();
+    assert!(
+        siblings.is_empty(),
+        "no temporary directory left: {siblings:?}"
+    );
     for (p, bytes) in snapshot(&index) {
         let text = String::from_utf8_lossy(&bytes);
         for m in ["赵举报", "13800000000", "幸福路"] {

@@ -16,6 +16,9 @@ pub struct BuildOptions {
     pub date: NaiveDate,
     pub drafts: bool,
     pub verbose: bool,
+    /// Also write the tantivy index beside the output (`build`: yes;
+    /// `serve` keeps its own in memory).
+    pub engine: bool,
 }
 
 /// The built-in theme files, by name; a site's `theme/NAME` replaces one.
@@ -120,11 +123,20 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
     let extra = minijinja::context! { stats => stats, charts => charts };
     // The search index is built while the pages, data and reports are
     // written: its merge is sequential and would leave a core idle.
-    let ((docs, search_index), template_errors) = rayon::join(
+    let ((docs, (search_index, engine)), template_errors) = rayon::join(
         || {
             let index = crate::search::build(&public);
             let name = crate::search::static_files::write(&index, &staging);
-            (index.docs, name)
+            // Free the postings before tantivy starts: only the documents are needed.
+            let crate::search::Index {
+                docs,
+                pairs,
+                singles,
+                exact,
+            } = index;
+            drop((pairs, singles, exact));
+            let engine = opts.engine.then(|| build_engine(out, &docs));
+            (docs, (name, engine))
         },
         || {
             let (errors, ()) = rayon::join(
@@ -157,17 +169,33 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
         render::Pages::SearchOnly,
     ));
     t.stage("页面、数据、索引");
+    // A tantivy index built for a site that is not published is discarded.
+    let discard = |engine: &Option<Result<PathBuf, String>>| {
+        if let Some(Ok(tmp)) = engine {
+            let _ = std::fs::remove_dir_all(tmp);
+        }
+    };
     if !template_errors.is_empty() {
+        discard(&engine);
         return Outcome::Failed(template_errors, "构建失败：模板出错，输出目录未改动");
     }
     let files = staging.files();
     let bytes = staging.bytes();
-    match staging.commit() {
+    let committed = staging.commit();
+    if committed.is_err() {
+        discard(&engine);
+    }
+    match committed {
         Ok(()) => {}
         Err(CommitError::Privacy(findings)) => {
             return Outcome::Failed(findings, "构建失败：输出中发现个人隐私信息，输出目录未改动");
         }
         Err(CommitError::Io(msg)) => return Outcome::Io(format!("{msg}；输出目录未改动")),
+    }
+    if let Some(engine) = engine
+        && let Err(e) = engine.and_then(|tmp| swap_engine(out, &tmp))
+    {
+        eprintln!("警告：未能写入服务端搜索索引：{e}");
     }
     t.stage("写入");
     Outcome::Built {
@@ -195,12 +223,9 @@ pub fn run(opts: BuildOptions) -> u8 {
             warnings,
             files,
             bytes,
-            docs,
+            docs: _,
         } => {
             super::print_human(&warnings, true);
-            if let Err(e) = write_engine(&out, &docs) {
-                eprintln!("警告：未能写入服务端搜索索引：{e}");
-            }
             eprintln!(
                 "已生成 {} 个文件（{:.1} MB）→ {}，发布日期 {}，用时 {:.2} 秒",
                 files,
@@ -232,14 +257,29 @@ pub fn engine_dir(out: &Path) -> PathBuf {
     out.with_file_name(format!(".{name}.tantivy"))
 }
 
-/// Replace the tantivy index beside the output.
-fn write_engine(out: &Path, docs: &[crate::search::SearchDoc]) -> Result<(), String> {
+/// Build the tantivy index in a temporary directory beside the output.
+fn build_engine(out: &Path, docs: &[crate::search::SearchDoc]) -> Result<PathBuf, String> {
     let dir = engine_dir(out);
-    let tmp = dir.with_extension(format!("tmp-{}", std::process::id()));
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp = dir.with_file_name(format!("{name}-tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
-    crate::search::engine::Engine::build(docs, Some(&tmp)).map_err(|e| e.to_string())?;
+    match crate::search::engine::Engine::build(docs, Some(&tmp)) {
+        Ok(_) => Ok(tmp),
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            Err(e.to_string())
+        }
+    }
+}
+
+/// Put a freshly built tantivy index in place of the old one.
+fn swap_engine(out: &Path, tmp: &Path) -> Result<(), String> {
+    let dir = engine_dir(out);
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::rename(&tmp, &dir).map_err(|e| e.to_string())
+    std::fs::rename(tmp, &dir).map_err(|e| e.to_string())
 }
 
 /// Theme assets under content-hashed names.

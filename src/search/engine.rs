@@ -116,7 +116,8 @@ impl Engine {
             None => Index::create_in_ram(schema),
         };
         index.tokenizers().register(TOKENIZER, GongshiTokenizer);
-        let mut writer = index.writer_with_num_threads(1, 64_000_000)?;
+        // One thread and a small arena: it runs beside the page rendering.
+        let mut writer = index.writer_with_num_threads(1, 20_000_000)?;
         for d in docs {
             let mut doc = TantivyDocument::default();
             doc.add_text(f.kind, d.kind.dir());

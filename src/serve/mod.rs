@@ -105,6 +105,7 @@ pub fn run(opts: ServeOptions) -> u8 {
         date: opts.date,
         drafts: opts.drafts,
         verbose: false,
+        engine: false,
     };
     let state = Arc::new(State::new(out));
     rebuild(&build, &state);
