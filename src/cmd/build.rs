@@ -121,6 +121,7 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
         .map(|(k, v)| (k, minijinja::Value::from_safe_string(v)))
         .collect();
     let extra = minijinja::context! { stats => stats, charts => charts };
+    let cache = crate::render::cache::PageCache::load(out);
     // The search index is built while the pages, data and reports are
     // written: its merge is sequential and would leave a core idle.
     let ((docs, (search_index, engine)), template_errors) = rayon::join(
@@ -148,6 +149,7 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
                         extra.clone(),
                         &staging,
                         render::Pages::AllButSearch,
+                        &cache,
                     )
                 },
                 || {
@@ -167,6 +169,7 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
         extra,
         &staging,
         render::Pages::SearchOnly,
+        &cache,
     ));
     t.stage("页面、数据、索引");
     // A tantivy index built for a site that is not published is discarded.
@@ -191,6 +194,15 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
             return Outcome::Failed(findings, "构建失败：输出中发现个人隐私信息，输出目录未改动");
         }
         Err(CommitError::Io(msg)) => return Outcome::Io(format!("{msg}；输出目录未改动")),
+    }
+    cache.save();
+    if opts.verbose {
+        use std::sync::atomic::Ordering;
+        eprintln!(
+            "  页面：重新渲染 {}，沿用 {}",
+            cache.rendered.load(Ordering::Relaxed),
+            cache.reused.load(Ordering::Relaxed)
+        );
     }
     if let Some(engine) = engine
         && let Err(e) = engine.and_then(|tmp| swap_engine(out, &tmp))

@@ -126,6 +126,12 @@ impl Staging {
 
     /// Write one file; `origin` names the record it shows, for findings.
     pub fn write(&self, rel: &str, bytes: &[u8], origin: Option<&str>) {
+        self.scan(rel, bytes, origin);
+        self.store(rel, bytes);
+    }
+
+    /// The privacy scan of one file about to be published.
+    fn scan(&self, rel: &str, bytes: &[u8], origin: Option<&str>) {
         if is_text(rel) {
             for hit in self.scanner.scan(bytes) {
                 let path = hit
@@ -149,6 +155,9 @@ impl Staging {
                     .push(d);
             }
         }
+    }
+
+    fn store(&self, rel: &str, bytes: &[u8]) {
         let path = self.tmp.join(rel);
         let result = path
             .parent()
@@ -192,6 +201,33 @@ impl Staging {
     /// Files taken unchanged from the previous output.
     pub fn reused(&self) -> usize {
         self.reused.load(Ordering::Relaxed)
+    }
+
+    /// Take `rel` unchanged from the previous output: scanned again (the
+    /// secrets may have changed), then linked. False if it is not there.
+    pub fn reuse(&self, rel: &str, origin: Option<&str>) -> bool {
+        let old = self.out.join(rel);
+        let Ok(bytes) = std::fs::read(&old) else {
+            return false;
+        };
+        self.scan(rel, &bytes, origin);
+        let path = self.tmp.join(rel);
+        let linked = path
+            .parent()
+            .map(std::fs::create_dir_all)
+            .unwrap_or(Ok(()))
+            .and_then(|_| {
+                std::fs::hard_link(&old, &path).or_else(|_| std::fs::write(&path, &bytes))
+            });
+        match linked {
+            Ok(()) => {
+                self.files.fetch_add(1, Ordering::Relaxed);
+                self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                self.reused.fetch_add(1, Ordering::Relaxed);
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     pub fn files(&self) -> usize {

@@ -6,6 +6,7 @@
 //! `.html` template; Markdown reaches a page only through the `markdown`
 //! filter, which never passes raw HTML.
 
+pub mod cache;
 pub mod markdown;
 mod pages;
 
@@ -164,4 +165,20 @@ pub fn format_wan(v: f64) -> String {
     let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     s.to_string()
+}
+
+/// What every page depends on besides its own context: the program, every
+/// template, and the context shared by all pages.
+pub fn fingerprint(env: &Environment<'static>, shared: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for (name, _) in TEMPLATES {
+        if let Ok(t) = env.get_template(name) {
+            h.update(name.as_bytes());
+            h.update(t.source().as_bytes());
+        }
+    }
+    h.update(shared);
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -163,6 +163,7 @@ pub fn render_all(
     extra: Value,
     staging: &Staging,
     which: Pages,
+    cache: &super::cache::PageCache,
 ) -> Vec<Diagnostic> {
     let base = context! {
         site => Value::from_serialize(&public.site.info),
@@ -171,8 +172,10 @@ pub fn render_all(
         build_date => public.date.to_string(),
         drafts => public.drafts,
         footer_pages => Value::from_serialize(public.of_kind(Kind::Pages).map(|p| p.link()).collect::<Vec<_>>()),
-        ..extra
     };
+    // Every page depends on the templates and this shared context; only the
+    // statistics and search pages get `extra` (figures, the index's name).
+    let fingerprint = super::fingerprint(env, &serde_json::to_vec(&base).unwrap_or_default());
     let jobs = match which {
         Pages::AllButSearch => jobs(public),
         Pages::SearchOnly => vec![Job::Search],
@@ -183,11 +186,23 @@ pub fn render_all(
             let (out, template, ctx, origin) = job_context(public, job);
             let root = root_of(&out);
             let canonical = format!("{}{}", public.site.info.base_url, out);
-            let here = context! { root => root, canonical => canonical, out => out.clone() };
+            let here = context! { root => root, canonical => canonical, out => out.clone(), template => template };
+            let ctx = if matches!(template, "stats.html" | "search.html") {
+                minijinja::value::merge_maps([ctx, extra.clone()])
+            } else {
+                ctx
+            };
+            let own = serde_json::to_vec(&(&here, &ctx)).unwrap_or_default();
+            let key = cache.key(&fingerprint, &own);
+            if cache.fresh(&out, &key) && staging.reuse(&out, origin) {
+                cache.record(&out, key, true);
+                return None;
+            }
             let ctx = minijinja::value::merge_maps([here, ctx, base.clone()]);
             match env.get_template(template).and_then(|t| t.render(ctx)) {
                 Ok(html) => {
                     staging.write(&out, html.as_bytes(), origin);
+                    cache.record(&out, key, false);
                     None
                 }
                 Err(e) => Some(template_error(&format!("templates/{template}"), &e)),
