@@ -145,7 +145,7 @@ fn an_edit_re_renders_only_the_pages_the_record_appears_on() {
         .parse::<usize>()
         .unwrap()
         + rendered;
-    assert!(rendered >= 1 && rendered <= 5, "{line}");
+    assert!((1..=5).contains(&rendered), "{line}");
     assert!(total > 20, "{line}");
     assert!(
         site.read("public/hazards/th-2022-001.html")

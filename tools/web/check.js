@@ -48,7 +48,7 @@ async function main() {
     page.on('pageerror', (e) => errors.push(String(e)));
     for (const p of pages) {
       const resp = await page.goto(base + p.path, { waitUntil: 'load' });
-      if (p.name === 'search') await page.waitForSelector('#search-results ol, #search-results p[role="status"]:not(:empty)');
+      if (p.name === 'search') await page.waitForFunction(() => /共找到/.test((document.querySelector('#search-results [role="status"]') || {}).textContent || ''));
       const status = resp ? resp.status() : 0;
       await page.evaluate(axeSource);
       const axe = await page.evaluate(() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
@@ -70,14 +70,14 @@ async function main() {
     const q = pages.find((p) => p.name === 'search');
     if (q) {
       await page.goto(base + q.path);
-      await page.waitForSelector('#search-results li a[href]');
+      await page.waitForFunction(() => /共找到/.test((document.querySelector('#search-results [role="status"]') || {}).textContent || ''));
       const before = await page.$$eval('#search-results li a[href]', (as) => as.map((a) => a.getAttribute('href')));
       const status = await page.textContent('#search-results [role="status"]');
       const facet = await page.$('#search-facets input[type="checkbox"]');
       let after = [];
       if (facet) {
         await Promise.all([page.waitForURL(/[?&](kind|region|sector|equipment|year|status)=/), facet.click()]);
-        await page.waitForSelector('#search-results [role="status"]');
+        await page.waitForFunction(() => /共找到/.test((document.querySelector('#search-results [role="status"]') || {}).textContent || ''));
         after = await page.$$eval('#search-results li a[href]', (as) => as.map((a) => a.getAttribute('href')));
       }
       report.search = { query: q.path, results: before, status, facet_url: page.url(), after_facet: after };
