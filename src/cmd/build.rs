@@ -37,13 +37,43 @@ pub fn theme_file(site: &Path, name: &str) -> Vec<u8> {
     })
 }
 
+/// Stage timings with `-v`; on a terminal, a one-line progress display
+/// (silent when the output is piped or logged).
 struct Timer {
     verbose: bool,
+    progress: bool,
+    done: usize,
     last: Instant,
+}
+
+const STAGES: usize = 5;
+
+impl Drop for Timer {
+    /// A build that stops early clears its progress line before the errors.
+    fn drop(&mut self) {
+        if self.progress && !self.verbose && self.done < STAGES && self.done > 0 {
+            eprint!("\r\x1b[K");
+        }
+    }
 }
 
 impl Timer {
     fn stage(&mut self, name: &str) {
+        self.done += 1;
+        if self.progress && !self.verbose {
+            let width = 20;
+            let filled = width * self.done.min(STAGES) / STAGES;
+            eprint!(
+                "\r\x1b[K生成中 [{}{}] {}/{} {name}",
+                "#".repeat(filled),
+                "-".repeat(width - filled),
+                self.done.min(STAGES),
+                STAGES
+            );
+            if self.done >= STAGES {
+                eprint!("\r\x1b[K");
+            }
+        }
         if self.verbose {
             let now = Instant::now();
             eprintln!(
@@ -76,6 +106,8 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
     let site = &opts.site;
     let mut t = Timer {
         verbose: opts.verbose,
+        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        done: 0,
         last: Instant::now(),
     };
     let (content, mut diags) = crate::content::load(site);
