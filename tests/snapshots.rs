@@ -39,9 +39,14 @@ fn representative_pages_match_their_snapshots() {
             std::fs::write(&file, &got).unwrap();
             continue;
         }
-        let want = std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("no snapshot for {page} (GONGSHI_BLESS=1 to create)"));
+        let want = std::fs::read_to_string(&file)
+            .unwrap_or_else(|_| panic!("no snapshot for {page} (GONGSHI_BLESS=1 to create)"));
         if want != got {
-            let line = want.lines().zip(got.lines()).position(|(a, b)| a != b).unwrap_or(0);
+            let line = want
+                .lines()
+                .zip(got.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
             changed.push(format!(
                 "{page}: first difference at line {}:\n  - {}\n  + {}",
                 line + 1,
@@ -62,7 +67,10 @@ fn regex_free_asset_names(s: &str) -> String {
         rest = &rest[i + 7..];
         if let Some(dot) = rest.find('.') {
             let tail = &rest[dot + 1..];
-            if tail.len() > 11 && tail[..10].bytes().all(|b| b.is_ascii_hexdigit()) && tail.as_bytes()[10] == b'.' {
+            if tail.len() > 11
+                && tail[..10].bytes().all(|b| b.is_ascii_hexdigit())
+                && tail.as_bytes()[10] == b'.'
+            {
                 out.push_str(&rest[..dot + 1]);
                 out.push_str("HASH");
                 rest = &tail[10..];
