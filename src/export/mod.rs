@@ -129,39 +129,56 @@ fn json_lines(rows: &[&Value]) -> Vec<u8> {
 pub const SITEMAP_MAX: usize = 50_000;
 
 fn sitemap(public: &PublicSite, urls: &[(String, Option<chrono::NaiveDate>)], staging: &Staging) {
-    let base = &public.site.info.base_url;
+    for (name, text) in sitemap_files(&public.site.info.base_url, urls) {
+        staging.write(&name, text.as_bytes(), None);
+    }
+}
+
+/// `sitemap.xml`, or past 50,000 URLs a sitemap index and its parts.
+pub fn sitemap_files(base: &str, urls: &[(String, Option<chrono::NaiveDate>)]) -> Vec<(String, String)> {
     let entry = |(u, d): &(String, Option<chrono::NaiveDate>)| match d {
-        Some(d) => format!(
-            "<url><loc>{}</loc><lastmod>{d}</lastmod></url>\n",
-            feed::escape(&format!("{base}{u}"))
-        ),
-        None => format!(
-            "<url><loc>{}</loc></url>\n",
-            feed::escape(&format!("{base}{u}"))
-        ),
+        Some(d) => format!("<url><loc>{}</loc><lastmod>{d}</lastmod></url>\n", feed::escape(&format!("{base}{u}"))),
+        None => format!("<url><loc>{}</loc></url>\n", feed::escape(&format!("{base}{u}"))),
     };
     let head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
-    if urls.len() <= SITEMAP_MAX {
+    let set = |part: &[(String, Option<chrono::NaiveDate>)]| {
         let mut s = String::from(head);
-        urls.iter().for_each(|u| s.push_str(&entry(u)));
+        part.iter().for_each(|u| s.push_str(&entry(u)));
         s.push_str("</urlset>\n");
-        staging.write("sitemap.xml", s.as_bytes(), None);
-        return;
+        s
+    };
+    if urls.len() <= SITEMAP_MAX {
+        return vec![("sitemap.xml".into(), set(urls))];
     }
+    let mut files = Vec::new();
     let mut index = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (i, chunk) in urls.chunks(SITEMAP_MAX).enumerate() {
-        let mut s = String::from(head);
-        chunk.iter().for_each(|u| s.push_str(&entry(u)));
-        s.push_str("</urlset>\n");
         let name = format!("sitemaps/sitemap-{}.xml", i + 1);
-        staging.write(&name, s.as_bytes(), None);
-        index.push_str(&format!(
-            "<sitemap><loc>{}</loc></sitemap>\n",
-            feed::escape(&format!("{base}{name}"))
-        ));
+        index.push_str(&format!("<sitemap><loc>{}</loc></sitemap>\n", feed::escape(&format!("{base}{name}"))));
+        files.push((name, set(chunk)));
     }
     index.push_str("</sitemapindex>\n");
-    staging.write("sitemap.xml", index.as_bytes(), None);
+    files.insert(0, ("sitemap.xml".into(), index));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sitemap_splits_past_fifty_thousand_urls() {
+        let urls: Vec<(String, Option<chrono::NaiveDate>)> = (0..120_001).map(|i| (format!("cases/r{i}.html"), None)).collect();
+        let files = sitemap_files("https://x.gov.cn/", &urls);
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["sitemap.xml", "sitemaps/sitemap-1.xml", "sitemaps/sitemap-2.xml", "sitemaps/sitemap-3.xml"]);
+        assert!(files[0].1.contains("<sitemapindex") && files[0].1.contains("https://x.gov.cn/sitemaps/sitemap-3.xml"));
+        assert_eq!(files[1].1.matches("<url>").count(), 50_000);
+        assert_eq!(files[3].1.matches("<url>").count(), 20_001);
+        let small = sitemap_files("https://x.gov.cn/", &urls[..10]);
+        assert_eq!(small.len(), 1);
+        assert!(small[0].1.contains("<urlset") && small[0].1.matches("<url>").count() == 10);
+    }
 }

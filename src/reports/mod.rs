@@ -35,6 +35,7 @@ impl Rate {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Stats {
+    pub kinds: Vec<String>,
     pub totals: Vec<(String, usize)>,
     pub months: Vec<(String, usize)>,
     pub fines_by_month: Vec<(String, f64)>,
@@ -146,6 +147,7 @@ pub fn stats(public: &PublicSite) -> Stats {
         .map(|(m, k)| (m.clone(), k.values().sum()))
         .collect();
     Stats {
+        kinds: Kind::LISTED.iter().map(|k| k.label().to_string()).collect(),
         totals,
         months,
         fines_by_month: fines_by_month
