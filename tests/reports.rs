@@ -203,10 +203,27 @@ fn statistics_match_hand_computed_values() {
     // clue tx-2022-001 assigned, never answered → 0/1
     assert!(html.contains("0%（0/1）"), "clues in time");
     // publications per month by kind, 2022-03: cases r7; actions r1-r4; hazard r5; accountability r6
-    let by_kind = html.split("<caption>每月各类公开信息数量</caption>").nth(1).expect("table by kind");
-    let row = by_kind.split("<th scope=\"row\">2022-03</th>").nth(1).expect("2022-03 row").split("</tr>").next().unwrap();
-    let cells: Vec<&str> = row.split("<td class=\"num\">").skip(1).map(|c| c.split('<').next().unwrap()).collect();
-    assert_eq!(cells, ["1", "4", "1", "1", "0", "0"], "典型案例 执法措施 重大隐患 追责问责 举报线索 黑名单");
+    let by_kind = html
+        .split("<caption>每月各类公开信息数量</caption>")
+        .nth(1)
+        .expect("table by kind");
+    let row = by_kind
+        .split("<th scope=\"row\">2022-03</th>")
+        .nth(1)
+        .expect("2022-03 row")
+        .split("</tr>")
+        .next()
+        .unwrap();
+    let cells: Vec<&str> = row
+        .split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap())
+        .collect();
+    assert_eq!(
+        cells,
+        ["1", "4", "1", "1", "0", "0"],
+        "典型案例 执法措施 重大隐患 追责问责 举报线索 黑名单"
+    );
     assert!(html.contains("<svg"), "charts drawn at build time");
     assert!(
         html.contains("<caption>执法措施按地区</caption>"),

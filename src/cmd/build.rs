@@ -25,6 +25,7 @@ pub struct BuildOptions {
 pub const THEME: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../theme/style.css")),
     ("search.js", include_bytes!("../../theme/search.js")),
+    ("a11y.js", include_bytes!("../../theme/a11y.js")),
 ];
 
 pub fn theme_file(site: &Path, name: &str) -> Vec<u8> {
@@ -357,6 +358,7 @@ fn write_assets(site: &Path, staging: &Staging) -> Assets {
     Assets {
         css: names[0].clone(),
         search_js: names[1].clone(),
+        a11y_js: names[2].clone(),
     }
 }
 

@@ -135,10 +135,19 @@ fn sitemap(public: &PublicSite, urls: &[(String, Option<chrono::NaiveDate>)], st
 }
 
 /// `sitemap.xml`, or past 50,000 URLs a sitemap index and its parts.
-pub fn sitemap_files(base: &str, urls: &[(String, Option<chrono::NaiveDate>)]) -> Vec<(String, String)> {
+pub fn sitemap_files(
+    base: &str,
+    urls: &[(String, Option<chrono::NaiveDate>)],
+) -> Vec<(String, String)> {
     let entry = |(u, d): &(String, Option<chrono::NaiveDate>)| match d {
-        Some(d) => format!("<url><loc>{}</loc><lastmod>{d}</lastmod></url>\n", feed::escape(&format!("{base}{u}"))),
-        None => format!("<url><loc>{}</loc></url>\n", feed::escape(&format!("{base}{u}"))),
+        Some(d) => format!(
+            "<url><loc>{}</loc><lastmod>{d}</lastmod></url>\n",
+            feed::escape(&format!("{base}{u}"))
+        ),
+        None => format!(
+            "<url><loc>{}</loc></url>\n",
+            feed::escape(&format!("{base}{u}"))
+        ),
     };
     let head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
     let set = |part: &[(String, Option<chrono::NaiveDate>)]| {
@@ -156,7 +165,10 @@ pub fn sitemap_files(base: &str, urls: &[(String, Option<chrono::NaiveDate>)]) -
     );
     for (i, chunk) in urls.chunks(SITEMAP_MAX).enumerate() {
         let name = format!("sitemaps/sitemap-{}.xml", i + 1);
-        index.push_str(&format!("<sitemap><loc>{}</loc></sitemap>\n", feed::escape(&format!("{base}{name}"))));
+        index.push_str(&format!(
+            "<sitemap><loc>{}</loc></sitemap>\n",
+            feed::escape(&format!("{base}{name}"))
+        ));
         files.push((name, set(chunk)));
     }
     index.push_str("</sitemapindex>\n");
@@ -170,11 +182,26 @@ mod tests {
 
     #[test]
     fn sitemap_splits_past_fifty_thousand_urls() {
-        let urls: Vec<(String, Option<chrono::NaiveDate>)> = (0..120_001).map(|i| (format!("cases/r{i}.html"), None)).collect();
+        let urls: Vec<(String, Option<chrono::NaiveDate>)> = (0..120_001)
+            .map(|i| (format!("cases/r{i}.html"), None))
+            .collect();
         let files = sitemap_files("https://x.gov.cn/", &urls);
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["sitemap.xml", "sitemaps/sitemap-1.xml", "sitemaps/sitemap-2.xml", "sitemaps/sitemap-3.xml"]);
-        assert!(files[0].1.contains("<sitemapindex") && files[0].1.contains("https://x.gov.cn/sitemaps/sitemap-3.xml"));
+        assert_eq!(
+            names,
+            [
+                "sitemap.xml",
+                "sitemaps/sitemap-1.xml",
+                "sitemaps/sitemap-2.xml",
+                "sitemaps/sitemap-3.xml"
+            ]
+        );
+        assert!(
+            files[0].1.contains("<sitemapindex")
+                && files[0]
+                    .1
+                    .contains("https://x.gov.cn/sitemaps/sitemap-3.xml")
+        );
         assert_eq!(files[1].1.matches("<url>").count(), 50_000);
         assert_eq!(files[3].1.matches("<url>").count(), 20_001);
         let small = sitemap_files("https://x.gov.cn/", &urls[..10]);

@@ -16,6 +16,7 @@ pub const PER_PAGE: usize = 20;
 pub struct Assets {
     pub css: String,
     pub search_js: String,
+    pub a11y_js: String,
 }
 
 #[derive(Serialize)]

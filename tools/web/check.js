@@ -87,6 +87,28 @@ async function main() {
     }
     await context.close();
   }
+  // The reading aids: large text and high contrast persist across pages
+  // (localStorage), and high contrast keeps AA contrast.
+  {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(base + 'index.html');
+    await page.click('#a11y-toggles button:nth-child(1)');
+    await page.click('#a11y-toggles button:nth-child(2)');
+    const casePath = (pages.find((p) => p.name === 'case') || pages[0]).path;
+    await page.goto(base + casePath);
+    const classes = await page.evaluate(() => document.documentElement.className);
+    const pressed = await page.$$eval('#a11y-toggles button', (bs) => bs.map((b) => b.getAttribute('aria-pressed')));
+    await page.screenshot({ path: path.join(shotDir, 'case-large-text-high-contrast-1280.png'), fullPage: true });
+    await page.evaluate(axeSource);
+    const axe = await page.evaluate(() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2aa'] } }));
+    const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    report.reading_aids = { classes, pressed, violations: bad.map((v) => v.id) };
+    if (!/large-text/.test(classes) || !/high-contrast/.test(classes)) report.failures.push('reading aids: the choice did not persist to the next page');
+    if (pressed.join() !== 'true,true') report.failures.push('reading aids: buttons do not show their state');
+    for (const v of bad) report.failures.push(`reading aids: axe ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
+    await context.close();
+  }
   await browser.close();
   server.close();
   console.log(JSON.stringify(report, null, 1));
