@@ -137,3 +137,33 @@ fn ordinary_numbers_do_not_trip_the_scanner() {
     let (code, diags) = site.check_json("2022-02-15");
     assert_eq!(code, 0, "{diags:#?}");
 }
+
+#[test]
+fn a_natural_persons_landline_is_private_a_companys_is_not() {
+    let site = Site::new("base");
+    // a company's switchboard may be published
+    let text = site.read("content/actions/ta-2022-001.yaml").replace(
+        "原因: 充装超期未检气瓶。",
+        "原因: 充装超期未检气瓶（公司总机 0412-7654321）。",
+    );
+    site.write("content/actions/ta-2022-001.yaml", &text);
+    let (code, diags) = site.check_json("2022-02-15");
+    assert_eq!(code, 0, "{diags:#?}");
+    // a natural person's home phone may not
+    site.write(
+        "content/actions/person.yaml",
+        "发布日期: 2022-02-10\n措施类型: 关闭取缔\n当事人: {名称: 王建国, 类型: 自然人}\n决定日期: 2022-02-09\n决定机关: 测试市应急管理局\n原因: 在家中（电话 0412-1234567）非法倒装液化石油气。\n",
+    );
+    let (code, diags) = site.check_json("2022-02-15");
+    assert_eq!(code, 1);
+    let d = diags
+        .iter()
+        .find(|d| d["path"] == "content/actions/person.yaml")
+        .expect("a diagnostic on the record");
+    assert_eq!(d["field"], "原因");
+    assert!(d["message"].as_str().unwrap().contains("固定电话"), "{d}");
+    assert_eq!(
+        site.run(&["build", "--date", "2022-02-15"]).status.code(),
+        Some(1)
+    );
+}

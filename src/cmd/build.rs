@@ -402,8 +402,17 @@ pub fn scan_public(public: &PublicSite) -> Vec<Diagnostic> {
         if let crate::publish::PubBody::Page(p) = &r.body {
             fields.push(("正文".to_string(), p.body.clone()));
         }
+        let person = r.party.as_ref().is_some_and(|p| p.kind == "自然人");
         for (field, text) in fields {
-            for hit in scanner.scan(text.as_bytes()) {
+            let mut hits = scanner.scan(text.as_bytes());
+            if person {
+                hits.extend(
+                    crate::output::scan::landlines(&text)
+                        .into_iter()
+                        .filter(|h| !scanner.allows(&h.excerpt)),
+                );
+            }
+            for hit in hits {
                 let pos = r.meta.pos_of(&field);
                 out.push(
                     report(

@@ -60,6 +60,11 @@ impl Scanner {
         }
     }
 
+    /// Whether a number was reviewed as not personal (隐私例外).
+    pub fn allows(&self, excerpt: &str) -> bool {
+        self.allowed.contains(&normalize_number(excerpt))
+    }
+
     /// All findings in `bytes` (text; other bytes are skipped by the caller).
     pub fn scan(&self, bytes: &[u8]) -> Vec<Hit> {
         let mut hits = Vec::new();
@@ -79,6 +84,50 @@ impl Scanner {
         hits.extend(numbers);
         hits
     }
+}
+
+/// Landline numbers (`0412-1234567`, `(0412) 12345678`, full-width too): a
+/// natural person's are private; a company's switchboard is not, so this
+/// is applied only to records about natural persons.
+pub fn landlines(text: &str) -> Vec<Hit> {
+    let chars: Vec<char> = text
+        .chars()
+        .map(crate::search::tokenize::normalize)
+        .collect();
+    let mut hits = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let prev_digit = i > 0 && chars[i - 1].is_ascii_digit();
+        if chars[i] != '0' || prev_digit {
+            i += 1;
+            continue;
+        }
+        // area code: 0 + 2 or 3 digits
+        let mut j = i + 1;
+        while j < chars.len() && chars[j].is_ascii_digit() && j - i < 4 {
+            j += 1;
+        }
+        let area = j - i;
+        let mut k = j;
+        while k < chars.len() && matches!(chars[k], '-' | ' ' | ')' | '）') && k - j < 2 {
+            k += 1;
+        }
+        let start = k;
+        while k < chars.len() && chars[k].is_ascii_digit() {
+            k += 1;
+        }
+        let local = k - start;
+        let next_digit = k < chars.len() && chars[k].is_ascii_digit();
+        if (3..=4).contains(&area) && (7..=8).contains(&local) && !next_digit && start > j {
+            hits.push(Hit {
+                what: "自然人的固定电话号码".to_string(),
+                source: None,
+                excerpt: chars[i..k].iter().collect(),
+            });
+        }
+        i = k.max(i + 1);
+    }
+    hits
 }
 
 /// The forms a literal can take in the output: as written, and escaped for
@@ -297,6 +346,24 @@ mod tests {
         assert!(what("0412-1234567").is_empty());
         assert!(what("2026-11-22").is_empty());
         assert!(what("91350100M000100Y43").is_empty());
+    }
+
+    #[test]
+    fn landline_numbers() {
+        let w = |s: &str| {
+            landlines(s)
+                .into_iter()
+                .map(|h| h.excerpt)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(w("电话 0412-1234567。"), ["0412-1234567"]);
+        assert_eq!(w("电话 010 12345678"), ["010 12345678"]);
+        assert_eq!(w("０４１２－１２３４５６７"), ["0412-1234567"]);
+        assert!(w("2022-01-20").is_empty());
+        assert!(
+            w("编号 04121234567").is_empty(),
+            "no separator: not a written landline"
+        );
     }
 
     #[test]
