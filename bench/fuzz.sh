@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Fuzz the loader, validator and Markdown renderer for a set time: the
 # properties of tests/fuzz.rs with many more cases, in rounds until the
-# time is up (default 10 minutes). A failing input is printed by proptest;
+# time is up (default 5 minutes). A failing input is printed by proptest;
 # add it to tests/fuzz.rs as a regression test named after what it found.
 #
 #   bash bench/fuzz.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-600}"
+seconds="${1:-300}"
 end=$(( $(date +%s) + seconds ))
 round=0
 cargo test --release --test fuzz --no-run --quiet

@@ -70,6 +70,45 @@ pub fn progress_cells(r: &ProgressRow) -> Vec<String> {
     ]
 }
 
+fn enforcement_cells(i: usize, x: &super::forms::EnforcementRow) -> Vec<String> {
+    vec![
+        (i + 1).to_string(),
+        x.party.clone(),
+        x.reason.clone(),
+        x.accepted.clone(),
+        x.accept_unit.clone(),
+        x.outcome.clone(),
+        x.note.clone(),
+    ]
+}
+
+fn accountability_cells(i: usize, a: &super::forms::AccountabilityRow) -> Vec<String> {
+    vec![
+        (i + 1).to_string(),
+        a.name.clone(),
+        a.unit.clone(),
+        a.post.clone(),
+        a.form.clone(),
+    ]
+}
+
+fn hazard_cells(i: usize, h: &super::forms::HazardRow) -> Vec<String> {
+    vec![
+        (i + 1).to_string(),
+        h.inspector.clone(),
+        h.sector.clone(),
+        h.party.clone(),
+        h.content.clone(),
+        h.measures.clone(),
+        h.deadline.clone(),
+        h.resp_unit.clone(),
+        h.resp_person.clone(),
+        h.listing_unit.clone(),
+        h.listing_person.clone(),
+        h.signoff.clone(),
+    ]
+}
+
 fn csv_line(cells: &[String]) -> String {
     let mut s = cells
         .iter()
@@ -118,15 +157,7 @@ pub fn daily_csv(r: &DailyReport) -> Vec<u8> {
             "备注",
         ])));
         for (i, row) in t.rows.iter().enumerate() {
-            s.push_str(&csv_line(&[
-                (i + 1).to_string(),
-                row.party.clone(),
-                row.reason.clone(),
-                row.accepted.clone(),
-                row.accept_unit.clone(),
-                row.outcome.clone(),
-                row.note.clone(),
-            ]));
+            s.push_str(&csv_line(&enforcement_cells(i, row)));
         }
     }
     s.push_str("\r\n");
@@ -139,32 +170,13 @@ pub fn daily_csv(r: &DailyReport) -> Vec<u8> {
         "追责问责情形",
     ])));
     for (i, a) in r.accountability.iter().enumerate() {
-        s.push_str(&csv_line(&[
-            (i + 1).to_string(),
-            a.name.clone(),
-            a.unit.clone(),
-            a.post.clone(),
-            a.form.clone(),
-        ]));
+        s.push_str(&csv_line(&accountability_cells(i, a)));
     }
     s.push_str("\r\n");
     s.push_str(&csv_line(&owned(&["4.集中行动重大隐患挂牌督办清单"])));
     s.push_str(&csv_line(&owned(&HAZARD_HEAD)));
     for (i, h) in r.hazards.iter().enumerate() {
-        s.push_str(&csv_line(&[
-            (i + 1).to_string(),
-            h.inspector.clone(),
-            h.sector.clone(),
-            h.party.clone(),
-            h.content.clone(),
-            h.measures.clone(),
-            h.deadline.clone(),
-            h.resp_unit.clone(),
-            h.resp_person.clone(),
-            h.listing_unit.clone(),
-            h.listing_person.clone(),
-            h.signoff.clone(),
-        ]));
+        s.push_str(&csv_line(&hazard_cells(i, h)));
     }
     s.into_bytes()
 }
@@ -320,16 +332,7 @@ pub fn daily_xlsx(r: &DailyReport) -> Result<Vec<u8>, XlsxError> {
             }
             at += 2;
             for (i, x) in t.rows.iter().enumerate() {
-                let cells = [
-                    (i + 1).to_string(),
-                    x.party.clone(),
-                    x.reason.clone(),
-                    x.accepted.clone(),
-                    x.accept_unit.clone(),
-                    x.outcome.clone(),
-                    x.note.clone(),
-                ];
-                row(ws, at, &cells, &st, 0)?;
+                row(ws, at, &enforcement_cells(i, x), &st, 0)?;
                 at += 1;
             }
             at += 1;
@@ -359,19 +362,7 @@ pub fn daily_xlsx(r: &DailyReport) -> Result<Vec<u8>, XlsxError> {
             ws.write_string_with_format(1, c as u16, *h, &st.head)?;
         }
         for (i, a) in r.accountability.iter().enumerate() {
-            row(
-                ws,
-                2 + i as u32,
-                &[
-                    (i + 1).to_string(),
-                    a.name.clone(),
-                    a.unit.clone(),
-                    a.post.clone(),
-                    a.form.clone(),
-                ],
-                &st,
-                0,
-            )?;
+            row(ws, 2 + i as u32, &accountability_cells(i, a), &st, 0)?;
         }
         ws.set_column_range_width(1, 4, 20)?;
     }
@@ -389,21 +380,7 @@ pub fn daily_xlsx(r: &DailyReport) -> Result<Vec<u8>, XlsxError> {
             ws.write_string_with_format(1, c as u16, *h, &st.head)?;
         }
         for (i, h) in r.hazards.iter().enumerate() {
-            let cells = [
-                (i + 1).to_string(),
-                h.inspector.clone(),
-                h.sector.clone(),
-                h.party.clone(),
-                h.content.clone(),
-                h.measures.clone(),
-                h.deadline.clone(),
-                h.resp_unit.clone(),
-                h.resp_person.clone(),
-                h.listing_unit.clone(),
-                h.listing_person.clone(),
-                h.signoff.clone(),
-            ];
-            row(ws, 2 + i as u32, &cells, &st, 0)?;
+            row(ws, 2 + i as u32, &hazard_cells(i, h), &st, 0)?;
         }
         ws.set_column_range_width(1, 11, 16)?;
     }
