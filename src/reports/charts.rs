@@ -16,7 +16,9 @@ fn fmt(v: f64) -> String {
 pub fn bars(id: &str, title: &str, rows: &[(String, f64)]) -> String {
     let max = rows.iter().map(|r| r.1).fold(0.0, f64::max).max(1e-9);
     let row_h = 28.0;
-    let label_w = 150.0;
+    // room for the longest label (14 px per character), within reason
+    let longest = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(4) as f64;
+    let label_w = (longest * 14.0 + 12.0).clamp(80.0, 260.0);
     let width = 640.0;
     let bar_w = width - label_w - 70.0;
     let height = row_h * rows.len().max(1) as f64 + 10.0;
