@@ -6,8 +6,8 @@
 //! private data. Since the hash covers everything a page is made from, the
 //! result is byte-identical to a clean build (tested with random edits).
 
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -46,16 +46,14 @@ impl PageCache {
         }
     }
 
-    /// The hash of one page: what all pages share, and its own context.
-    pub fn key(&self, fingerprint: &str, page_context: &[u8]) -> String {
-        let mut h = Sha256::new();
-        h.update(fingerprint.as_bytes());
-        h.update(page_context);
-        h.finalize()
-            .iter()
-            .take(16)
-            .map(|b| format!("{b:02x}"))
-            .collect()
+    /// The hash of one page: what all pages share, and its own context,
+    /// serialized straight into the hasher (no copy of the context).
+    pub fn key<T: serde::Serialize>(&self, fingerprint: &str, page_context: &T) -> String {
+        let mut h = Hash128::default();
+        Hasher::write(&mut h, fingerprint.as_bytes());
+        let _ = serde_json::to_writer(&mut h, page_context);
+        let (a, b) = h.finish128();
+        format!("{a:016x}{b:016x}")
     }
 
     /// Whether the previous build rendered `out` from the same context.
@@ -82,5 +80,47 @@ impl PageCache {
         if std::fs::write(&tmp, serde_json::to_vec(&map).unwrap_or_default()).is_ok() {
             let _ = std::fs::rename(&tmp, &self.file);
         }
+    }
+}
+
+/// 128 bits from two SipHash-1-3 streams with different starting states:
+/// fast, and a collision (a stale page) is out of reach.
+struct Hash128 {
+    a: DefaultHasher,
+    b: DefaultHasher,
+}
+
+impl Default for Hash128 {
+    fn default() -> Self {
+        let a = DefaultHasher::new();
+        let mut b = DefaultHasher::new();
+        b.write_u64(0x9e37_79b9_7f4a_7c15);
+        Hash128 { a, b }
+    }
+}
+
+impl Hash128 {
+    fn finish128(&self) -> (u64, u64) {
+        (self.a.finish(), self.b.finish())
+    }
+}
+
+impl Hasher for Hash128 {
+    fn finish(&self) -> u64 {
+        self.a.finish()
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.a.write(bytes);
+        self.b.write(bytes);
+    }
+}
+
+impl std::io::Write for Hash128 {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        Hasher::write(self, buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }

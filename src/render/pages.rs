@@ -193,8 +193,7 @@ pub fn render_all(
             } else {
                 ctx
             };
-            let own = serde_json::to_vec(&(&here, &ctx)).unwrap_or_default();
-            let key = cache.key(&fingerprint, &own);
+            let key = cache.key(&fingerprint, &(&here, &ctx));
             if cache.fresh(&out, &key) && staging.reuse(&out, origin) {
                 cache.record(&out, key, true);
                 return None;

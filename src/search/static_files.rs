@@ -82,26 +82,11 @@ fn write_json(staging: &Staging, stem: &str, v: &Value) -> String {
 /// single name instead of thousands: the first visit downloads less, and
 /// every file is still cached for ever under a content-hashed path.
 pub fn write(index: &Index, staging: &Staging) -> String {
+    use sha2::{Digest, Sha256};
     let entries = entries(index);
     let total: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
     let shards = total.div_ceil(SHARD_TARGET).max(1) as u32;
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut buckets: Vec<String> = vec![String::from("{"); shards as usize];
-    for (k, v) in entries {
-        let b = &mut buckets[shard_of(k, shards) as usize];
-        if b.len() > 1 {
-            b.push(',');
-        }
-        b.push_str(&serde_json::to_string(k).unwrap_or_default());
-        b.push(':');
-        b.push_str(&v);
-    }
-    for (i, mut b) in buckets.into_iter().enumerate() {
-        b.push('}');
-        files.push((format!("s{i}.json"), b.into_bytes()));
-    }
-    let chunks = index.docs.len().div_ceil(CHUNK);
-    for (i, docs) in index.docs.chunks(CHUNK).enumerate() {
+    let chunk = |docs: &[super::index::SearchDoc]| -> Vec<u8> {
         let rows: Vec<Value> = docs
             .iter()
             .map(|d| {
@@ -115,24 +100,48 @@ pub fn write(index: &Index, staging: &Staging) -> String {
                 ])
             })
             .collect();
-        files.push((
-            format!("d{i}.json"),
-            serde_json::to_vec(&rows).unwrap_or_default(),
-        ));
+        serde_json::to_vec(&rows).unwrap_or_default()
+    };
+    let facets = serde_json::to_vec(&facet_table(index)).unwrap_or_default();
+    // The directory's name is the hash of everything in it, computed first
+    // so that each file can be written as soon as it is made (memory stays
+    // at one copy of the postings).
+    let mut h = Sha256::new();
+    h.update(shards.to_le_bytes());
+    for (k, v) in &entries {
+        h.update(k.as_bytes());
+        h.update([0]);
+        h.update(v.as_bytes());
     }
-    files.push((
-        "f.json".into(),
-        serde_json::to_vec(&facet_table(index)).unwrap_or_default(),
-    ));
-    let mut all = Vec::new();
-    for (name, bytes) in &files {
-        all.extend_from_slice(name.as_bytes());
-        all.extend_from_slice(bytes);
+    for docs in index.docs.chunks(CHUNK) {
+        h.update(chunk(docs));
     }
-    let dir = short_hash(&all);
-    for (name, bytes) in &files {
-        staging.write(&format!("search/{dir}/{name}"), bytes, None);
+    h.update(&facets);
+    let dir: String = h
+        .finalize()
+        .iter()
+        .take(5)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut buckets: Vec<String> = vec![String::from("{"); shards as usize];
+    for (k, v) in entries {
+        let b = &mut buckets[shard_of(k, shards) as usize];
+        if b.len() > 1 {
+            b.push(',');
+        }
+        b.push_str(&serde_json::to_string(k).unwrap_or_default());
+        b.push(':');
+        b.push_str(&v);
     }
+    for (i, mut b) in buckets.into_iter().enumerate() {
+        b.push('}');
+        staging.write(&format!("search/{dir}/s{i}.json"), b.as_bytes(), None);
+    }
+    let chunks = index.docs.len().div_ceil(CHUNK);
+    for (i, docs) in index.docs.chunks(CHUNK).enumerate() {
+        staging.write(&format!("search/{dir}/d{i}.json"), &chunk(docs), None);
+    }
+    staging.write(&format!("search/{dir}/f.json"), &facets, None);
     let manifest = json!({
         "v": 2,
         "docs": index.docs.len(),
