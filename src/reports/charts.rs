@@ -80,3 +80,68 @@ pub fn columns(id: &str, title: &str, rows: &[(String, f64)]) -> String {
     s.push_str("</svg>");
     s
 }
+
+/// Stacked columns over time: one segment per series (e.g. per kind), with a
+/// legend; each segment carries its own title for pointer users.
+pub fn stacked(id: &str, title: &str, series: &[String], rows: &[(String, Vec<f64>)]) -> String {
+    const COLORS: [&str; 6] = [
+        "#1f4e8c", "#9d1c20", "#c07a00", "#2e7d32", "#6a1b9a", "#455a64",
+    ];
+    let max = rows
+        .iter()
+        .map(|r| r.1.iter().sum::<f64>())
+        .fold(0.0, f64::max)
+        .max(1e-9);
+    let width = 640.0;
+    let legend_h = 24.0 * series.len().div_ceil(3) as f64;
+    let plot_h = 170.0;
+    let height = plot_h + 30.0 + legend_h;
+    let n = rows.len().max(1) as f64;
+    let step = (width - 40.0) / n;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-labelledby=\"{id}-t\"><title id=\"{id}-t\">{}</title><line x1=\"20\" y1=\"{plot_h}\" x2=\"{}\" y2=\"{plot_h}\" stroke=\"#555\"/>",
+        esc(title),
+        width - 20.0
+    );
+    for (i, (label, values)) in rows.iter().enumerate() {
+        let x = 20.0 + i as f64 * step + step * 0.15;
+        let mut y = plot_h;
+        for (k, v) in values.iter().enumerate() {
+            if *v <= 0.0 {
+                continue;
+            }
+            let h = v / max * (plot_h - 20.0);
+            y -= h;
+            s.push_str(&format!(
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"{}\"><title>{} {}：{}</title></rect>",
+                step * 0.7,
+                COLORS[k % COLORS.len()],
+                esc(label),
+                esc(&series[k]),
+                fmt(*v)
+            ));
+        }
+        if i == 0 || i + 1 == rows.len() || rows.len() <= 12 {
+            s.push_str(&format!(
+                "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#222\">{}</text>",
+                x + step * 0.35,
+                plot_h + 18.0,
+                esc(label)
+            ));
+        }
+    }
+    for (k, name) in series.iter().enumerate() {
+        let lx = 20.0 + (k % 3) as f64 * 200.0;
+        let ly = plot_h + 30.0 + (k / 3) as f64 * 24.0;
+        s.push_str(&format!(
+            "<rect x=\"{lx}\" y=\"{}\" width=\"14\" height=\"14\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" font-size=\"13\" fill=\"#222\">{}</text>",
+            ly,
+            COLORS[k % COLORS.len()],
+            lx + 20.0,
+            ly + 12.0,
+            esc(name)
+        ));
+    }
+    s.push_str("</svg>");
+    s
+}

@@ -176,9 +176,22 @@ pub fn charts(s: &Stats) -> BTreeMap<&'static str, String> {
             .collect::<Vec<_>>()
     };
     let mut m = BTreeMap::new();
+    let by_kind: Vec<(String, Vec<f64>)> = s
+        .by_month
+        .iter()
+        .map(|(month, counts)| {
+            (
+                month.clone(),
+                s.kinds
+                    .iter()
+                    .map(|k| *counts.get(k).unwrap_or(&0) as f64)
+                    .collect(),
+            )
+        })
+        .collect();
     m.insert(
         "months",
-        charts::columns("c-months", "每月公开信息数量", &f(&s.months)),
+        charts::stacked("c-months", "每月各类公开信息数量", &s.kinds, &by_kind),
     );
     m.insert(
         "totals",
