@@ -505,6 +505,16 @@ fn write_field(out: &mut String, field: &Field, indent: usize, today: chrono::Na
         (_, Ty::Choices(c)) if field.required => format!("[{}]", c[0]),
         (_, Ty::Texts) if field.required => "[]".to_string(),
         (_, Ty::Markdown) if field.required => "|".to_string(),
+        (_, Ty::Objects(fs)) if field.required => {
+            // one item to copy, with every key of the item
+            out.push_str(&format!("{pad}{}:\n", field.key));
+            for (i, sub) in fs.iter().enumerate() {
+                let lead = if i == 0 { "- " } else { "  " };
+                let v = if matches!(sub.ty, Ty::Count) { "0" } else { "" };
+                out.push_str(&format!("{pad}  {lead}{}: {v}  # {}\n", sub.key, sub.help));
+            }
+            return;
+        }
         (_, Ty::Party) => {
             out.push_str(&format!(
                 "{pad}{}:\n{pad}  名称: \n{pad}  统一社会信用代码: \n{pad}  类型: 企业\n",
