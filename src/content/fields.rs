@@ -515,7 +515,7 @@ fn write_field(out: &mut String, field: &Field, indent: usize, today: chrono::Na
             }
             return;
         }
-        (_, Ty::Party) => {
+        (_, Ty::Party) if field.required => {
             out.push_str(&format!(
                 "{pad}{}:\n{pad}  名称: \n{pad}  统一社会信用代码: \n{pad}  类型: 企业\n",
                 field.key
