@@ -120,10 +120,17 @@ impl<'n> Obj<'n> {
         let n = self.take(ctx, key);
         if n.is_none() {
             let f = self.field(key);
-            let r = report(ctx.path, self.pos, &f, format!("缺少必填字段「{f}」"))
-                .expected(expected)
-                .found("未填写");
-            ctx.push(r);
+            // Written but left empty: point at the key itself.
+            let written = self
+                .entries
+                .iter()
+                .find(|(k, _, _)| *k == key)
+                .map(|(_, pos, _)| *pos);
+            let r = match written {
+                Some(pos) => report(ctx.path, pos, &f, format!("必填字段「{f}」未填写")),
+                None => report(ctx.path, self.pos, &f, format!("缺少必填字段「{f}」")),
+            };
+            ctx.push(r.expected(expected).found("未填写"));
         }
         n
     }
