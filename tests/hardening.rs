@@ -223,9 +223,23 @@ fn a_build_killed_at_any_moment_leaves_the_previous_output_intact() {
             .unwrap()
     };
     assert!(build("2026-11-22").status.success());
-    let mut before = snapshot(&out);
+    let old = snapshot(&out);
+    // What a completed build for the new date publishes (built elsewhere).
+    let reference = tmp.path().join("reference");
+    let st = Command::new(BIN)
+        .args(["build", "--date", "2027-06-01", "--out"])
+        .arg(&reference)
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(st.status.success());
+    let new = snapshot(&reference);
+    assert_ne!(old, new);
     let mut killed = 0;
     for delay_ms in [30u64, 120, 250, 400, 700, 1000, 1500] {
+        // start each round from the old site
+        assert!(build("2026-11-22").status.success());
+        assert_eq!(snapshot(&out), old);
         let mut child = Command::new(BIN)
             .args(["build", "--date", "2027-06-01"])
             .current_dir(tmp.path())
@@ -234,23 +248,18 @@ fn a_build_killed_at_any_moment_leaves_the_previous_output_intact() {
             .spawn()
             .unwrap();
         std::thread::sleep(Duration::from_millis(delay_ms));
-        let finished = child.try_wait().unwrap().is_some();
-        if !finished {
+        if child.try_wait().unwrap().is_none() {
             child.kill().unwrap();
             killed += 1;
         }
-        let status = child.wait().unwrap();
+        let _ = child.wait();
+        // Never a mixture: the old site byte for byte, or — when the kill
+        // came after the atomic swap — the new one, whole.
         let now = snapshot(&out);
-        if finished && status.success() {
-            // it completed: the new site, whole
-            assert!(out.join("index.html").exists() && out.join(".gongshi-output").exists());
-            before = now;
-        } else {
-            assert!(
-                before == now,
-                "killed after {delay_ms} ms: the previous output changed"
-            );
-        }
+        assert!(
+            now == old || now == new,
+            "killed after {delay_ms} ms: the output is neither the old nor the new site"
+        );
     }
     assert!(killed >= 3, "the kills landed while building ({killed})");
     // the next build succeeds and leaves no temporary directory

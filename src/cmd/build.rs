@@ -187,7 +187,7 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
                 },
                 || {
                     crate::export::write_all(&public, &page_urls(&public), &staging);
-                    crate::reports::write_sheets(&public, &staging);
+                    crate::reports::write_sheets(&public, &staging, &cache);
                 },
             );
             errors

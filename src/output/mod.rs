@@ -159,6 +159,8 @@ impl Staging {
 
     fn store(&self, rel: &str, bytes: &[u8]) {
         let path = self.tmp.join(rel);
+        // Never write through a link to the previous output's file.
+        let _ = std::fs::remove_file(&path);
         let result = path
             .parent()
             .map(std::fs::create_dir_all)

@@ -220,28 +220,46 @@ pub fn charts(s: &Stats) -> BTreeMap<&'static str, String> {
     m
 }
 
-/// CSV and XLSX of every daily and weekly report.
-pub fn write_sheets(public: &PublicSite, staging: &Staging) {
+/// CSV and XLSX of every daily and weekly report. A report whose content is
+/// the same as in the previous build is taken from it (see
+/// `render::cache`): spreadsheets are the costliest files to make.
+pub fn write_sheets(
+    public: &PublicSite,
+    staging: &Staging,
+    cache: &crate::render::cache::PageCache,
+) {
+    let fingerprint = concat!("sheets ", env!("CARGO_PKG_VERSION"));
+    let emit = |stem: String, key: String, make: &dyn Fn() -> (Vec<u8>, Option<Vec<u8>>)| {
+        let (csv, xlsx) = (format!("{stem}.csv"), format!("{stem}.xlsx"));
+        if cache.fresh(&csv, &key)
+            && cache.fresh(&xlsx, &key)
+            && staging.reuse(&csv, None)
+            && staging.reuse(&xlsx, None)
+        {
+            cache.record(&csv, key.clone(), true);
+            cache.record(&xlsx, key, true);
+            return;
+        }
+        let (c, x) = make();
+        staging.write(&csv, &c, None);
+        cache.record(&csv, key.clone(), false);
+        if let Some(x) = x {
+            staging.write(&xlsx, &x, None);
+            cache.record(&xlsx, key, false);
+        }
+    };
     forms::active_days(public).par_iter().for_each(|day| {
         let r = forms::daily(public, *day);
-        staging.write(
-            &format!("reports/daily/{day}.csv"),
-            &sheets::daily_csv(&r),
-            None,
-        );
-        if let Ok(x) = sheets::daily_xlsx(&r) {
-            staging.write(&format!("reports/daily/{day}.xlsx"), &x, None);
-        }
+        let key = cache.key(fingerprint, &r);
+        emit(format!("reports/daily/{day}"), key, &|| {
+            (sheets::daily_csv(&r), sheets::daily_xlsx(&r).ok())
+        });
     });
-    forms::weeks(public).par_iter().for_each(|key| {
-        let r = forms::weekly(public, key);
-        staging.write(
-            &format!("reports/weekly/{key}.csv"),
-            &sheets::weekly_csv(&r),
-            None,
-        );
-        if let Ok(x) = sheets::weekly_xlsx(&r) {
-            staging.write(&format!("reports/weekly/{key}.xlsx"), &x, None);
-        }
+    forms::weeks(public).par_iter().for_each(|week| {
+        let r = forms::weekly(public, week);
+        let key = cache.key(fingerprint, &r);
+        emit(format!("reports/weekly/{week}"), key, &|| {
+            (sheets::weekly_csv(&r), sheets::weekly_xlsx(&r).ok())
+        });
     });
 }
