@@ -232,7 +232,7 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
     if opts.verbose {
         use std::sync::atomic::Ordering;
         eprintln!(
-            "  页面：重新渲染 {}，沿用 {}",
+            "  页面与报表：重新生成 {}，沿用 {}",
             cache.rendered.load(Ordering::Relaxed),
             cache.reused.load(Ordering::Relaxed)
         );
