@@ -195,7 +195,7 @@ fn api_search(req: &Request, state: &State) -> (&'static str, &'static str, Vec<
             }
         }
     }
-    let engine = state.engine.read().unwrap_or_else(|e| e.into_inner());
+    let engine = state.engine();
     let Some(engine) = engine.as_ref() else {
         return (
             "503 Service Unavailable",

@@ -29,6 +29,10 @@ pub struct ServeOptions {
 pub struct State {
     pub root: PathBuf,
     pub engine: RwLock<Option<Engine>>,
+    /// Documents of the last good build whose tantivy index is not built
+    /// yet: the API builds it on its first request, so an edit is shown
+    /// without waiting for an index nobody may query.
+    pub pending: std::sync::Mutex<Option<Vec<crate::search::SearchDoc>>>,
     pub generation: Mutex<u64>,
     pub changed: Condvar,
     pub errors: RwLock<Vec<Diagnostic>>,
@@ -39,6 +43,7 @@ impl State {
         State {
             root,
             engine: RwLock::new(None),
+            pending: std::sync::Mutex::new(None),
             generation: Mutex::new(0),
             changed: Condvar::new(),
             errors: RwLock::new(Vec::new()),
@@ -48,6 +53,22 @@ impl State {
         let mut g = self.generation.lock().unwrap_or_else(|e| e.into_inner());
         *g += 1;
         self.changed.notify_all();
+    }
+}
+
+impl State {
+    /// The search engine of the last good build, built now if needed.
+    pub fn engine(&self) -> std::sync::RwLockReadGuard<'_, Option<Engine>> {
+        // Requests that arrive while it is built wait here for it.
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(docs) = pending.take() {
+            match Engine::build(&docs, None) {
+                Ok(e) => *self.engine.write().unwrap_or_else(|e| e.into_inner()) = Some(e),
+                Err(e) => eprintln!("警告：搜索索引建立失败：{e}"),
+            }
+        }
+        drop(pending);
+        self.engine.read().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -67,10 +88,7 @@ pub fn rebuild(opts: &BuildOptions, state: &State) -> bool {
             ..
         } => {
             crate::cmd::print_human(&warnings, true);
-            match Engine::build(&docs, None) {
-                Ok(e) => *state.engine.write().unwrap_or_else(|e| e.into_inner()) = Some(e),
-                Err(e) => eprintln!("警告：搜索索引建立失败：{e}"),
-            }
+            *state.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(docs);
             *state.errors.write().unwrap_or_else(|e| e.into_inner()) = Vec::new();
             eprintln!(
                 "已生成 {files} 个文件，用时 {:.2} 秒",
