@@ -90,11 +90,24 @@ enum Command {
     },
 }
 
-fn date_or_today(d: Option<String>) -> Result<chrono::NaiveDate, String> {
-    match d {
+/// Run `f` with the `--date` given, or today; a malformed date is a usage error.
+fn with_date(d: Option<String>, f: impl FnOnce(chrono::NaiveDate) -> u8) -> u8 {
+    let date = match d {
         Some(s) => cmd::parse_date_arg(&s),
         None => Ok(cmd::today()),
+    };
+    match date {
+        Ok(date) => f(date),
+        Err(e) => {
+            eprintln!("错误：{e}");
+            cmd::USAGE_ERROR
+        }
     }
+}
+
+/// The site directory argument, by default the current directory.
+fn site_dir(site: Option<PathBuf>) -> PathBuf {
+    site.unwrap_or_else(|| PathBuf::from("."))
 }
 
 fn main() -> ExitCode {
@@ -106,56 +119,41 @@ fn main() -> ExitCode {
             date,
             drafts,
             verbose,
-        } => match date_or_today(date) {
-            Ok(date) => cmd::build::run(cmd::build::BuildOptions {
-                site: site.unwrap_or_else(|| PathBuf::from(".")),
+        } => with_date(date, |date| {
+            cmd::build::run(cmd::build::BuildOptions {
+                site: site_dir(site),
                 out,
                 date,
                 drafts,
                 verbose,
                 engine: true,
-            }),
-            Err(e) => {
-                eprintln!("错误：{e}");
-                cmd::USAGE_ERROR
-            }
-        },
-        Command::Check { site, date, format } => match date_or_today(date) {
-            Ok(date) => cmd::check::run(cmd::check::CheckOptions {
-                site: site.unwrap_or_else(|| PathBuf::from(".")),
+            })
+        }),
+        Command::Check { site, date, format } => with_date(date, |date| {
+            cmd::check::run(cmd::check::CheckOptions {
+                site: site_dir(site),
                 date,
                 json: matches!(format, Format::Json),
-            }),
-            Err(e) => {
-                eprintln!("错误：{e}");
-                cmd::USAGE_ERROR
-            }
-        },
+            })
+        }),
         Command::Serve {
             site,
             port,
             bind,
             drafts,
             date,
-        } => match date_or_today(date) {
-            Ok(date) => gongshi::serve::run(gongshi::serve::ServeOptions {
-                site: site.unwrap_or_else(|| PathBuf::from(".")),
+        } => with_date(date, |date| {
+            gongshi::serve::run(gongshi::serve::ServeOptions {
+                site: site_dir(site),
                 bind,
                 port,
                 drafts,
                 date,
-            }),
-            Err(e) => {
-                eprintln!("错误：{e}");
-                cmd::USAGE_ERROR
-            }
-        },
-        Command::New { kind, id, site } => cmd::author::new(
-            &kind,
-            &id,
-            &site.unwrap_or_else(|| PathBuf::from(".")),
-            cmd::today(),
-        ),
+            })
+        }),
+        Command::New { kind, id, site } => {
+            cmd::author::new(&kind, &id, &site_dir(site), cmd::today())
+        }
         Command::Init { dir } => cmd::author::init(&dir),
         Command::Schema { kind } => cmd::author::schema(&kind),
         Command::Search {
@@ -163,18 +161,14 @@ fn main() -> ExitCode {
             site,
             date,
             format,
-        } => match date_or_today(date) {
-            Ok(date) => cmd::search::run(cmd::search::SearchOptions {
+        } => with_date(date, |date| {
+            cmd::search::run(cmd::search::SearchOptions {
                 query,
-                site: site.unwrap_or_else(|| PathBuf::from(".")),
+                site: site_dir(site),
                 date,
                 json: matches!(format, Format::Json),
-            }),
-            Err(e) => {
-                eprintln!("错误：{e}");
-                cmd::USAGE_ERROR
-            }
-        },
+            })
+        }),
     };
     ExitCode::from(code)
 }
