@@ -154,7 +154,7 @@ pub fn init(dir: &Path) -> u8 {
     }
     let _ = std::fs::write(
         dir.join(".gitignore"),
-        "/public\n/.public.tantivy\n/.gongshi-cache\n",
+        "/public\n/.public.tantivy\n/.public.pages.json\n/.gongshi-cache\n",
     );
     write_schemas(dir);
     println!("已创建站点：{}", dir.display());
