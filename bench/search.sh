@@ -19,7 +19,7 @@ t0=$(date +%s.%N)
 target/release/gongshi build "$corpus" --out "$site" --date 2026-11-22 2>/dev/null
 t1=$(date +%s.%N)
 echo "gongshi: whole site built in $(python3 -c "print(round($t1-$t0,2))") s"
-echo "gongshi index: $(ls "$site/search" | wc -l) files, $(du -sk "$site/search" | cut -f1) KB"
+echo "gongshi index: $(find "$site/search" -type f | wc -l) files, $(du -sk "$site/search" | cut -f1) KB"
 if [ ! -x bench/out/venv/bin/python ]; then
   python3 -m venv bench/out/venv
   bench/out/venv/bin/pip install --quiet 'pagefind[extended]'
@@ -29,4 +29,4 @@ bench/out/venv/bin/python -m pagefind --site "$site" --force-language zh-cn >/de
 t1=$(date +%s.%N)
 echo "pagefind: index built in $(python3 -c "print(round($t1-$t0,2))") s"
 echo "pagefind index: $(find "$site/pagefind" -type f | wc -l) files, $(du -sk "$site/pagefind" | cut -f1) KB"
-node bench/search_bench.js "$site" 安全阀 气瓶 "基市监罚〔2025〕1001号" 报警装置 压力表
+node bench/search_bench.js "$site" 安全阀 气瓶 "基市监罚〔2025〕6830号" 报警装置 压力表 液化石油气

@@ -4,7 +4,7 @@
 
 mod common;
 use common::Site;
-use gongshi::search::tokenize::{pair_key, shard_of, tokens};
+use gongshi::search::tokenize::{shard_of, tokens};
 use gongshi::search::{Index, Query, SearchDoc, search};
 use std::process::Command;
 
@@ -120,36 +120,61 @@ fn corpus(n: usize, seed: u64) -> Vec<SearchDoc> {
         .collect()
 }
 
+/// Text as the search sees it: every run of separators is one gap (`|`),
+/// none at the ends.
+fn normalized(s: &str) -> String {
+    let mut out = String::new();
+    let mut gap = false;
+    for c in s.chars() {
+        if gongshi::search::tokenize::is_cjk(c) || c.is_ascii_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push('|');
+            }
+            gap = false;
+            out.push(c);
+        } else {
+            gap = true;
+        }
+    }
+    out
+}
+
+/// Phrases of every length over the corpus alphabet: short ones (one key,
+/// no positions) and long ones (span keys with positions), with and
+/// without separators inside.
+fn phrases(truth: &[SearchDoc]) -> Vec<String> {
+    let mut v = Vec::new();
+    let src: Vec<char> = "安全阀门压力容器气瓶隐患整改".chars().collect();
+    for len in 1..=9 {
+        for start in 0..src.len() - len {
+            v.push(src[start..start + len].iter().collect());
+        }
+    }
+    // phrases taken from documents, so that most have hits
+    for (i, d) in truth.iter().take(120).enumerate() {
+        let cs: Vec<char> = d.body.chars().filter(|c| *c != ' ').collect();
+        let len = 2 + i % 10;
+        let start = (i * 7) % cs.len().saturating_sub(len).max(1);
+        v.push(cs.iter().skip(start).take(len).collect());
+        let letters: Vec<char> = d.body.chars().filter(|c| !"，。 、".contains(*c)).collect();
+        v.push(letters.iter().skip(start).take(len).collect());
+    }
+    v.retain(|p: &String| !normalized(p).is_empty());
+    v
+}
+
 #[test]
 fn chinese_phrase_queries_match_brute_force_exactly() {
     let docs = corpus(400, 0x9e3779b97f4a7c15);
     let truth = docs.clone();
     let index = Index::from_docs(docs);
-    let phrases: Vec<String> = {
-        let mut v = Vec::new();
-        let src: Vec<char> = "安全阀门压力容器气瓶隐患整改".chars().collect();
-        for len in 1..=4 {
-            for start in 0..src.len() - len {
-                v.push(src[start..start + len].iter().collect());
-            }
-        }
-        // phrases taken from documents, so that most have hits
-        for d in truth.iter().take(60) {
-            let cs: Vec<char> = d
-                .body
-                .chars()
-                .filter(|c| !"，。 、".contains(*c))
-                .take(3)
-                .collect();
-            v.push(cs.into_iter().collect());
-        }
-        v
-    };
     let mut checked = 0;
-    for p in &phrases {
+    let mut long = 0;
+    for p in &phrases(&truth) {
+        let want = normalized(p);
         let mut expected: Vec<&str> = truth
             .iter()
-            .filter(|d| d.title.contains(p.as_str()) || d.body.contains(p.as_str()))
+            .filter(|d| normalized(&d.title).contains(&want) || normalized(&d.body).contains(&want))
             .map(|d| d.id.as_str())
             .collect();
         expected.sort();
@@ -169,11 +194,89 @@ fn chinese_phrase_queries_match_brute_force_exactly() {
             "query {p:?}: recall and precision must be 100%"
         );
         checked += expected.len();
+        if want.chars().count() > 4 {
+            long += expected.len();
+        }
     }
     assert!(
-        checked > 1000,
-        "the corpus exercises the index ({checked} matches)"
+        checked > 1000 && long > 50,
+        "the corpus exercises the index ({checked} matches, {long} of long phrases)"
     );
+}
+
+#[test]
+fn browser_search_gives_the_same_hits_in_the_same_order() {
+    use gongshi::output::{Staging, scan::Scanner};
+    let docs = corpus(400, 0x5851f42d4c957f2d);
+    let queries: Vec<String> = {
+        let mut q = phrases(&docs);
+        q.extend(
+            [
+                "安全 阀门",
+                "气瓶 隐患 整改",
+                "门压力容器气瓶隐",
+                "改，安全",
+            ]
+            .map(String::from),
+        );
+        q
+    };
+    let index = Index::from_docs(docs.clone());
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let staging = Staging::begin(&out, Scanner::new(&[])).unwrap();
+    let mut written = Index::from_docs(docs);
+    gongshi::search::static_files::write(&mut written, &staging);
+    assert!(staging.commit().is_ok(), "the index is written");
+    let js = concat!(env!("CARGO_MANIFEST_DIR"), "/theme/search.js");
+    let script = format!(
+        "const s = require({js:?}); const fs = require('fs'); const dir = process.argv[1] + '/search/';\n\
+         const man = JSON.parse(fs.readFileSync(dir + fs.readdirSync(dir).find(f => f.startsWith('index.'))));\n\
+         const facets = JSON.parse(fs.readFileSync(dir + man.dir + 'f.json'));\n\
+         const load = u => Promise.resolve(JSON.parse(fs.readFileSync(dir + u)));\n\
+         const qs = JSON.parse(fs.readFileSync(0, 'utf8'));\n\
+         (async () => {{ const out = []; for (const q of qs) {{ const r = await s.search(man, facets, q, {{}}, load);\n\
+         out.push(r.hits.map(h => [h.doc, h.score, h.exact])); }} console.log(JSON.stringify(out)); }})();"
+    );
+    let mut child = Command::new("node")
+        .arg("-e")
+        .arg(&script)
+        .arg(&out)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node is needed for this test");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::to_string(&queries).unwrap().as_bytes())
+        .unwrap();
+    let res = child.wait_with_output().unwrap();
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let browser: Vec<Vec<(u32, u32, bool)>> = serde_json::from_slice(&res.stdout).unwrap();
+    assert_eq!(browser.len(), queries.len());
+    let mut compared = 0;
+    for (q, got) in queries.iter().zip(browser) {
+        let want: Vec<(u32, u32, bool)> = search(
+            &index,
+            &Query {
+                text: q.clone(),
+                ..Query::default()
+            },
+        )
+        .into_iter()
+        .map(|h| (h.doc, h.score, h.exact))
+        .collect();
+        assert_eq!(got, want, "query {q:?}: browser and Rust differ");
+        compared += want.len();
+    }
+    assert!(compared > 1000, "queries have hits ({compared})");
 }
 
 #[test]
@@ -214,7 +317,9 @@ fn terms_are_anded_and_scattered_characters_do_not_match() {
     assert_eq!(ids("安全 阀门"), ["b", "c"]);
     assert_eq!(ids("压力表 安全阀"), ["d"]);
     assert!(ids("安阀").is_empty());
-    assert!(index.pairs.contains_key(&pair_key("全", "阀", false)));
+    // a term of up to four tokens is one key, without positions
+    assert_eq!(index.gram(&tokens("全阀")).map(|l| l.len() / 2), Some(2));
+    assert!(index.gram(&tokens("安阀")).is_none());
 }
 
 #[test]

@@ -43,7 +43,23 @@
   function queryTerms(q) {
     return q.split(/[\s\u3000]+/).map(tokens).filter(function (t) { return t.length > 0; });
   }
-  function pairKey(a, b, gap) { return a + (gap ? '|' : ' ') + b; }
+  // A run of tokens as the index spells it: a space between neighbours, '|'
+  // where a separator stands between them (gram_key in tokenize.rs).
+  function gramKey(run) {
+    var k = '';
+    for (var i = 0; i < run.length; i++) {
+      if (i > 0) k += run[i].pos - run[i - 1].pos === 2 ? '|' : ' ';
+      k += run[i].text;
+    }
+    return k;
+  }
+  // Where the span keys of a term longer than `gram` tokens start (span_starts).
+  function spanStarts(len, gram) {
+    var v = [];
+    for (var s = 0; s + gram <= len; s += gram) v.push(s);
+    if (len > gram && v[v.length - 1] + gram < len) v.push(len - gram);
+    return v;
+  }
   function exactKey(v) { return '=' + tokens(v).map(function (t) { return t.text; }).join(' '); }
   var encoder = typeof TextEncoder !== 'undefined' ? new TextEncoder() : null;
   function shardOf(key, shards) {
@@ -54,7 +70,7 @@
 
   // Exposed for the tokenizer test (node) — no effect in the page.
   if (typeof module !== 'undefined' && module.exports) {
-    module.exports = { tokens: tokens, queryTerms: queryTerms, pairKey: pairKey, exactKey: exactKey, shardOf: shardOf };
+    module.exports = { tokens: tokens, queryTerms: queryTerms, gramKey: gramKey, spanStarts: spanStarts, exactKey: exactKey, shardOf: shardOf, search: search };
     return;
   }
 
@@ -78,12 +94,26 @@
     for (var i = 0; i < arr.length; i++) { last += arr[i]; out.push(last); }
     return out;
   }
-  function decodePairs(arr) {
+  // [Δdoc, Δdoc, -weight, …] → Map doc → weight
+  function decodeWeighted(arr) {
+    var m = new Map(), doc = 0, last = -1;
+    for (var i = 0; i < arr.length; i++) {
+      if (arr[i] < 0) m.set(last, -arr[i]);
+      else { doc += arr[i]; last = doc; m.set(doc, 1); }
+    }
+    return m;
+  }
+  // [Δdoc, n, first, Δpos…]; first is 2·(p − body) or, in the title, 2·p + 1
+  function decodePairs(arr, body) {
     var m = new Map(), i = 0, doc = 0;
     while (i < arr.length) {
       doc += arr[i++];
       var n = arr[i++], ps = [], p = 0;
-      for (var j = 0; j < n; j++) { p += arr[i++]; ps.push(p); }
+      for (var j = 0; j < n; j++) {
+        var v = arr[i++];
+        p = j > 0 ? p + v : (v % 2 ? (v - 1) / 2 : body + v / 2);
+        ps.push(p);
+      }
       m.set(doc, ps);
     }
     return m;
@@ -94,61 +124,67 @@
     return false;
   }
 
-  function lookup(man, keys) {
+  // Fetch the shards holding these keys; `load(url)` returns a promise of JSON.
+  function lookup(man, keys, load) {
     var shards = {};
     keys.forEach(function (k) { shards[shardOf(k, man.shards)] = true; });
-    return Promise.all(Object.keys(shards).map(function (s) { return fetchJSON(base + man.dir + 's' + s + '.json'); }))
+    return Promise.all(Object.keys(shards).map(function (s) { return load(man.dir + 's' + s + '.json'); }))
       .then(function (loaded) {
         var found = {};
-        loaded.forEach(function (sh) { keys.forEach(function (k) { if (sh[k]) found[k] = sh[k]; }); });
+        loaded.forEach(function (sh) { keys.forEach(function (k) { if (Object.prototype.hasOwnProperty.call(sh, k)) found[k] = sh[k]; }); });
         return found;
       });
   }
 
+  function weightAt(man, pos) { return pos < man.body ? 10 : 1; }
+
+  // Documents matching one term → Map doc → score (query.rs term_matches).
   function termMatches(man, term, found) {
-    var out = new Map();
-    if (term.length === 1) {
-      var d = found[term[0].text];
-      if (d) decodeDocs(d).forEach(function (x) { out.set(x, 1); });
-      return out;
+    if (term.length <= man.gram) {
+      var list = found[gramKey(term)];
+      return list ? decodeWeighted(list) : new Map();
     }
-    var base0 = term[0].pos, keys = [];
-    for (var i = 0; i + 1 < term.length; i++) {
-      var k = pairKey(term[i].text, term[i + 1].text, term[i + 1].pos - term[i].pos === 2);
+    var out = new Map(), base0 = term[0].pos, keys = [];
+    var starts = spanStarts(term.length, man.gram);
+    for (var i = 0; i < starts.length; i++) {
+      var k = '@' + gramKey(term.slice(starts[i], starts[i] + man.gram));
       if (!found[k]) return out;
-      keys.push({ p: decodePairs(found[k]), off: term[i].pos - base0 });
+      keys.push({ p: decodePairs(found[k], man.body), off: term[starts[i]].pos - base0 });
     }
     var r = 0;
     for (var j = 1; j < keys.length; j++) if (keys[j].p.size < keys[r].p.size) r = j;
-    keys[r].p.forEach(function (starts, doc) {
+    keys[r].p.forEach(function (ps0, doc) {
       var score = 0;
-      starts.forEach(function (p) {
+      ps0.forEach(function (p) {
         var origin = p - keys[r].off;
         if (origin < 0) return;
         for (var x = 0; x < keys.length; x++) {
           var ps = keys[x].p.get(doc);
           if (!ps || !bsearch(ps, origin + keys[x].off)) return;
         }
-        score += origin < man.body ? 10 : 1;
+        score += weightAt(man, origin);
       });
       if (score > 0) out.set(doc, score);
     });
     return out;
   }
 
-  function keysOf(terms, q) {
+  function keysOf(man, terms, q) {
     var keys = [exactKey(q.trim())];
     terms.forEach(function (t) {
-      if (t.length === 1) keys.push(t[0].text);
-      for (var i = 0; i + 1 < t.length; i++) keys.push(pairKey(t[i].text, t[i + 1].text, t[i + 1].pos - t[i].pos === 2));
+      if (t.length <= man.gram) keys.push(gramKey(t));
+      else spanStarts(t.length, man.gram).forEach(function (s) { keys.push('@' + gramKey(t.slice(s, s + man.gram))); });
     });
     return keys;
   }
 
-  function search(man, facets, q, filters) {
+  function facetOf(facets, f, doc) { return facets.values[f][facets.docs[f].charCodeAt(doc) - 48]; }
+
+  // All matches and the ones the facet filters leave, best first (query.rs search).
+  function search(man, facets, q, filters, load) {
     var terms = queryTerms(q);
     if (!terms.length) return Promise.resolve({ hits: [], all: [] });
-    return lookup(man, keysOf(terms, q)).then(function (found) {
+    return lookup(man, keysOf(man, terms, q), load).then(function (found) {
       var acc = null;
       terms.forEach(function (t) {
         var m = termMatches(man, t, found);
@@ -159,13 +195,14 @@
           acc = next;
         }
       });
-      var exact = found[exactKey(q.trim())] ? decodeDocs(found[exactKey(q.trim())]) : [];
+      var ek = exactKey(q.trim());
+      var exact = found[ek] ? decodeDocs(found[ek]) : [];
       var all = [];
       acc.forEach(function (score, doc) { all.push({ doc: doc, score: score, exact: bsearch(exact, doc) }); });
       var hits = all.filter(function (h) {
         return man.facet_names.every(function (name, f) {
           var want = filters[name];
-          return !want || !want.length || want.indexOf(facets.values[f][facets.docs[f].charCodeAt(h.doc) - 48]) >= 0;
+          return !want || !want.length || want.indexOf(facetOf(facets, f, h.doc)) >= 0;
         });
       });
       hits.sort(function (a, b) { return (b.exact - a.exact) || (b.score - a.score) || (a.doc - b.doc); });
@@ -220,7 +257,7 @@
     var html = '';
     man.facet_names.forEach(function (name, f) {
       var counts = {};
-      res.all.forEach(function (h) { var v = facets.values[f][facets.docs[f].charCodeAt(h.doc) - 48]; if (v) counts[v] = (counts[v] || 0) + 1; });
+      res.all.forEach(function (h) { var v = facetOf(facets, f, h.doc); if (v) counts[v] = (counts[v] || 0) + 1; });
       var vals = facets.values[f].filter(function (v) { return counts[v]; });
       if (!vals.length) return;
       html += '<fieldset class="facet"><legend>' + esc(man.facet_labels[f]) + '</legend>';
@@ -246,7 +283,7 @@
     out.innerHTML = '<p role="status">正在搜索…</p>';
     fetchJSON(manifestUrl).then(function (man) {
       return fetchJSON(base + man.dir + 'f.json').then(function (facets) {
-        return search(man, facets, st.q, st.filters).then(function (res) {
+        return search(man, facets, st.q, st.filters, function (u) { return fetchJSON(base + u); }).then(function (res) {
           renderFacets(man, facets, res, st);
           var total = res.hits.length, pages = Math.max(1, Math.ceil(total / PER_PAGE));
           var page = Math.min(st.page, pages), shown = res.hits.slice((page - 1) * PER_PAGE, page * PER_PAGE);

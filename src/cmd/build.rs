@@ -159,16 +159,10 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
     // written: its merge is sequential and would leave a core idle.
     let ((docs, (search_index, engine)), template_errors) = rayon::join(
         || {
-            let index = crate::search::build(&public);
-            let name = crate::search::static_files::write(&index, &staging);
+            let mut index = crate::search::build(&public);
+            let name = crate::search::static_files::write(&mut index, &staging);
             // Free the postings before tantivy starts: only the documents are needed.
-            let crate::search::Index {
-                docs,
-                pairs,
-                singles,
-                exact,
-            } = index;
-            drop((pairs, singles, exact));
+            let docs = index.into_docs();
             let engine = opts.engine.then(|| build_engine(out, &docs));
             (docs, (name, engine))
         },

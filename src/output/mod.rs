@@ -130,6 +130,28 @@ impl Staging {
         self.store(rel, bytes);
     }
 
+    /// Give a directory written in this build its final name (for a
+    /// directory named by the hash of what was written into it).
+    pub fn rename(&self, from: &str, to: &str) {
+        let (a, b) = (self.tmp.join(from), self.tmp.join(to));
+        let result = b
+            .parent()
+            .map(std::fs::create_dir_all)
+            .unwrap_or(Ok(()))
+            .and_then(|_| {
+                if b.exists() {
+                    std::fs::remove_dir_all(&b)?;
+                }
+                std::fs::rename(&a, &b)
+            });
+        if let Err(e) = result {
+            self.io_errors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(format!("{from} → {to}: {e}"));
+        }
+    }
+
     /// The privacy scan of one file about to be published.
     fn scan(&self, rel: &str, bytes: &[u8], origin: Option<&str>) {
         if is_text(rel) {

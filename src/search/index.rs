@@ -1,7 +1,13 @@
-//! The in-memory index: documents in recency order, phrase postings of token
-//! pairs, document postings of single tokens and of exact values.
+//! The in-memory index: documents in recency order; for every run of one to
+//! [`GRAM`] consecutive tokens the documents that hold it, with a weight;
+//! for runs of exactly [`GRAM`] tokens also their positions (only terms
+//! longer than that need them); documents of exact values.
+//!
+//! A term of up to [`GRAM`] tokens is answered by one key without any
+//! position: a phrase query for a common word costs a list of documents,
+//! not a list of every place it occurs.
 
-use super::tokenize::{Token, exact_key, pair_key, tokens_from};
+use super::tokenize::{Token, exact_key, tokens_from};
 use crate::content::model::Kind;
 use crate::publish::{PubBody, PubRecord, PublicSite};
 use rayon::prelude::*;
@@ -34,6 +40,59 @@ impl Hasher for Fnv {
 
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
+/// A multiplicative hash for packed [`Key`]s.
+#[derive(Default)]
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 31)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u128(&mut self, k: u128) {
+        self.0 = ((k as u64) ^ ((k >> 64) as u64).rotate_left(23) ^ self.0)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+pub type KeyMap<V> = HashMap<Key, V, BuildHasherDefault<KeyHasher>>;
+
+/// A run of 1..=GRAM tokens packed into one number, so that the index never
+/// builds a string per occurrence: per token 27 bits of token id and one bit
+/// saying whether a separator stands before it, then 3 bits of length.
+/// A CJK token's id is its code point; a word's id is `WORD_BASE` plus its
+/// number in [`Index::words`].
+pub type Key = u128;
+const ID_BITS: u32 = 27;
+const WORD_BASE: u32 = 0x4_0000;
+/// Partitions of the key space, merged in parallel.
+const PARTS: usize = 8;
+
+fn part_of(k: Key) -> usize {
+    let h = ((k as u64) ^ ((k >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> 61) as usize % PARTS
+}
+
+/// A token as the index holds it: id and position.
+#[derive(Clone, Copy)]
+struct Tok {
+    id: u32,
+    pos: u32,
+}
+
+fn pack(run: &[Tok]) -> Key {
+    let mut k: Key = 0;
+    for (i, t) in run.iter().enumerate() {
+        let gap = i > 0 && t.pos - run[i - 1].pos == 2;
+        k = (k << (ID_BITS + 1)) | (Key::from(gap) << ID_BITS) | Key::from(t.id);
+    }
+    (k << 3) | run.len() as Key
+}
+
 /// Body tokens start here, so that a position tells title from body.
 pub const BODY: u32 = 100_000;
 
@@ -58,7 +117,16 @@ pub struct SearchDoc {
     pub exact: Vec<String>,
 }
 
-/// Postings of a pair key, flat: `doc, n, pos₁ … posₙ, doc, n, …`, documents
+/// The longest run of tokens indexed as one key.
+pub const GRAM: usize = 4;
+
+/// What one occurrence adds to a document's weight for a key: ten in the
+/// title, one in the body.
+pub fn weight_at(pos: u32) -> u32 {
+    if pos < BODY { 10 } else { 1 }
+}
+
+/// Positions of a span key, flat: `doc, n, pos₁ … posₙ, doc, n, …`, documents
 /// ascending. One allocation per key, not per (key, document).
 pub type Postings = Vec<u32>;
 
@@ -76,11 +144,94 @@ pub fn decode(p: &[u32]) -> Vec<(u32, &[u32])> {
     out
 }
 
+/// A postings list as the index keeps it while building: numbers as
+/// variable-length bytes, documents as differences (a fifth of the memory
+/// of plain `u32`s). [`List::grams`] and [`List::spans`] give back the
+/// plain forms.
+#[derive(Default)]
+pub struct List {
+    last: u32,
+    bytes: Vec<u8>,
+}
+
+impl List {
+    fn put(&mut self, mut v: u32) {
+        while v >= 0x80 {
+            self.bytes.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.bytes.push(v as u8);
+    }
+    fn doc(&mut self, doc: u32) {
+        self.put(doc - self.last);
+        self.last = doc;
+    }
+    /// Bytes held.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+    fn numbers(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            let mut v: u32 = 0;
+            let mut shift = 0;
+            while let Some(b) = self.bytes.get(i) {
+                i += 1;
+                v |= u32::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
+                if b & 0x80 == 0 {
+                    return Some(v);
+                }
+                shift += 7;
+            }
+            None
+        })
+    }
+    /// `doc, weight, doc, weight, …`
+    pub fn grams(&self) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut it = self.numbers();
+        let mut doc = 0;
+        while let (Some(d), Some(w)) = (it.next(), it.next()) {
+            doc += d;
+            out.push(doc);
+            out.push(w);
+        }
+        out
+    }
+    /// `doc, n, pos₁ … posₙ, …` (see [`Postings`]).
+    pub fn spans(&self) -> Postings {
+        let mut out = Vec::new();
+        let mut it = self.numbers();
+        let mut doc = 0;
+        while let (Some(d), Some(n)) = (it.next(), it.next()) {
+            doc += d;
+            out.push(doc);
+            out.push(n);
+            let mut pos = 0;
+            for i in 0..n {
+                let Some(p) = it.next() else { break };
+                pos = if i == 0 { p } else { pos + p };
+                out.push(pos);
+            }
+        }
+        out
+    }
+}
+
 #[derive(Default)]
 pub struct Index {
     pub docs: Vec<SearchDoc>,
-    pub pairs: FastMap<String, Postings>,
-    pub singles: FastMap<String, Vec<u32>>,
+    /// The words (runs of ASCII letters and digits) met, in order of meeting.
+    pub words: Vec<String>,
+    word_ids: FastMap<String, u32>,
+    /// Key of 1..=GRAM tokens → `doc, weight, doc, weight, …`, documents
+    /// ascending; the key space cut into [`PARTS`] maps.
+    pub grams: Vec<KeyMap<List>>,
+    /// Key of GRAM tokens → positions (see [`Postings`]).
+    pub spans: Vec<KeyMap<List>>,
     pub exact: FastMap<String, Vec<u32>>,
 }
 
@@ -241,30 +392,42 @@ pub fn build(public: &PublicSite) -> Index {
     Index::from_docs(docs)
 }
 
-/// The keys of one document: pair keys with their positions, single
-/// tokens, exact values.
+/// The keys of one document: runs of tokens with their weight, runs of
+/// GRAM tokens with their positions, exact values.
 struct DocKeys {
-    pairs: Vec<(String, Vec<u32>)>,
-    singles: Vec<String>,
+    grams: Vec<(Key, u32)>,
+    spans: Vec<(Key, u32)>,
     exact: Vec<String>,
 }
 
-fn doc_keys(d: &SearchDoc) -> DocKeys {
-    let mut toks: Vec<Token> = tokens_from(&d.title, 0);
-    toks.extend(tokens_from(&d.body, BODY));
-    let mut pairs: FastMap<String, Vec<u32>> = FastMap::default();
-    for w in toks.windows(2) {
-        let diff = w[1].pos - w[0].pos;
-        if diff <= 2 {
-            pairs
-                .entry(pair_key(&w[0].text, &w[1].text, diff == 2))
-                .or_default()
-                .push(w[0].pos);
+fn doc_keys(toks: &[Tok], d: &SearchDoc) -> DocKeys {
+    let mut grams: Vec<(Key, u32)> = Vec::with_capacity(toks.len() * GRAM);
+    let mut spans: Vec<(Key, u32)> = Vec::with_capacity(toks.len());
+    for i in 0..toks.len() {
+        let w = weight_at(toks[i].pos);
+        let mut n = 1;
+        while n <= GRAM && i + n <= toks.len() {
+            if n > 1 && toks[i + n - 1].pos - toks[i + n - 2].pos > 2 {
+                break; // title and body do not run into each other
+            }
+            let key = pack(&toks[i..i + n]);
+            if n == GRAM {
+                spans.push((key, toks[i].pos));
+            }
+            grams.push((key, w));
+            n += 1;
         }
     }
-    let mut singles: Vec<String> = toks.into_iter().map(|t| t.text).collect();
-    singles.sort_unstable();
-    singles.dedup();
+    grams.sort_unstable_by_key(|g| g.0);
+    grams.dedup_by(|b, a| {
+        if a.0 == b.0 {
+            a.1 = a.1.saturating_add(b.1);
+            true
+        } else {
+            false
+        }
+    });
+    spans.sort_unstable(); // by key, then position
     let mut exact: Vec<String> = d
         .exact
         .iter()
@@ -274,15 +437,16 @@ fn doc_keys(d: &SearchDoc) -> DocKeys {
     exact.sort_unstable();
     exact.dedup();
     DocKeys {
-        pairs: pairs.into_iter().collect(),
-        singles,
+        grams,
+        spans,
         exact,
     }
 }
 
 impl Index {
     /// Index these documents, numbered newest first. Documents are cut in
-    /// parallel, a block at a time, so memory stays bounded.
+    /// parallel, a block at a time, so memory stays bounded; the keys of a
+    /// block are merged in parallel, one partition of the key space each.
     pub fn from_docs(mut docs: Vec<SearchDoc>) -> Index {
         docs.sort_by(|a, b| {
             (std::cmp::Reverse(a.date), a.kind, &a.id).cmp(&(
@@ -293,28 +457,172 @@ impl Index {
         });
         let mut index = Index {
             docs,
+            grams: (0..PARTS).map(|_| KeyMap::default()).collect(),
+            spans: (0..PARTS).map(|_| KeyMap::default()).collect(),
             ..Index::default()
         };
         const BLOCK: usize = 1024;
         for start in (0..index.docs.len()).step_by(BLOCK) {
             let end = (start + BLOCK).min(index.docs.len());
-            let keys: Vec<DocKeys> = index.docs[start..end].par_iter().map(doc_keys).collect();
-            for (k, dk) in keys.into_iter().enumerate() {
-                let id = (start + k) as u32;
-                for (key, mut positions) in dk.pairs {
-                    let list = index.pairs.entry(key).or_default();
-                    list.push(id);
-                    list.push(positions.len() as u32);
-                    list.append(&mut positions);
-                }
-                for s in dk.singles {
-                    index.singles.entry(s).or_default().push(id);
-                }
-                for e in dk.exact {
-                    index.exact.entry(e).or_default().push(id);
-                }
-            }
+            let tokens: Vec<Vec<Token>> = index.docs[start..end]
+                .par_iter()
+                .map(|d| {
+                    let mut t = tokens_from(&d.title, 0);
+                    t.extend(tokens_from(&d.body, BODY));
+                    t
+                })
+                .collect();
+            // Words get their ids in order of meeting: deterministic.
+            let toks: Vec<Vec<Tok>> = tokens
+                .into_iter()
+                .map(|ts| ts.into_iter().map(|t| index.tok(t)).collect())
+                .collect();
+            let keys: Vec<DocKeys> = toks
+                .par_iter()
+                .zip(index.docs[start..end].par_iter())
+                .map(|(t, d)| doc_keys(t, d))
+                .collect();
+            rayon::join(
+                || {
+                    index
+                        .grams
+                        .par_iter_mut()
+                        .zip(index.spans.par_iter_mut())
+                        .enumerate()
+                        .for_each(|(p, (grams, spans))| {
+                            for (k, dk) in keys.iter().enumerate() {
+                                let id = (start + k) as u32;
+                                for &(key, weight) in &dk.grams {
+                                    if part_of(key) == p {
+                                        let list = grams.entry(key).or_default();
+                                        list.doc(id);
+                                        list.put(weight);
+                                    }
+                                }
+                                let mut i = 0;
+                                while i < dk.spans.len() {
+                                    let key = dk.spans[i].0;
+                                    let j = dk.spans[i..]
+                                        .iter()
+                                        .position(|s| s.0 != key)
+                                        .map_or(dk.spans.len(), |n| i + n);
+                                    if part_of(key) == p {
+                                        let list = spans.entry(key).or_default();
+                                        list.doc(id);
+                                        list.put((j - i) as u32);
+                                        let mut last = 0;
+                                        for s in &dk.spans[i..j] {
+                                            list.put(s.1 - last);
+                                            last = s.1;
+                                        }
+                                    }
+                                    i = j;
+                                }
+                            }
+                        })
+                },
+                || {
+                    for (k, dk) in keys.iter().enumerate() {
+                        for e in &dk.exact {
+                            index
+                                .exact
+                                .entry(e.clone())
+                                .or_default()
+                                .push((start + k) as u32);
+                        }
+                    }
+                },
+            );
         }
         index
+    }
+
+    fn tok(&mut self, t: Token) -> Tok {
+        let mut cs = t.text.chars();
+        let id = match (cs.next(), cs.next()) {
+            (Some(c), None) if super::tokenize::is_cjk(c) => c as u32,
+            _ => match self.word_ids.get(&t.text) {
+                Some(id) => *id,
+                None => {
+                    let id = WORD_BASE + self.words.len() as u32;
+                    self.word_ids.insert(t.text.clone(), id);
+                    self.words.push(t.text);
+                    id
+                }
+            },
+        };
+        Tok { id, pos: t.pos }
+    }
+
+    /// The packed key of a run of query tokens; `None` when a word in it was
+    /// never indexed (then nothing can match).
+    pub fn key(&self, run: &[Token]) -> Option<Key> {
+        let mut toks = Vec::with_capacity(run.len());
+        for t in run {
+            let mut cs = t.text.chars();
+            let id = match (cs.next(), cs.next()) {
+                (Some(c), None) if super::tokenize::is_cjk(c) => c as u32,
+                _ => *self.word_ids.get(&t.text)?,
+            };
+            toks.push(Tok { id, pos: t.pos });
+        }
+        Some(pack(&toks))
+    }
+
+    /// The text form of a packed key, as the browser spells it
+    /// ([`super::tokenize::gram_key`]).
+    pub fn key_text(&self, key: Key) -> String {
+        let n = (key & 7) as usize;
+        let mut k = key >> 3;
+        let mut parts: Vec<(u32, bool)> = Vec::with_capacity(n);
+        for _ in 0..n {
+            let id = (k & ((1 << ID_BITS) - 1)) as u32;
+            let gap = (k >> ID_BITS) & 1 == 1;
+            parts.push((id, gap));
+            k >>= ID_BITS + 1;
+        }
+        parts.reverse();
+        let mut s = String::new();
+        for (i, (id, gap)) in parts.into_iter().enumerate() {
+            if i > 0 {
+                s.push(if gap { '|' } else { ' ' });
+            }
+            if id >= WORD_BASE {
+                s.push_str(
+                    self.words
+                        .get((id - WORD_BASE) as usize)
+                        .map_or("", String::as_str),
+                );
+            } else if let Some(c) = char::from_u32(id) {
+                s.push(c);
+            }
+        }
+        s
+    }
+
+    /// Free the postings once they are written; the documents stay.
+    pub fn drop_postings(&mut self) {
+        self.grams = Vec::new();
+        self.spans = Vec::new();
+        self.exact = FastMap::default();
+        self.words = Vec::new();
+        self.word_ids = FastMap::default();
+    }
+
+    /// The documents, the postings freed.
+    pub fn into_docs(self) -> Vec<SearchDoc> {
+        self.docs
+    }
+
+    /// `doc, weight, …` of a run of 1..=GRAM tokens.
+    pub fn gram(&self, run: &[Token]) -> Option<Vec<u32>> {
+        let k = self.key(run)?;
+        self.grams.get(part_of(k))?.get(&k).map(List::grams)
+    }
+
+    /// Positions of a run of GRAM tokens.
+    pub fn span(&self, run: &[Token]) -> Option<Postings> {
+        let k = self.key(run)?;
+        self.spans.get(part_of(k))?.get(&k).map(List::spans)
     }
 }

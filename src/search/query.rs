@@ -2,10 +2,10 @@
 //! whitespace separates terms, every term must match (AND), a term matches
 //! only as a contiguous phrase of its tokens; documents whose exact value
 //! (party name, credit code, decision number, id) equals the whole query come
-//! first, then relevance (title matches count ten times), then recency.
+//! first, then relevance (each occurrence counts, ten times in the title), then recency.
 
-use super::index::{BODY, Index, decode};
-use super::tokenize::{exact_key, pair_key, query_terms};
+use super::index::{GRAM, Index, decode, weight_at};
+use super::tokenize::{Token, exact_key, query_terms};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default)]
@@ -30,26 +30,39 @@ fn positions<'i>(p: &Decoded<'i>, doc: u32) -> Option<&'i [u32]> {
         .map(|i| p[i].1)
 }
 
-/// Documents matching one term, with their score.
-pub fn term_matches(index: &Index, term: &[super::tokenize::Token]) -> BTreeMap<u32, u32> {
+/// Where the span keys that pin down a term of more than GRAM tokens start:
+/// every GRAM-th token, and the last GRAM tokens. Each key fixes the tokens
+/// it covers at their offsets, so together they fix the whole term.
+/// Mirrored in search.js.
+pub fn span_starts(len: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = (0..len.saturating_sub(GRAM - 1)).step_by(GRAM).collect();
+    if len > GRAM && v.last().is_some_and(|s| s + GRAM < len) {
+        v.push(len - GRAM);
+    }
+    v
+}
+
+/// Documents matching one term, with their score: ten for each occurrence
+/// in the title, one for each in the body.
+pub fn term_matches(index: &Index, term: &[Token]) -> BTreeMap<u32, u32> {
     let mut out = BTreeMap::new();
-    if term.len() == 1 {
-        if let Some(docs) = index.singles.get(&term[0].text) {
-            for d in docs {
-                out.insert(*d, 1);
+    if term.len() <= GRAM {
+        if let Some(list) = index.gram(term) {
+            for pair in list.chunks_exact(2) {
+                out.insert(pair[0], pair[1]);
             }
         }
         return out;
     }
     let base = term[0].pos;
-    let mut keys: Vec<(Decoded, u32)> = Vec::new();
-    for w in term.windows(2) {
-        let key = pair_key(&w[0].text, &w[1].text, w[1].pos - w[0].pos == 2);
-        match index.pairs.get(&key) {
-            Some(p) => keys.push((decode(p), w[0].pos - base)),
+    let mut lists: Vec<(Vec<u32>, u32)> = Vec::new();
+    for s in span_starts(term.len()) {
+        match index.span(&term[s..s + GRAM]) {
+            Some(p) => lists.push((p, term[s].pos - base)),
             None => return out,
         }
     }
+    let keys: Vec<(Decoded, u32)> = lists.iter().map(|(p, off)| (decode(p), *off)).collect();
     // Walk the rarest key's documents.
     let (rarest, _) = keys
         .iter()
@@ -59,7 +72,7 @@ pub fn term_matches(index: &Index, term: &[super::tokenize::Token]) -> BTreeMap<
         .unwrap_or((0, 0));
     let (first, off0) = (&keys[rarest].0, keys[rarest].1);
     for (doc, starts) in first {
-        let mut score = 0;
+        let mut score = 0u32;
         'pos: for p in starts.iter() {
             let Some(origin) = p.checked_sub(off0) else {
                 continue;
@@ -70,7 +83,7 @@ pub fn term_matches(index: &Index, term: &[super::tokenize::Token]) -> BTreeMap<
                     _ => continue 'pos,
                 }
             }
-            score += if origin < BODY { 10 } else { 1 };
+            score = score.saturating_add(weight_at(origin));
         }
         if score > 0 {
             out.insert(*doc, score);

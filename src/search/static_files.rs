@@ -3,7 +3,7 @@
 //! (fetched only for the results shown) and one facet table. Every file name
 //! carries its content hash, so hosts may cache them for ever.
 
-use super::index::{BODY, FACET_LABELS, FACETS, Index, decode};
+use super::index::{BODY, FACET_LABELS, FACETS, Index, List, decode};
 use super::tokenize::shard_of;
 use crate::output::{Staging, short_hash};
 use serde_json::{Value, json};
@@ -11,9 +11,11 @@ use serde_json::{Value, json};
 /// Raw bytes of postings per shard we aim for (gzip takes them to a third).
 pub const SHARD_TARGET: usize = 8_000;
 /// Documents per chunk of result metadata.
-pub const CHUNK: usize = 8;
+pub const CHUNK: usize = 4;
 
-/// `[Δdoc, n, Δpos…, Δdoc, n, Δpos…]`: deltas keep the numbers short.
+/// `[Δdoc, n, pos, Δpos…, Δdoc, n, pos, Δpos…]`: deltas keep the numbers
+/// short. A document's first position is written as `2·(p − BODY)` in the
+/// body and `2·p + 1` in the title, so that it too is short.
 fn encode_pairs(p: &[u32], out: &mut String) {
     use std::fmt::Write;
     out.push('[');
@@ -30,9 +32,32 @@ fn encode_pairs(p: &[u32], out: &mut String) {
         );
         first = false;
         last = doc;
-        for pos in positions {
-            let _ = write!(out, ",{}", pos - lp);
+        for (i, pos) in positions.iter().enumerate() {
+            let v = if i > 0 {
+                pos - lp
+            } else if *pos >= BODY {
+                2 * (pos - BODY)
+            } else {
+                2 * pos + 1
+            };
+            let _ = write!(out, ",{v}");
             lp = *pos;
+        }
+    }
+    out.push(']');
+}
+
+/// `[Δdoc, Δdoc, -weight, …]`: a document's weight follows it, negated,
+/// only where it is not 1.
+fn encode_weighted(list: &[u32], out: &mut String) {
+    use std::fmt::Write;
+    out.push('[');
+    let mut last = 0;
+    for (i, pair) in list.chunks_exact(2).enumerate() {
+        let _ = write!(out, "{}{}", if i == 0 { "" } else { "," }, pair[0] - last);
+        last = pair[0];
+        if pair[1] != 1 {
+            let _ = write!(out, ",-{}", pair[1]);
         }
     }
     out.push(']');
@@ -49,22 +74,61 @@ fn encode_docs(d: &[u32], out: &mut String) {
     out.push(']');
 }
 
-/// Every key with its encoded postings (JSON text), sorted by key.
-pub fn entries(index: &Index) -> Vec<(&str, String)> {
-    let mut all: Vec<(&str, String)> =
-        Vec::with_capacity(index.pairs.len() + index.singles.len() + index.exact.len());
-    for (k, p) in &index.pairs {
-        let mut s = String::new();
-        encode_pairs(p, &mut s);
-        all.push((k, s));
+/// Where a key's postings are, for encoding them in their shard.
+#[derive(Clone, Copy)]
+enum Posting<'i> {
+    Gram(&'i List),
+    Span(&'i List),
+    Exact(&'i [u32]),
+}
+
+impl Posting<'_> {
+    fn encode(self, out: &mut String) {
+        match self {
+            Posting::Gram(p) => encode_weighted(&p.grams(), out),
+            Posting::Span(p) => encode_pairs(&p.spans(), out),
+            Posting::Exact(d) => encode_docs(d, out),
+        }
     }
-    for (k, d) in index.singles.iter().chain(index.exact.iter()) {
-        let mut s = String::new();
-        encode_docs(d, &mut s);
-        all.push((k, s));
+    /// About how many bytes the encoding takes (for the number of shards).
+    fn estimate(self) -> usize {
+        match self {
+            Posting::Gram(p) | Posting::Span(p) => 2 * p.len() + 2,
+            Posting::Exact(d) => 3 * d.len() + 2,
+        }
     }
-    all.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    all
+}
+
+/// Every key as the browser spells it, with its postings, sorted by shard
+/// and then by key. Span keys (with positions) are prefixed `@`, exact
+/// values are `=…` already. Returns the number of shards too.
+fn keys(index: &Index) -> (u32, Vec<(u32, String, Posting<'_>)>) {
+    use rayon::prelude::*;
+    let mut all: Vec<(u32, String, Posting)> = index
+        .grams
+        .par_iter()
+        .flat_map_iter(|m| m.iter())
+        .map(|(k, p)| (0, index.key_text(*k), Posting::Gram(p)))
+        .collect();
+    all.par_extend(
+        index
+            .spans
+            .par_iter()
+            .flat_map_iter(|m| m.iter())
+            .map(|(k, p)| (0, format!("@{}", index.key_text(*k)), Posting::Span(p))),
+    );
+    all.par_extend(
+        index
+            .exact
+            .par_iter()
+            .map(|(k, d)| (0, k.clone(), Posting::Exact(d))),
+    );
+    let total: usize = all.iter().map(|(_, k, p)| k.len() + 4 + p.estimate()).sum();
+    let shards = total.div_ceil(SHARD_TARGET).max(1) as u32;
+    all.par_iter_mut()
+        .for_each(|e| e.0 = shard_of(&e.1, shards));
+    all.par_sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    (shards, all)
 }
 
 fn write_json(staging: &Staging, stem: &str, v: &Value) -> String {
@@ -75,46 +139,85 @@ fn write_json(staging: &Staging, stem: &str, v: &Value) -> String {
 }
 
 /// Write the index; returns the manifest's path (for search.html).
-/// Write the index; returns the manifest's path (for search.html).
 ///
 /// Shards, chunks and the facet table go into one directory named by the
 /// hash of them all (`search/<hash>/s0.json` …), so the manifest carries a
 /// single name instead of thousands: the first visit downloads less, and
 /// every file is still cached for ever under a content-hashed path.
-pub fn write(index: &Index, staging: &Staging) -> String {
+pub fn write(index: &mut Index, staging: &Staging) -> String {
+    use rayon::prelude::*;
     use sha2::{Digest, Sha256};
-    let entries = entries(index);
-    let total: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
-    let shards = total.div_ceil(SHARD_TARGET).max(1) as u32;
-    let chunk = |docs: &[super::index::SearchDoc]| -> Vec<u8> {
-        let rows: Vec<Value> = docs
-            .iter()
-            .map(|d| {
-                json!([
-                    d.url,
-                    d.title,
-                    d.facets[0],
-                    d.date,
-                    d.party.clone().unwrap_or_default(),
-                    d.summary
-                ])
-            })
-            .collect();
-        serde_json::to_vec(&rows).unwrap_or_default()
-    };
+    // Shards are encoded, hashed and written one by one, in parallel, into
+    // a directory that takes its hashed name at the end: no second copy of
+    // the postings is ever held in memory.
+    const BUILDING: &str = "search/.building";
+    let (shards, keys) = keys(index);
+    let mut groups: Vec<&[(u32, String, Posting)]> = Vec::with_capacity(shards as usize);
+    let mut rest = keys.as_slice();
+    for i in 0..shards {
+        let n = rest.iter().take_while(|e| e.0 == i).count();
+        let (group, tail) = rest.split_at(n);
+        groups.push(group);
+        rest = tail;
+    }
+    let mut digests: Vec<[u8; 32]> = groups
+        .par_iter()
+        .enumerate()
+        .map(|(i, group)| {
+            let mut b = String::from("{");
+            for (j, (_, k, p)) in group.iter().enumerate() {
+                if j > 0 {
+                    b.push(',');
+                }
+                b.push_str(&serde_json::to_string(k).unwrap_or_default());
+                b.push(':');
+                p.encode(&mut b);
+            }
+            b.push('}');
+            staging.write(&format!("{BUILDING}/s{i}.json"), b.as_bytes(), None);
+            Sha256::digest(b.as_bytes()).into()
+        })
+        .collect();
+    drop(groups);
+    drop(keys);
+    // Only the documents are needed from here on.
+    index.drop_postings();
+    let chunks: Vec<Vec<u8>> = index
+        .docs
+        .par_chunks(CHUNK)
+        .map(|docs| {
+            let rows: Vec<Value> = docs
+                .iter()
+                .map(|d| {
+                    json!([
+                        d.url,
+                        d.title,
+                        d.facets[0],
+                        d.date,
+                        d.party.clone().unwrap_or_default(),
+                        d.summary
+                    ])
+                })
+                .collect();
+            serde_json::to_vec(&rows).unwrap_or_default()
+        })
+        .collect();
     let facets = serde_json::to_vec(&facet_table(index)).unwrap_or_default();
-    // The directory's name is the hash of everything in it, computed first
-    // so that each file can be written as soon as it is made (memory stays
-    // at one copy of the postings).
+    chunks.par_iter().enumerate().for_each(|(i, c)| {
+        staging.write(&format!("{BUILDING}/d{i}.json"), c, None);
+    });
+    staging.write(&format!("{BUILDING}/f.json"), &facets, None);
+    // The directory's name is the hash of everything in it: of the hashes
+    // of its files.
+    digests.par_extend(
+        chunks
+            .par_iter()
+            .map(|c| -> [u8; 32] { Sha256::digest(c).into() }),
+    );
     let mut h = Sha256::new();
     h.update(shards.to_le_bytes());
-    for (k, v) in &entries {
-        h.update(k.as_bytes());
-        h.update([0]);
-        h.update(v.as_bytes());
-    }
-    for docs in index.docs.chunks(CHUNK) {
-        h.update(chunk(docs));
+    for d in &digests {
+        h.update(d);
     }
     h.update(&facets);
     let dir: String = h
@@ -123,27 +226,11 @@ pub fn write(index: &Index, staging: &Staging) -> String {
         .take(5)
         .map(|b| format!("{b:02x}"))
         .collect();
-    let mut buckets: Vec<String> = vec![String::from("{"); shards as usize];
-    for (k, v) in entries {
-        let b = &mut buckets[shard_of(k, shards) as usize];
-        if b.len() > 1 {
-            b.push(',');
-        }
-        b.push_str(&serde_json::to_string(k).unwrap_or_default());
-        b.push(':');
-        b.push_str(&v);
-    }
-    for (i, mut b) in buckets.into_iter().enumerate() {
-        b.push('}');
-        staging.write(&format!("search/{dir}/s{i}.json"), b.as_bytes(), None);
-    }
-    let chunks = index.docs.len().div_ceil(CHUNK);
-    for (i, docs) in index.docs.chunks(CHUNK).enumerate() {
-        staging.write(&format!("search/{dir}/d{i}.json"), &chunk(docs), None);
-    }
-    staging.write(&format!("search/{dir}/f.json"), &facets, None);
+    staging.rename(BUILDING, &format!("search/{dir}"));
+    let chunks = chunks.len();
     let manifest = json!({
-        "v": 2,
+        "v": 3,
+        "gram": super::index::GRAM,
         "docs": index.docs.len(),
         "body": BODY,
         "dir": format!("{dir}/"),

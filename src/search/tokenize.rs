@@ -84,13 +84,21 @@ pub fn query_terms(q: &str) -> Vec<Vec<Token>> {
         .collect()
 }
 
-/// The index key of two tokens at positions `p` and `q` (adjacent, or with
-/// one gap between them).
-pub fn pair_key(a: &str, b: &str, gap: bool) -> String {
-    let mut k = String::with_capacity(a.len() + b.len() + 1);
-    k.push_str(a);
-    k.push(if gap { '|' } else { ' ' });
-    k.push_str(b);
+/// The index key of a run of tokens: their texts joined by a space where
+/// two stand side by side and by `|` where a separator lies between them
+/// (`安 全 阀`, `罚|2025|1001 号`). Mirrored in search.js.
+pub fn gram_key(run: &[Token]) -> String {
+    let mut k = String::new();
+    for (i, t) in run.iter().enumerate() {
+        if i > 0 {
+            k.push(if t.pos - run[i - 1].pos == 2 {
+                '|'
+            } else {
+                ' '
+            });
+        }
+        k.push_str(&t.text);
+    }
     k
 }
 
