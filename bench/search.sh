@@ -19,7 +19,7 @@ t0=$(date +%s.%N)
 target/release/gongshi build "$corpus" --out "$site" --date 2026-11-22 2>/dev/null
 t1=$(date +%s.%N)
 echo "gongshi: whole site built in $(python3 -c "print(round($t1-$t0,2))") s"
-echo "gongshi index: $(find "$site/search" -type f | wc -l) files, $(du -sk "$site/search" | cut -f1) KB"
+echo "gongshi index: $(find "$site/search" -type f | wc -l) files, $(du -sk --apparent-size "$site/search" | cut -f1) KB"
 if [ ! -x bench/out/venv/bin/python ]; then
   python3 -m venv bench/out/venv
   bench/out/venv/bin/pip install --quiet 'pagefind[extended]'

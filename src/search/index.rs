@@ -418,7 +418,7 @@ fn doc_keys(toks: &[Tok], d: &SearchDoc) -> DocKeys {
             n += 1;
         }
     }
-    grams.sort_unstable_by_key(|g| g.0);
+    grams.sort_unstable_by_key(|g| (part_of(g.0), g.0));
     grams.dedup_by(|b, a| {
         if a.0 == b.0 {
             a.1 = a.1.saturating_add(b.1);
@@ -427,7 +427,7 @@ fn doc_keys(toks: &[Tok], d: &SearchDoc) -> DocKeys {
             false
         }
     });
-    spans.sort_unstable(); // by key, then position
+    spans.sort_unstable_by_key(|s| (part_of(s.0), s.0, s.1));
     let mut exact: Vec<String> = d
         .exact
         .iter()
@@ -492,29 +492,33 @@ impl Index {
                         .for_each(|(p, (grams, spans))| {
                             for (k, dk) in keys.iter().enumerate() {
                                 let id = (start + k) as u32;
-                                for &(key, weight) in &dk.grams {
-                                    if part_of(key) == p {
-                                        let list = grams.entry(key).or_default();
-                                        list.doc(id);
-                                        list.put(weight);
-                                    }
+                                let mine = |v: &[(Key, u32)]| {
+                                    let a = v.partition_point(|e| part_of(e.0) < p);
+                                    let b = v.partition_point(|e| part_of(e.0) <= p);
+                                    (a, b)
+                                };
+                                let (a, b) = mine(&dk.grams);
+                                for &(key, weight) in &dk.grams[a..b] {
+                                    let list = grams.entry(key).or_default();
+                                    list.doc(id);
+                                    list.put(weight);
                                 }
+                                let (a, b) = mine(&dk.spans);
+                                let mine = &dk.spans[a..b];
                                 let mut i = 0;
-                                while i < dk.spans.len() {
-                                    let key = dk.spans[i].0;
-                                    let j = dk.spans[i..]
+                                while i < mine.len() {
+                                    let key = mine[i].0;
+                                    let j = mine[i..]
                                         .iter()
                                         .position(|s| s.0 != key)
-                                        .map_or(dk.spans.len(), |n| i + n);
-                                    if part_of(key) == p {
-                                        let list = spans.entry(key).or_default();
-                                        list.doc(id);
-                                        list.put((j - i) as u32);
-                                        let mut last = 0;
-                                        for s in &dk.spans[i..j] {
-                                            list.put(s.1 - last);
-                                            last = s.1;
-                                        }
+                                        .map_or(mine.len(), |n| i + n);
+                                    let list = spans.entry(key).or_default();
+                                    list.doc(id);
+                                    list.put((j - i) as u32);
+                                    let mut last = 0;
+                                    for s in &mine[i..j] {
+                                        list.put(s.1 - last);
+                                        last = s.1;
                                     }
                                     i = j;
                                 }
