@@ -8,7 +8,7 @@ import json, os, re, subprocess, sys, time, urllib.request
 
 site = sys.argv[1]
 edits = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-binary = os.path.join(os.path.dirname(__file__), "..", "target", "release", "gongshi")
+binary = os.environ.get("GONGSHI_BIN") or os.path.join(os.path.dirname(__file__), "..", "target", "release", "gongshi")
 t0 = time.time()
 proc = subprocess.Popen([binary, "serve", site, "--port", "0", "--date", "2026-11-22"], stderr=subprocess.PIPE, text=True)
 port = None
