@@ -127,6 +127,7 @@ fn main() -> ExitCode {
                 drafts,
                 verbose,
                 engine: true,
+                static_search: true,
             })
         }),
         Command::Check { site, date, format } => with_date(date, |date| {

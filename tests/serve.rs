@@ -112,6 +112,17 @@ fn serves_previews_rebuilds_and_answers_search() {
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["total"], 1, "facet filter: {v}");
 
+    // search.html's static index is written on its first request
+    let (_, page) = get(srv.port, "/search.html");
+    assert!(page.contains("data-index=\"search/index.json\""), "{page}");
+    let (status, body) = get(srv.port, "/search/index.json");
+    assert_eq!(status, 200);
+    let man: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let facets = format!("/search/{}f.json", man["dir"].as_str().unwrap());
+    let (status, body) = get(srv.port, &facets);
+    assert_eq!(status, 200, "{facets}");
+    assert!(body.contains("\"values\""), "{body}");
+
     // an edit is rebuilt and shown
     let gen0: serde_json::Value =
         serde_json::from_str(&get(srv.port, "/__gongshi/status").1).unwrap();
@@ -123,6 +134,11 @@ fn serves_previews_rebuilds_and_answers_search() {
         get(srv.port, "/cases/tc-2022-001.html")
             .1
             .contains("已修改")
+    });
+    // ... and the static search index follows it
+    wait_for(|| {
+        let (_, body) = get(srv.port, "/search/index.json");
+        serde_json::from_str::<serde_json::Value>(&body).is_ok_and(|m| m["dir"] != man["dir"])
     });
     // the generation (which open pages watch to reload) moves on too
     wait_for(|| {

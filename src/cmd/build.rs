@@ -19,7 +19,15 @@ pub struct BuildOptions {
     /// Also write the tantivy index beside the output (`build`: yes;
     /// `serve` keeps its own in memory).
     pub engine: bool,
+    /// Write the static search index into the output (`build`: yes;
+    /// `serve` builds it on the first request for it, see
+    /// [`LAZY_SEARCH_INDEX`]).
+    pub static_search: bool,
 }
+
+/// The manifest URL that `search.html` is given when the static index is
+/// not written with the site: the preview server answers it.
+pub const LAZY_SEARCH_INDEX: &str = "search/index.json";
 
 /// The built-in theme files, by name; a site's `theme/NAME` replaces one.
 pub const THEME: &[(&str, &[u8])] = &[
@@ -159,10 +167,17 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
     // written: its merge is sequential and would leave a core idle.
     let ((docs, (search_index, engine)), template_errors) = rayon::join(
         || {
-            let mut index = crate::search::build(&public);
-            let name = crate::search::static_files::write(&mut index, &staging);
-            // Free the postings before tantivy starts: only the documents are needed.
-            let docs = index.into_docs();
+            let (docs, name) = if opts.static_search {
+                let mut index = crate::search::build(&public);
+                let name = crate::search::static_files::write(&mut index, &staging);
+                // Free the postings before tantivy starts: only the documents are needed.
+                (index.into_docs(), name)
+            } else {
+                (
+                    crate::search::index::documents(&public),
+                    LAZY_SEARCH_INDEX.to_string(),
+                )
+            };
             let engine = opts.engine.then(|| build_engine(out, &docs));
             (docs, (name, engine))
         },

@@ -382,14 +382,26 @@ pub fn searchable<'p, 'a>(public: &'p PublicSite<'a>) -> impl Iterator<Item = &'
         .filter(|r| r.preview.is_none() && r.kind != Kind::Daily)
 }
 
-/// Build the index. Documents are numbered newest first.
-pub fn build(public: &PublicSite) -> Index {
-    let docs: Vec<SearchDoc> = searchable(public)
+/// The searchable documents, newest first (the index's numbering).
+pub fn documents(public: &PublicSite) -> Vec<SearchDoc> {
+    let mut docs: Vec<SearchDoc> = searchable(public)
         .collect::<Vec<_>>()
         .par_iter()
         .map(|r| doc_of(r))
         .collect();
-    Index::from_docs(docs)
+    sort_docs(&mut docs);
+    docs
+}
+
+fn sort_docs(docs: &mut [SearchDoc]) {
+    docs.sort_by(|a, b| {
+        (std::cmp::Reverse(a.date), a.kind, &a.id).cmp(&(std::cmp::Reverse(b.date), b.kind, &b.id))
+    });
+}
+
+/// Build the index. Documents are numbered newest first.
+pub fn build(public: &PublicSite) -> Index {
+    Index::from_docs(documents(public))
 }
 
 /// The keys of one document: runs of tokens with their weight, runs of
@@ -448,13 +460,7 @@ impl Index {
     /// parallel, a block at a time, so memory stays bounded; the keys of a
     /// block are merged in parallel, one partition of the key space each.
     pub fn from_docs(mut docs: Vec<SearchDoc>) -> Index {
-        docs.sort_by(|a, b| {
-            (std::cmp::Reverse(a.date), a.kind, &a.id).cmp(&(
-                std::cmp::Reverse(b.date),
-                b.kind,
-                &b.id,
-            ))
-        });
+        sort_docs(&mut docs);
         let mut index = Index {
             docs,
             grams: (0..PARTS).map(|_| KeyMap::default()).collect(),

@@ -164,6 +164,7 @@ fn route(req: &Request, state: &State) -> (&'static str, &'static str, Vec<u8>) 
         ),
         "/__gongshi/status" => ("200 OK", "application/json", status_json(state)),
         "/api/search" => api_search(req, state),
+        p if p.starts_with("/search/") => search_file(p, state),
         _ => static_file(&req.path, &state.root),
     }
 }
@@ -257,6 +258,17 @@ fn content_type(p: &Path) -> &'static str {
         "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         _ => "application/octet-stream",
     }
+}
+
+/// The static search index, written on its first request after a build.
+fn search_file(path: &str, state: &State) -> (&'static str, &'static str, Vec<u8>) {
+    let Some(manifest) = state.search_manifest() else {
+        return static_file(path, &state.root);
+    };
+    if path.strip_prefix('/') == Some(crate::cmd::build::LAZY_SEARCH_INDEX) {
+        return static_file(&format!("/{manifest}"), &state.search_root);
+    }
+    static_file(path, &state.search_root)
 }
 
 fn static_file(path: &str, root: &Path) -> (&'static str, &'static str, Vec<u8>) {

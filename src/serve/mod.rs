@@ -32,7 +32,13 @@ pub struct State {
     /// Documents of the last good build whose tantivy index is not built
     /// yet: the API builds it on its first request, so an edit is shown
     /// without waiting for an index nobody may query.
-    pub pending: std::sync::Mutex<Option<Vec<crate::search::SearchDoc>>>,
+    pub pending: Mutex<Option<Arc<Vec<crate::search::SearchDoc>>>>,
+    /// The same for the static index of `search.html`, written beside the
+    /// preview (in `search_root`) on the first request under `/search/`.
+    pub search_pending: Mutex<Option<Arc<Vec<crate::search::SearchDoc>>>>,
+    /// Where that index is, and its manifest (`search/index.HASH.json`).
+    pub search_root: PathBuf,
+    pub search_manifest: RwLock<Option<String>>,
     pub generation: Mutex<u64>,
     pub changed: Condvar,
     pub errors: RwLock<Vec<Diagnostic>>,
@@ -40,10 +46,14 @@ pub struct State {
 
 impl State {
     pub fn new(root: PathBuf) -> State {
+        let search_root = root.with_file_name("serve-search");
         State {
             root,
             engine: RwLock::new(None),
-            pending: std::sync::Mutex::new(None),
+            pending: Mutex::new(None),
+            search_pending: Mutex::new(None),
+            search_root,
+            search_manifest: RwLock::new(None),
             generation: Mutex::new(0),
             changed: Condvar::new(),
             errors: RwLock::new(Vec::new()),
@@ -70,6 +80,39 @@ impl State {
         drop(pending);
         self.engine.read().unwrap_or_else(|e| e.into_inner())
     }
+
+    /// The manifest of the static search index of the last good build,
+    /// written now if needed (under `search_root`).
+    pub fn search_manifest(&self) -> Option<String> {
+        let mut pending = self
+            .search_pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(docs) = pending.take() {
+            let mut index = crate::search::Index::from_docs(docs.as_ref().clone());
+            let name = crate::output::Staging::begin(
+                &self.search_root,
+                crate::output::scan::Scanner::new(&[]),
+            )
+            .ok()
+            .and_then(|staging| {
+                let name = crate::search::static_files::write(&mut index, &staging);
+                staging.commit().ok().map(|()| name)
+            });
+            if name.is_none() {
+                eprintln!("警告：预览的站内搜索索引写入失败");
+            }
+            *self
+                .search_manifest
+                .write()
+                .unwrap_or_else(|e| e.into_inner()) = name;
+        }
+        drop(pending);
+        self.search_manifest
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
 }
 
 pub fn out_dir(site: &Path) -> PathBuf {
@@ -88,7 +131,12 @@ pub fn rebuild(opts: &BuildOptions, state: &State) -> bool {
             ..
         } => {
             crate::cmd::print_human(&warnings, true);
-            *state.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(docs);
+            let docs = Arc::new(docs);
+            *state.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(docs.clone());
+            *state
+                .search_pending
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = Some(docs);
             *state.errors.write().unwrap_or_else(|e| e.into_inner()) = Vec::new();
             eprintln!(
                 "已生成 {files} 个文件，用时 {:.2} 秒",
@@ -124,6 +172,7 @@ pub fn run(opts: ServeOptions) -> u8 {
         drafts: opts.drafts,
         verbose: false,
         engine: false,
+        static_search: false,
     };
     let state = Arc::new(State::new(out));
     rebuild(&build, &state);
