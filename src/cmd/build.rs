@@ -102,6 +102,9 @@ pub enum Outcome {
         files: usize,
         bytes: u64,
         docs: Vec<crate::search::SearchDoc>,
+        /// The privacy scan of this site, for files written later (the
+        /// preview's search index).
+        scanner: Scanner,
     },
     /// Content, template or privacy problems: nothing written.
     Failed(Vec<Diagnostic>, &'static str),
@@ -257,6 +260,7 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
         files,
         bytes,
         docs,
+        scanner: Scanner::with_exceptions(&public.secrets, &public.allowed),
     }
 }
 
@@ -278,6 +282,7 @@ pub fn run(opts: BuildOptions) -> u8 {
             files,
             bytes,
             docs: _,
+            scanner: _,
         } => {
             super::print_human(&warnings, true);
             eprintln!(

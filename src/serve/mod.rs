@@ -12,6 +12,7 @@ mod watch;
 
 use crate::cmd::build::{BuildOptions, Outcome, build_site};
 use crate::diag::Diagnostic;
+use crate::output::scan::Scanner;
 use crate::search::engine::Engine;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -35,7 +36,7 @@ pub struct State {
     pub pending: Mutex<Option<Arc<Vec<crate::search::SearchDoc>>>>,
     /// The same for the static index of `search.html`, written beside the
     /// preview (in `search_root`) on the first request under `/search/`.
-    pub search_pending: Mutex<Option<Arc<Vec<crate::search::SearchDoc>>>>,
+    pub search_pending: Mutex<Option<(Arc<Vec<crate::search::SearchDoc>>, Scanner)>>,
     /// Where that index is, and its manifest (`search/index.HASH.json`).
     pub search_root: PathBuf,
     pub search_manifest: RwLock<Option<String>>,
@@ -88,17 +89,16 @@ impl State {
             .search_pending
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        if let Some(docs) = pending.take() {
+        if let Some((docs, scanner)) = pending.take() {
             let mut index = crate::search::Index::from_docs(docs.as_ref().clone());
-            let name = crate::output::Staging::begin(
-                &self.search_root,
-                crate::output::scan::Scanner::new(&[]),
-            )
-            .ok()
-            .and_then(|staging| {
-                let name = crate::search::static_files::write(&mut index, &staging);
-                staging.commit().ok().map(|()| name)
-            });
+            // Scanned like the site itself: a finding leaves search.html
+            // without an index (and `build` refuses the site anyway).
+            let name = crate::output::Staging::begin(&self.search_root, scanner)
+                .ok()
+                .and_then(|staging| {
+                    let name = crate::search::static_files::write(&mut index, &staging);
+                    staging.commit().ok().map(|()| name)
+                });
             if name.is_none() {
                 eprintln!("警告：预览的站内搜索索引写入失败");
             }
@@ -128,6 +128,7 @@ pub fn rebuild(opts: &BuildOptions, state: &State) -> bool {
             warnings,
             files,
             docs,
+            scanner,
             ..
         } => {
             crate::cmd::print_human(&warnings, true);
@@ -136,7 +137,7 @@ pub fn rebuild(opts: &BuildOptions, state: &State) -> bool {
             *state
                 .search_pending
                 .lock()
-                .unwrap_or_else(|e| e.into_inner()) = Some(docs);
+                .unwrap_or_else(|e| e.into_inner()) = Some((docs, scanner));
             *state.errors.write().unwrap_or_else(|e| e.into_inner()) = Vec::new();
             eprintln!(
                 "已生成 {files} 个文件，用时 {:.2} 秒",
