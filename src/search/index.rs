@@ -554,7 +554,10 @@ impl Index {
             _ => match self.word_ids.get(&t.text) {
                 Some(id) => *id,
                 None => {
-                    let id = WORD_BASE + self.words.len() as u32;
+                    // 2²⁷ − 2¹⁸ distinct words is far beyond any site the
+                    // limits allow; past it, words share the last id (and
+                    // search for them degrades) rather than corrupt keys.
+                    let id = (WORD_BASE as usize + self.words.len()).min((1 << ID_BITS) - 1) as u32;
                     self.word_ids.insert(t.text.clone(), id);
                     self.words.push(t.text);
                     id
