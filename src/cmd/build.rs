@@ -141,7 +141,8 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
     };
     let public = crate::publish::publish(&content, opts.date, opts.drafts);
     t.stage("发布视图");
-    let leaks = scan_public(&public);
+    let scanner = Scanner::with_exceptions(&public.secrets, &public.allowed);
+    let leaks = scan_public(&public, &scanner);
     if !leaks.is_empty() {
         let mut all = diags.clone();
         leaks.into_iter().for_each(|d| all.push_diag(d));
@@ -151,10 +152,7 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
         );
     }
     let warnings = diags.sorted();
-    let staging = match Staging::begin(
-        out,
-        Scanner::with_exceptions(&public.secrets, &public.allowed),
-    ) {
+    let staging = match Staging::begin(out, scanner.clone()) {
         Ok(s) => s,
         Err(e) => return Outcome::Io(format!("无法创建临时输出目录：{e}；输出目录未改动")),
     };
@@ -260,7 +258,7 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
         files,
         bytes,
         docs,
-        scanner: Scanner::with_exceptions(&public.secrets, &public.allowed),
+        scanner,
     }
 }
 
@@ -406,8 +404,7 @@ fn page_urls(public: &PublicSite) -> Vec<(String, Option<NaiveDate>)> {
 
 /// Find private data in the public fields of every record, naming the record
 /// and the field; this runs before anything is written.
-pub fn scan_public(public: &PublicSite) -> Vec<Diagnostic> {
-    let scanner = Scanner::with_exceptions(&public.secrets, &public.allowed);
+pub fn scan_public(public: &PublicSite, scanner: &Scanner) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for r in public.pages() {
         let mut fields = Vec::new();

@@ -24,7 +24,9 @@ pub fn analyse(
     }
     {
         let public = crate::publish::publish(&content, date, drafts);
-        for d in crate::cmd::build::scan_public(&public) {
+        let scanner =
+            crate::output::scan::Scanner::with_exceptions(&public.secrets, &public.allowed);
+        for d in crate::cmd::build::scan_public(&public, &scanner) {
             diags.push_diag(d);
         }
     }

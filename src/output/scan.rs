@@ -6,7 +6,9 @@
 
 use crate::codes::{luhn, resident_id};
 use crate::publish::Secret;
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, Anchored, Input, StartKind};
+use std::collections::HashSet;
+use std::sync::Arc;
 
 /// One finding: what was found where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,11 +19,150 @@ pub struct Hit {
     pub excerpt: String,
 }
 
+/// Cheap to clone: a build makes one and shares it.
+#[derive(Clone)]
 pub struct Scanner {
-    literals: Option<AhoCorasick>,
-    secrets: Vec<(String, String)>,
+    literals: Option<Literals>,
+    /// The record and field of each literal pattern.
+    secrets: Arc<[(String, String)]>,
     /// Numbers reviewed as not personal (隐私例外), normalized.
-    allowed: std::collections::HashSet<String>,
+    allowed: Arc<HashSet<String>>,
+}
+
+/// The literal values of private fields, found by two filters on the first
+/// bytes of each pattern: every position of the text is looked up in a bit
+/// set of the patterns' first two bytes (8 KB, in the fastest cache), then
+/// in a hashed set of their first 8 (or 4) bytes, and only where a pattern
+/// may begin does the automaton confirm a match anchored there. Over megabytes of pages with
+/// thousands of patterns this is several times faster than an unanchored
+/// automaton search, whose prefilter matches the common CJK lead bytes.
+#[derive(Clone)]
+struct Literals {
+    /// Anchored matcher for every pattern.
+    anchored: AhoCorasick,
+    /// The first two bytes of the patterns of 4 bytes or more.
+    pairs: Arc<[u64]>,
+    /// Patterns of at least 8 bytes, by their first 8 bytes.
+    long: Arc<[u64]>,
+    /// Patterns of 4 to 7 bytes, by their first 4 bytes.
+    short: Arc<[u64]>,
+    has_short: bool,
+    /// Patterns under 4 bytes (rare: two ASCII characters), searched the
+    /// ordinary way.
+    tiny: Option<AhoCorasick>,
+    /// Pattern index in `tiny` → index in the scanner's owners.
+    tiny_ids: Arc<[usize]>,
+}
+
+const FILTER_BITS: u32 = 20;
+
+fn slot(window: u64) -> usize {
+    (window.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS)) as usize
+}
+
+fn set(bits: &mut [u64], i: usize) {
+    bits[i / 64] |= 1 << (i % 64);
+}
+
+fn test(bits: &[u64], i: usize) -> bool {
+    bits[i / 64] & (1 << (i % 64)) != 0
+}
+
+#[inline(always)]
+fn window8(b: &[u8], i: usize) -> u64 {
+    match b.get(i..i + 8) {
+        Some(w) => u64::from_le_bytes(w.try_into().unwrap_or_default()),
+        None => 0,
+    }
+}
+
+#[inline(always)]
+fn window4(b: &[u8], i: usize) -> u64 {
+    match b.get(i..i + 4) {
+        Some(w) => u32::from_le_bytes(w.try_into().unwrap_or_default()) as u64,
+        None => 0,
+    }
+}
+
+#[inline(always)]
+fn pair(b: &[u8], i: usize) -> usize {
+    b[i] as usize | (b[i + 1] as usize) << 8
+}
+
+impl Literals {
+    fn new(patterns: &[String]) -> Option<Literals> {
+        if patterns.is_empty() {
+            return None;
+        }
+        let anchored = AhoCorasick::builder()
+            .start_kind(StartKind::Anchored)
+            .build(patterns)
+            .ok()?;
+        let mut pairs = vec![0u64; 1 << (16 - 6)];
+        let mut long = vec![0u64; 1 << (FILTER_BITS - 6)];
+        let mut short = vec![0u64; 1 << (FILTER_BITS - 6)];
+        let mut has_short = false;
+        let mut tiny = Vec::new();
+        let mut tiny_ids = Vec::new();
+        for (id, p) in patterns.iter().enumerate() {
+            let b = p.as_bytes();
+            if b.len() >= 4 {
+                set(&mut pairs, pair(b, 0));
+            }
+            if b.len() >= 8 {
+                set(&mut long, slot(window8(b, 0)));
+            } else if b.len() >= 4 {
+                set(&mut short, slot(window4(b, 0)));
+                has_short = true;
+            } else {
+                tiny.push(p.as_str());
+                tiny_ids.push(id);
+            }
+        }
+        let tiny = if tiny.is_empty() {
+            None
+        } else {
+            Some(AhoCorasick::new(&tiny).ok()?)
+        };
+        Some(Literals {
+            anchored,
+            pairs: pairs.into(),
+            long: long.into(),
+            short: short.into(),
+            has_short,
+            tiny,
+            tiny_ids: tiny_ids.into(),
+        })
+    }
+
+    /// Every match as (pattern index, start, end), left to right, not
+    /// overlapping.
+    fn find(&self, bytes: &[u8], out: &mut Vec<(usize, usize, usize)>) {
+        let n = bytes.len();
+        let mut i = 0;
+        while i + 4 <= n {
+            if !test(&self.pairs, pair(bytes, i)) {
+                i += 1;
+                continue;
+            }
+            let candidate = test(&self.long, slot(window8(bytes, i)))
+                || (self.has_short && test(&self.short, slot(window4(bytes, i))));
+            if candidate {
+                let input = Input::new(bytes).span(i..n).anchored(Anchored::Yes);
+                if let Some(m) = self.anchored.find(input) {
+                    out.push((m.pattern().as_usize(), m.start(), m.end()));
+                    i = m.end();
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        if let Some(tiny) = &self.tiny {
+            for m in tiny.find_iter(bytes) {
+                out.push((self.tiny_ids[m.pattern().as_usize()], m.start(), m.end()));
+            }
+        }
+    }
 }
 
 /// A number as compared with the reviewed exceptions: ASCII digits and
@@ -48,15 +189,10 @@ impl Scanner {
                 owners.push((s.source.clone(), s.field.to_string()));
             }
         }
-        let literals = if patterns.is_empty() {
-            None
-        } else {
-            AhoCorasick::new(&patterns).ok()
-        };
         Scanner {
-            literals,
-            secrets: owners,
-            allowed: allowed.iter().map(|a| normalize_number(a)).collect(),
+            literals: Literals::new(&patterns),
+            secrets: owners.into(),
+            allowed: Arc::new(allowed.iter().map(|a| normalize_number(a)).collect()),
         }
     }
 
@@ -68,13 +204,15 @@ impl Scanner {
     /// All findings in `bytes` (text; other bytes are skipped by the caller).
     pub fn scan(&self, bytes: &[u8]) -> Vec<Hit> {
         let mut hits = Vec::new();
-        if let Some(ac) = &self.literals {
-            for m in ac.find_iter(bytes) {
-                let (source, field) = &self.secrets[m.pattern().as_usize()];
+        if let Some(lit) = &self.literals {
+            let mut found = Vec::new();
+            lit.find(bytes, &mut found);
+            for (id, start, end) in found {
+                let (source, field) = &self.secrets[id];
                 hits.push(Hit {
                     what: format!("隐私字段「{field}」的内容"),
                     source: Some(source.clone()),
-                    excerpt: excerpt(bytes, m.start(), m.end()),
+                    excerpt: excerpt(bytes, start, end),
                 });
             }
         }
@@ -190,19 +328,30 @@ fn separator_at(bytes: &[u8], i: usize) -> Option<usize> {
 
 /// Find runs of digits (with single separators inside) and test them.
 fn scan_numbers(bytes: &[u8], hits: &mut Vec<Hit>) {
+    let mut digits: Vec<u8> = Vec::new();
+    // Digit index ranges of the groups of one run.
+    let mut groups: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        let Some((_, _)) = digit_at(bytes, i) else {
+        // Skip to the next ASCII digit or full-width digit's lead byte.
+        match bytes[i..]
+            .iter()
+            .position(|&b| b.is_ascii_digit() || b == 0xEF)
+        {
+            Some(k) => i += k,
+            None => break,
+        }
+        if digit_at(bytes, i).is_none() {
             i += 1;
             continue;
-        };
+        }
         // A run must not continue a word: "ab123" or "No.123" are fine, but
         // preceded by a letter/digit means it's part of a code.
         let prev_alnum = i > 0 && bytes[i - 1].is_ascii_alphanumeric();
         let plus86 = i >= 1 && bytes[i - 1] == b'+';
         let start = i;
-        let mut digits: Vec<u8> = Vec::new();
-        let mut groups: Vec<(usize, usize)> = Vec::new(); // digit index ranges of groups
+        digits.clear();
+        groups.clear();
         let mut j = i;
         let mut group_start = 0;
         loop {
@@ -225,6 +374,11 @@ fn scan_numbers(bytes: &[u8], hits: &mut Vec<Hit>) {
                 continue;
             }
             break;
+        }
+        // Nothing personal is shorter than a mobile number.
+        if digits.len() < 11 {
+            i = j.max(i + 1);
+            continue;
         }
         // The id's check letter X.
         let mut end = j;
@@ -389,5 +543,75 @@ mod tests {
             value: "A & B".into(),
         };
         assert_eq!(Scanner::new(&[s]).scan(b"<p>A &amp; B</p>").len(), 1);
+    }
+
+    fn secret(value: &str) -> Secret {
+        Secret {
+            source: format!("src:{value}"),
+            field: "举报人.姓名",
+            value: value.into(),
+        }
+    }
+
+    /// Patterns of every length class (tiny, short, long), at the start,
+    /// the end and after multi-byte characters.
+    #[test]
+    fn literals_of_every_length_anywhere() {
+        for value in ["AB", "李明", "张三丰", "赵铁柱先生", "13800000070", "xyz"] {
+            let sc = Scanner::new(&[secret(value)]);
+            for text in [
+                value.to_string(),
+                format!("{value}。"),
+                format!("前文{value}"),
+                format!("<td>{value}</td>"),
+                format!("é{value}é"),
+            ] {
+                let hits = sc.scan(text.as_bytes());
+                assert!(
+                    hits.iter().any(|h| h.excerpt == value),
+                    "{value} in {text}: {hits:?}"
+                );
+            }
+            // One character short of the pattern is no finding.
+            let mut cut: Vec<char> = value.chars().collect();
+            cut.pop();
+            let cut: String = cut.into_iter().collect();
+            assert!(
+                sc.scan(format!("前文{cut}").as_bytes())
+                    .iter()
+                    .all(|h| h.source.is_none()),
+                "{cut}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// The filtered search agrees with a plain substring test: some
+        /// pattern is reported exactly when some secret occurs, and every
+        /// report is an occurrence of its own secret.
+        #[test]
+        fn literal_search_agrees_with_substring_truth(
+            secrets in proptest::collection::vec("[甲乙丙丁ab1 ]{2,9}", 1..6),
+            text in "[甲乙丙丁ab1 <>&]{0,60}",
+        ) {
+            let secrets: Vec<Secret> = secrets.iter().map(|v| secret(v)).collect();
+            let sc = Scanner::new(&secrets);
+            let hits: Vec<Hit> = sc
+                .scan(text.as_bytes())
+                .into_iter()
+                .filter(|h| h.source.is_some())
+                .collect();
+            let occurs = secrets
+                .iter()
+                .any(|s| variants(&s.value).iter().any(|v| text.contains(v.as_str())));
+            proptest::prop_assert_eq!(!hits.is_empty(), occurs);
+            for h in &hits {
+                let s = secrets
+                    .iter()
+                    .find(|s| Some(format!("src:{}", s.value)) == h.source)
+                    .unwrap();
+                proptest::prop_assert!(variants(&s.value).contains(&h.excerpt));
+            }
+        }
     }
 }
