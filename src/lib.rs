@@ -18,3 +18,4 @@ pub mod render;
 pub mod reports;
 pub mod search;
 pub mod serve;
+pub mod xlsx;

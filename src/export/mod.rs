@@ -74,29 +74,13 @@ pub fn write_all(
 }
 
 /// The same table as the CSV, as a spreadsheet with a bold header row.
-fn xlsx(
-    title: &str,
-    rows: &[&Value],
-    date: chrono::NaiveDate,
-) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+fn xlsx(title: &str, rows: &[&Value], date: chrono::NaiveDate) -> Result<Vec<u8>, String> {
+    use crate::xlsx::{Book, Style};
     let (columns, cells) = csv::table(rows);
-    let mut wb = Workbook::new();
-    wb.set_zip_compression_level(1);
-    let when = ExcelDateTime::from_ymd(
-        date.format("%Y").to_string().parse().unwrap_or(2000),
-        date.format("%m").to_string().parse().unwrap_or(1),
-        date.format("%d").to_string().parse().unwrap_or(1),
-    )?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_creation_datetime(&when)
-            .set_author("gongshi"),
-    );
-    let ws = wb.add_worksheet().set_name(title)?;
-    let bold = Format::new().set_bold();
+    let mut wb = Book::new(date);
+    let ws = wb.sheet(title);
     for (c, h) in columns.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, h, &bold)?;
+        ws.text(0, c as u16, h, Style::Bold);
     }
     for (r, row) in cells.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
@@ -105,13 +89,13 @@ fn xlsx(
             }
             let money = columns[c].ends_with("罚款金额");
             match v.parse::<f64>() {
-                Ok(n) if money => ws.write_number(r as u32 + 1, c as u16, n)?,
-                _ => ws.write_string(r as u32 + 1, c as u16, v)?,
-            };
+                Ok(n) if money => ws.number(r as u32 + 1, c as u16, n, Style::Plain),
+                _ => ws.text(r as u32 + 1, c as u16, v, Style::Plain),
+            }
         }
     }
-    ws.set_freeze_panes(1, 0)?;
-    wb.save_to_buffer()
+    ws.freeze_header();
+    wb.to_bytes()
 }
 
 /// A JSON array with one record per line: small, and diffs well.

@@ -2,9 +2,7 @@
 //! header cells), for staff who file them onwards.
 
 use super::forms::{DailyReport, ProgressRow, WeeklyReport};
-use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
-};
+use crate::xlsx::{Book, Sheet, Style};
 
 pub const PROGRESS_GROUPS: [(&str, usize); 5] = [
     ("单位/项目", 1),
@@ -214,141 +212,82 @@ pub fn weekly_csv(r: &WeeklyReport) -> Vec<u8> {
     s.into_bytes()
 }
 
-struct Styles {
-    title: Format,
-    head: Format,
-    cell: Format,
-    num: Format,
-}
-
-fn styles() -> Styles {
-    let border = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_align(FormatAlign::VerticalCenter);
-    Styles {
-        title: Format::new()
-            .set_bold()
-            .set_font_size(14)
-            .set_align(FormatAlign::Center),
-        head: border
-            .clone()
-            .set_bold()
-            .set_align(FormatAlign::Center)
-            .set_background_color("#EEEEEE"),
-        num: border.clone().set_align(FormatAlign::Right),
-        cell: border,
-    }
-}
-
-fn workbook(date: chrono::NaiveDate) -> Workbook {
-    let mut wb = Workbook::new();
-    // Level 1: these files are small; speed matters more than bytes.
-    wb.set_zip_compression_level(1);
-    // A fixed creation time keeps the file byte-identical between builds.
-    let when = ExcelDateTime::from_ymd(
-        date.year_ce().1 as u16,
-        date.month0() as u8 + 1,
-        date.day0() as u8 + 1,
-    )
-    .unwrap_or_else(|_| ExcelDateTime::from_ymd(2000, 1, 1).expect("valid date"));
-    let props = DocProperties::new()
-        .set_creation_datetime(&when)
-        .set_author("gongshi");
-    wb.set_properties(&props);
-    wb
-}
-
-use chrono::Datelike;
-
-fn row(
-    ws: &mut Worksheet,
-    r: u32,
-    cells: &[String],
-    st: &Styles,
-    numeric_from: u16,
-) -> Result<(), XlsxError> {
+/// One row of a form from column 0; from `numeric_from` on, cells that are
+/// numbers are written as numbers.
+fn row(ws: &mut Sheet, r: u32, cells: &[String], numeric_from: u16) {
     for (c, v) in cells.iter().enumerate() {
         let c = c as u16;
         match v.parse::<f64>() {
-            Ok(n) if c >= numeric_from => ws.write_number_with_format(r, c, n, &st.num)?,
-            _ => ws.write_string_with_format(r, c, v, &st.cell)?,
-        };
+            Ok(n) if c >= numeric_from => ws.number(r, c, n, Style::Num),
+            _ => ws.text(r, c, v, Style::Cell),
+        }
     }
-    Ok(())
 }
 
-pub fn daily_xlsx(r: &DailyReport) -> Result<Vec<u8>, XlsxError> {
-    let st = styles();
-    let mut wb = workbook(r.date);
+pub fn daily_xlsx(r: &DailyReport) -> Result<Vec<u8>, String> {
+    let mut wb = Book::new(r.date);
     {
-        let ws = wb.add_worksheet().set_name("1.进展清单")?;
-        ws.merge_range(
-            0,
-            0,
-            0,
-            12,
+        let ws = wb.sheet("1.进展清单");
+        ws.merge(
+            (0, 0),
+            (0, 12),
             &format!("“百日攻坚”集中行动进展清单 {}", r.date),
-            &st.title,
-        )?;
+            Style::Title,
+        );
         let mut col = 0u16;
         for (label, span) in PROGRESS_GROUPS {
             let span = span as u16;
             if span == 1 {
-                ws.merge_range(1, col, 2, col, label, &st.head)?;
+                ws.merge((1, col), (2, col), label, Style::Head);
             } else {
-                ws.merge_range(1, col, 1, col + span - 1, label, &st.head)?;
+                ws.merge((1, col), (1, col + span - 1), label, Style::Head);
             }
             col += span;
         }
         for (i, h) in PROGRESS_HEAD.iter().enumerate() {
-            ws.write_string_with_format(2, i as u16 + 2, *h, &st.head)?;
+            ws.text(2, i as u16 + 2, h, Style::Head);
         }
-        row(ws, 3, &progress_cells(&r.total), &st, 1)?;
+        row(ws, 3, &progress_cells(&r.total), 1);
         for (i, p) in r.progress.iter().enumerate() {
-            row(ws, 4 + i as u32, &progress_cells(p), &st, 1)?;
+            row(ws, 4 + i as u32, &progress_cells(p), 1);
         }
-        ws.set_column_width(0, 14)?;
-        ws.set_column_range_width(1, 12, 11)?;
+        ws.width(0, 0, 14.0);
+        ws.width(1, 12, 11.0);
     }
     {
-        let ws = wb.add_worksheet().set_name("2.执法检查清单")?;
-        ws.merge_range(
-            0,
-            0,
-            0,
-            6,
+        let ws = wb.sheet("2.执法检查清单");
+        ws.merge(
+            (0, 0),
+            (0, 6),
             &format!("集中行动执法检查清单 {}", r.date),
-            &st.title,
-        )?;
+            Style::Title,
+        );
         let mut at = 1u32;
         for t in &r.enforcement {
             for (c, h) in [(0u16, "序号"), (1, t.head), (2, t.reason_head), (6, "备注")] {
-                ws.merge_range(at, c, at + 1, c, h, &st.head)?;
+                ws.merge((at, c), (at + 1, c), h, Style::Head);
             }
-            ws.merge_range(at, 3, at, 5, "整改验收情况", &st.head)?;
+            ws.merge((at, 3), (at, 5), "整改验收情况", Style::Head);
             for (c, h) in [(3u16, "验收时间"), (4, "验收单位"), (5, "整改情况")] {
-                ws.write_string_with_format(at + 1, c, h, &st.head)?;
+                ws.text(at + 1, c, h, Style::Head);
             }
             at += 2;
             for (i, x) in t.rows.iter().enumerate() {
-                row(ws, at, &enforcement_cells(i, x), &st, 0)?;
+                row(ws, at, &enforcement_cells(i, x), 0);
                 at += 1;
             }
             at += 1;
         }
-        ws.set_column_range_width(1, 6, 20)?;
+        ws.width(1, 6, 20.0);
     }
     {
-        let ws = wb.add_worksheet().set_name("3.追责问责清单")?;
-        ws.merge_range(
-            0,
-            0,
-            0,
-            4,
+        let ws = wb.sheet("3.追责问责清单");
+        ws.merge(
+            (0, 0),
+            (0, 4),
             &format!("集中行动追责问责清单 {}", r.date),
-            &st.title,
-        )?;
+            Style::Title,
+        );
         for (c, h) in [
             "序号",
             "姓名",
@@ -359,55 +298,50 @@ pub fn daily_xlsx(r: &DailyReport) -> Result<Vec<u8>, XlsxError> {
         .iter()
         .enumerate()
         {
-            ws.write_string_with_format(1, c as u16, *h, &st.head)?;
+            ws.text(1, c as u16, h, Style::Head);
         }
         for (i, a) in r.accountability.iter().enumerate() {
-            row(ws, 2 + i as u32, &accountability_cells(i, a), &st, 0)?;
+            row(ws, 2 + i as u32, &accountability_cells(i, a), 0);
         }
-        ws.set_column_range_width(1, 4, 20)?;
+        ws.width(1, 4, 20.0);
     }
     {
-        let ws = wb.add_worksheet().set_name("4.重大隐患挂牌督办清单")?;
-        ws.merge_range(
-            0,
-            0,
-            0,
-            11,
+        let ws = wb.sheet("4.重大隐患挂牌督办清单");
+        ws.merge(
+            (0, 0),
+            (0, 11),
             &format!("集中行动重大隐患挂牌督办清单 {}", r.date),
-            &st.title,
-        )?;
+            Style::Title,
+        );
         for (c, h) in HAZARD_HEAD.iter().enumerate() {
-            ws.write_string_with_format(1, c as u16, *h, &st.head)?;
+            ws.text(1, c as u16, h, Style::Head);
         }
         for (i, h) in r.hazards.iter().enumerate() {
-            row(ws, 2 + i as u32, &hazard_cells(i, h), &st, 0)?;
+            row(ws, 2 + i as u32, &hazard_cells(i, h), 0);
         }
-        ws.set_column_range_width(1, 11, 16)?;
+        ws.width(1, 11, 16.0);
     }
-    wb.save_to_buffer()
+    wb.to_bytes()
 }
 
-pub fn weekly_xlsx(r: &WeeklyReport) -> Result<Vec<u8>, XlsxError> {
-    let st = styles();
-    let mut wb = workbook(r.end);
-    let ws = wb.add_worksheet().set_name("周报")?;
-    ws.merge_range(
-        0,
-        0,
-        0,
-        8,
+pub fn weekly_xlsx(r: &WeeklyReport) -> Result<Vec<u8>, String> {
+    let mut wb = Book::new(r.end);
+    let ws = wb.sheet("周报");
+    ws.merge(
+        (0, 0),
+        (0, 8),
         &format!(
             "非法违法生产经营建设行为、重大事故隐患统计表（周报）{}（{} 至 {}）",
             r.key, r.start, r.end
         ),
-        &st.title,
-    )?;
+        Style::Title,
+    );
     for (c, h) in WEEKLY_HEAD.iter().enumerate() {
-        ws.write_string_with_format(1, c as u16, *h, &st.head)?;
+        ws.text(1, c as u16, h, Style::Head);
     }
     for (i, cells) in weekly_rows(r).iter().enumerate() {
-        row(ws, 2 + i as u32, cells, &st, 0)?;
+        row(ws, 2 + i as u32, cells, 0);
     }
-    ws.set_column_range_width(1, 8, 18)?;
-    wb.save_to_buffer()
+    ws.width(1, 8, 18.0);
+    wb.to_bytes()
 }

@@ -1,0 +1,462 @@
+//! A small SpreadsheetML (XLSX) writer for the report forms and the open
+//! data: text and number cells, a fixed set of cell styles, merged ranges,
+//! column widths and a frozen header row. That is all the site's workbooks
+//! need, and it writes a workbook without the thread per worksheet that a
+//! general-purpose writer starts on every save — with some 1,600 small
+//! report workbooks per build, that was the largest single cost of a build.
+//!
+//! Output is deterministic: fixed zip timestamps, the creation time taken
+//! from the build date, cells written in row and column order.
+
+use chrono::NaiveDate;
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+/// The cell styles of the workbooks (indexes into `cellXfs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain = 0,
+    /// A form's title: bold, 14 pt, centred.
+    Title = 1,
+    /// A form's column heading: bold, centred, bordered, grey.
+    Head = 2,
+    /// A form's text cell: bordered, wrapped.
+    Cell = 3,
+    /// A form's number cell: bordered, right-aligned.
+    Num = 4,
+    /// A table's header row: bold.
+    Bold = 5,
+}
+
+#[derive(Debug, Clone)]
+enum Value {
+    Text(String),
+    Number(f64),
+    Blank,
+}
+
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    name: String,
+    cells: Vec<(u32, u16, Value, Style)>,
+    merges: Vec<(u32, u16, u32, u16)>,
+    widths: Vec<(u16, u16, f64)>,
+    freeze_header: bool,
+}
+
+impl Sheet {
+    /// A text cell; an empty text is a blank cell in that style.
+    pub fn text(&mut self, row: u32, col: u16, text: &str, style: Style) {
+        let v = if text.is_empty() {
+            Value::Blank
+        } else {
+            Value::Text(text.to_string())
+        };
+        self.cells.push((row, col, v, style));
+    }
+
+    pub fn number(&mut self, row: u32, col: u16, n: f64, style: Style) {
+        let v = if n.is_finite() {
+            Value::Number(n)
+        } else {
+            Value::Text(n.to_string())
+        };
+        self.cells.push((row, col, v, style));
+    }
+
+    /// Merge a range, with `text` in its first cell; the other cells are
+    /// written blank in the same style, so borders show all around.
+    pub fn merge(&mut self, (r1, c1): (u32, u16), (r2, c2): (u32, u16), text: &str, style: Style) {
+        for r in r1..=r2 {
+            for c in c1..=c2 {
+                if (r, c) != (r1, c1) {
+                    self.cells.push((r, c, Value::Blank, style));
+                }
+            }
+        }
+        self.text(r1, c1, text, style);
+        if (r1, c1) != (r2, c2) {
+            self.merges.push((r1, c1, r2, c2));
+        }
+    }
+
+    /// Width of columns `first..=last`, in characters.
+    pub fn width(&mut self, first: u16, last: u16, chars: f64) {
+        self.widths.push((first, last, chars));
+    }
+
+    /// Keep the first row in view when scrolling.
+    pub fn freeze_header(&mut self) {
+        self.freeze_header = true;
+    }
+
+    fn xml(&self, selected: bool) -> String {
+        let mut cells = self.cells.clone();
+        // Row and column order; of two writes to one cell the later wins.
+        cells.sort_by_key(|c| (c.0, c.1));
+        let mut kept: Vec<(u32, u16, Value, Style)> = Vec::with_capacity(cells.len());
+        for c in cells {
+            match kept.last_mut() {
+                Some(last) if (last.0, last.1) == (c.0, c.1) => {
+                    if matches!(c.2, Value::Blank) && !matches!(last.2, Value::Blank) {
+                        continue;
+                    }
+                    *last = c;
+                }
+                _ => kept.push(c),
+            }
+        }
+        let mut x = String::with_capacity(256 + kept.len() * 48);
+        x.push_str(concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            "\n",
+            r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" "#,
+            r#"xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
+        ));
+        x.push_str("<sheetViews><sheetView ");
+        if selected {
+            x.push_str(r#"tabSelected="1" "#);
+        }
+        x.push_str(r#"workbookViewId="0">"#);
+        if self.freeze_header {
+            x.push_str(
+                r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#,
+            );
+            x.push_str(r#"<selection pane="bottomLeft"/>"#);
+        }
+        x.push_str("</sheetView></sheetViews>");
+        x.push_str(r#"<sheetFormatPr defaultRowHeight="15"/>"#);
+        if !self.widths.is_empty() {
+            x.push_str("<cols>");
+            let mut widths = self.widths.clone();
+            widths.sort_by_key(|w| w.0);
+            for (a, b, w) in widths {
+                let _ = write!(
+                    x,
+                    r#"<col min="{}" max="{}" width="{}" customWidth="1"/>"#,
+                    a + 1,
+                    b + 1,
+                    w + 0.7109375
+                );
+            }
+            x.push_str("</cols>");
+        }
+        x.push_str("<sheetData>");
+        let mut row = None;
+        for (r, c, v, s) in &kept {
+            if row != Some(*r) {
+                if row.is_some() {
+                    x.push_str("</row>");
+                }
+                let _ = write!(x, r#"<row r="{}">"#, r + 1);
+                row = Some(*r);
+            }
+            let at = cell_ref(*r, *c);
+            let s = *s as u8;
+            match v {
+                Value::Blank => {
+                    let _ = write!(x, r#"<c r="{at}" s="{s}"/>"#);
+                }
+                Value::Number(n) => {
+                    let _ = write!(x, r#"<c r="{at}" s="{s}"><v>{n}</v></c>"#);
+                }
+                Value::Text(t) => {
+                    let space =
+                        if t.starts_with(char::is_whitespace) || t.ends_with(char::is_whitespace) {
+                            r#" xml:space="preserve""#
+                        } else {
+                            ""
+                        };
+                    let _ = write!(x, r#"<c r="{at}" s="{s}" t="inlineStr"><is><t{space}>"#);
+                    escape_into(&mut x, t);
+                    x.push_str("</t></is></c>");
+                }
+            }
+        }
+        if row.is_some() {
+            x.push_str("</row>");
+        }
+        x.push_str("</sheetData>");
+        if !self.merges.is_empty() {
+            let _ = write!(x, r#"<mergeCells count="{}">"#, self.merges.len());
+            for (r1, c1, r2, c2) in &self.merges {
+                let _ = write!(
+                    x,
+                    r#"<mergeCell ref="{}:{}"/>"#,
+                    cell_ref(*r1, *c1),
+                    cell_ref(*r2, *c2)
+                );
+            }
+            x.push_str("</mergeCells>");
+        }
+        x.push_str(r#"<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>"#);
+        x.push_str("</worksheet>\n");
+        x
+    }
+}
+
+/// A workbook; `date` is its creation time (the build date).
+pub struct Book {
+    sheets: Vec<Sheet>,
+    date: NaiveDate,
+}
+
+impl Book {
+    pub fn new(date: NaiveDate) -> Book {
+        Book {
+            sheets: Vec::new(),
+            date,
+        }
+    }
+
+    /// A new sheet. Its name is made acceptable to spreadsheet programs: at
+    /// most 31 characters, none of `[]:*?/\`, unique in the workbook.
+    pub fn sheet(&mut self, name: &str) -> &mut Sheet {
+        let mut clean: String = name
+            .chars()
+            .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+            .take(31)
+            .collect();
+        clean = clean.trim_matches('\'').to_string();
+        if clean.is_empty() {
+            clean = format!("Sheet{}", self.sheets.len() + 1);
+        }
+        while self.sheets.iter().any(|s| s.name == clean) {
+            let n: String = clean.chars().take(28).collect();
+            clean = format!("{n}_{}", self.sheets.len() + 1);
+        }
+        self.sheets.push(Sheet {
+            name: clean,
+            cells: Vec::new(),
+            merges: Vec::new(),
+            widths: Vec::new(),
+            freeze_header: false,
+        });
+        let last = self.sheets.len() - 1;
+        &mut self.sheets[last]
+    }
+
+    /// The workbook as the bytes of an `.xlsx` file.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, String> {
+        self.zip().map_err(|e| e.to_string())
+    }
+
+    fn zip(&self) -> zip::result::ZipResult<Vec<u8>> {
+        use zip::write::SimpleFileOptions;
+        let options = SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(1))
+            .unix_permissions(0o600)
+            .last_modified_time(zip::DateTime::default());
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let mut put = |name: &str, text: &str| -> zip::result::ZipResult<()> {
+            z.start_file(name, options)?;
+            z.write_all(text.as_bytes())?;
+            Ok(())
+        };
+        let n = self.sheets.len().max(1);
+        let mut types = String::from(concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            "\n",
+            r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#,
+            r#"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#,
+            r#"<Default Extension="xml" ContentType="application/xml"/>"#,
+            r#"<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>"#,
+            r#"<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>"#,
+            r#"<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#,
+            r#"<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#,
+        ));
+        for i in 1..=n {
+            let _ = write!(
+                types,
+                r#"<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
+            );
+        }
+        types.push_str("</Types>\n");
+        put("[Content_Types].xml", &types)?;
+        put("_rels/.rels", ROOT_RELS)?;
+        put("docProps/app.xml", APP)?;
+        put(
+            "docProps/core.xml",
+            &format!(
+                concat!(
+                    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+                    "\n",
+                    r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" "#,
+                    r#"xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" "#,
+                    r#"xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
+                    "<dc:creator>gongshi</dc:creator>",
+                    r#"<dcterms:created xsi:type="dcterms:W3CDTF">{d}T00:00:00Z</dcterms:created>"#,
+                    r#"<dcterms:modified xsi:type="dcterms:W3CDTF">{d}T00:00:00Z</dcterms:modified>"#,
+                    "</cp:coreProperties>\n"
+                ),
+                d = self.date.format("%Y-%m-%d")
+            ),
+        )?;
+        let mut book = String::from(concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            "\n",
+            r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" "#,
+            r#"xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#,
+            r#"<bookViews><workbookView/></bookViews><sheets>"#
+        ));
+        let mut rels = String::from(concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            "\n",
+            r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+        ));
+        let empty = Sheet {
+            name: "Sheet1".into(),
+            cells: Vec::new(),
+            merges: Vec::new(),
+            widths: Vec::new(),
+            freeze_header: false,
+        };
+        let sheets: Vec<&Sheet> = if self.sheets.is_empty() {
+            vec![&empty]
+        } else {
+            self.sheets.iter().collect()
+        };
+        for (i, s) in sheets.iter().enumerate() {
+            let id = i + 1;
+            book.push_str(r#"<sheet name=""#);
+            escape_into(&mut book, &s.name);
+            let _ = write!(book, r#"" sheetId="{id}" r:id="rId{id}"/>"#);
+            let _ = write!(
+                rels,
+                r#"<Relationship Id="rId{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{id}.xml"/>"#
+            );
+        }
+        book.push_str("</sheets></workbook>\n");
+        let _ = write!(
+            rels,
+            r#"<Relationship Id="rId{}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#,
+            sheets.len() + 1
+        );
+        rels.push('\n');
+        put("xl/workbook.xml", &book)?;
+        put("xl/_rels/workbook.xml.rels", &rels)?;
+        put("xl/styles.xml", STYLES)?;
+        for (i, s) in sheets.iter().enumerate() {
+            put(&format!("xl/worksheets/sheet{}.xml", i + 1), &s.xml(i == 0))?;
+        }
+        Ok(z.finish()?.into_inner())
+    }
+}
+
+/// `A1`-style reference of a zero-based row and column.
+fn cell_ref(row: u32, col: u16) -> String {
+    let mut letters = Vec::new();
+    let mut c = col as u32 + 1;
+    while c > 0 {
+        let d = (c - 1) % 26;
+        letters.push(b'A' + d as u8);
+        c = (c - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
+}
+
+/// XML text, escaped; characters XML 1.0 cannot carry are left out.
+fn escape_into(out: &mut String, s: &str) {
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(ch),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+}
+
+const ROOT_RELS: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    "\n",
+    r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    r#"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>"#,
+    r#"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>"#,
+    r#"<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>"#,
+    "</Relationships>\n"
+);
+
+const APP: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    "\n",
+    r#"<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">"#,
+    "<Application>gongshi</Application></Properties>\n"
+);
+
+/// Fonts: 0 regular, 1 bold, 2 bold 14 pt. Fills: 0 and 1 the two that
+/// every workbook has, 2 light grey. Borders: 0 none, 1 thin all round.
+/// Cell formats in the order of [`Style`].
+const STYLES: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    "\n",
+    r#"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#,
+    r#"<fonts count="3">"#,
+    r#"<font><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font>"#,
+    r#"<font><b/><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font>"#,
+    r#"<font><b/><sz val="14"/><color theme="1"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font>"#,
+    "</fonts>",
+    r#"<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>"#,
+    r#"<fill><patternFill patternType="solid"><fgColor rgb="FFEEEEEE"/><bgColor indexed="64"/></patternFill></fill></fills>"#,
+    r#"<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>"#,
+    r#"<border><left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>"#,
+    r#"<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/></border></borders>"#,
+    r#"<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>"#,
+    r#"<cellXfs count="6">"#,
+    r#"<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>"#,
+    r#"<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment horizontal="center"/></xf>"#,
+    r#"<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>"#,
+    r#"<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1" applyAlignment="1"><alignment vertical="center" wrapText="1"/></xf>"#,
+    r#"<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1" applyAlignment="1"><alignment horizontal="right" vertical="center" wrapText="1"/></xf>"#,
+    r#"<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>"#,
+    "</cellXfs>",
+    r#"<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>"#,
+    r#"<dxfs count="0"/><tableStyles count="0"/>"#,
+    "</styleSheet>\n"
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_references() {
+        assert_eq!(cell_ref(0, 0), "A1");
+        assert_eq!(cell_ref(9, 25), "Z10");
+        assert_eq!(cell_ref(0, 26), "AA1");
+        assert_eq!(cell_ref(0, 701), "ZZ1");
+        assert_eq!(cell_ref(0, 702), "AAA1");
+    }
+
+    #[test]
+    fn sheet_names_are_made_acceptable() {
+        let mut b = Book::new(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+        assert_eq!(b.sheet("a/b[c]").name, "a_b_c_");
+        assert_eq!(b.sheet(&"长".repeat(40)).name.chars().count(), 31);
+        assert_ne!(b.sheet("a/b[c]").name, "a_b_c_", "unique");
+        assert_eq!(b.sheet("").name, "Sheet4");
+    }
+
+    #[test]
+    fn text_is_escaped_and_control_characters_dropped() {
+        let mut s = String::new();
+        escape_into(&mut s, "a<b>&\"c\u{1}\n");
+        assert_eq!(s, "a&lt;b&gt;&amp;&quot;c\n");
+    }
+
+    #[test]
+    fn merged_ranges_keep_their_text_and_style_every_cell() {
+        let mut b = Book::new(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+        let s = b.sheet("x");
+        s.merge((0, 0), (1, 2), "标题", Style::Head);
+        let xml = s.xml(true);
+        assert!(xml.contains(r#"<mergeCell ref="A1:C2"/>"#), "{xml}");
+        assert!(xml.contains(r#"<c r="A1" s="2" t="inlineStr"><is><t>标题</t></is></c>"#));
+        assert!(xml.contains(r#"<c r="C2" s="2"/>"#));
+    }
+}
