@@ -29,6 +29,10 @@ pub struct Staging {
     reused: AtomicUsize,
     bytes: AtomicU64,
     done: bool,
+    /// Directories made in the temporary directory so far.
+    dirs: Mutex<std::collections::HashSet<PathBuf>>,
+    /// Whether there is a previous output to take unchanged files from.
+    has_old: bool,
 }
 
 /// Why the output directory may not be used.
@@ -90,6 +94,27 @@ pub fn check_out_dir(site_root: &Path, out: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Write a file that should not exist yet; one that does (written or
+/// linked earlier in this build) is replaced, never written through.
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let create = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let mut f = match create() {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(path)?;
+            create()?
+        }
+        Err(e) => return Err(e),
+    };
+    f.write_all(bytes)
+}
+
 impl Staging {
     pub fn begin(out: &Path, scanner: Scanner) -> std::io::Result<Staging> {
         let parent = match out.parent() {
@@ -121,6 +146,8 @@ impl Staging {
             reused: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
             done: false,
+            dirs: Mutex::new(std::collections::HashSet::new()),
+            has_old: out.join(MARKER).is_file(),
         })
     }
 
@@ -181,21 +208,17 @@ impl Staging {
 
     fn store(&self, rel: &str, bytes: &[u8]) {
         let path = self.tmp.join(rel);
-        // Never write through a link to the previous output's file.
-        let _ = std::fs::remove_file(&path);
-        let result = path
-            .parent()
-            .map(std::fs::create_dir_all)
-            .unwrap_or(Ok(()))
-            .and_then(|_| {
-                if self.unchanged(rel, bytes)
-                    && std::fs::hard_link(self.out.join(rel), &path).is_ok()
-                {
+        let result = self.make_parent(&path).and_then(|_| {
+            if self.unchanged(rel, bytes) {
+                // Never write through a link to the previous output's file.
+                let _ = std::fs::remove_file(&path);
+                if std::fs::hard_link(self.out.join(rel), &path).is_ok() {
                     self.reused.fetch_add(1, Ordering::Relaxed);
                     return Ok(());
                 }
-                std::fs::write(&path, bytes)
-            });
+            }
+            write_new(&path, bytes)
+        });
         match result {
             Ok(()) => {
                 self.files.fetch_add(1, Ordering::Relaxed);
@@ -209,10 +232,34 @@ impl Staging {
         }
     }
 
+    /// Make the directory of `path` unless this build already made it.
+    fn make_parent(&self, path: &Path) -> std::io::Result<()> {
+        let Some(dir) = path.parent() else {
+            return Ok(());
+        };
+        if self
+            .dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(dir)
+        {
+            return Ok(());
+        }
+        std::fs::create_dir_all(dir)?;
+        self.dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(dir.to_path_buf());
+        Ok(())
+    }
+
     /// Whether the current output already holds exactly these bytes: then
     /// the file is linked, not written again. Files are never modified in
     /// place, so sharing them between the old and the new output is safe.
     fn unchanged(&self, rel: &str, bytes: &[u8]) -> bool {
+        if !self.has_old {
+            return false;
+        }
         let old = self.out.join(rel);
         match std::fs::symlink_metadata(&old) {
             Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
@@ -236,13 +283,9 @@ impl Staging {
         };
         self.scan(rel, &bytes, origin);
         let path = self.tmp.join(rel);
-        let linked = path
-            .parent()
-            .map(std::fs::create_dir_all)
-            .unwrap_or(Ok(()))
-            .and_then(|_| {
-                std::fs::hard_link(&old, &path).or_else(|_| std::fs::write(&path, &bytes))
-            });
+        let linked = self
+            .make_parent(&path)
+            .and_then(|_| std::fs::hard_link(&old, &path).or_else(|_| write_new(&path, &bytes)));
         match linked {
             Ok(()) => {
                 self.files.fetch_add(1, Ordering::Relaxed);
