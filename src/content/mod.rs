@@ -60,7 +60,7 @@ pub fn load(root: &Path) -> (Content, Diagnostics) {
         .par_iter()
         .map(|(kind, path)| load_file(root, *kind, path, &site))
         .collect();
-    let mut records = Vec::new();
+    let mut records = Vec::with_capacity(results.iter().map(|r| r.0.len()).sum());
     for (recs, d) in results {
         records.extend(recs);
         diags.extend(d);
