@@ -72,7 +72,7 @@ const WORD_BASE: u32 = 0x4_0000;
 /// Partitions of the key space, merged in parallel.
 const PARTS: usize = 8;
 
-fn part_of(k: Key) -> usize {
+pub fn part_of(k: Key) -> usize {
     let h = ((k as u64) ^ ((k >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     (h >> 61) as usize % PARTS
 }

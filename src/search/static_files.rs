@@ -4,7 +4,7 @@
 //! carries its content hash, so hosts may cache them for ever.
 
 use super::index::{BODY, FACET_LABELS, FACETS, Index, List, decode};
-use super::tokenize::shard_of;
+use super::tokenize::fnv1a;
 use crate::output::{Staging, short_hash};
 use serde_json::{Value, json};
 
@@ -121,36 +121,93 @@ impl Posting<'_> {
     }
 }
 
-/// Every key as the browser spells it, with its postings, sorted by shard
-/// and then by key. Span keys (with positions) are prefixed `@`, exact
-/// values are `=…` already. Returns the number of shards too.
-fn keys(index: &Index) -> (u32, Vec<(u32, String, Posting<'_>)>) {
+/// One key of the index while the shards are laid out: its kind, the packed
+/// key (or the number of an exact value), and the FNV hash of its text,
+/// which gives its shard. 24 bytes, where the key's text and a reference to
+/// its postings would take three times that for each of a million keys.
+#[derive(Clone, Copy)]
+struct Entry {
+    key: [u64; 2],
+    hash: u32,
+    kind: u8,
+}
+
+const GRAM: u8 = 0;
+const SPAN: u8 = 1;
+const EXACT: u8 = 2;
+
+impl Entry {
+    fn key(&self) -> super::index::Key {
+        u128::from(self.key[0]) | (u128::from(self.key[1]) << 64)
+    }
+}
+
+/// The text of a key as the browser spells it (span keys are prefixed `@`,
+/// exact values are `=…` already) and its postings.
+fn resolve<'i>(index: &'i Index, exact: &[&'i String], e: &Entry) -> Option<(String, Posting<'i>)> {
+    match e.kind {
+        GRAM => {
+            let k = e.key();
+            let list = index.grams.get(super::index::part_of(k))?.get(&k)?;
+            Some((index.key_text(k), Posting::Gram(list)))
+        }
+        SPAN => {
+            let k = e.key();
+            let list = index.spans.get(super::index::part_of(k))?.get(&k)?;
+            Some((format!("@{}", index.key_text(k)), Posting::Span(list)))
+        }
+        _ => {
+            let k = *exact.get(e.key[0] as usize)?;
+            Some((k.clone(), Posting::Exact(index.exact.get(k)?)))
+        }
+    }
+}
+
+/// Every key with its hash, sorted by shard; the exact values by number;
+/// and the number of shards.
+fn keys(index: &Index) -> (u32, Vec<Entry>, Vec<&String>) {
     use rayon::prelude::*;
-    let mut all: Vec<(u32, String, Posting)> = index
+    let entry = |kind: u8, k: super::index::Key, text: &str, size: usize| {
+        (
+            Entry {
+                key: [k as u64, (k >> 64) as u64],
+                hash: fnv1a(text),
+                kind,
+            },
+            text.len() + 4 + size,
+        )
+    };
+    let mut sized: Vec<(Entry, usize)> = index
         .grams
         .par_iter()
         .flat_map_iter(|m| m.iter())
-        .map(|(k, p)| (0, index.key_text(*k), Posting::Gram(p)))
+        .map(|(k, p)| entry(GRAM, *k, &index.key_text(*k), Posting::Gram(p).estimate()))
         .collect();
-    all.par_extend(
+    sized.par_extend(
         index
             .spans
             .par_iter()
             .flat_map_iter(|m| m.iter())
-            .map(|(k, p)| (0, format!("@{}", index.key_text(*k)), Posting::Span(p))),
+            .map(|(k, p)| {
+                let text = format!("@{}", index.key_text(*k));
+                entry(SPAN, *k, &text, Posting::Span(p).estimate())
+            }),
     );
-    all.par_extend(
-        index
+    let mut exact: Vec<&String> = index.exact.keys().collect();
+    exact.sort_unstable();
+    sized.extend(exact.iter().enumerate().map(|(i, k)| {
+        let size = index
             .exact
-            .par_iter()
-            .map(|(k, d)| (0, k.clone(), Posting::Exact(d))),
-    );
-    let total: usize = all.iter().map(|(_, k, p)| k.len() + 4 + p.estimate()).sum();
+            .get(*k)
+            .map_or(0, |d| Posting::Exact(d).estimate());
+        entry(EXACT, i as u128, k, size)
+    }));
+    let total: usize = sized.iter().map(|e| e.1).sum();
     let shards = total.div_ceil(SHARD_TARGET).max(1) as u32;
-    all.par_iter_mut()
-        .for_each(|e| e.0 = shard_of(&e.1, shards));
-    all.par_sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    (shards, all)
+    let mut all: Vec<Entry> = sized.into_iter().map(|e| e.0).collect();
+    // Within a shard the keys are sorted by text when it is written.
+    all.par_sort_unstable_by_key(|e| (e.hash % shards, e.kind, e.key));
+    (shards, all, exact)
 }
 
 fn write_json(staging: &Staging, stem: &str, v: &Value) -> String {
@@ -173,21 +230,27 @@ pub fn write(index: &mut Index, staging: &Staging) -> String {
     // a directory that takes its hashed name at the end: no second copy of
     // the postings is ever held in memory.
     const BUILDING: &str = "search/.building";
-    let (shards, keys) = keys(index);
-    let mut groups: Vec<&[(u32, String, Posting)]> = Vec::with_capacity(shards as usize);
+    let (shards, keys, exact) = keys(index);
+    let mut groups: Vec<&[Entry]> = Vec::with_capacity(shards as usize);
     let mut rest = keys.as_slice();
     for i in 0..shards {
-        let n = rest.iter().take_while(|e| e.0 == i).count();
+        let n = rest.iter().take_while(|e| e.hash % shards == i).count();
         let (group, tail) = rest.split_at(n);
         groups.push(group);
         rest = tail;
     }
+    let index_ref: &Index = index;
     let mut digests: Vec<[u8; 32]> = groups
         .par_iter()
         .enumerate()
         .map(|(i, group)| {
+            let mut entries: Vec<(String, Posting)> = group
+                .iter()
+                .filter_map(|e| resolve(index_ref, &exact, e))
+                .collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             let mut b = String::from("{");
-            for (j, (_, k, p)) in group.iter().enumerate() {
+            for (j, (k, p)) in entries.iter().enumerate() {
                 if j > 0 {
                     b.push(',');
                 }
@@ -202,6 +265,7 @@ pub fn write(index: &mut Index, staging: &Staging) -> String {
         .collect();
     drop(groups);
     drop(keys);
+    drop(exact);
     // Only the documents are needed from here on.
     index.drop_postings();
     let chunks: Vec<Vec<u8>> = index

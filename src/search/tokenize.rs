@@ -109,14 +109,20 @@ pub fn exact_key(value: &str) -> String {
     format!("={}", t.join(" "))
 }
 
-/// FNV-1a over UTF-8: which shard holds a key. Mirrored in search.js.
+/// Which shard holds a key: its FNV-1a hash modulo the number of shards.
+/// Mirrored in search.js.
 pub fn shard_of(key: &str, shards: u32) -> u32 {
+    fnv1a(key) % shards.max(1)
+}
+
+/// FNV-1a over UTF-8.
+pub fn fnv1a(key: &str) -> u32 {
     let mut h: u32 = 0x811c9dc5;
     for b in key.as_bytes() {
         h ^= u32::from(*b);
         h = h.wrapping_mul(0x01000193);
     }
-    h % shards.max(1)
+    h
 }
 
 #[cfg(test)]
