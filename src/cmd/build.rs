@@ -85,13 +85,26 @@ impl Timer {
         }
         if self.verbose {
             let now = Instant::now();
-            eprintln!(
+            eprint!(
                 "  {name:<12} {:>8.1} ms",
                 (now - self.last).as_secs_f64() * 1000.0
             );
+            match peak_memory_mb() {
+                Some(mb) => eprintln!("  内存峰值 {mb} MB"),
+                None => eprintln!(),
+            }
             self.last = now;
         }
     }
+}
+
+/// The peak resident memory of this process so far, where the system
+/// tells it (Linux).
+fn peak_memory_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }
 
 /// How a build ended.
