@@ -358,29 +358,53 @@ pub fn party_key(p: &Party) -> Option<String> {
 /// Build the public view of `content` on `date`.
 pub fn publish(content: &Content, date: NaiveDate, drafts: bool) -> PublicSite<'_> {
     let site = &content.site;
+    enum Seen<'a> {
+        Hidden,
+        Notice(Notice),
+        Listed(PubRecord<'a>),
+        Removed(PubRecord<'a>),
+    }
+    // Each record's public form is independent of the others: made in
+    // parallel, gathered in order.
+    use rayon::prelude::*;
+    let seen: Vec<(Seen, Vec<Secret>)> = content
+        .records
+        .par_iter()
+        .map(|r| {
+            let mut secrets = Vec::new();
+            collect_secrets(r, site, &mut secrets);
+            let seen = match visibility(r, site, date, drafts) {
+                Visibility::Hidden => Seen::Hidden,
+                Visibility::Withdrawn => {
+                    let w = r.meta.withdrawal.as_ref();
+                    Seen::Notice(Notice {
+                        kind: r.meta.kind,
+                        kind_label: r.meta.kind.label(),
+                        id: r.meta.id.clone(),
+                        url: url_of(r.meta.kind, &r.meta.id),
+                        title: title_of(r, site),
+                        published: r.meta.published,
+                        date: w.map(|w| w.date).unwrap_or(r.meta.published),
+                        reason: w.map(|w| w.reason.clone()).unwrap_or_default(),
+                    })
+                }
+                Visibility::Listed(preview) => Seen::Listed(pub_record(r, site, date, preview)),
+                Visibility::RemovalNotice => Seen::Removed(pub_record(r, site, date, None)),
+            };
+            (seen, secrets)
+        })
+        .collect();
     let mut records = Vec::new();
     let mut removed = Vec::new();
     let mut notices = Vec::new();
     let mut secrets = Vec::new();
-    for r in &content.records {
-        collect_secrets(r, site, &mut secrets);
-        match visibility(r, site, date, drafts) {
-            Visibility::Hidden => {}
-            Visibility::Withdrawn => {
-                let w = r.meta.withdrawal.as_ref();
-                notices.push(Notice {
-                    kind: r.meta.kind,
-                    kind_label: r.meta.kind.label(),
-                    id: r.meta.id.clone(),
-                    url: url_of(r.meta.kind, &r.meta.id),
-                    title: title_of(r, site),
-                    published: r.meta.published,
-                    date: w.map(|w| w.date).unwrap_or(r.meta.published),
-                    reason: w.map(|w| w.reason.clone()).unwrap_or_default(),
-                })
-            }
-            Visibility::Listed(preview) => records.push(pub_record(r, site, date, preview)),
-            Visibility::RemovalNotice => removed.push(pub_record(r, site, date, None)),
+    for (seen, s) in seen {
+        secrets.extend(s);
+        match seen {
+            Seen::Hidden => {}
+            Seen::Notice(n) => notices.push(n),
+            Seen::Listed(r) => records.push(r),
+            Seen::Removed(r) => removed.push(r),
         }
     }
     let order = |a: &PubRecord, b: &PubRecord| {
