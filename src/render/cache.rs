@@ -33,8 +33,11 @@ impl PageCache {
     /// Read the hashes of the previous build (none if it was made otherwise).
     pub fn load(out: &Path) -> PageCache {
         let file = cache_file(out);
-        let old = std::fs::read(&file)
-            .ok()
+        // Hashes of an output that is gone describe nothing to reuse.
+        let has_output = out.join(crate::output::MARKER).is_file();
+        let old = has_output
+            .then(|| std::fs::read(&file).ok())
+            .flatten()
             .and_then(|b| serde_json::from_slice::<HashMap<String, String>>(&b).ok())
             .unwrap_or_default();
         PageCache {
