@@ -103,6 +103,19 @@ fn corpus(n: usize, seed: u64) -> Vec<SearchDoc> {
             let len = 20 + rnd(60);
             let title: String = (0..8).map(|_| alphabet[rnd(alphabet.len())]).collect();
             let body: String = (0..len).map(|_| alphabet[rnd(alphabet.len())]).collect();
+            // Every third document has a party whose name (5 to 9 characters,
+            // a phrase key) may stand in its text and in others'.
+            let party = (i % 3 == 0).then(|| {
+                let letters = &alphabet[..14];
+                let n = 5 + rnd(5);
+                (0..n)
+                    .map(|_| letters[rnd(letters.len())])
+                    .collect::<String>()
+            });
+            let body = match &party {
+                Some(p) if rnd(2) == 0 => format!("{body}{p}"),
+                _ => body,
+            };
             SearchDoc {
                 kind: gongshi::content::model::Kind::Cases,
                 id: format!("d{i}"),
@@ -110,7 +123,7 @@ fn corpus(n: usize, seed: u64) -> Vec<SearchDoc> {
                 title,
                 date: chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap()
                     + chrono::Days::new(i as u64),
-                party: None,
+                party,
                 summary: String::new(),
                 facets: Default::default(),
                 body,
@@ -159,6 +172,8 @@ fn phrases(truth: &[SearchDoc]) -> Vec<String> {
         let letters: Vec<char> = d.body.chars().filter(|c| !"，。 、".contains(*c)).collect();
         v.push(letters.iter().skip(start).take(len).collect());
     }
+    // whole party names: terms that are phrase keys
+    v.extend(truth.iter().filter_map(|d| d.party.clone()).take(80));
     v.retain(|p: &String| !normalized(p).is_empty());
     v
 }
@@ -201,6 +216,18 @@ fn chinese_phrase_queries_match_brute_force_exactly() {
     assert!(
         checked > 1000 && long > 50,
         "the corpus exercises the index ({checked} matches, {long} of long phrases)"
+    );
+    let named = truth
+        .iter()
+        .filter_map(|d| d.party.as_deref())
+        .filter(|p| {
+            let t = gongshi::search::tokenize::tokens(p);
+            index.phrase(&t).is_some()
+        })
+        .count();
+    assert!(
+        named > 50,
+        "party names are answered by phrase keys ({named})"
     );
 }
 
@@ -277,6 +304,88 @@ fn browser_search_gives_the_same_hits_in_the_same_order() {
         compared += want.len();
     }
     assert!(compared > 1000, "queries have hits ({compared})");
+}
+
+/// A company's full name is one phrase key, in the shard of its first
+/// span key: the browser fetches that shard (and the exact value's), not
+/// the positions of the name's common runs such as 有限公司.
+#[test]
+fn a_company_name_is_found_from_its_phrase_key_alone() {
+    use gongshi::output::{Staging, scan::Scanner};
+    let names = [
+        "安澜特种设备检验有限公司",
+        "东湖燃气有限公司",
+        "北辰气瓶充装有限公司",
+    ];
+    let mut docs = corpus(300, 0x2545f4914f6cdd1d);
+    for (i, d) in docs.iter_mut().enumerate() {
+        // Every document mentions some company; one in five is about one.
+        d.body
+            .push_str(&format!("，{}", ["华东", "华南", "西北"][i % 3]));
+        d.body.push_str("有限公司");
+        if i % 5 == 0 {
+            let n = names[i % names.len()];
+            d.party = Some(n.to_string());
+            d.body.push_str(&format!("，当事人{n}"));
+        }
+    }
+    let index = Index::from_docs(docs.clone());
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let staging = Staging::begin(&out, Scanner::new(&[])).unwrap();
+    let mut written = Index::from_docs(docs);
+    gongshi::search::static_files::write(&mut written, &staging);
+    assert!(staging.commit().is_ok());
+    let js = concat!(env!("CARGO_MANIFEST_DIR"), "/theme/search.js");
+    let script = format!(
+        "const s = require({js:?}); const fs = require('fs'); const dir = process.argv[1] + '/search/';\n\
+         const man = JSON.parse(fs.readFileSync(dir + fs.readdirSync(dir).find(f => f.startsWith('index.'))));\n\
+         const facets = JSON.parse(fs.readFileSync(dir + man.dir + 'f.json'));\n\
+         (async () => {{ const out = []; for (const q of process.argv.slice(2)) {{ const seen = new Set();\n\
+         const load = u => {{ seen.add(u); return Promise.resolve(JSON.parse(fs.readFileSync(dir + u))); }};\n\
+         const r = await s.search(man, facets, q, {{}}, load);\n\
+         out.push([r.hits.map(h => h.doc), seen.size, man.shards]); }} console.log(JSON.stringify(out)); }})();"
+    );
+    let queries = [names[0], "当事人安澜特种设备"];
+    let res = Command::new("node")
+        .arg("-e")
+        .arg(&script)
+        .arg(&out)
+        .args(queries)
+        .output()
+        .expect("node is needed for this test");
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let got: Vec<(Vec<u32>, usize, usize)> = serde_json::from_slice(&res.stdout).unwrap();
+    for (q, (docs, fetched, shards)) in queries.iter().zip(&got) {
+        let want: Vec<u32> = search(
+            &index,
+            &Query {
+                text: q.to_string(),
+                ..Query::default()
+            },
+        )
+        .into_iter()
+        .map(|h| h.doc)
+        .collect();
+        assert_eq!(docs, &want, "query {q:?}: browser and Rust differ");
+        assert!(!want.is_empty(), "{q:?} has hits");
+        assert!(*shards > 10, "the index has many shards ({shards})");
+        let _ = fetched;
+    }
+    let t = gongshi::search::tokenize::tokens(names[0]);
+    assert!(index.phrase(&t).is_some(), "the name is a phrase key");
+    // The name: its exact value's shard and its first span key's shard.
+    assert!(
+        got[0].1 <= 2,
+        "fetched {} shards for a phrase key",
+        got[0].1
+    );
+    // Not a phrase key: the first span's shard, then the other span keys'.
+    assert!(got[1].1 > 2, "fetched {} shards for spans", got[1].1);
 }
 
 #[test]

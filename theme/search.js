@@ -124,14 +124,15 @@
     return false;
   }
 
-  // Fetch the shards holding these keys; `load(url)` returns a promise of JSON.
+  // Fetch the shards holding these keys; `load(url)` returns a promise of
+  // JSON. A key is [key] or [key, key that names its shard].
   function lookup(man, keys, load) {
     var shards = {};
-    keys.forEach(function (k) { shards[shardOf(k, man.shards)] = true; });
+    keys.forEach(function (k) { shards[shardOf(k[1] || k[0], man.shards)] = true; });
     return Promise.all(Object.keys(shards).map(function (s) { return load(man.dir + 's' + s + '.json'); }))
       .then(function (loaded) {
         var found = {};
-        loaded.forEach(function (sh) { keys.forEach(function (k) { if (Object.prototype.hasOwnProperty.call(sh, k)) found[k] = sh[k]; }); });
+        loaded.forEach(function (sh) { keys.forEach(function (k) { if (Object.prototype.hasOwnProperty.call(sh, k[0])) found[k[0]] = sh[k[0]]; }); });
         return found;
       });
   }
@@ -144,6 +145,9 @@
       var list = found[gramKey(term)];
       return list ? decodeWeighted(list) : new Map();
     }
+    // A whole value (a company's name, a decision number) has its own list.
+    var phrase = found['~' + gramKey(term)];
+    if (phrase) return decodeWeighted(phrase);
     var out = new Map(), base0 = term[0].pos, keys = [];
     var starts = spanStarts(term.length, man.gram);
     for (var i = 0; i < starts.length; i++) {
@@ -169,11 +173,26 @@
     return out;
   }
 
+  // The keys a query fetches first. A term longer than `gram` tokens may be
+  // a phrase key `~…`, kept in the shard of its first span key: both come
+  // in one fetch, and only if there is no phrase key are the term's other
+  // span keys fetched (moreKeys).
   function keysOf(man, terms, q) {
-    var keys = [exactKey(q.trim())];
+    var keys = [[exactKey(q.trim())]];
     terms.forEach(function (t) {
-      if (t.length <= man.gram) keys.push(gramKey(t));
-      else spanStarts(t.length, man.gram).forEach(function (s) { keys.push('@' + gramKey(t.slice(s, s + man.gram))); });
+      if (t.length <= man.gram) keys.push([gramKey(t)]);
+      else {
+        var first = '@' + gramKey(t.slice(0, man.gram));
+        keys.push(['~' + gramKey(t), first], [first]);
+      }
+    });
+    return keys;
+  }
+  function moreKeys(man, terms, found) {
+    var keys = [];
+    terms.forEach(function (t) {
+      if (t.length <= man.gram || found['~' + gramKey(t)]) return;
+      spanStarts(t.length, man.gram).forEach(function (s) { keys.push(['@' + gramKey(t.slice(s, s + man.gram))]); });
     });
     return keys;
   }
@@ -185,6 +204,13 @@
     var terms = queryTerms(q);
     if (!terms.length) return Promise.resolve({ hits: [], all: [] });
     return lookup(man, keysOf(man, terms, q), load).then(function (found) {
+      var more = moreKeys(man, terms, found);
+      if (!more.length) return found;
+      return lookup(man, more, load).then(function (rest) {
+        Object.keys(rest).forEach(function (k) { found[k] = rest[k]; });
+        return found;
+      });
+    }).then(function (found) {
       var acc = null;
       terms.forEach(function (t) {
         var m = termMatches(man, t, found);

@@ -233,6 +233,27 @@ pub struct Index {
     /// Key of GRAM tokens → positions (see [`Postings`]).
     pub spans: Vec<KeyMap<List>>,
     pub exact: FastMap<String, Vec<u32>>,
+    /// Whole values longer than GRAM tokens (party names, decision numbers)
+    /// and every document that contains one as a phrase, anywhere: a query
+    /// for a company's full name needs this one list instead of the
+    /// positions of common runs like 有限公司 (see [`Phrase`]).
+    pub phrases: Vec<Phrase>,
+    phrase_ids: FastMap<String, u32>,
+    /// First GRAM tokens of a phrase → the phrases that start so.
+    phrase_starts: KeyMap<Vec<u32>>,
+}
+
+/// A value indexed as one phrase key.
+pub struct Phrase {
+    /// As the browser spells the whole term ([`super::tokenize::gram_key`]).
+    pub text: String,
+    /// The key of its first GRAM tokens: the phrase is written in that
+    /// key's shard, which a query for the phrase fetches anyway.
+    pub start: Key,
+    /// Token ids and positions relative to the first token.
+    toks: Vec<Tok>,
+    /// `doc, weight, …` like a gram key's list.
+    pub list: List,
 }
 
 const SUMMARY_CHARS: usize = 120;
@@ -410,11 +431,23 @@ struct DocKeys {
     grams: Vec<(Key, u32)>,
     spans: Vec<(Key, u32)>,
     exact: Vec<String>,
+    /// Phrase number and weight.
+    phrases: Vec<(u32, u32)>,
 }
 
-fn doc_keys(toks: &[Tok], d: &SearchDoc) -> DocKeys {
+/// Whether the phrase's tokens stand at `toks[i..]`, in the same spacing.
+fn phrase_at(p: &Phrase, toks: &[Tok], i: usize) -> bool {
+    toks.len() >= i + p.toks.len()
+        && p.toks
+            .iter()
+            .zip(&toks[i..])
+            .all(|(a, b)| a.id == b.id && b.pos.checked_sub(toks[i].pos) == Some(a.pos))
+}
+
+fn doc_keys(toks: &[Tok], d: &SearchDoc, phrases: &[Phrase], starts: &KeyMap<Vec<u32>>) -> DocKeys {
     let mut grams: Vec<(Key, u32)> = Vec::with_capacity(toks.len() * GRAM);
     let mut spans: Vec<(Key, u32)> = Vec::with_capacity(toks.len());
+    let mut found: Vec<(u32, u32)> = Vec::new();
     for i in 0..toks.len() {
         let w = weight_at(toks[i].pos);
         let mut n = 1;
@@ -425,6 +458,15 @@ fn doc_keys(toks: &[Tok], d: &SearchDoc) -> DocKeys {
             let key = pack(&toks[i..i + n]);
             if n == GRAM {
                 spans.push((key, toks[i].pos));
+                if !starts.is_empty()
+                    && let Some(ids) = starts.get(&key)
+                {
+                    for &id in ids {
+                        if phrase_at(&phrases[id as usize], toks, i) {
+                            found.push((id, w));
+                        }
+                    }
+                }
             }
             grams.push((key, w));
             n += 1;
@@ -448,10 +490,20 @@ fn doc_keys(toks: &[Tok], d: &SearchDoc) -> DocKeys {
         .collect();
     exact.sort_unstable();
     exact.dedup();
+    found.sort_unstable();
+    found.dedup_by(|b, a| {
+        if a.0 == b.0 {
+            a.1 = a.1.saturating_add(b.1);
+            true
+        } else {
+            false
+        }
+    });
     DocKeys {
         grams,
         spans,
         exact,
+        phrases: found,
     }
 }
 
@@ -467,7 +519,8 @@ impl Index {
             spans: (0..PARTS).map(|_| KeyMap::default()).collect(),
             ..Index::default()
         };
-        const BLOCK: usize = 1024;
+        index.collect_phrases();
+        const BLOCK: usize = 256;
         for start in (0..index.docs.len()).step_by(BLOCK) {
             let end = (start + BLOCK).min(index.docs.len());
             let tokens: Vec<Vec<Token>> = index.docs[start..end]
@@ -486,7 +539,7 @@ impl Index {
             let keys: Vec<DocKeys> = toks
                 .par_iter()
                 .zip(index.docs[start..end].par_iter())
-                .map(|(t, d)| doc_keys(t, d))
+                .map(|(t, d)| doc_keys(t, d, &index.phrases, &index.phrase_starts))
                 .collect();
             rayon::join(
                 || {
@@ -533,18 +586,66 @@ impl Index {
                 },
                 || {
                     for (k, dk) in keys.iter().enumerate() {
+                        let id = (start + k) as u32;
                         for e in &dk.exact {
-                            index
-                                .exact
-                                .entry(e.clone())
-                                .or_default()
-                                .push((start + k) as u32);
+                            index.exact.entry(e.clone()).or_default().push(id);
+                        }
+                        for &(p, weight) in &dk.phrases {
+                            let list = &mut index.phrases[p as usize].list;
+                            list.doc(id);
+                            list.put(weight);
                         }
                     }
                 },
             );
         }
         index
+    }
+
+    /// The party names and exact values of all documents that are longer
+    /// than GRAM tokens, each once, in order of meeting.
+    fn collect_phrases(&mut self) {
+        let mut values: Vec<String> = Vec::new();
+        for d in &self.docs {
+            values.extend(d.party.iter().cloned());
+            values.extend(d.exact.iter().cloned());
+        }
+        for v in values {
+            let tokens = tokens_from(&v, 0);
+            if tokens.len() <= GRAM {
+                continue;
+            }
+            let text = super::tokenize::gram_key(&tokens);
+            if self.phrase_ids.contains_key(&text) {
+                continue;
+            }
+            let toks: Vec<Tok> = tokens.into_iter().map(|t| self.tok(t)).collect();
+            let base = toks[0].pos;
+            let toks: Vec<Tok> = toks
+                .into_iter()
+                .map(|t| Tok {
+                    id: t.id,
+                    pos: t.pos - base,
+                })
+                .collect();
+            let start = pack(&toks[..GRAM]);
+            let id = self.phrases.len() as u32;
+            self.phrase_ids.insert(text.clone(), id);
+            self.phrase_starts.entry(start).or_default().push(id);
+            self.phrases.push(Phrase {
+                text,
+                start,
+                toks,
+                list: List::default(),
+            });
+        }
+    }
+
+    /// `doc, weight, …` of a term that is a whole phrase key, if it is one.
+    pub fn phrase(&self, run: &[Token]) -> Option<Vec<u32>> {
+        let id = *self.phrase_ids.get(&super::tokenize::gram_key(run))?;
+        let p = self.phrases.get(id as usize)?;
+        (!p.list.is_empty()).then(|| p.list.grams())
     }
 
     fn tok(&mut self, t: Token) -> Tok {
@@ -618,6 +719,9 @@ impl Index {
         self.grams = Vec::new();
         self.spans = Vec::new();
         self.exact = FastMap::default();
+        self.phrases = Vec::new();
+        self.phrase_ids = FastMap::default();
+        self.phrase_starts = KeyMap::default();
         self.words = Vec::new();
         self.word_ids = FastMap::default();
     }

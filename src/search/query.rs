@@ -54,6 +54,13 @@ pub fn term_matches(index: &Index, term: &[Token]) -> BTreeMap<u32, u32> {
         }
         return out;
     }
+    // A whole value (a company's name, a decision number) has its own list.
+    if let Some(list) = index.phrase(term) {
+        for pair in list.chunks_exact(2) {
+            out.insert(pair[0], pair[1]);
+        }
+        return out;
+    }
     let base = term[0].pos;
     let mut lists: Vec<(Vec<u32>, u32)> = Vec::new();
     for s in span_starts(term.len()) {

@@ -135,6 +135,7 @@ struct Entry {
 const GRAM: u8 = 0;
 const SPAN: u8 = 1;
 const EXACT: u8 = 2;
+const PHRASE: u8 = 3;
 
 impl Entry {
     fn key(&self) -> super::index::Key {
@@ -155,6 +156,10 @@ fn resolve<'i>(index: &'i Index, exact: &[&'i String], e: &Entry) -> Option<(Str
             let k = e.key();
             let list = index.spans.get(super::index::part_of(k))?.get(&k)?;
             Some((format!("@{}", index.key_text(k)), Posting::Span(list)))
+        }
+        PHRASE => {
+            let p = index.phrases.get(e.key[0] as usize)?;
+            Some((format!("~{}", p.text), Posting::Gram(&p.list)))
         }
         _ => {
             let k = *exact.get(e.key[0] as usize)?;
@@ -202,6 +207,22 @@ fn keys(index: &Index) -> (u32, Vec<Entry>, Vec<&String>) {
             .map_or(0, |d| Posting::Exact(d).estimate());
         entry(EXACT, i as u128, k, size)
     }));
+    // A phrase key `~…` lives in the shard of its first span key, which a
+    // query for it fetches anyway.
+    sized.par_extend(
+        index
+            .phrases
+            .par_iter()
+            .enumerate()
+            .filter(|(_, p)| !p.list.is_empty())
+            .map(|(i, p)| {
+                let text = format!("~{}", p.text);
+                let (mut e, size) =
+                    entry(PHRASE, i as u128, &text, Posting::Gram(&p.list).estimate());
+                e.hash = fnv1a(&format!("@{}", index.key_text(p.start)));
+                (e, size)
+            }),
+    );
     let total: usize = sized.iter().map(|e| e.1).sum();
     let shards = total.div_ceil(SHARD_TARGET).max(1) as u32;
     let mut all: Vec<Entry> = sized.into_iter().map(|e| e.0).collect();
