@@ -39,6 +39,19 @@ fn incremental_output_equals_a_clean_build_after_random_changes() {
         let mut rng = Rng(seed);
         let date = "2022-02-15";
         site.build(date);
+        // The same changes built by one process that keeps its load cache,
+        // as `serve` does: unchanged files are not read again.
+        let mut loaded = gongshi::content::LoadCache::default();
+        let cached_opts = gongshi::cmd::build::BuildOptions {
+            site: site.path().to_path_buf(),
+            out: None,
+            date: chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
+            drafts: false,
+            verbose: false,
+            engine: false,
+            static_search: true,
+        };
+        let cached_out = site.path().join("cached");
         let mut added: Vec<String> = Vec::new();
         for step in 0..12 {
             match rng.next(6) {
@@ -96,7 +109,21 @@ fn incremental_output_equals_a_clean_build_after_random_changes() {
             }
             site.build(date);
             let incremental = snapshot(&site.path().join("public"));
+            let built = gongshi::cmd::build::build_site_cached(
+                &cached_opts,
+                &cached_out,
+                Some(&mut loaded),
+            );
+            assert!(
+                matches!(built, gongshi::cmd::build::Outcome::Built { .. }),
+                "seed {seed:x} step {step}: the cached build succeeds"
+            );
+            let cached = snapshot(&cached_out);
             let clean = clean_build(&site, date);
+            assert!(
+                cached == clean,
+                "seed {seed:x} step {step}: a build from the load cache differs from a clean build"
+            );
             assert_eq!(
                 incremental.len(),
                 clean.len(),

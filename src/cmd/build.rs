@@ -128,6 +128,35 @@ pub enum Outcome {
 /// The whole pipeline: load → check → publish → render/search/export →
 /// output. Nothing is written unless everything succeeded.
 pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
+    build_site_cached(opts, out, None)
+}
+
+/// The loaded records, given back to the load cache however the build ends.
+struct Kept<'c> {
+    content: crate::content::Content,
+    cache: Option<&'c mut crate::content::LoadCache>,
+}
+
+impl Drop for Kept<'_> {
+    fn drop(&mut self) {
+        if let Some(cache) = self.cache.take() {
+            let empty = crate::content::Content {
+                root: PathBuf::new(),
+                site: Default::default(),
+                records: Vec::new(),
+            };
+            cache.keep(std::mem::replace(&mut self.content, empty));
+        }
+    }
+}
+
+/// [`build_site`] for a process that builds the same site again and again
+/// (`serve`): files unchanged since the last build are not read again.
+pub fn build_site_cached(
+    opts: &BuildOptions,
+    out: &Path,
+    mut cache: Option<&mut crate::content::LoadCache>,
+) -> Outcome {
     let site = &opts.site;
     let mut t = Timer {
         verbose: opts.verbose,
@@ -135,9 +164,11 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
         done: 0,
         last: Instant::now(),
     };
-    let (content, mut diags) = crate::content::load(site);
+    let (content, mut diags) = crate::content::load_with(site, cache.as_deref_mut());
+    let kept = Kept { content, cache };
+    let content = &kept.content;
     t.stage("读取");
-    crate::check::check(&content, &mut diags);
+    crate::check::check(content, &mut diags);
     t.stage("检查");
     let env = match render::environment(site) {
         Ok(env) => Some(env),
@@ -152,7 +183,7 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
     let Some(env) = env else {
         return Outcome::Failed(diags.sorted(), "构建失败：模板出错，输出目录未改动");
     };
-    let public = crate::publish::publish(&content, opts.date, opts.drafts);
+    let public = crate::publish::publish(content, opts.date, opts.drafts);
     t.stage("发布视图");
     let scanner = Scanner::with_exceptions(&public.secrets, &public.allowed);
     let leaks = scan_public(&public, &scanner);

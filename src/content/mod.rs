@@ -16,6 +16,7 @@ use decode::Ctx;
 use model::{Kind, Record};
 use rayon::prelude::*;
 use site::Site;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use yaml::{Limits, Value};
 
@@ -37,6 +38,48 @@ pub fn rel(root: &Path, path: &Path) -> String {
 
 /// Load the site at `root`. Never fails: problems are in the diagnostics.
 pub fn load(root: &Path) -> (Content, Diagnostics) {
+    load_with(root, None)
+}
+
+/// When a file was read: its modification time and size.
+type Stamp = (Option<std::time::SystemTime>, u64);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().ok(), m.len()))
+}
+
+/// The records of each file as last read, for a process that loads the
+/// same site again and again (`serve`): a file whose modification time and
+/// size are unchanged is not read and checked again. Records are not
+/// copied: [`load_with`] moves them into the [`Content`] and
+/// [`LoadCache::keep`] takes them back.
+#[derive(Default)]
+pub struct LoadCache {
+    site: Option<Stamp>,
+    files: HashMap<String, CachedFile>,
+}
+
+struct CachedFile {
+    stamp: Stamp,
+    records: Vec<Record>,
+    diags: Diagnostics,
+}
+
+impl LoadCache {
+    /// Take the records of a loaded site back, file by file.
+    pub fn keep(&mut self, content: Content) {
+        for r in content.records {
+            if let Some(f) = self.files.get_mut(&r.meta.path) {
+                f.records.push(r);
+            }
+        }
+    }
+}
+
+/// [`load`], reading again only the files that changed since `cache` saw
+/// them (all of them when site.yaml changed).
+pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Diagnostics) {
     let mut diags = Diagnostics::default();
     let content_dir = root.join("content");
     let site = load_site(root, &mut diags);
@@ -56,12 +99,51 @@ pub fn load(root: &Path) -> (Content, Diagnostics) {
         );
         files.truncate(site.limits.max_records);
     }
+    let rels: Vec<String> = files.iter().map(|(_, p)| rel(root, p)).collect();
+    let stamps: Vec<Option<Stamp>> = match cache.is_some() {
+        true => files.par_iter().map(|(_, p)| stamp(p)).collect(),
+        false => Vec::new(),
+    };
+    // What the cache still holds, taken out of it; None where the file must
+    // be read.
+    let mut cached: Vec<Option<(Vec<Record>, Diagnostics)>> = Vec::new();
+    if let Some(c) = cache.as_deref_mut() {
+        let site_stamp = stamp(&root.join("content").join("site.yaml"));
+        if c.site != site_stamp {
+            c.files.clear();
+            c.site = site_stamp;
+        }
+        let mut old = std::mem::take(&mut c.files);
+        for (rel, st) in rels.iter().zip(&stamps) {
+            let hit = match (old.remove(rel), st) {
+                (Some(f), Some(st)) if f.stamp == *st => Some((f.records, f.diags)),
+                _ => None,
+            };
+            cached.push(hit);
+        }
+    }
+    if cached.is_empty() {
+        cached = (0..files.len()).map(|_| None).collect();
+    }
     let results: Vec<(Vec<Record>, Diagnostics)> = files
         .par_iter()
-        .map(|(kind, path)| load_file(root, *kind, path, &site))
+        .zip(cached.into_par_iter())
+        .map(|((kind, path), hit)| hit.unwrap_or_else(|| load_file(root, *kind, path, &site)))
         .collect();
     let mut records = Vec::with_capacity(results.iter().map(|r| r.0.len()).sum());
-    for (recs, d) in results {
+    for (i, (recs, d)) in results.into_iter().enumerate() {
+        if let Some(c) = cache.as_deref_mut()
+            && let Some(Some(st)) = stamps.get(i)
+        {
+            c.files.insert(
+                rels[i].clone(),
+                CachedFile {
+                    stamp: *st,
+                    records: Vec::new(),
+                    diags: d.clone(),
+                },
+            );
+        }
         records.extend(recs);
         diags.extend(d);
     }
