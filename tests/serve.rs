@@ -168,6 +168,25 @@ fn serves_previews_rebuilds_and_answers_search() {
     );
 }
 
+/// A directory made while serving is watched too: a template override put
+/// in a new templates/ directory, then changed, shows each time.
+#[test]
+fn a_new_template_directory_is_watched() {
+    let site = Site::new("base");
+    assert!(
+        !site.path().join("templates").exists(),
+        "the fixture has none"
+    );
+    let srv = start(&site);
+    let page = |mark: &str| {
+        format!("{{% extends \"base.html\" %}}{{% block main %}}<h1>{mark}</h1>{{% endblock %}}\n")
+    };
+    site.write("templates/404.html", &page("找不到页面甲"));
+    wait_for(|| get(srv.port, "/404.html").1.contains("找不到页面甲"));
+    site.write("templates/404.html", &page("找不到页面乙"));
+    wait_for(|| get(srv.port, "/404.html").1.contains("找不到页面乙"));
+}
+
 #[test]
 fn binds_loopback_by_default() {
     let site = Site::new("base");

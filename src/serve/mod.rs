@@ -10,7 +10,7 @@
 mod http;
 mod watch;
 
-use crate::cmd::build::{BuildOptions, Outcome, build_site};
+use crate::cmd::build::{BuildOptions, Outcome, build_site_cached};
 use crate::diag::Diagnostic;
 use crate::output::scan::Scanner;
 use crate::search::engine::Engine;
@@ -43,6 +43,9 @@ pub struct State {
     pub generation: Mutex<u64>,
     pub changed: Condvar,
     pub errors: RwLock<Vec<Diagnostic>>,
+    /// The records of the files as last read: a save reads one file again,
+    /// not the whole site.
+    pub loaded: Mutex<crate::content::LoadCache>,
 }
 
 impl State {
@@ -58,6 +61,7 @@ impl State {
             generation: Mutex::new(0),
             changed: Condvar::new(),
             errors: RwLock::new(Vec::new()),
+            loaded: Mutex::new(crate::content::LoadCache::default()),
         }
     }
     fn bump(&self) {
@@ -123,7 +127,8 @@ pub fn out_dir(site: &Path) -> PathBuf {
 pub fn rebuild(opts: &BuildOptions, state: &State) -> bool {
     let out = state.root.clone();
     let started = std::time::Instant::now();
-    match build_site(opts, &out) {
+    let mut loaded = state.loaded.lock().unwrap_or_else(|e| e.into_inner());
+    match build_site_cached(opts, &out, Some(&mut loaded)) {
         Outcome::Built {
             warnings,
             files,
@@ -175,7 +180,14 @@ pub fn run(opts: ServeOptions) -> u8 {
         engine: false,
         static_search: false,
     };
-    let state = Arc::new(State::new(out));
+    let state = Arc::new(State::new(out.clone()));
+    // The watch starts before the first build: a file saved meanwhile is
+    // built next. (The cache directory is made first, so that making it is
+    // no change.)
+    if let Some(parent) = out.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    let watcher = watch::begin(&opts.site);
     rebuild(&build, &state);
     let listener = match TcpListener::bind((opts.bind.as_str(), opts.port)) {
         Ok(l) => l,
@@ -193,7 +205,7 @@ pub fn run(opts: ServeOptions) -> u8 {
         eprintln!("包含草稿和定时发布的记录，仅供内部预览");
     }
     let watcher_state = Arc::clone(&state);
-    std::thread::spawn(move || watch::watch(&build, &watcher_state));
+    std::thread::spawn(move || watch::watch(watcher, &build, &watcher_state));
     http::serve(listener, state);
     crate::cmd::OK
 }
