@@ -113,6 +113,7 @@ fn incremental_output_equals_a_clean_build_after_random_changes() {
                 &cached_opts,
                 &cached_out,
                 Some(&mut loaded),
+                None,
             );
             assert!(
                 matches!(built, gongshi::cmd::build::Outcome::Built { .. }),
@@ -180,4 +181,50 @@ fn an_edit_re_renders_only_the_pages_the_record_appears_on() {
         site.read("public/hazards/th-2022-001.html")
             .contains("立即停用储罐")
     );
+}
+
+/// The preview may take unchanged pages without scanning them again, but
+/// only from an output scanned by the same scanner: when a private value
+/// is added that stands in pages that did not change, they are scanned
+/// again and the build is refused.
+#[test]
+fn reused_pages_are_scanned_again_when_the_secrets_change() {
+    use gongshi::cmd::build::{BuildOptions, Outcome, build_site_cached};
+    let site = Site::new("base");
+    let opts = BuildOptions {
+        site: site.path().to_path_buf(),
+        out: None,
+        date: chrono::NaiveDate::from_ymd_opt(2022, 2, 15).unwrap(),
+        drafts: false,
+        verbose: false,
+        engine: false,
+        static_search: false,
+    };
+    let out = site.path().join("preview");
+    let mut loaded = gongshi::content::LoadCache::default();
+    let first = build_site_cached(&opts, &out, Some(&mut loaded), None);
+    let Outcome::Built { scanner, .. } = first else {
+        panic!("the first build succeeds");
+    };
+    let trusted = scanner.fingerprint().to_string();
+    // Unchanged content: trusted, and the same site.
+    let again = build_site_cached(&opts, &out, Some(&mut loaded), Some(&trusted));
+    assert!(matches!(again, Outcome::Built { .. }));
+    // The whistleblower's "name" becomes the ICP number that every page
+    // shows in its footer (and no feed or data file does); no page's own
+    // content changes, so every page is taken from the previous output.
+    let clue = "content/clues/tx-2022-001.yaml";
+    site.write(
+        clue,
+        &site
+            .read(clue)
+            .replace("姓名: 赵举报", "姓名: 辽ICP备00000000号"),
+    );
+    match build_site_cached(&opts, &out, Some(&mut loaded), Some(&trusted)) {
+        Outcome::Failed(diags, _) => assert!(
+            diags.iter().any(|d| d.message.contains("隐私")),
+            "{diags:?}"
+        ),
+        _ => panic!("a secret in reused pages is found"),
+    }
 }

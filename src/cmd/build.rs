@@ -128,7 +128,7 @@ pub enum Outcome {
 /// The whole pipeline: load → check → publish → render/search/export →
 /// output. Nothing is written unless everything succeeded.
 pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
-    build_site_cached(opts, out, None)
+    build_site_cached(opts, out, None, None)
 }
 
 /// The loaded records, given back to the load cache however the build ends.
@@ -151,11 +151,15 @@ impl Drop for Kept<'_> {
 }
 
 /// [`build_site`] for a process that builds the same site again and again
-/// (`serve`): files unchanged since the last build are not read again.
+/// (`serve`): files unchanged since the last build are not read again, and
+/// when `trusted_scan` is the fingerprint of the scanner that checked the
+/// previous output (which this process wrote), pages taken from it are not
+/// scanned again unless the secrets changed.
 pub fn build_site_cached(
     opts: &BuildOptions,
     out: &Path,
     mut cache: Option<&mut crate::content::LoadCache>,
+    trusted_scan: Option<&str>,
 ) -> Outcome {
     let site = &opts.site;
     let mut t = Timer {
@@ -200,6 +204,9 @@ pub fn build_site_cached(
         Ok(s) => s,
         Err(e) => return Outcome::Io(format!("无法创建临时输出目录：{e}；输出目录未改动")),
     };
+    if trusted_scan == Some(scanner.fingerprint()) {
+        staging.trust_reused();
+    }
     let assets = write_assets(site, &staging);
     let stats = crate::reports::stats(&public);
     let charts: std::collections::BTreeMap<&str, minijinja::Value> = crate::reports::charts(&stats)

@@ -33,6 +33,8 @@ pub struct Staging {
     dirs: Mutex<std::collections::HashSet<PathBuf>>,
     /// Whether there is a previous output to take unchanged files from.
     has_old: bool,
+    /// Whether files taken from the previous output need no new scan.
+    trusted: std::sync::atomic::AtomicBool,
 }
 
 /// Why the output directory may not be used.
@@ -148,6 +150,7 @@ impl Staging {
             done: false,
             dirs: Mutex::new(std::collections::HashSet::new()),
             has_old: out.join(MARKER).is_file(),
+            trusted: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -274,10 +277,33 @@ impl Staging {
         self.reused.load(Ordering::Relaxed)
     }
 
+    /// Take files from the previous output without scanning them again:
+    /// only for a previous output that this process wrote and scanned with
+    /// a scanner of the same fingerprint, and that nobody else writes (the
+    /// preview of `serve`, never a published build).
+    pub fn trust_reused(&self) {
+        self.trusted.store(true, Ordering::Relaxed);
+    }
+
     /// Take `rel` unchanged from the previous output: scanned again (the
     /// secrets may have changed), then linked. False if it is not there.
     pub fn reuse(&self, rel: &str, origin: Option<&str>) -> bool {
         let old = self.out.join(rel);
+        if self.trusted.load(Ordering::Relaxed) {
+            let path = self.tmp.join(rel);
+            if let Ok(m) = std::fs::symlink_metadata(&old)
+                && m.is_file()
+                && self
+                    .make_parent(&path)
+                    .and_then(|_| std::fs::hard_link(&old, &path))
+                    .is_ok()
+            {
+                self.files.fetch_add(1, Ordering::Relaxed);
+                self.bytes.fetch_add(m.len(), Ordering::Relaxed);
+                self.reused.fetch_add(1, Ordering::Relaxed);
+                return true;
+            }
+        }
         let Ok(bytes) = std::fs::read(&old) else {
             return false;
         };

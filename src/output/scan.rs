@@ -27,6 +27,9 @@ pub struct Scanner {
     secrets: Arc<[(String, String)]>,
     /// Numbers reviewed as not personal (隐私例外), normalized.
     allowed: Arc<HashSet<String>>,
+    /// SHA-256 of everything the scanner looks for and accepts: two
+    /// scanners with the same fingerprint find the same things.
+    fingerprint: Arc<str>,
 }
 
 /// The literal values of private fields, found by two filters on the first
@@ -189,11 +192,40 @@ impl Scanner {
                 owners.push((s.source.clone(), s.field.to_string()));
             }
         }
+        let allowed: HashSet<String> = allowed.iter().map(|a| normalize_number(a)).collect();
+        let fingerprint = {
+            use sha2::{Digest, Sha256};
+            let mut h = Sha256::new();
+            for (p, (source, field)) in patterns.iter().zip(&owners) {
+                for part in [p, source, field] {
+                    h.update((part.len() as u64).to_le_bytes());
+                    h.update(part.as_bytes());
+                }
+            }
+            let mut sorted: Vec<&String> = allowed.iter().collect();
+            sorted.sort();
+            for a in sorted {
+                h.update((a.len() as u64).to_le_bytes());
+                h.update(a.as_bytes());
+            }
+            h.finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
         Scanner {
             literals: Literals::new(&patterns),
             secrets: owners.into(),
-            allowed: Arc::new(allowed.iter().map(|a| normalize_number(a)).collect()),
+            allowed: Arc::new(allowed),
+            fingerprint: fingerprint.into(),
         }
+    }
+
+    /// What identifies this scanner's findings (see [`Staging::trust_reused`]).
+    ///
+    /// [`Staging::trust_reused`]: crate::output::Staging::trust_reused
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// Whether a number was reviewed as not personal (隐私例外).

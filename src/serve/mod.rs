@@ -46,6 +46,8 @@ pub struct State {
     /// The records of the files as last read: a save reads one file again,
     /// not the whole site.
     pub loaded: Mutex<crate::content::LoadCache>,
+    /// The fingerprint of the scanner that checked the current preview.
+    pub scanned: Mutex<Option<String>>,
 }
 
 impl State {
@@ -62,6 +64,7 @@ impl State {
             changed: Condvar::new(),
             errors: RwLock::new(Vec::new()),
             loaded: Mutex::new(crate::content::LoadCache::default()),
+            scanned: Mutex::new(None),
         }
     }
     fn bump(&self) {
@@ -128,7 +131,12 @@ pub fn rebuild(opts: &BuildOptions, state: &State) -> bool {
     let out = state.root.clone();
     let started = std::time::Instant::now();
     let mut loaded = state.loaded.lock().unwrap_or_else(|e| e.into_inner());
-    match build_site_cached(opts, &out, Some(&mut loaded)) {
+    let mut scanned = state.scanned.lock().unwrap_or_else(|e| e.into_inner());
+    let outcome = build_site_cached(opts, &out, Some(&mut loaded), scanned.as_deref());
+    if let Outcome::Built { scanner, .. } = &outcome {
+        *scanned = Some(scanner.fingerprint().to_string());
+    }
+    match outcome {
         Outcome::Built {
             warnings,
             files,
