@@ -142,13 +142,24 @@ impl Sheet {
             x.push_str("</cols>");
         }
         x.push_str("<sheetData>");
+        // Rows of column headings are two lines high: their labels wrap,
+        // and not every program sizes such rows by itself.
+        let heads: std::collections::BTreeSet<u32> = kept
+            .iter()
+            .filter(|c| c.3 == Style::Head)
+            .map(|c| c.0)
+            .collect();
         let mut row = None;
         for (r, c, v, s) in &kept {
             if row != Some(*r) {
                 if row.is_some() {
                     x.push_str("</row>");
                 }
-                let _ = write!(x, r#"<row r="{}">"#, r + 1);
+                if heads.contains(r) {
+                    let _ = write!(x, r#"<row r="{}" ht="30" customHeight="1">"#, r + 1);
+                } else {
+                    let _ = write!(x, r#"<row r="{}">"#, r + 1);
+                }
                 row = Some(*r);
             }
             let at = cell_ref(*r, *c);
@@ -458,5 +469,9 @@ mod tests {
         assert!(xml.contains(r#"<mergeCell ref="A1:C2"/>"#), "{xml}");
         assert!(xml.contains(r#"<c r="A1" s="2" t="inlineStr"><is><t>标题</t></is></c>"#));
         assert!(xml.contains(r#"<c r="C2" s="2"/>"#));
+        assert!(
+            xml.contains(r#"<row r="1" ht="30" customHeight="1">"#),
+            "{xml}"
+        );
     }
 }
