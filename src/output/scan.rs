@@ -41,8 +41,10 @@ pub struct Scanner {
 /// automaton search, whose prefilter matches the common CJK lead bytes.
 #[derive(Clone)]
 struct Literals {
-    /// Anchored matcher for every pattern.
-    anchored: AhoCorasick,
+    /// Anchored matcher for the patterns of 4 bytes or more (the ones the
+    /// filters below cover); `anchored_ids` maps its pattern numbers back.
+    anchored: Option<AhoCorasick>,
+    anchored_ids: Arc<[usize]>,
     /// The first two bytes of the patterns of 4 bytes or more.
     pairs: Arc<[u64]>,
     /// Patterns of at least 8 bytes, by their first 8 bytes.
@@ -97,20 +99,18 @@ impl Literals {
         if patterns.is_empty() {
             return None;
         }
-        let anchored = AhoCorasick::builder()
-            .start_kind(StartKind::Anchored)
-            .build(patterns)
-            .ok()?;
         let mut pairs = vec![0u64; 1 << (16 - 6)];
         let mut long = vec![0u64; 1 << (FILTER_BITS - 6)];
         let mut short = vec![0u64; 1 << (FILTER_BITS - 6)];
         let mut has_short = false;
-        let mut tiny = Vec::new();
-        let mut tiny_ids = Vec::new();
+        let (mut big, mut big_ids) = (Vec::new(), Vec::new());
+        let (mut tiny, mut tiny_ids) = (Vec::new(), Vec::new());
         for (id, p) in patterns.iter().enumerate() {
             let b = p.as_bytes();
             if b.len() >= 4 {
                 set(&mut pairs, pair(b, 0));
+                big.push(p.as_str());
+                big_ids.push(id);
             }
             if b.len() >= 8 {
                 set(&mut long, slot(window8(b, 0)));
@@ -122,6 +122,16 @@ impl Literals {
                 tiny_ids.push(id);
             }
         }
+        let anchored = if big.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .start_kind(StartKind::Anchored)
+                    .build(&big)
+                    .ok()?,
+            )
+        };
         let tiny = if tiny.is_empty() {
             None
         } else {
@@ -129,6 +139,7 @@ impl Literals {
         };
         Some(Literals {
             anchored,
+            anchored_ids: big_ids.into(),
             pairs: pairs.into(),
             long: long.into(),
             short: short.into(),
@@ -141,6 +152,22 @@ impl Literals {
     /// Every match as (pattern index, start, end), left to right, not
     /// overlapping.
     fn find(&self, bytes: &[u8], out: &mut Vec<(usize, usize, usize)>) {
+        if let Some(anchored) = &self.anchored {
+            self.find_anchored(anchored, bytes, out);
+        }
+        if let Some(tiny) = &self.tiny {
+            for m in tiny.find_iter(bytes) {
+                out.push((self.tiny_ids[m.pattern().as_usize()], m.start(), m.end()));
+            }
+        }
+    }
+
+    fn find_anchored(
+        &self,
+        anchored: &AhoCorasick,
+        bytes: &[u8],
+        out: &mut Vec<(usize, usize, usize)>,
+    ) {
         let n = bytes.len();
         let mut i = 0;
         while i + 4 <= n {
@@ -152,18 +179,17 @@ impl Literals {
                 || (self.has_short && test(&self.short, slot(window4(bytes, i))));
             if candidate {
                 let input = Input::new(bytes).span(i..n).anchored(Anchored::Yes);
-                if let Some(m) = self.anchored.find(input) {
-                    out.push((m.pattern().as_usize(), m.start(), m.end()));
+                if let Some(m) = anchored.find(input) {
+                    out.push((
+                        self.anchored_ids[m.pattern().as_usize()],
+                        m.start(),
+                        m.end(),
+                    ));
                     i = m.end();
                     continue;
                 }
             }
             i += 1;
-        }
-        if let Some(tiny) = &self.tiny {
-            for m in tiny.find_iter(bytes) {
-                out.push((self.tiny_ids[m.pattern().as_usize()], m.start(), m.end()));
-            }
         }
     }
 }
@@ -615,6 +641,20 @@ mod tests {
                 "{cut}"
             );
         }
+    }
+
+    /// A short pattern inside a long one: each is found once, by its own
+    /// search, and the long one is named.
+    #[test]
+    fn a_tiny_pattern_does_not_hide_a_long_one() {
+        let sc = Scanner::new(&[secret("AB"), secret("AB赵铁柱")]);
+        let mut sources: Vec<String> = sc
+            .scan("x AB赵铁柱 y".as_bytes())
+            .into_iter()
+            .filter_map(|h| h.source)
+            .collect();
+        sources.sort();
+        assert_eq!(sources, ["src:AB", "src:AB赵铁柱"]);
     }
 
     proptest::proptest! {
