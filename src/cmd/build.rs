@@ -200,7 +200,7 @@ pub fn build_site_cached(
         );
     }
     let warnings = diags.sorted();
-    let staging = match Staging::begin(out, scanner.clone()) {
+    let mut staging = match Staging::begin(out, scanner.clone()) {
         Ok(s) => s,
         Err(e) => return Outcome::Io(format!("无法创建临时输出目录：{e}；输出目录未改动")),
     };

@@ -34,7 +34,7 @@ pub struct Staging {
     /// Whether there is a previous output to take unchanged files from.
     has_old: bool,
     /// Whether files taken from the previous output need no new scan.
-    trusted: std::sync::atomic::AtomicBool,
+    trusted: bool,
 }
 
 /// Why the output directory may not be used.
@@ -150,7 +150,7 @@ impl Staging {
             done: false,
             dirs: Mutex::new(std::collections::HashSet::new()),
             has_old: out.join(MARKER).is_file(),
-            trusted: std::sync::atomic::AtomicBool::new(false),
+            trusted: false,
         })
     }
 
@@ -281,46 +281,44 @@ impl Staging {
     /// only for a previous output that this process wrote and scanned with
     /// a scanner of the same fingerprint, and that nobody else writes (the
     /// preview of `serve`, never a published build).
-    pub fn trust_reused(&self) {
-        self.trusted.store(true, Ordering::Relaxed);
+    pub fn trust_reused(&mut self) {
+        self.trusted = true;
     }
 
     /// Take `rel` unchanged from the previous output: scanned again (the
-    /// secrets may have changed), then linked. False if it is not there.
+    /// secrets may have changed, unless [`Staging::trust_reused`]), then
+    /// linked. False if it is not there.
     pub fn reuse(&self, rel: &str, origin: Option<&str>) -> bool {
         let old = self.out.join(rel);
-        if self.trusted.load(Ordering::Relaxed) {
-            let path = self.tmp.join(rel);
-            if let Ok(m) = std::fs::symlink_metadata(&old)
-                && m.is_file()
-                && self
-                    .make_parent(&path)
-                    .and_then(|_| std::fs::hard_link(&old, &path))
-                    .is_ok()
-            {
-                self.files.fetch_add(1, Ordering::Relaxed);
-                self.bytes.fetch_add(m.len(), Ordering::Relaxed);
-                self.reused.fetch_add(1, Ordering::Relaxed);
-                return true;
-            }
-        }
-        let Ok(bytes) = std::fs::read(&old) else {
+        let path = self.tmp.join(rel);
+        let len = if self.trusted {
+            std::fs::symlink_metadata(&old)
+                .ok()
+                .filter(|m| m.is_file())
+                .and_then(|m| {
+                    self.make_parent(&path)
+                        .and_then(|_| std::fs::hard_link(&old, &path))
+                        .ok()
+                        .map(|()| m.len())
+                })
+        } else {
+            std::fs::read(&old).ok().and_then(|bytes| {
+                self.scan(rel, &bytes, origin);
+                self.make_parent(&path)
+                    .and_then(|_| {
+                        std::fs::hard_link(&old, &path).or_else(|_| write_new(&path, &bytes))
+                    })
+                    .ok()
+                    .map(|()| bytes.len() as u64)
+            })
+        };
+        let Some(len) = len else {
             return false;
         };
-        self.scan(rel, &bytes, origin);
-        let path = self.tmp.join(rel);
-        let linked = self
-            .make_parent(&path)
-            .and_then(|_| std::fs::hard_link(&old, &path).or_else(|_| write_new(&path, &bytes)));
-        match linked {
-            Ok(()) => {
-                self.files.fetch_add(1, Ordering::Relaxed);
-                self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                self.reused.fetch_add(1, Ordering::Relaxed);
-                true
-            }
-            Err(_) => false,
-        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(len, Ordering::Relaxed);
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        true
     }
 
     pub fn files(&self) -> usize {
