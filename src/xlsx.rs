@@ -90,22 +90,23 @@ impl Sheet {
         self.freeze_header = true;
     }
 
-    fn xml(&self, selected: bool) -> String {
-        let mut cells = self.cells.clone();
-        // Row and column order; of two writes to one cell the later wins.
-        cells.sort_by_key(|c| (c.0, c.1));
-        let mut kept: Vec<(u32, u16, Value, Style)> = Vec::with_capacity(cells.len());
-        for c in cells {
-            match kept.last_mut() {
-                Some(last) if (last.0, last.1) == (c.0, c.1) => {
-                    if matches!(c.2, Value::Blank) && !matches!(last.2, Value::Blank) {
-                        continue;
-                    }
-                    *last = c;
-                }
-                _ => kept.push(c),
+    fn xml(&mut self, selected: bool) -> String {
+        // Row and column order (stable: writes to one cell stay in order);
+        // of two writes to one cell the later wins, unless it is a blank
+        // over a value (a merge over a written cell).
+        self.cells.sort_by_key(|c| (c.0, c.1));
+        self.cells.dedup_by(|later, earlier| {
+            if (later.0, later.1) != (earlier.0, earlier.1) {
+                return false;
             }
-        }
+            let blank_over_value =
+                matches!(later.2, Value::Blank) && !matches!(earlier.2, Value::Blank);
+            if !blank_over_value {
+                std::mem::swap(later, earlier);
+            }
+            true
+        });
+        let kept = &self.cells;
         let mut x = String::with_capacity(256 + kept.len() * 48);
         x.push_str(concat!(
             r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
@@ -128,9 +129,8 @@ impl Sheet {
         x.push_str(r#"<sheetFormatPr defaultRowHeight="15"/>"#);
         if !self.widths.is_empty() {
             x.push_str("<cols>");
-            let mut widths = self.widths.clone();
-            widths.sort_by_key(|w| w.0);
-            for (a, b, w) in widths {
+            self.widths.sort_by_key(|w| w.0);
+            for &(a, b, w) in &self.widths {
                 let _ = write!(
                     x,
                     r#"<col min="{}" max="{}" width="{}" customWidth="1"/>"#,
@@ -150,7 +150,7 @@ impl Sheet {
             .map(|c| c.0)
             .collect();
         let mut row = None;
-        for (r, c, v, s) in &kept {
+        for (r, c, v, s) in kept {
             if row != Some(*r) {
                 if row.is_some() {
                     x.push_str("</row>");
@@ -247,12 +247,16 @@ impl Book {
         &mut self.sheets[last]
     }
 
-    /// The workbook as the bytes of an `.xlsx` file.
-    pub fn to_bytes(&self) -> Result<Vec<u8>, String> {
+    /// The workbook as the bytes of an `.xlsx` file (a workbook needs a
+    /// sheet: an empty one is added if there is none).
+    pub fn into_bytes(mut self) -> Result<Vec<u8>, String> {
+        if self.sheets.is_empty() {
+            self.sheet("Sheet1");
+        }
         self.zip().map_err(|e| e.to_string())
     }
 
-    fn zip(&self) -> zip::result::ZipResult<Vec<u8>> {
+    fn zip(&mut self) -> zip::result::ZipResult<Vec<u8>> {
         use zip::write::SimpleFileOptions;
         let options = SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
@@ -316,19 +320,7 @@ impl Book {
             "\n",
             r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
         ));
-        let empty = Sheet {
-            name: "Sheet1".into(),
-            cells: Vec::new(),
-            merges: Vec::new(),
-            widths: Vec::new(),
-            freeze_header: false,
-        };
-        let sheets: Vec<&Sheet> = if self.sheets.is_empty() {
-            vec![&empty]
-        } else {
-            self.sheets.iter().collect()
-        };
-        for (i, s) in sheets.iter().enumerate() {
+        for (i, s) in self.sheets.iter().enumerate() {
             let id = i + 1;
             book.push_str(r#"<sheet name=""#);
             escape_into(&mut book, &s.name);
@@ -342,13 +334,13 @@ impl Book {
         let _ = write!(
             rels,
             r#"<Relationship Id="rId{}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#,
-            sheets.len() + 1
+            self.sheets.len() + 1
         );
         rels.push('\n');
         put("xl/workbook.xml", &book)?;
         put("xl/_rels/workbook.xml.rels", &rels)?;
         put("xl/styles.xml", STYLES)?;
-        for (i, s) in sheets.iter().enumerate() {
+        for (i, s) in self.sheets.iter_mut().enumerate() {
             put(&format!("xl/worksheets/sheet{}.xml", i + 1), &s.xml(i == 0))?;
         }
         Ok(z.finish()?.into_inner())

@@ -95,7 +95,7 @@ fn xlsx(title: &str, rows: &[&Value], date: chrono::NaiveDate) -> Result<Vec<u8>
         }
     }
     ws.freeze_header();
-    wb.to_bytes()
+    wb.into_bytes()
 }
 
 /// A JSON array with one record per line: small, and diffs well.

@@ -321,7 +321,7 @@ pub fn daily_xlsx(r: &DailyReport) -> Result<Vec<u8>, String> {
         }
         ws.width(1, 11, 16.0);
     }
-    wb.to_bytes()
+    wb.into_bytes()
 }
 
 pub fn weekly_xlsx(r: &WeeklyReport) -> Result<Vec<u8>, String> {
@@ -343,5 +343,5 @@ pub fn weekly_xlsx(r: &WeeklyReport) -> Result<Vec<u8>, String> {
         row(ws, 2 + i as u32, cells, 0);
     }
     ws.width(1, 8, 18.0);
-    wb.to_bytes()
+    wb.into_bytes()
 }
