@@ -435,6 +435,19 @@ struct DocKeys {
     phrases: Vec<(u32, u32)>,
 }
 
+/// One entry per key, with the sum of its weights (keys sorted, equal keys
+/// next to each other).
+fn sum_weights<K: PartialEq>(v: &mut Vec<(K, u32)>) {
+    v.dedup_by(|b, a| {
+        if a.0 == b.0 {
+            a.1 = a.1.saturating_add(b.1);
+            true
+        } else {
+            false
+        }
+    });
+}
+
 /// Whether the phrase's tokens stand at `toks[i..]`, in the same spacing.
 fn phrase_at(p: &Phrase, toks: &[Tok], i: usize) -> bool {
     toks.len() >= i + p.toks.len()
@@ -473,14 +486,7 @@ fn doc_keys(toks: &[Tok], d: &SearchDoc, phrases: &[Phrase], starts: &KeyMap<Vec
         }
     }
     grams.sort_unstable_by_key(|g| (part_of(g.0), g.0));
-    grams.dedup_by(|b, a| {
-        if a.0 == b.0 {
-            a.1 = a.1.saturating_add(b.1);
-            true
-        } else {
-            false
-        }
-    });
+    sum_weights(&mut grams);
     spans.sort_unstable_by_key(|s| (part_of(s.0), s.0, s.1));
     let mut exact: Vec<String> = d
         .exact
@@ -491,14 +497,7 @@ fn doc_keys(toks: &[Tok], d: &SearchDoc, phrases: &[Phrase], starts: &KeyMap<Vec
     exact.sort_unstable();
     exact.dedup();
     found.sort_unstable();
-    found.dedup_by(|b, a| {
-        if a.0 == b.0 {
-            a.1 = a.1.saturating_add(b.1);
-            true
-        } else {
-            false
-        }
-    });
+    sum_weights(&mut found);
     DocKeys {
         grams,
         spans,
