@@ -280,68 +280,71 @@ pub fn daily_xlsx(r: &DailyReport) -> Result<Vec<u8>, String> {
         }
         ws.width(1, 6, 20.0);
     }
-    {
-        let ws = wb.sheet("3.追责问责清单");
-        ws.merge(
-            (0, 0),
-            (0, 4),
-            &format!("集中行动追责问责清单 {}", r.date),
-            Style::Title,
-        );
-        for (c, h) in [
+    table_sheet(
+        &mut wb,
+        "3.追责问责清单",
+        &format!("集中行动追责问责清单 {}", r.date),
+        &[
             "序号",
             "姓名",
             "单位",
             "职务",
             "追责问责情形（党政纪处分/追究刑事责任）",
-        ]
-        .iter()
-        .enumerate()
-        {
-            ws.text(1, c as u16, h, Style::Head);
-        }
-        for (i, a) in r.accountability.iter().enumerate() {
-            row(ws, 2 + i as u32, &accountability_cells(i, a), 0);
-        }
-        ws.width(1, 4, 20.0);
-    }
-    {
-        let ws = wb.sheet("4.重大隐患挂牌督办清单");
-        ws.merge(
-            (0, 0),
-            (0, 11),
-            &format!("集中行动重大隐患挂牌督办清单 {}", r.date),
-            Style::Title,
-        );
-        for (c, h) in HAZARD_HEAD.iter().enumerate() {
-            ws.text(1, c as u16, h, Style::Head);
-        }
-        for (i, h) in r.hazards.iter().enumerate() {
-            row(ws, 2 + i as u32, &hazard_cells(i, h), 0);
-        }
-        ws.width(1, 11, 16.0);
-    }
+        ],
+        r.accountability
+            .iter()
+            .enumerate()
+            .map(|(i, a)| accountability_cells(i, a)),
+        20.0,
+    );
+    table_sheet(
+        &mut wb,
+        "4.重大隐患挂牌督办清单",
+        &format!("集中行动重大隐患挂牌督办清单 {}", r.date),
+        &HAZARD_HEAD,
+        r.hazards
+            .iter()
+            .enumerate()
+            .map(|(i, h)| hazard_cells(i, h)),
+        16.0,
+    );
     wb.into_bytes()
 }
 
 pub fn weekly_xlsx(r: &WeeklyReport) -> Result<Vec<u8>, String> {
     let mut wb = Book::new(r.end);
-    let ws = wb.sheet("周报");
-    ws.merge(
-        (0, 0),
-        (0, 8),
+    table_sheet(
+        &mut wb,
+        "周报",
         &format!(
             "非法违法生产经营建设行为、重大事故隐患统计表（周报）{}（{} 至 {}）",
             r.key, r.start, r.end
         ),
-        Style::Title,
+        &WEEKLY_HEAD,
+        weekly_rows(r).into_iter(),
+        18.0,
     );
-    for (c, h) in WEEKLY_HEAD.iter().enumerate() {
+    wb.into_bytes()
+}
+
+/// A form of one heading row: the title merged across its columns, the
+/// headings, the rows, and the columns after the first `width` wide.
+fn table_sheet(
+    wb: &mut Book,
+    name: &str,
+    title: &str,
+    heads: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+    width: f64,
+) {
+    let last = heads.len().saturating_sub(1) as u16;
+    let ws = wb.sheet(name);
+    ws.merge((0, 0), (0, last), title, Style::Title);
+    for (c, h) in heads.iter().enumerate() {
         ws.text(1, c as u16, h, Style::Head);
     }
-    for (i, cells) in weekly_rows(r).iter().enumerate() {
-        row(ws, 2 + i as u32, cells, 0);
+    for (i, cells) in rows.enumerate() {
+        row(ws, 2 + i as u32, &cells, 0);
     }
-    ws.width(1, 8, 18.0);
-    wb.into_bytes()
+    ws.width(1, last, width);
 }
