@@ -231,9 +231,33 @@ fn chinese_phrase_queries_match_brute_force_exactly() {
     );
 }
 
+/// The static index of `docs` written as a site (kept while the directory
+/// lives), for search.js to read.
+fn written_index(docs: Vec<SearchDoc>) -> (tempfile::TempDir, std::path::PathBuf) {
+    use gongshi::output::{Staging, scan::Scanner};
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let staging = Staging::begin(&out, Scanner::new(&[])).unwrap();
+    let mut index = Index::from_docs(docs);
+    gongshi::search::static_files::write(&mut index, &staging);
+    assert!(staging.commit().is_ok(), "the index is written");
+    (tmp, out)
+}
+
+/// The start of a node script over a [`written_index`] given as its first
+/// argument: search.js as `s`, `fs`, the index directory `dir`, the
+/// manifest `man` and the facet table `facets`.
+fn node_prelude() -> String {
+    let js = concat!(env!("CARGO_MANIFEST_DIR"), "/theme/search.js");
+    format!(
+        "const s = require({js:?}); const fs = require('fs'); const dir = process.argv[1] + '/search/';\n\
+         const man = JSON.parse(fs.readFileSync(dir + fs.readdirSync(dir).find(f => f.startsWith('index.'))));\n\
+         const facets = JSON.parse(fs.readFileSync(dir + man.dir + 'f.json'));\n"
+    )
+}
+
 #[test]
 fn browser_search_gives_the_same_hits_in_the_same_order() {
-    use gongshi::output::{Staging, scan::Scanner};
     let docs = corpus(400, 0x5851f42d4c957f2d);
     let queries: Vec<String> = {
         let mut q = phrases(&docs);
@@ -249,21 +273,13 @@ fn browser_search_gives_the_same_hits_in_the_same_order() {
         q
     };
     let index = Index::from_docs(docs.clone());
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let staging = Staging::begin(&out, Scanner::new(&[])).unwrap();
-    let mut written = Index::from_docs(docs);
-    gongshi::search::static_files::write(&mut written, &staging);
-    assert!(staging.commit().is_ok(), "the index is written");
-    let js = concat!(env!("CARGO_MANIFEST_DIR"), "/theme/search.js");
+    let (_tmp, out) = written_index(docs);
     let script = format!(
-        "const s = require({js:?}); const fs = require('fs'); const dir = process.argv[1] + '/search/';\n\
-         const man = JSON.parse(fs.readFileSync(dir + fs.readdirSync(dir).find(f => f.startsWith('index.'))));\n\
-         const facets = JSON.parse(fs.readFileSync(dir + man.dir + 'f.json'));\n\
-         const load = u => Promise.resolve(JSON.parse(fs.readFileSync(dir + u)));\n\
+        "{}const load = u => Promise.resolve(JSON.parse(fs.readFileSync(dir + u)));\n\
          const qs = JSON.parse(fs.readFileSync(0, 'utf8'));\n\
          (async () => {{ const out = []; for (const q of qs) {{ const r = await s.search(man, facets, q, {{}}, load);\n\
-         out.push(r.hits.map(h => [h.doc, h.score, h.exact])); }} console.log(JSON.stringify(out)); }})();"
+         out.push(r.hits.map(h => [h.doc, h.score, h.exact])); }} console.log(JSON.stringify(out)); }})();",
+        node_prelude()
     );
     let mut child = Command::new("node")
         .arg("-e")
@@ -311,7 +327,6 @@ fn browser_search_gives_the_same_hits_in_the_same_order() {
 /// the positions of the name's common runs such as 有限公司.
 #[test]
 fn a_company_name_is_found_from_its_phrase_key_alone() {
-    use gongshi::output::{Staging, scan::Scanner};
     let names = [
         "安澜特种设备检验有限公司",
         "东湖燃气有限公司",
@@ -330,21 +345,13 @@ fn a_company_name_is_found_from_its_phrase_key_alone() {
         }
     }
     let index = Index::from_docs(docs.clone());
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let staging = Staging::begin(&out, Scanner::new(&[])).unwrap();
-    let mut written = Index::from_docs(docs);
-    gongshi::search::static_files::write(&mut written, &staging);
-    assert!(staging.commit().is_ok());
-    let js = concat!(env!("CARGO_MANIFEST_DIR"), "/theme/search.js");
+    let (_tmp, out) = written_index(docs);
     let script = format!(
-        "const s = require({js:?}); const fs = require('fs'); const dir = process.argv[1] + '/search/';\n\
-         const man = JSON.parse(fs.readFileSync(dir + fs.readdirSync(dir).find(f => f.startsWith('index.'))));\n\
-         const facets = JSON.parse(fs.readFileSync(dir + man.dir + 'f.json'));\n\
-         (async () => {{ const out = []; for (const q of process.argv.slice(2)) {{ const seen = new Set();\n\
+        "{}(async () => {{ const out = []; for (const q of process.argv.slice(2)) {{ const seen = new Set();\n\
          const load = u => {{ seen.add(u); return Promise.resolve(JSON.parse(fs.readFileSync(dir + u))); }};\n\
          const r = await s.search(man, facets, q, {{}}, load);\n\
-         out.push([r.hits.map(h => h.doc), seen.size, man.shards]); }} console.log(JSON.stringify(out)); }})();"
+         out.push([r.hits.map(h => h.doc), seen.size, man.shards]); }} console.log(JSON.stringify(out)); }})();",
+        node_prelude()
     );
     let queries = [names[0], "当事人安澜特种设备"];
     let res = Command::new("node")
