@@ -54,11 +54,15 @@ pub fn watch(w: Watch, opts: &BuildOptions, state: &State) {
     let mut last = match w {
         #[cfg(target_os = "linux")]
         Watch::Kernel(w) => {
-            while w.wait(None) {
+            while let Some(mut new_dir) = w.wait(None) {
                 // Let an editor finish writing its files: gather what
                 // follows within 50 ms.
-                while w.wait(Some(Duration::from_millis(50))) {}
-                w.add_dirs(&opts.site);
+                while let Some(d) = w.wait(Some(Duration::from_millis(50))) {
+                    new_dir |= d;
+                }
+                if new_dir {
+                    w.add_dirs(&opts.site);
+                }
                 eprintln!("检测到修改，重新生成…");
                 rebuild(opts, state);
             }
@@ -134,9 +138,10 @@ mod inotify {
             }
         }
 
-        /// Wait for events (at most `timeout`), and read them all; whether
-        /// there were any.
-        pub fn wait(&self, timeout: Option<Duration>) -> bool {
+        /// Wait for events (at most `timeout`) and read them all: None if
+        /// there were none, else whether a directory was made or moved in
+        /// (it needs a watch of its own).
+        pub fn wait(&self, timeout: Option<Duration>) -> Option<bool> {
             let mut pfd = libc::pollfd {
                 fd: self.fd,
                 events: libc::POLLIN,
@@ -146,10 +151,12 @@ mod inotify {
             // SAFETY: one valid pollfd.
             let ready = unsafe { libc::poll(&mut pfd, 1, ms) };
             if ready <= 0 {
-                return false;
+                return None;
             }
             let mut buf = [0u8; 8192];
             let mut any = false;
+            let mut new_dir = false;
+            const HEAD: usize = std::mem::size_of::<libc::inotify_event>();
             loop {
                 // SAFETY: reading into a buffer of the given length.
                 let n = unsafe { libc::read(self.fd, buf.as_mut_ptr().cast(), buf.len()) };
@@ -157,8 +164,24 @@ mod inotify {
                     break;
                 }
                 any = true;
+                // Each event: wd, mask, cookie, len (native u32s), then
+                // `len` bytes of name.
+                let mut at = 0;
+                while at + HEAD <= n as usize {
+                    let word = |k: usize| {
+                        let b = &buf[at + 4 * k..at + 4 * k + 4];
+                        u32::from_ne_bytes([b[0], b[1], b[2], b[3]])
+                    };
+                    let (mask, len) = (word(1), word(3) as usize);
+                    if mask & libc::IN_ISDIR != 0
+                        && mask & (libc::IN_CREATE | libc::IN_MOVED_TO) != 0
+                    {
+                        new_dir = true;
+                    }
+                    at += HEAD + len;
+                }
             }
-            any
+            any.then_some(new_dir)
         }
     }
 
