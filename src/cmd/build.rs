@@ -140,12 +140,7 @@ struct Kept<'c> {
 impl Drop for Kept<'_> {
     fn drop(&mut self) {
         if let Some(cache) = self.cache.take() {
-            let empty = crate::content::Content {
-                root: PathBuf::new(),
-                site: Default::default(),
-                records: Vec::new(),
-            };
-            cache.keep(std::mem::replace(&mut self.content, empty));
+            cache.keep(std::mem::take(&mut self.content));
         }
     }
 }

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use yaml::{Limits, Value};
 
 /// Everything loaded from a site directory.
+#[derive(Default)]
 pub struct Content {
     pub root: PathBuf,
     pub site: Site,
@@ -99,31 +100,26 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
         );
         files.truncate(site.limits.max_records);
     }
-    let rels: Vec<String> = files.iter().map(|(_, p)| rel(root, p)).collect();
-    let stamps: Vec<Option<Stamp>> = match cache.is_some() {
-        true => files.par_iter().map(|(_, p)| stamp(p)).collect(),
-        false => Vec::new(),
-    };
-    // What the cache still holds, taken out of it; None where the file must
-    // be read.
-    let mut cached: Vec<Option<(Vec<Record>, Diagnostics)>> = Vec::new();
+    // What the cache still holds for each file, taken out of it; None
+    // where the file must be read.
+    let mut cached: Vec<Option<(Vec<Record>, Diagnostics)>> =
+        (0..files.len()).map(|_| None).collect();
+    let (mut rels, mut stamps): (Vec<String>, Vec<Option<Stamp>>) = (Vec::new(), Vec::new());
     if let Some(c) = cache.as_deref_mut() {
+        rels = files.iter().map(|(_, p)| rel(root, p)).collect();
+        stamps = files.par_iter().map(|(_, p)| stamp(p)).collect();
         let site_stamp = stamp(&root.join("content").join("site.yaml"));
         if c.site != site_stamp {
             c.files.clear();
             c.site = site_stamp;
         }
         let mut old = std::mem::take(&mut c.files);
-        for (rel, st) in rels.iter().zip(&stamps) {
-            let hit = match (old.remove(rel), st) {
+        for ((slot, rel), st) in cached.iter_mut().zip(&rels).zip(&stamps) {
+            *slot = match (old.remove(rel), st) {
                 (Some(f), Some(st)) if f.stamp == *st => Some((f.records, f.diags)),
                 _ => None,
             };
-            cached.push(hit);
         }
-    }
-    if cached.is_empty() {
-        cached = (0..files.len()).map(|_| None).collect();
     }
     let results: Vec<(Vec<Record>, Diagnostics)> = files
         .par_iter()
@@ -136,7 +132,7 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
             && let Some(Some(st)) = stamps.get(i)
         {
             c.files.insert(
-                rels[i].clone(),
+                std::mem::take(&mut rels[i]),
                 CachedFile {
                     stamp: *st,
                     records: Vec::new(),
