@@ -217,6 +217,14 @@ impl<'a> PublicSite<'a> {
             .get_or_init(|| crate::reports::forms::Calendar::new(self))
     }
 
+    /// The `i`-th of [`PublicSite::pages`].
+    pub fn page(&self, i: usize) -> Option<&PubRecord<'a>> {
+        match i.checked_sub(self.records.len()) {
+            None => self.records.get(i),
+            Some(j) => self.removed.get(j),
+        }
+    }
+
     /// Every record with a page: listed, and removal notices.
     pub fn pages(&self) -> impl Iterator<Item = &PubRecord<'a>> {
         self.records.iter().chain(self.removed.iter())
@@ -414,8 +422,9 @@ pub fn publish(content: &Content, date: NaiveDate, drafts: bool) -> PublicSite<'
             &b.id,
         ))
     };
-    records.sort_by(order);
-    removed.sort_by(order);
+    // (kind, date, id) names one record: an unstable sort moves less.
+    records.sort_unstable_by(order);
+    removed.sort_unstable_by(order);
     notices.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
     link_relations(content, &mut records, &mut removed);
     let parties = party_pages(&records);
@@ -634,29 +643,46 @@ fn link_relations<'a>(
     records: &mut [PubRecord<'a>],
     removed: &mut [PubRecord<'a>],
 ) {
-    let index: BTreeMap<(Kind, String), Link> = records
-        .iter()
-        .chain(removed.iter())
-        .map(|r| ((r.kind, r.id.clone()), r.link()))
-        .collect();
-    let mut forward: BTreeMap<(Kind, String), Vec<Link>> = BTreeMap::new();
-    let mut reverse: BTreeMap<(Kind, String), BTreeSet<(Kind, String)>> = BTreeMap::new();
-    for r in &content.records {
-        let key = (r.meta.kind, r.meta.id.clone());
-        if !index.contains_key(&key) {
-            continue;
-        }
-        for rf in r.related() {
-            let target = (rf.kind, rf.id.clone());
-            if let Some(l) = index.get(&target) {
-                forward.entry(key.clone()).or_default().push(l.clone());
-                reverse.entry(target).or_default().insert(key.clone());
+    use std::collections::HashMap;
+    // Positions in `records` then `removed`; the links are made while the
+    // records are read, then set.
+    let (mut forward, mut back) = {
+        let all: Vec<&PubRecord> = records.iter().chain(removed.iter()).collect();
+        let index: HashMap<(Kind, &str), usize> = all
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ((r.kind, r.id.as_str()), i))
+            .collect();
+        let mut forward: HashMap<usize, Vec<Link>> = HashMap::new();
+        let mut reverse: HashMap<usize, BTreeSet<(Kind, &str, usize)>> = HashMap::new();
+        for r in content.records.iter().filter(|r| !r.related().is_empty()) {
+            let Some(&from) = index.get(&(r.meta.kind, r.meta.id.as_str())) else {
+                continue;
+            };
+            for rf in r.related() {
+                if let Some(&to) = index.get(&(rf.kind, rf.id.as_str())) {
+                    forward.entry(from).or_default().push(all[to].link());
+                    reverse.entry(to).or_default().insert((
+                        all[from].kind,
+                        all[from].id.as_str(),
+                        from,
+                    ));
+                }
             }
         }
-    }
-    for r in records.iter_mut().chain(removed.iter_mut()) {
-        let key = (r.kind, r.id.clone());
-        if let Some(f) = forward.remove(&key) {
+        let back: HashMap<usize, Vec<Link>> = reverse
+            .into_iter()
+            .map(|(to, from)| {
+                (
+                    to,
+                    from.into_iter().map(|(_, _, i)| all[i].link()).collect(),
+                )
+            })
+            .collect();
+        (forward, back)
+    };
+    for (i, r) in records.iter_mut().chain(removed.iter_mut()).enumerate() {
+        if let Some(f) = forward.remove(&i) {
             let rel: Vec<String> = f
                 .iter()
                 .map(|l| l.url.trim_end_matches(".html").to_string())
@@ -666,8 +692,8 @@ fn link_relations<'a>(
             }
             r.related = f;
         }
-        if let Some(back) = reverse.get(&key) {
-            r.referenced_by = back.iter().filter_map(|k| index.get(k).cloned()).collect();
+        if let Some(b) = back.remove(&i) {
+            r.referenced_by = b;
         }
     }
 }
