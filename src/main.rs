@@ -57,6 +57,9 @@ enum Command {
         drafts: bool,
         #[arg(long)]
         date: Option<String>,
+        /// 显示每次生成各阶段的用时
+        #[arg(short, long)]
+        verbose: bool,
     },
     /// 新建一条记录，按纸质表单的顺序列出全部字段并附填写说明
     New {
@@ -143,6 +146,7 @@ fn main() -> ExitCode {
             bind,
             drafts,
             date,
+            verbose,
         } => with_date(date, |date| {
             gongshi::serve::run(gongshi::serve::ServeOptions {
                 site: site_dir(site),
@@ -150,6 +154,7 @@ fn main() -> ExitCode {
                 port,
                 drafts,
                 date,
+                verbose,
             })
         }),
         Command::New { kind, id, site } => {

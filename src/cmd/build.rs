@@ -48,38 +48,49 @@ pub fn theme_file(site: &Path, name: &str) -> Vec<u8> {
 
 /// Stage timings with `-v`; on a terminal, a one-line progress display
 /// (silent when the output is piped or logged).
-struct Timer {
+pub struct Timer {
     verbose: bool,
     progress: bool,
+    stages: usize,
     done: usize,
     last: Instant,
 }
 
-const STAGES: usize = 5;
-
 impl Drop for Timer {
     /// A build that stops early clears its progress line before the errors.
     fn drop(&mut self) {
-        if self.progress && !self.verbose && self.done < STAGES && self.done > 0 {
+        if self.progress && !self.verbose && self.done < self.stages && self.done > 0 {
             eprint!("\r\x1b[K");
         }
     }
 }
 
 impl Timer {
-    fn stage(&mut self, name: &str) {
+    /// A timer for a run of `stages` stages.
+    pub fn new(verbose: bool, stages: usize) -> Timer {
+        Timer {
+            verbose,
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            stages,
+            done: 0,
+            last: Instant::now(),
+        }
+    }
+
+    pub fn stage(&mut self, name: &str) {
         self.done += 1;
+        let stages = self.stages;
         if self.progress && !self.verbose {
             let width = 20;
-            let filled = width * self.done.min(STAGES) / STAGES;
+            let filled = width * self.done.min(stages) / stages;
             eprint!(
                 "\r\x1b[K生成中 [{}{}] {}/{} {name}",
                 "#".repeat(filled),
                 "-".repeat(width - filled),
-                self.done.min(STAGES),
-                STAGES
+                self.done.min(stages),
+                stages
             );
-            if self.done >= STAGES {
+            if self.done >= stages {
                 eprint!("\r\x1b[K");
             }
         }
@@ -109,15 +120,11 @@ fn peak_memory_mb() -> Option<u64> {
 
 /// How a build ended.
 pub enum Outcome {
-    /// Written; the warnings, file count, bytes and the searchable documents.
+    /// Written; the warnings, file count and bytes.
     Built {
         warnings: Vec<Diagnostic>,
         files: usize,
         bytes: u64,
-        docs: Vec<crate::search::SearchDoc>,
-        /// The privacy scan of this site, for files written later (the
-        /// preview's search index).
-        scanner: Scanner,
     },
     /// Content, template or privacy problems: nothing written.
     Failed(Vec<Diagnostic>, &'static str),
@@ -128,44 +135,10 @@ pub enum Outcome {
 /// The whole pipeline: load → check → publish → render/search/export →
 /// output. Nothing is written unless everything succeeded.
 pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
-    build_site_cached(opts, out, None, None)
-}
-
-/// The loaded records, given back to the load cache however the build ends.
-struct Kept<'c> {
-    content: crate::content::Content,
-    cache: Option<&'c mut crate::content::LoadCache>,
-}
-
-impl Drop for Kept<'_> {
-    fn drop(&mut self) {
-        if let Some(cache) = self.cache.take() {
-            cache.keep(std::mem::take(&mut self.content));
-        }
-    }
-}
-
-/// [`build_site`] for a process that builds the same site again and again
-/// (`serve`): files unchanged since the last build are not read again, and
-/// when `trusted_scan` is the fingerprint of the scanner that checked the
-/// previous output (which this process wrote), pages taken from it are not
-/// scanned again unless the secrets changed.
-pub fn build_site_cached(
-    opts: &BuildOptions,
-    out: &Path,
-    mut cache: Option<&mut crate::content::LoadCache>,
-    trusted_scan: Option<&str>,
-) -> Outcome {
     let site = &opts.site;
-    let mut t = Timer {
-        verbose: opts.verbose,
-        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
-        done: 0,
-        last: Instant::now(),
-    };
-    let (content, mut diags) = crate::content::load_with(site, cache.as_deref_mut());
-    let kept = Kept { content, cache };
-    let content = &kept.content;
+    let mut t = Timer::new(opts.verbose, 5);
+    let (content, mut diags) = crate::content::load(site);
+    let content = &content;
     t.stage("读取");
     crate::check::check(content, &mut diags);
     t.stage("检查");
@@ -195,38 +168,30 @@ pub fn build_site_cached(
         );
     }
     let warnings = diags.sorted();
-    let mut staging = match Staging::begin(out, scanner.clone()) {
+    let staging = match Staging::begin(out, scanner.clone()) {
         Ok(s) => s,
         Err(e) => return Outcome::Io(format!("无法创建临时输出目录：{e}；输出目录未改动")),
     };
-    if trusted_scan == Some(scanner.fingerprint()) {
-        staging.trust_reused();
-    }
     let assets = write_assets(site, &staging);
-    let stats = crate::reports::stats(&public);
-    let charts: std::collections::BTreeMap<&str, minijinja::Value> = crate::reports::charts(&stats)
-        .into_iter()
-        .map(|(k, v)| (k, minijinja::Value::from_safe_string(v)))
-        .collect();
-    let extra = minijinja::context! { stats => stats, charts => charts };
+    let extra = figures(&public);
     let cache = crate::render::cache::PageCache::load(out);
     // The search index is built while the pages, data and reports are
     // written: its merge is sequential and would leave a core idle.
-    let ((docs, (search_index, engine)), template_errors) = rayon::join(
+    let ((search_index, engine), template_errors) = rayon::join(
         || {
             let (docs, name) = if opts.static_search {
                 let mut index = crate::search::build(&public);
                 let name = crate::search::static_files::write(&mut index, &staging);
                 // Free the postings before tantivy starts: only the documents are needed.
-                (index.into_docs(), name)
+                (Some(index.into_docs()), name)
             } else {
-                (
-                    crate::search::index::documents(&public),
-                    LAZY_SEARCH_INDEX.to_string(),
-                )
+                (None, LAZY_SEARCH_INDEX.to_string())
             };
-            let engine = opts.engine.then(|| build_engine(out, &docs));
-            (docs, (name, engine))
+            let engine = opts.engine.then(|| {
+                let docs = docs.unwrap_or_else(|| crate::search::index::documents(&public));
+                build_engine(out, &docs)
+            });
+            (name, engine)
         },
         || {
             let (errors, ()) = rayon::join(
@@ -241,10 +206,7 @@ pub fn build_site_cached(
                         &cache,
                     )
                 },
-                || {
-                    crate::export::write_all(&public, &page_urls(&public), &staging);
-                    crate::reports::write_sheets(&public, &staging, &cache);
-                },
+                || write_files(&public, &staging, &cache),
             );
             errors
         },
@@ -303,8 +265,6 @@ pub fn build_site_cached(
         warnings,
         files,
         bytes,
-        docs,
-        scanner,
     }
 }
 
@@ -325,8 +285,6 @@ pub fn run(opts: BuildOptions) -> u8 {
             warnings,
             files,
             bytes,
-            docs: _,
-            scanner: _,
         } => {
             super::print_human(&warnings, true);
             eprintln!(
@@ -387,15 +345,28 @@ fn swap_engine(out: &Path, tmp: &Path) -> Result<(), String> {
 
 /// Theme assets under content-hashed names.
 fn write_assets(site: &Path, staging: &Staging) -> Assets {
-    let mut names = Vec::new();
+    let (assets, files) = theme_assets(site);
+    for (name, bytes) in files {
+        staging.write(&name, &bytes, None);
+    }
+    assets
+}
+
+/// The theme's files as the site publishes them: the built-in assets (or
+/// the site's own) under content-hashed names, other files of the site's
+/// `theme/` (images) under theirs, all below `assets/`.
+pub fn theme_assets(site: &Path) -> (Assets, Vec<(String, Vec<u8>)>) {
+    let mut files = Vec::new();
     for (name, _) in THEME {
         let bytes = theme_file(site, name);
         let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
-        let hashed = format!("assets/{stem}.{}.{ext}", short_hash(&bytes));
-        staging.write(&hashed, &bytes, None);
-        names.push(hashed);
+        files.push((format!("assets/{stem}.{}.{ext}", short_hash(&bytes)), bytes));
     }
-    // Other files of the site's theme (images) keep their names.
+    let assets = Assets {
+        css: files[0].0.clone(),
+        search_js: files[1].0.clone(),
+        a11y_js: files[2].0.clone(),
+    };
     let dir = site.join("theme");
     if dir.is_dir() {
         let mut extra: Vec<_> = walkdir::WalkDir::new(&dir)
@@ -409,15 +380,32 @@ fn write_assets(site: &Path, staging: &Staging) -> Assets {
         for e in extra {
             if let Ok(bytes) = std::fs::read(e.path()) {
                 let rel = crate::content::rel(&dir, e.path());
-                staging.write(&format!("assets/{rel}"), &bytes, None);
+                files.push((format!("assets/{rel}"), bytes));
             }
         }
     }
-    Assets {
-        css: names[0].clone(),
-        search_js: names[1].clone(),
-        a11y_js: names[2].clone(),
-    }
+    (assets, files)
+}
+
+/// What the statistics page shows: the figures and their charts.
+pub fn figures(public: &PublicSite) -> minijinja::Value {
+    let stats = crate::reports::stats(public);
+    let charts: std::collections::BTreeMap<&str, minijinja::Value> = crate::reports::charts(&stats)
+        .into_iter()
+        .map(|(k, v)| (k, minijinja::Value::from_safe_string(v)))
+        .collect();
+    minijinja::context! { stats => stats, charts => charts }
+}
+
+/// Everything of a site but its pages, theme and search index: open data,
+/// feeds, sitemap, robots.txt and the report sheets.
+pub fn write_files(
+    public: &PublicSite,
+    staging: &Staging,
+    cache: &crate::render::cache::PageCache,
+) {
+    crate::export::write_all(public, &page_urls(public), staging);
+    crate::reports::write_sheets(public, staging, cache);
 }
 
 /// Every page URL with its date, for the sitemap.
@@ -451,8 +439,17 @@ fn page_urls(public: &PublicSite) -> Vec<(String, Option<NaiveDate>)> {
 /// Find private data in the public fields of every record, naming the record
 /// and the field; this runs before anything is written.
 pub fn scan_public(public: &PublicSite, scanner: &Scanner) -> Vec<Diagnostic> {
+    scan_public_where(public, scanner, |_| true)
+}
+
+/// [`scan_public`] of the records `wanted` (the notices always).
+pub fn scan_public_where(
+    public: &PublicSite,
+    scanner: &Scanner,
+    wanted: impl Fn(&crate::publish::PubRecord) -> bool,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for r in public.pages() {
+    for r in public.pages().filter(|r| wanted(r)) {
         let mut fields = Vec::new();
         strings("", &r.data, &mut fields);
         fields.push(("标题".to_string(), r.title.clone()));

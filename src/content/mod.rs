@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use site::Site;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use yaml::{Limits, Value};
 
 /// Everything loaded from a site directory.
@@ -25,7 +26,7 @@ use yaml::{Limits, Value};
 pub struct Content {
     pub root: PathBuf,
     pub site: Site,
-    pub records: Vec<Record>,
+    pub records: Vec<Arc<Record>>,
 }
 
 /// The path of a file relative to the site root, `/`-separated.
@@ -52,30 +53,68 @@ fn stamp(path: &Path) -> Option<Stamp> {
 
 /// The records of each file as last read, for a process that loads the
 /// same site again and again (`serve`): a file whose modification time and
-/// size are unchanged is not read and checked again. Records are not
-/// copied: [`load_with`] moves them into the [`Content`] and
-/// [`LoadCache::keep`] takes them back.
+/// size are unchanged is not read and checked again. Records are shared,
+/// not copied: the cache and every [`Content`] made from it hold the same
+/// [`Arc`]s, so an unchanged record is the same allocation from one load to
+/// the next.
 #[derive(Default)]
 pub struct LoadCache {
     site: Option<Stamp>,
     files: HashMap<String, CachedFile>,
+    /// The record files (with their site-relative paths) and the warnings
+    /// about other files, as last listed.
+    listing: Option<Listing>,
+    /// The only paths changed since the last load, when a watcher saw them
+    /// all; None when that is not known.
+    changed: Option<Vec<PathBuf>>,
 }
 
-struct CachedFile {
-    stamp: Stamp,
-    records: Vec<Record>,
+#[derive(Clone)]
+struct Listing {
+    files: Vec<(Kind, PathBuf, String)>,
     diags: Diagnostics,
 }
 
 impl LoadCache {
-    /// Take the records of a loaded site back, file by file.
-    pub fn keep(&mut self, content: Content) {
-        for r in content.records {
-            if let Some(f) = self.files.get_mut(&r.meta.path) {
-                f.records.push(r);
-            }
-        }
+    /// Say that since the last load only `paths` changed, as a watcher of
+    /// the file system saw it: the next load lists the content directory
+    /// and looks at the files again only if these paths may change what it
+    /// lists. Without this, every load lists and looks at every file.
+    pub fn changed_only(&mut self, paths: Vec<PathBuf>) {
+        self.changed = Some(paths);
     }
+
+    /// The listing of the last load, if `changed` cannot have changed it:
+    /// each path is a record file listed then and still a file, or hidden,
+    /// or outside content/, or gone without having been seen.
+    fn listing_after(&self, root: &Path, changed: &[PathBuf]) -> Option<Listing> {
+        let listing = self.listing.as_ref()?;
+        let content = root.join("content");
+        let unaffected = |p: &PathBuf| {
+            let Ok(under) = p.strip_prefix(&content) else {
+                return true;
+            };
+            if under
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+            {
+                return true;
+            }
+            let rel = rel(root, p);
+            let listed = self.files.contains_key(&rel);
+            match std::fs::symlink_metadata(p) {
+                Ok(m) => listed && m.is_file(),
+                Err(_) => !listed && !listing.diags.iter().any(|d| d.path == rel),
+            }
+        };
+        changed.iter().all(unaffected).then(|| listing.clone())
+    }
+}
+
+struct CachedFile {
+    stamp: Stamp,
+    records: Vec<Arc<Record>>,
+    diags: Diagnostics,
 }
 
 /// [`load`], reading again only the files that changed since `cache` saw
@@ -84,47 +123,103 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
     let mut diags = Diagnostics::default();
     let content_dir = root.join("content");
     let site = load_site(root, &mut diags);
-    let mut files: Vec<(Kind, PathBuf)> = Vec::new();
-    if content_dir.is_dir() {
-        collect_files(root, &content_dir, &mut files, &mut diags);
+    let changed = cache.as_deref_mut().and_then(|c| c.changed.take());
+    let known = cache
+        .as_deref()
+        .zip(changed.as_deref())
+        .and_then(|(c, paths)| c.listing_after(root, paths));
+    let known_listing = known.is_some();
+    let listing = known.unwrap_or_else(|| {
+        let mut files: Vec<(Kind, PathBuf)> = Vec::new();
+        let mut diags = Diagnostics::default();
+        if content_dir.is_dir() {
+            collect_files(root, &content_dir, &mut files, &mut diags);
+        }
+        files.sort_by(|a, b| a.1.cmp(&b.1));
+        let files = files
+            .into_iter()
+            .map(|(k, p)| {
+                let r = if cache.is_some() {
+                    rel(root, &p)
+                } else {
+                    String::new()
+                };
+                (k, p, r)
+            })
+            .collect();
+        Listing { files, diags }
+    });
+    diags.extend(listing.diags.clone());
+    if let Some(c) = cache.as_deref_mut() {
+        c.listing = Some(listing.clone());
     }
-    files.sort_by(|a, b| a.1.cmp(&b.1));
-    if files.len() > site.limits.max_records {
+    let Listing {
+        files: mut listed, ..
+    } = listing;
+    if listed.len() > site.limits.max_records {
         diags.push(
             report("content", Pos::FILE, "", "记录文件数超过上限")
                 .expected(format!(
                     "至多 {} 个（site.yaml 限制.记录数）",
                     site.limits.max_records
                 ))
-                .found(files.len().to_string()),
+                .found(listed.len().to_string()),
         );
-        files.truncate(site.limits.max_records);
+        listed.truncate(site.limits.max_records);
     }
+    let (files, mut rels): (Vec<(Kind, PathBuf)>, Vec<String>) =
+        listed.into_iter().map(|(k, p, r)| ((k, p), r)).unzip();
     // What the cache still holds for each file, taken out of it; None
     // where the file must be read.
-    let mut cached: Vec<Option<(Vec<Record>, Diagnostics)>> =
+    let mut cached: Vec<Option<(Vec<Arc<Record>>, Diagnostics)>> =
         (0..files.len()).map(|_| None).collect();
-    let (mut rels, mut stamps): (Vec<String>, Vec<Option<Stamp>>) = (Vec::new(), Vec::new());
+    let mut stamps: Vec<Option<Stamp>> = Vec::new();
     if let Some(c) = cache.as_deref_mut() {
-        rels = files.iter().map(|(_, p)| rel(root, p)).collect();
-        stamps = files.par_iter().map(|(_, p)| stamp(p)).collect();
+        // With a watcher's list of changes, only the changed files are
+        // looked at; the others keep the stamp they were read with.
+        stamps = match &changed {
+            Some(paths) if known_listing => {
+                let changed: std::collections::HashSet<&PathBuf> = paths.iter().collect();
+                files
+                    .iter()
+                    .zip(&rels)
+                    .map(|((_, p), r)| match c.files.get(r) {
+                        Some(f) if !changed.contains(p) => Some(f.stamp),
+                        _ => stamp(p),
+                    })
+                    .collect()
+            }
+            _ => files.par_iter().map(|(_, p)| stamp(p)).collect(),
+        };
         let site_stamp = stamp(&root.join("content").join("site.yaml"));
         if c.site != site_stamp {
             c.files.clear();
             c.site = site_stamp;
         }
+        // A file the watcher saw change is read again even if its stamp
+        // looks the same (a coarse clock, the same size).
+        let seen: std::collections::HashSet<&Path> =
+            changed.iter().flatten().map(PathBuf::as_path).collect();
         let mut old = std::mem::take(&mut c.files);
-        for ((slot, rel), st) in cached.iter_mut().zip(&rels).zip(&stamps) {
+        for (((slot, rel), st), (_, path)) in cached.iter_mut().zip(&rels).zip(&stamps).zip(&files)
+        {
             *slot = match (old.remove(rel), st) {
-                (Some(f), Some(st)) if f.stamp == *st => Some((f.records, f.diags)),
+                (Some(f), Some(st)) if f.stamp == *st && !seen.contains(path.as_path()) => {
+                    Some((f.records, f.diags))
+                }
                 _ => None,
             };
         }
     }
-    let results: Vec<(Vec<Record>, Diagnostics)> = files
+    let results: Vec<(Vec<Arc<Record>>, Diagnostics)> = files
         .par_iter()
         .zip(cached.into_par_iter())
-        .map(|((kind, path), hit)| hit.unwrap_or_else(|| load_file(root, *kind, path, &site)))
+        .map(|((kind, path), hit)| {
+            hit.unwrap_or_else(|| {
+                let (recs, d) = load_file(root, *kind, path, &site);
+                (recs.into_iter().map(Arc::new).collect(), d)
+            })
+        })
         .collect();
     let mut records = Vec::with_capacity(results.iter().map(|r| r.0.len()).sum());
     for (i, (recs, d)) in results.into_iter().enumerate() {
@@ -135,7 +230,7 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
                 std::mem::take(&mut rels[i]),
                 CachedFile {
                     stamp: *st,
-                    records: Vec::new(),
+                    records: recs.clone(),
                     diags: d.clone(),
                 },
             );

@@ -33,8 +33,6 @@ pub struct Staging {
     dirs: Mutex<std::collections::HashSet<PathBuf>>,
     /// Whether there is a previous output to take unchanged files from.
     has_old: bool,
-    /// Whether files taken from the previous output need no new scan.
-    trusted: bool,
 }
 
 /// Why the output directory may not be used.
@@ -150,7 +148,6 @@ impl Staging {
             done: false,
             dirs: Mutex::new(std::collections::HashSet::new()),
             has_old: out.join(MARKER).is_file(),
-            trusted: false,
         })
     }
 
@@ -184,28 +181,12 @@ impl Staging {
 
     /// The privacy scan of one file about to be published.
     fn scan(&self, rel: &str, bytes: &[u8], origin: Option<&str>) {
-        if is_text(rel) {
-            for hit in self.scanner.scan(bytes) {
-                let path = hit
-                    .source
-                    .clone()
-                    .or_else(|| origin.map(str::to_string))
-                    .unwrap_or_else(|| rel.to_string());
-                let (path, line) = split_source(&path);
-                let d = report(
-                    &path,
-                    Pos::new(line, 1),
-                    "",
-                    format!("发布内容中含有{}，已阻止发布", hit.what),
-                )
-                .expected("不含个人隐私信息的公开内容（请删除或脱敏）")
-                .found(format!("{}（输出文件 {rel}）", hit.excerpt))
-                .build();
-                self.findings
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(d);
-            }
+        let found = findings_in(&self.scanner, rel, bytes, origin);
+        if !found.is_empty() {
+            self.findings
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(found);
         }
     }
 
@@ -277,41 +258,18 @@ impl Staging {
         self.reused.load(Ordering::Relaxed)
     }
 
-    /// Take files from the previous output without scanning them again:
-    /// only for a previous output that this process wrote and scanned with
-    /// a scanner of the same fingerprint, and that nobody else writes (the
-    /// preview of `serve`, never a published build).
-    pub fn trust_reused(&mut self) {
-        self.trusted = true;
-    }
-
     /// Take `rel` unchanged from the previous output: scanned again (the
-    /// secrets may have changed, unless [`Staging::trust_reused`]), then
-    /// linked. False if it is not there.
+    /// secrets may have changed), then linked. False if it is not there.
     pub fn reuse(&self, rel: &str, origin: Option<&str>) -> bool {
         let old = self.out.join(rel);
         let path = self.tmp.join(rel);
-        let len = if self.trusted {
-            std::fs::symlink_metadata(&old)
+        let len = std::fs::read(&old).ok().and_then(|bytes| {
+            self.scan(rel, &bytes, origin);
+            self.make_parent(&path)
+                .and_then(|_| std::fs::hard_link(&old, &path).or_else(|_| write_new(&path, &bytes)))
                 .ok()
-                .filter(|m| m.is_file())
-                .and_then(|m| {
-                    self.make_parent(&path)
-                        .and_then(|_| std::fs::hard_link(&old, &path))
-                        .ok()
-                        .map(|()| m.len())
-                })
-        } else {
-            std::fs::read(&old).ok().and_then(|bytes| {
-                self.scan(rel, &bytes, origin);
-                self.make_parent(&path)
-                    .and_then(|_| {
-                        std::fs::hard_link(&old, &path).or_else(|_| write_new(&path, &bytes))
-                    })
-                    .ok()
-                    .map(|()| bytes.len() as u64)
-            })
-        };
+                .map(|()| bytes.len() as u64)
+        });
         let Some(len) = len else {
             return false;
         };
@@ -371,6 +329,41 @@ impl Drop for Staging {
 pub enum CommitError {
     Privacy(Vec<Diagnostic>),
     Io(String),
+}
+
+/// The privacy findings in one output file `rel`, each naming the record
+/// and field of a private value, else the record the file was made from
+/// (`origin`), else the file.
+pub fn findings_in(
+    scanner: &Scanner,
+    rel: &str,
+    bytes: &[u8],
+    origin: Option<&str>,
+) -> Vec<Diagnostic> {
+    if !is_text(rel) {
+        return Vec::new();
+    }
+    scanner
+        .scan(bytes)
+        .into_iter()
+        .map(|hit| {
+            let path = hit
+                .source
+                .clone()
+                .or_else(|| origin.map(str::to_string))
+                .unwrap_or_else(|| rel.to_string());
+            let (path, line) = split_source(&path);
+            report(
+                &path,
+                Pos::new(line, 1),
+                "",
+                format!("发布内容中含有{}，已阻止发布", hit.what),
+            )
+            .expected("不含个人隐私信息的公开内容（请删除或脱敏）")
+            .found(format!("{}（输出文件 {rel}）", hit.excerpt))
+            .build()
+        })
+        .collect()
 }
 
 fn split_source(s: &str) -> (String, u32) {

@@ -142,6 +142,48 @@ enum Job<'p, 'a> {
     Reports,
 }
 
+/// A page of a site, by what it shows: a position in the public view, not
+/// a borrow of it, so that a preview can keep a map from URLs to pages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PageRef {
+    Home,
+    List(Kind, usize),
+    /// An index into [`PublicSite::pages`].
+    Record(usize),
+    /// An index into [`PublicSite::notices`].
+    Notice(usize),
+    Removed,
+    /// An index into [`PublicSite::parties`].
+    Party(usize),
+    Parties,
+    Search,
+    Stats,
+    NotFound,
+    Daily(chrono::NaiveDate),
+    Weekly(String),
+    Reports,
+}
+
+impl PageRef {
+    fn job<'p, 'a>(&self, public: &'p PublicSite<'a>) -> Option<Job<'p, 'a>> {
+        Some(match self {
+            PageRef::Home => Job::Home,
+            PageRef::List(k, n) => Job::List(*k, *n),
+            PageRef::Record(i) => Job::Record(public.page(*i)?),
+            PageRef::Notice(i) => Job::Notice(public.notices.get(*i)?),
+            PageRef::Removed => Job::Removed,
+            PageRef::Party(i) => Job::Party(public.parties.get(*i)?),
+            PageRef::Parties => Job::Parties,
+            PageRef::Search => Job::Search,
+            PageRef::Stats => Job::Stats,
+            PageRef::NotFound => Job::NotFound,
+            PageRef::Daily(d) => Job::Daily(*d),
+            PageRef::Weekly(w) => Job::Weekly(w.clone()),
+            PageRef::Reports => Job::Reports,
+        })
+    }
+}
+
 /// `../` repeated for a page at `out`.
 pub fn root_of(out: &str) -> String {
     "../".repeat(out.matches('/').count())
@@ -157,6 +199,81 @@ pub enum Pages {
     SearchOnly,
 }
 
+/// What every page is rendered with: the templates, the context all pages
+/// share, and `extra` for the statistics and search pages (figures, the
+/// search index's name).
+pub struct Renderer<'e> {
+    env: &'e Environment<'static>,
+    base: Value,
+    extra: Value,
+}
+
+/// A page with its context, ready to render.
+struct Prepared<'p> {
+    out: String,
+    template: &'static str,
+    here: Value,
+    ctx: Value,
+    origin: Option<&'p str>,
+}
+
+impl<'e> Renderer<'e> {
+    pub fn new(
+        env: &'e Environment<'static>,
+        public: &PublicSite,
+        assets: &Assets,
+        extra: Value,
+    ) -> Renderer<'e> {
+        let base = context! {
+            site => Value::from_serialize(&public.site.info),
+            assets => Value::from_serialize(assets),
+            nav => Value::from_serialize(NAV),
+            build_date => public.date.to_string(),
+            drafts => public.drafts,
+            footer_pages => Value::from_serialize(public.of_kind(Kind::Pages).map(|p| p.link()).collect::<Vec<_>>()),
+        };
+        Renderer { env, base, extra }
+    }
+
+    fn prepare<'p>(&self, public: &'p PublicSite, job: Job<'p, '_>) -> Prepared<'p> {
+        let (out, template, ctx, origin) = job_context(public, job);
+        let root = root_of(&out);
+        let canonical = format!("{}{}", public.site.info.base_url, out);
+        let here = context! { root => root, canonical => canonical, out => out.clone(), template => template };
+        let ctx = if matches!(template, "stats.html" | "search.html") {
+            minijinja::value::merge_maps([ctx, self.extra.clone()])
+        } else {
+            ctx
+        };
+        Prepared {
+            out,
+            template,
+            here,
+            ctx,
+            origin,
+        }
+    }
+
+    fn finish(&self, p: Prepared) -> Result<String, Box<Diagnostic>> {
+        let ctx = minijinja::value::merge_maps([p.here, p.ctx, self.base.clone()]);
+        self.env
+            .get_template(p.template)
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| Box::new(template_error(&format!("templates/{}", p.template), &e)))
+    }
+
+    /// One page, by reference: its output path and HTML.
+    pub fn page(
+        &self,
+        public: &PublicSite,
+        page: &PageRef,
+    ) -> Option<(String, Result<String, Box<Diagnostic>>)> {
+        let p = self.prepare(public, page.job(public)?);
+        let out = p.out.clone();
+        Some((out, self.finish(p)))
+    }
+}
+
 pub fn render_all(
     env: &Environment<'static>,
     public: &PublicSite,
@@ -166,46 +283,32 @@ pub fn render_all(
     which: Pages,
     cache: &super::cache::PageCache,
 ) -> Vec<Diagnostic> {
-    let base = context! {
-        site => Value::from_serialize(&public.site.info),
-        assets => Value::from_serialize(assets),
-        nav => Value::from_serialize(NAV),
-        build_date => public.date.to_string(),
-        drafts => public.drafts,
-        footer_pages => Value::from_serialize(public.of_kind(Kind::Pages).map(|p| p.link()).collect::<Vec<_>>()),
-    };
+    let renderer = Renderer::new(env, public, assets, extra);
     // Every page depends on the templates and this shared context; only the
     // statistics and search pages get `extra` (figures, the index's name).
-    let fingerprint = super::fingerprint(env, &serde_json::to_vec(&base).unwrap_or_default());
-    let jobs = match which {
-        Pages::AllButSearch => jobs(public),
-        Pages::SearchOnly => vec![Job::Search],
+    let fingerprint =
+        super::fingerprint(env, &serde_json::to_vec(&renderer.base).unwrap_or_default());
+    let refs = match which {
+        Pages::AllButSearch => page_refs(public),
+        Pages::SearchOnly => vec![PageRef::Search],
     };
-    let mut errors: Vec<Diagnostic> = jobs
+    let mut errors: Vec<Diagnostic> = refs
         .into_par_iter()
-        .filter_map(|job| {
-            let (out, template, ctx, origin) = job_context(public, job);
-            let root = root_of(&out);
-            let canonical = format!("{}{}", public.site.info.base_url, out);
-            let here = context! { root => root, canonical => canonical, out => out.clone(), template => template };
-            let ctx = if matches!(template, "stats.html" | "search.html") {
-                minijinja::value::merge_maps([ctx, extra.clone()])
-            } else {
-                ctx
-            };
-            let key = cache.key(&fingerprint, &(&here, &ctx));
-            if cache.fresh(&out, &key) && staging.reuse(&out, origin) {
-                cache.record(&out, key, true);
+        .filter_map(|page| {
+            let p = renderer.prepare(public, page.job(public)?);
+            let key = cache.key(&fingerprint, &(&p.here, &p.ctx));
+            if cache.fresh(&p.out, &key) && staging.reuse(&p.out, p.origin) {
+                cache.record(&p.out, key, true);
                 return None;
             }
-            let ctx = minijinja::value::merge_maps([here, ctx, base.clone()]);
-            match env.get_template(template).and_then(|t| t.render(ctx)) {
+            let (out, origin) = (p.out.clone(), p.origin);
+            match renderer.finish(p) {
                 Ok(html) => {
                     staging.write(&out, html.as_bytes(), origin);
                     cache.record(&out, key, false);
                     None
                 }
-                Err(e) => Some(template_error(&format!("templates/{template}"), &e)),
+                Err(e) => Some(*e),
             }
         })
         .collect();
@@ -214,39 +317,74 @@ pub fn render_all(
     errors
 }
 
-fn jobs<'p, 'a>(public: &'p PublicSite<'a>) -> Vec<Job<'p, 'a>> {
-    let mut jobs = vec![Job::Home];
+/// Every page of the site but search.html, in a fixed order.
+pub fn page_refs(public: &PublicSite) -> Vec<PageRef> {
+    let mut refs = vec![PageRef::Home];
     for kind in Kind::LISTED {
         let pages = public.of_kind(kind).count().div_ceil(PER_PAGE).max(1);
-        jobs.extend((1..=pages).map(|n| Job::List(kind, n)));
+        refs.extend((1..=pages).map(|n| PageRef::List(kind, n)));
     }
-    jobs.extend(
+    refs.extend(
         public
             .pages()
-            .filter(|r| r.kind != Kind::Daily)
-            .map(Job::Record),
+            .enumerate()
+            .filter(|(_, r)| r.kind != Kind::Daily)
+            .map(|(i, _)| PageRef::Record(i)),
     );
-    jobs.extend(
+    refs.extend(
         public
             .notices
             .iter()
-            .filter(|n| n.kind != Kind::Daily)
-            .map(Job::Notice),
+            .enumerate()
+            .filter(|(_, n)| n.kind != Kind::Daily)
+            .map(|(i, _)| PageRef::Notice(i)),
     );
-    jobs.push(Job::Removed);
-    jobs.extend(public.parties.iter().map(Job::Party));
-    jobs.extend([Job::Parties, Job::Stats, Job::NotFound, Job::Reports]);
-    jobs.extend(
+    refs.push(PageRef::Removed);
+    refs.extend((0..public.parties.len()).map(PageRef::Party));
+    refs.extend([
+        PageRef::Parties,
+        PageRef::Stats,
+        PageRef::NotFound,
+        PageRef::Reports,
+    ]);
+    refs.extend(
         crate::reports::forms::active_days(public)
             .into_iter()
-            .map(Job::Daily),
+            .map(PageRef::Daily),
     );
-    jobs.extend(
+    refs.extend(
         crate::reports::forms::weeks(public)
             .into_iter()
-            .map(Job::Weekly),
+            .map(PageRef::Weekly),
     );
-    jobs
+    refs
+}
+
+/// The output path of a page, without making its context.
+pub fn out_path(public: &PublicSite, page: &PageRef) -> Option<String> {
+    Some(match page {
+        PageRef::Home => "index.html".into(),
+        PageRef::List(kind, n) => list_url(*kind, *n),
+        PageRef::Record(i) => public.page(*i)?.url.clone(),
+        PageRef::Notice(i) => public.notices.get(*i)?.url.clone(),
+        PageRef::Removed => "blacklist/removed.html".into(),
+        PageRef::Party(i) => public.parties.get(*i)?.url.clone(),
+        PageRef::Parties => "parties/index.html".into(),
+        PageRef::Search => "search.html".into(),
+        PageRef::Stats => "stats.html".into(),
+        PageRef::NotFound => "404.html".into(),
+        PageRef::Daily(d) => format!("reports/daily/{d}.html"),
+        PageRef::Weekly(w) => format!("reports/weekly/{w}.html"),
+        PageRef::Reports => "reports/index.html".into(),
+    })
+}
+
+fn list_url(kind: Kind, n: usize) -> String {
+    if n == 1 {
+        format!("{}/index.html", kind.dir())
+    } else {
+        format!("{}/page/{n}.html", kind.dir())
+    }
 }
 
 /// Output path, template, context and source record of a job.
@@ -453,13 +591,7 @@ fn list_page(
 ) -> (String, &'static str, Value, Option<&'static str>) {
     let total = public.of_kind(kind).count();
     let pages = total.div_ceil(PER_PAGE).max(1);
-    let page_url = |n: usize| {
-        if n == 1 {
-            format!("{}/index.html", kind.dir())
-        } else {
-            format!("{}/page/{n}.html", kind.dir())
-        }
-    };
+    let page_url = |n: usize| list_url(kind, n);
     let chunk: Vec<RecordView> = public
         .of_kind(kind)
         .skip((n - 1) * PER_PAGE)

@@ -165,8 +165,105 @@ fn route(req: &Request, state: &State) -> (&'static str, &'static str, Vec<u8>) 
         "/__gongshi/status" => ("200 OK", "application/json", status_json(state)),
         "/api/search" => api_search(req, state),
         p if p.starts_with("/search/") => search_file(p, state),
-        _ => static_file(&req.path, &state.root),
+        _ => site_file(&req.path, state),
     }
+}
+
+/// A page (rendered now), a theme file, or a file written on request.
+fn site_file(path: &str, state: &State) -> (&'static str, &'static str, Vec<u8>) {
+    let Some(rel) = relative(path) else {
+        return (
+            "403 Forbidden",
+            "text/plain; charset=utf-8",
+            b"forbidden".to_vec(),
+        );
+    };
+    let Some(snapshot) = state.current() else {
+        // Nothing has built yet: a page that shows the errors and reloads
+        // once they are mended.
+        let mut body = "<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>预览</title><body><p>站点尚未生成，请按终端或下方提示改正内容。</p></body></html>"
+            .as_bytes()
+            .to_vec();
+        inject_live_reload(&mut body);
+        return ("503 Service Unavailable", "text/html; charset=utf-8", body);
+    };
+    if let Some(bytes) = snapshot.theme_file(&rel) {
+        return ("200 OK", content_type(Path::new(&rel)), bytes.to_vec());
+    }
+    let page = if snapshot.has_page(&rel) {
+        Some(rel.clone())
+    } else {
+        let index = format!("{}/index.html", rel.trim_end_matches('/'));
+        snapshot.has_page(&index).then_some(index)
+    };
+    if let Some(page) = page {
+        return page_response("200 OK", &page, &snapshot);
+    }
+    state.files();
+    match resolve(path, &state.root) {
+        Some(f) if f.is_file() => {
+            let body = std::fs::read(&f).unwrap_or_default();
+            ("200 OK", content_type(&f), body)
+        }
+        _ => page_response("404 Not Found", "404.html", &snapshot),
+    }
+}
+
+/// The site-relative path of a request (`index.html` for the root), or
+/// None if it would leave the site.
+fn relative(path: &str) -> Option<String> {
+    if path.contains('\0') || path.contains('\\') {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for c in Path::new(path.trim_start_matches('/')).components() {
+        match c {
+            Component::Normal(n) => parts.push(n.to_str()?.to_string()),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    let mut rel = parts.join("/");
+    if rel.is_empty() || path.ends_with('/') {
+        if !rel.is_empty() {
+            rel.push('/');
+        }
+        rel.push_str("index.html");
+    }
+    Some(rel)
+}
+
+/// A page rendered from the snapshot, with live reload; its errors (a
+/// template that fails, a privacy finding) instead of it.
+fn page_response(
+    status: &'static str,
+    path: &str,
+    snapshot: &super::Snapshot,
+) -> (&'static str, &'static str, Vec<u8>) {
+    let (status, mut body) = match snapshot.page(path) {
+        Some(Ok(body)) => (status, body),
+        Some(Err(errors)) => {
+            let mut text = String::from(
+                "<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>页面无法生成</title><body><h1>页面无法生成</h1>",
+            );
+            for e in &errors {
+                text.push_str("<pre>");
+                text.push_str(&escape(&e.to_string()));
+                text.push_str("</pre>");
+            }
+            text.push_str("</body></html>");
+            ("500 Internal Server Error", text.into_bytes())
+        }
+        None => (status, Vec::new()),
+    };
+    inject_live_reload(&mut body);
+    (status, "text/html; charset=utf-8", body)
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn status_json(state: &State) -> Vec<u8> {
@@ -263,7 +360,11 @@ fn content_type(p: &Path) -> &'static str {
 /// The static search index, written on its first request after a build.
 fn search_file(path: &str, state: &State) -> (&'static str, &'static str, Vec<u8>) {
     let Some(manifest) = state.search_manifest() else {
-        return static_file(path, &state.root);
+        return (
+            "404 Not Found",
+            "text/plain; charset=utf-8",
+            b"not found".to_vec(),
+        );
     };
     if path.strip_prefix('/') == Some(crate::cmd::build::LAZY_SEARCH_INDEX) {
         return static_file(&format!("/{manifest}"), &state.search_root);

@@ -1,19 +1,23 @@
 //! `gongshi serve`: local preview with live reload, and the search API.
 //!
-//! Builds the site into `SITE/.gongshi-cache/serve`, serves it on
-//! 127.0.0.1 (unless told otherwise), watches `content/`, `templates/`,
-//! `theme/` and rebuilds on a change. A failed rebuild keeps the last good
-//! site online and shows its errors in the terminal and over the open pages.
+//! Loads, checks and publishes the site in memory ([`snapshot`]) and
+//! renders each page when it is asked for; serves it on 127.0.0.1 (unless
+//! told otherwise), watches `content/`, `templates/`, `theme/` and makes a
+//! new snapshot on a change. A failed rebuild keeps the last good site
+//! online and shows its errors in the terminal and over the open pages.
+//! Open data, feeds and report sheets are written to
+//! `SITE/.gongshi-cache/serve` on their first request after a change.
 //! `/api/search?q=…` answers with the tantivy index, same semantics as the
 //! site's search.
 
 mod http;
+pub mod snapshot;
 mod watch;
 
-use crate::cmd::build::{BuildOptions, Outcome, build_site_cached};
+use crate::cmd::build::BuildOptions;
 use crate::diag::Diagnostic;
-use crate::output::scan::Scanner;
 use crate::search::engine::Engine;
+use snapshot::Snapshot;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
@@ -24,19 +28,26 @@ pub struct ServeOptions {
     pub port: u16,
     pub drafts: bool,
     pub date: chrono::NaiveDate,
+    /// Print the time of each stage of every build.
+    pub verbose: bool,
 }
 
-/// What the server shows: the last good build, and the last errors.
+/// What the server shows: the last good snapshot, and the last errors.
 pub struct State {
+    /// Where the files that are not pages (open data, feeds, report
+    /// sheets) are written, on their first request after a change.
     pub root: PathBuf,
+    pub snapshot: RwLock<Option<Arc<Snapshot>>>,
+    /// A snapshot whose files are not written yet.
+    pub files_pending: Mutex<Option<Arc<Snapshot>>>,
     pub engine: RwLock<Option<Engine>>,
-    /// Documents of the last good build whose tantivy index is not built
-    /// yet: the API builds it on its first request, so an edit is shown
-    /// without waiting for an index nobody may query.
-    pub pending: Mutex<Option<Arc<Vec<crate::search::SearchDoc>>>>,
+    /// A snapshot whose tantivy index is not built yet: the API builds it on
+    /// its first request, so an edit is shown without waiting for an index
+    /// nobody may query.
+    pub pending: Mutex<Option<Arc<Snapshot>>>,
     /// The same for the static index of `search.html`, written beside the
     /// preview (in `search_root`) on the first request under `/search/`.
-    pub search_pending: Mutex<Option<(Arc<Vec<crate::search::SearchDoc>>, Scanner)>>,
+    pub search_pending: Mutex<Option<Arc<Snapshot>>>,
     /// Where that index is, and its manifest (`search/index.HASH.json`).
     pub search_root: PathBuf,
     pub search_manifest: RwLock<Option<String>>,
@@ -46,8 +57,6 @@ pub struct State {
     /// The records of the files as last read: a save reads one file again,
     /// not the whole site.
     pub loaded: Mutex<crate::content::LoadCache>,
-    /// The fingerprint of the scanner that checked the current preview.
-    pub scanned: Mutex<Option<String>>,
 }
 
 impl State {
@@ -55,6 +64,8 @@ impl State {
         let search_root = root.with_file_name("serve-search");
         State {
             root,
+            snapshot: RwLock::new(None),
+            files_pending: Mutex::new(None),
             engine: RwLock::new(None),
             pending: Mutex::new(None),
             search_pending: Mutex::new(None),
@@ -64,7 +75,6 @@ impl State {
             changed: Condvar::new(),
             errors: RwLock::new(Vec::new()),
             loaded: Mutex::new(crate::content::LoadCache::default()),
-            scanned: Mutex::new(None),
         }
     }
     fn bump(&self) {
@@ -72,15 +82,21 @@ impl State {
         *g += 1;
         self.changed.notify_all();
     }
-}
 
-impl State {
+    /// The snapshot being served.
+    pub fn current(&self) -> Option<Arc<Snapshot>> {
+        self.snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// The search engine of the last good build, built now if needed.
     pub fn engine(&self) -> std::sync::RwLockReadGuard<'_, Option<Engine>> {
         // Requests that arrive while it is built wait here for it.
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(docs) = pending.take() {
-            match Engine::build(&docs, None) {
+        if let Some(snapshot) = pending.take() {
+            match Engine::build(&snapshot.docs(), None) {
                 Ok(e) => *self.engine.write().unwrap_or_else(|e| e.into_inner()) = Some(e),
                 Err(e) => eprintln!("警告：搜索索引建立失败：{e}"),
             }
@@ -96,11 +112,11 @@ impl State {
             .search_pending
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        if let Some((docs, scanner)) = pending.take() {
-            let mut index = crate::search::Index::from_docs(docs.as_ref().clone());
+        if let Some(snapshot) = pending.take() {
+            let mut index = crate::search::Index::from_docs(snapshot.docs().as_ref().clone());
             // Scanned like the site itself: a finding leaves search.html
             // without an index (and `build` refuses the site anyway).
-            let name = crate::output::Staging::begin(&self.search_root, scanner)
+            let name = crate::output::Staging::begin(&self.search_root, snapshot.scanner().clone())
                 .ok()
                 .and_then(|staging| {
                     let name = crate::search::static_files::write(&mut index, &staging);
@@ -120,6 +136,37 @@ impl State {
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
+
+    /// Write the files of the last good build that are not pages (open
+    /// data, feeds, sitemap, report sheets) if they are not written yet.
+    pub fn files(&self) {
+        let mut pending = self.files_pending.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(snapshot) = pending.take() {
+            let cache = crate::render::cache::PageCache::load(&self.root);
+            let staging =
+                match crate::output::Staging::begin(&self.root, snapshot.scanner().clone()) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("警告：预览的数据文件写入失败：{e}");
+                        return;
+                    }
+                };
+            crate::cmd::build::write_files(snapshot.public(), &staging, &cache);
+            match staging.commit() {
+                Ok(()) => cache.save(),
+                // Not reached for content that passed the scan of its
+                // fields; shown like any error if it is.
+                Err(crate::output::CommitError::Privacy(diags)) => {
+                    crate::cmd::print_human(&diags, true);
+                    *self.errors.write().unwrap_or_else(|e| e.into_inner()) = diags;
+                    self.bump();
+                }
+                Err(crate::output::CommitError::Io(e)) => {
+                    eprintln!("警告：预览的数据文件写入失败：{e}");
+                }
+            }
+        }
+    }
 }
 
 pub fn out_dir(site: &Path) -> PathBuf {
@@ -128,46 +175,37 @@ pub fn out_dir(site: &Path) -> PathBuf {
 
 /// Build once and update the state; returns whether it succeeded.
 pub fn rebuild(opts: &BuildOptions, state: &State) -> bool {
-    let out = state.root.clone();
     let started = std::time::Instant::now();
     let mut loaded = state.loaded.lock().unwrap_or_else(|e| e.into_inner());
-    let mut scanned = state.scanned.lock().unwrap_or_else(|e| e.into_inner());
-    let outcome = build_site_cached(opts, &out, Some(&mut loaded), scanned.as_deref());
-    if let Outcome::Built { scanner, .. } = &outcome {
-        *scanned = Some(scanner.fingerprint().to_string());
-    }
-    match outcome {
-        Outcome::Built {
-            warnings,
-            files,
-            docs,
-            scanner,
-            ..
-        } => {
-            crate::cmd::print_human(&warnings, true);
-            let docs = Arc::new(docs);
-            *state.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(docs.clone());
-            *state
-                .search_pending
-                .lock()
-                .unwrap_or_else(|e| e.into_inner()) = Some((docs, scanner));
+    let previous = state.current();
+    match Snapshot::build(opts, &mut loaded, previous.as_deref()) {
+        Ok(snapshot) => {
+            crate::cmd::print_human(&snapshot.warnings, true);
+            let pages = snapshot.public().pages().count();
+            let snapshot = Arc::new(snapshot);
+            let set = |slot: &Mutex<Option<Arc<Snapshot>>>| {
+                *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(snapshot.clone());
+            };
+            set(&state.files_pending);
+            set(&state.pending);
+            set(&state.search_pending);
+            *state.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Some(snapshot.clone());
             *state.errors.write().unwrap_or_else(|e| e.into_inner()) = Vec::new();
             eprintln!(
-                "已生成 {files} 个文件，用时 {:.2} 秒",
+                "预览已更新：{pages} 条记录，用时 {:.2} 秒",
                 started.elapsed().as_secs_f64()
             );
             state.bump();
+            // The previous snapshot is freed aside, so that the next save
+            // does not wait for it.
+            std::thread::spawn(move || drop(previous));
             true
         }
-        Outcome::Failed(diags, why) => {
+        Err((diags, why)) => {
             crate::cmd::print_human(&diags, true);
             eprintln!("{why}；继续提供上一次成功的版本");
             *state.errors.write().unwrap_or_else(|e| e.into_inner()) = diags;
             state.bump();
-            false
-        }
-        Outcome::Io(msg) => {
-            eprintln!("错误：{msg}");
             false
         }
     }
@@ -181,10 +219,10 @@ pub fn run(opts: ServeOptions) -> u8 {
     let out = out_dir(&opts.site);
     let build = BuildOptions {
         site: opts.site.clone(),
-        out: Some(out.clone()),
+        out: None,
         date: opts.date,
         drafts: opts.drafts,
-        verbose: false,
+        verbose: opts.verbose,
         engine: false,
         static_search: false,
     };

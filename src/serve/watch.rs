@@ -54,14 +54,21 @@ pub fn watch(w: Watch, opts: &BuildOptions, state: &State) {
     let mut last = match w {
         #[cfg(target_os = "linux")]
         Watch::Kernel(w) => {
-            while let Some(mut new_dir) = w.wait(None) {
+            while let Some(mut change) = w.wait(None) {
                 // Let an editor finish writing its files: gather what
-                // follows within 50 ms.
-                while let Some(d) = w.wait(Some(Duration::from_millis(50))) {
-                    new_dir |= d;
+                // follows within 20 ms.
+                while let Some(more) = w.wait(Some(Duration::from_millis(20))) {
+                    change.add(more);
                 }
-                if new_dir {
+                if change.new_dir {
                     w.add_dirs(&opts.site);
+                }
+                if let Some(paths) = change.paths {
+                    state
+                        .loaded
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .changed_only(paths);
                 }
                 eprintln!("检测到修改，重新生成…");
                 rebuild(opts, state);
@@ -85,13 +92,36 @@ pub fn watch(w: Watch, opts: &BuildOptions, state: &State) {
 
 #[cfg(target_os = "linux")]
 mod inotify {
-    use std::os::unix::ffi::OsStrExt;
-    use std::path::Path;
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    use std::path::{Path, PathBuf};
     use std::time::Duration;
 
     /// Kernel notifications for the directories a build reads.
     pub struct Watcher {
         fd: libc::c_int,
+        /// The directory of each watch.
+        dirs: RefCell<HashMap<i32, PathBuf>>,
+    }
+
+    /// What changed.
+    pub struct Change {
+        /// A directory was made or moved in: it needs a watch of its own.
+        pub new_dir: bool,
+        /// The paths that changed; None if that is not known (the kernel's
+        /// queue overflowed, or a directory came or went).
+        pub paths: Option<Vec<PathBuf>>,
+    }
+
+    impl Change {
+        pub fn add(&mut self, other: Change) {
+            self.new_dir |= other.new_dir;
+            match (&mut self.paths, other.paths) {
+                (Some(p), Some(more)) => p.extend(more),
+                _ => self.paths = None,
+            }
+        }
     }
 
     const EVENTS: u32 = libc::IN_CLOSE_WRITE
@@ -110,7 +140,10 @@ mod inotify {
             if fd < 0 {
                 return None;
             }
-            let w = Watcher { fd };
+            let w = Watcher {
+                fd,
+                dirs: RefCell::new(HashMap::new()),
+            };
             w.add(site)?;
             w.add_dirs(site);
             Some(w)
@@ -120,7 +153,11 @@ mod inotify {
             let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
             // SAFETY: a valid descriptor and a NUL-terminated path.
             let wd = unsafe { libc::inotify_add_watch(self.fd, c.as_ptr(), EVENTS) };
-            (wd >= 0).then_some(())
+            if wd < 0 {
+                return None;
+            }
+            self.dirs.borrow_mut().insert(wd, dir.to_path_buf());
+            Some(())
         }
 
         /// Watch every directory under content/, templates/ and theme/
@@ -139,9 +176,8 @@ mod inotify {
         }
 
         /// Wait for events (at most `timeout`) and read them all: None if
-        /// there were none, else whether a directory was made or moved in
-        /// (it needs a watch of its own).
-        pub fn wait(&self, timeout: Option<Duration>) -> Option<bool> {
+        /// there were none, else what changed.
+        pub fn wait(&self, timeout: Option<Duration>) -> Option<Change> {
             let mut pfd = libc::pollfd {
                 fd: self.fd,
                 events: libc::POLLIN,
@@ -155,7 +191,11 @@ mod inotify {
             }
             let mut buf = [0u8; 8192];
             let mut any = false;
-            let mut new_dir = false;
+            let mut change = Change {
+                new_dir: false,
+                paths: Some(Vec::new()),
+            };
+            let dirs = self.dirs.borrow();
             const HEAD: usize = std::mem::size_of::<libc::inotify_event>();
             loop {
                 // SAFETY: reading into a buffer of the given length.
@@ -172,16 +212,30 @@ mod inotify {
                         let b = &buf[at + 4 * k..at + 4 * k + 4];
                         u32::from_ne_bytes([b[0], b[1], b[2], b[3]])
                     };
-                    let (mask, len) = (word(1), word(3) as usize);
+                    let (wd, mask, len) = (word(0) as i32, word(1), word(3) as usize);
+                    let end = (at + HEAD + len).min(n as usize);
+                    let name = &buf[(at + HEAD).min(end)..end];
+                    let name = &name[..name.iter().position(|&b| b == 0).unwrap_or(name.len())];
                     if mask & libc::IN_ISDIR != 0
                         && mask & (libc::IN_CREATE | libc::IN_MOVED_TO) != 0
                     {
-                        new_dir = true;
+                        change.new_dir = true;
+                    }
+                    let known =
+                        mask & (libc::IN_ISDIR | libc::IN_Q_OVERFLOW | libc::IN_IGNORED) == 0;
+                    match (known, dirs.get(&wd), &mut change.paths) {
+                        (true, Some(dir), Some(paths)) if !name.is_empty() => {
+                            paths.push(dir.join(std::ffi::OsString::from_vec(name.to_vec())));
+                        }
+                        // The watched directory itself (of content/'s
+                        // parent: a file beside content/ is no content).
+                        (true, Some(_), Some(_)) => {}
+                        _ => change.paths = None,
                     }
                     at += HEAD + len;
                 }
             }
-            any.then_some(new_dir)
+            any.then_some(change)
         }
     }
 

@@ -1,0 +1,274 @@
+//! The preview's site in memory: the loaded records, their public view on
+//! the build date, the templates and the theme. A page is rendered when a
+//! browser asks for it, so a save costs one file read, the checks and the
+//! public view, not the 27,000 pages of a large site; the open data, feeds
+//! and report sheets are written on their first request.
+//!
+//! A snapshot is made only from content without errors and with templates
+//! that render; otherwise the previous one keeps being served.
+
+use crate::cmd::build::{BuildOptions, Timer, figures, scan_public_where, theme_assets};
+use crate::content::{Content, LoadCache};
+use crate::diag::Diagnostic;
+use crate::output::scan::Scanner;
+use crate::publish::{PubRecord, PublicSite};
+use crate::render::{Assets, PageRef, Renderer};
+use minijinja::{Environment, Value};
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+self_cell::self_cell!(
+    /// The records and their public view, which borrows them.
+    struct Published {
+        owner: Content,
+        #[covariant]
+        dependent: PublicSite,
+    }
+);
+
+pub struct Snapshot {
+    published: Published,
+    env: Environment<'static>,
+    assets: Assets,
+    /// The theme's files by output path (`assets/…`).
+    theme: HashMap<String, Vec<u8>>,
+    /// Every page by output path.
+    pages: HashMap<String, PageRef>,
+    scanner: Scanner,
+    /// The records whose public fields `scanner` found clean, by the
+    /// address of their metadata. The records are shared with the load
+    /// cache and stay alive as long as this snapshot, so an address here
+    /// cannot be taken by a record read later.
+    clean: HashSet<usize>,
+    /// The fingerprint of the templates.
+    templates: String,
+    figures: OnceLock<Value>,
+    docs: OnceLock<std::sync::Arc<Vec<crate::search::SearchDoc>>>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why no snapshot was made: the diagnostics and a one-line summary.
+pub type Refused = (Vec<Diagnostic>, &'static str);
+
+fn address(r: &PubRecord) -> usize {
+    r.meta as *const crate::content::model::Meta as usize
+}
+
+impl Snapshot {
+    /// Load, check and publish the site; `previous` is the snapshot being
+    /// served, whose scan results are kept for the records that did not
+    /// change while the private values stay the same.
+    pub fn build(
+        opts: &BuildOptions,
+        cache: &mut LoadCache,
+        previous: Option<&Snapshot>,
+    ) -> Result<Snapshot, Refused> {
+        let mut t = Timer::new(opts.verbose, 3);
+        let (content, mut diags) = crate::content::load_with(&opts.site, Some(cache));
+        t.stage("读取");
+        // The checks run beside the public view: both only read the records
+        // and each has a sequential part. A view of content with errors is
+        // thrown away.
+        let published = Published::new(content, |c| {
+            rayon::join(
+                || crate::publish::publish(c, opts.date, opts.drafts),
+                || crate::check::check(c, &mut diags),
+            )
+            .0
+        });
+        let env = match crate::render::environment(&opts.site) {
+            Ok(env) => Some(env),
+            Err(errs) => {
+                errs.into_iter().for_each(|d| diags.push_diag(d));
+                None
+            }
+        };
+        if diags.has_errors() {
+            return Err((diags.sorted(), "预览未更新：内容有错误"));
+        }
+        let Some(env) = env else {
+            return Err((diags.sorted(), "预览未更新：模板出错"));
+        };
+        let public = published.borrow_dependent();
+        // The scanner of the previous snapshot, while the private values
+        // and the exceptions are the same (its automaton takes a while).
+        let same_secrets =
+            |p: &&Snapshot| {
+                let old = p.public();
+                old.allowed == public.allowed
+                    && old.secrets.len() == public.secrets.len()
+                    && old.secrets.iter().zip(&public.secrets).all(|(a, b)| {
+                        (&a.source, a.field, &a.value) == (&b.source, b.field, &b.value)
+                    })
+            };
+        let scanner = match previous.filter(same_secrets) {
+            Some(p) => p.scanner.clone(),
+            None => Scanner::with_exceptions(&public.secrets, &public.allowed),
+        };
+        let known = previous
+            .filter(|p| p.scanner.fingerprint() == scanner.fingerprint())
+            .map(|p| &p.clean);
+        let leaks = scan_public_where(public, &scanner, |r| {
+            known.is_none_or(|k| !k.contains(&address(r)))
+        });
+        if !leaks.is_empty() {
+            let mut all = diags.sorted();
+            all.extend(leaks);
+            return Err((all, "预览未更新：发布内容含有个人隐私信息"));
+        }
+        let clean = public.pages().map(address).collect();
+        t.stage("检查、发布视图");
+        let (assets, files) = theme_assets(&opts.site);
+        let mut pages = HashMap::new();
+        let mut refs = crate::render::page_refs(public);
+        refs.push(PageRef::Search);
+        for page in refs {
+            if let Some(out) = crate::render::out_path(public, &page) {
+                pages.insert(out, page);
+            }
+        }
+        let templates = crate::render::fingerprint(&env, &[]);
+        let snapshot = Snapshot {
+            published,
+            env,
+            templates,
+            assets,
+            theme: files.into_iter().collect(),
+            pages,
+            scanner,
+            clean,
+            figures: OnceLock::new(),
+            docs: OnceLock::new(),
+            warnings: diags.sorted(),
+        };
+        let errors = snapshot.try_templates(previous);
+        t.stage("试排页面");
+        if !errors.is_empty() {
+            return Err((errors, "预览未更新：模板出错"));
+        }
+        Ok(snapshot)
+    }
+
+    pub fn public(&self) -> &PublicSite<'_> {
+        self.published.borrow_dependent()
+    }
+
+    pub fn scanner(&self) -> &Scanner {
+        &self.scanner
+    }
+
+    /// A theme file by output path.
+    pub fn theme_file(&self, path: &str) -> Option<&[u8]> {
+        self.theme.get(path).map(Vec::as_slice)
+    }
+
+    /// The output paths of every page.
+    pub fn page_paths(&self) -> impl Iterator<Item = &str> {
+        self.pages.keys().map(String::as_str)
+    }
+
+    /// Whether `path` is a page of the site.
+    pub fn has_page(&self, path: &str) -> bool {
+        self.pages.contains_key(path)
+    }
+
+    /// The page at output path `path`, rendered and scanned now; the
+    /// template or privacy errors instead if it cannot be shown.
+    pub fn page(&self, path: &str) -> Option<Result<Vec<u8>, Vec<Diagnostic>>> {
+        let page = self.pages.get(path)?;
+        Some(self.render(page))
+    }
+
+    fn render(&self, page: &PageRef) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        let public = self.public();
+        let extra = match page {
+            PageRef::Stats | PageRef::Search => {
+                let figures = self.figures.get_or_init(|| figures(public)).clone();
+                minijinja::context! {
+                    search_index => crate::cmd::build::LAZY_SEARCH_INDEX,
+                    ..figures
+                }
+            }
+            _ => Value::UNDEFINED,
+        };
+        let renderer = Renderer::new(&self.env, public, &self.assets, extra);
+        let Some((out, html)) = renderer.page(public, page) else {
+            return Err(Vec::new());
+        };
+        let html = html.map_err(|e| vec![*e])?;
+        let origin = match page {
+            PageRef::Record(i) => public.page(*i).map(|r| r.source.as_str()),
+            _ => None,
+        };
+        let found = crate::output::findings_in(&self.scanner, &out, html.as_bytes(), origin);
+        if found.is_empty() {
+            Ok(html.into_bytes())
+        } else {
+            Err(found)
+        }
+    }
+
+    /// Render pages that a template may fail on at run time, so that such a
+    /// failure keeps the previous snapshot: after a change of templates
+    /// (or at first) one page of every template and of every kind of
+    /// record; after a change of content, a page of each kind of record
+    /// that changed.
+    fn try_templates(&self, previous: Option<&Snapshot>) -> Vec<Diagnostic> {
+        use crate::content::model::Kind;
+        let public = self.public();
+        let known = previous
+            .filter(|p| p.templates == self.templates)
+            .map(|p| &p.clean);
+        let mut samples = Vec::new();
+        if known.is_none() {
+            samples.extend([
+                PageRef::Home,
+                PageRef::Removed,
+                PageRef::Parties,
+                PageRef::Search,
+                PageRef::Stats,
+                PageRef::NotFound,
+                PageRef::Reports,
+            ]);
+            samples.extend(Kind::LISTED.iter().map(|k| PageRef::List(*k, 1)));
+            if !public.notices.is_empty() {
+                samples.push(PageRef::Notice(0));
+            }
+            if !public.parties.is_empty() {
+                samples.push(PageRef::Party(0));
+            }
+            if let Some(d) = crate::reports::forms::active_days(public).first() {
+                samples.push(PageRef::Daily(*d));
+            }
+            if let Some(w) = crate::reports::forms::weeks(public).into_iter().next() {
+                samples.push(PageRef::Weekly(w));
+            }
+        }
+        let removed = public.records.len();
+        let mut kinds = HashSet::new();
+        for (i, r) in public.pages().enumerate() {
+            let changed = known.is_none_or(|k| !k.contains(&address(r)));
+            if changed
+                && r.kind != Kind::Daily
+                && kinds.insert((r.kind, r.preview.is_some(), i >= removed))
+            {
+                samples.push(PageRef::Record(i));
+            }
+        }
+        use rayon::prelude::*;
+        let mut errors: Vec<Diagnostic> = samples
+            .par_iter()
+            .flat_map(|p| self.render(p).err().unwrap_or_default())
+            .collect();
+        errors.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+        errors.dedup();
+        errors
+    }
+
+    /// The searchable documents, made once.
+    pub fn docs(&self) -> std::sync::Arc<Vec<crate::search::SearchDoc>> {
+        self.docs
+            .get_or_init(|| std::sync::Arc::new(crate::search::index::documents(self.public())))
+            .clone()
+    }
+}
