@@ -79,6 +79,23 @@ fn get(port: u16, path: &str) -> (u16, String) {
     (status, body)
 }
 
+/// The Location header of the answer to GET `path`.
+fn location(port: u16, path: &str) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf).to_string();
+    let head = text.split_once("\r\n\r\n")?.0.to_string();
+    head.lines()
+        .find_map(|l| l.strip_prefix("Location: ").map(str::to_string))
+}
+
 fn wait_for(mut f: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
@@ -98,6 +115,13 @@ fn serves_previews_rebuilds_and_answers_search() {
     assert_eq!(status, 200);
     assert!(body.contains("/__gongshi/live.js"), "live reload injected");
     assert_eq!(get(srv.port, "/cases/tc-2022-001.html").0, 200);
+    // a directory without its final slash is redirected, so that the
+    // list's relative links resolve; with it, the list is served
+    assert_eq!(get(srv.port, "/cases").0, 301);
+    assert_eq!(location(srv.port, "/cases").as_deref(), Some("/cases/"));
+    let (status, body) = get(srv.port, "/cases/");
+    assert_eq!(status, 200);
+    assert!(body.contains("href=\"../index.html\""), "{body}");
     assert_eq!(get(srv.port, "/no/such/page.html").0, 404);
     assert_eq!(get(srv.port, "/../../etc/passwd").0, 403);
     assert_eq!(get(srv.port, "/%2e%2e/%2e%2e/etc/passwd").0, 403);

@@ -127,10 +127,21 @@ fn connection(stream: TcpStream, state: &State) -> std::io::Result<()> {
         if req.path == "/__gongshi/events" {
             return events(&mut writer, state);
         }
-        let (status, ctype, body) = route(&req, state);
+        let location = directory(&req.path, state);
+        let (status, ctype, body) = match &location {
+            Some(_) => (
+                "301 Moved Permanently",
+                "text/plain; charset=utf-8",
+                Vec::new(),
+            ),
+            None => route(&req, state),
+        };
         let head = format!(
-            "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: same-origin\r\n{}\r\n",
+            "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: same-origin\r\n{}{}\r\n",
             body.len(),
+            location
+                .map(|l| format!("Location: {l}\r\n"))
+                .unwrap_or_default(),
             if req.keep_alive {
                 ""
             } else {
@@ -167,6 +178,32 @@ fn route(req: &Request, state: &State) -> (&'static str, &'static str, Vec<u8>) 
         p if p.starts_with("/search/") => search_file(p, state),
         _ => site_file(&req.path, state),
     }
+}
+
+/// Where a directory asked for without its final `/` is (`/cases` →
+/// `/cases/`), as a static web server would answer: the page's links are
+/// relative to the directory.
+fn directory(path: &str, state: &State) -> Option<String> {
+    if path.ends_with('/') {
+        return None;
+    }
+    let rel = relative(path)?;
+    let snapshot = state.current()?;
+    (!snapshot.has_page(&rel) && snapshot.has_page(&format!("{rel}/index.html")))
+        .then(|| format!("/{}/", encode_path(&rel)))
+}
+
+/// Percent-encoding of a site path for a header (its `/` kept).
+fn encode_path(p: &str) -> String {
+    let mut out = String::new();
+    for b in p.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// A page (rendered now), a theme file, or a file written on request.
