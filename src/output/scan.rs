@@ -247,9 +247,8 @@ impl Scanner {
         }
     }
 
-    /// What identifies this scanner's findings (see [`Staging::trust_reused`]).
-    ///
-    /// [`Staging::trust_reused`]: crate::output::Staging::trust_reused
+    /// What identifies this scanner's findings: the preview keeps the scan
+    /// of unchanged records only while it stays the same.
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
     }
