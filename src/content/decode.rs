@@ -14,7 +14,7 @@ use std::sync::{Mutex, OnceLock};
 /// Where a record's fields stand in its file: field path → position.
 ///
 /// The same few dozen field paths repeat in every record, so each path is
-/// kept once for the whole run ([`intern`]) and a record holds a short list
+/// kept once for the whole run (`intern`) and a record holds a short list
 /// of (path, position): a tenth of the memory of a map of owned strings,
 /// which at 20,000 records was some 40 MB.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

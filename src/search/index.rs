@@ -228,7 +228,7 @@ pub struct Index {
     pub words: Vec<String>,
     word_ids: FastMap<String, u32>,
     /// Key of 1..=GRAM tokens → `doc, weight, doc, weight, …`, documents
-    /// ascending; the key space cut into [`PARTS`] maps.
+    /// ascending; the key space cut into `PARTS` maps.
     pub grams: Vec<KeyMap<List>>,
     /// Key of GRAM tokens → positions (see [`Postings`]).
     pub spans: Vec<KeyMap<List>>,
