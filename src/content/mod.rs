@@ -63,13 +63,12 @@ pub struct LoadCache {
     files: HashMap<String, CachedFile>,
     /// The record files (with their site-relative paths) and the warnings
     /// about other files, as last listed.
-    listing: Option<Listing>,
+    listing: Option<Arc<Listing>>,
     /// The only paths changed since the last load, when a watcher saw them
     /// all; None when that is not known.
     changed: Option<Vec<PathBuf>>,
 }
 
-#[derive(Clone)]
 struct Listing {
     files: Vec<(Kind, PathBuf, String)>,
     diags: Diagnostics,
@@ -87,7 +86,7 @@ impl LoadCache {
     /// The listing of the last load, if `changed` cannot have changed it:
     /// each path is a record file listed then and still a file, or hidden,
     /// or outside content/, or gone without having been seen.
-    fn listing_after(&self, root: &Path, changed: &[PathBuf]) -> Option<Listing> {
+    fn listing_after(&self, root: &Path, changed: &[PathBuf]) -> Option<Arc<Listing>> {
         let listing = self.listing.as_ref()?;
         let content = root.join("content");
         let unaffected = |p: &PathBuf| {
@@ -107,7 +106,7 @@ impl LoadCache {
                 Err(_) => !listed && !listing.diags.iter().any(|d| d.path == rel),
             }
         };
-        changed.iter().all(unaffected).then(|| listing.clone())
+        changed.iter().all(unaffected).then(|| Arc::clone(listing))
     }
 }
 
@@ -147,15 +146,13 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
                 (k, p, r)
             })
             .collect();
-        Listing { files, diags }
+        Arc::new(Listing { files, diags })
     });
     diags.extend(listing.diags.clone());
     if let Some(c) = cache.as_deref_mut() {
-        c.listing = Some(listing.clone());
+        c.listing = Some(Arc::clone(&listing));
     }
-    let Listing {
-        files: mut listed, ..
-    } = listing;
+    let mut listed: &[(Kind, PathBuf, String)] = &listing.files;
     if listed.len() > site.limits.max_records {
         diags.push(
             report("content", Pos::FILE, "", "记录文件数超过上限")
@@ -165,14 +162,11 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
                 ))
                 .found(listed.len().to_string()),
         );
-        listed.truncate(site.limits.max_records);
+        listed = &listed[..site.limits.max_records];
     }
-    let (files, mut rels): (Vec<(Kind, PathBuf)>, Vec<String>) =
-        listed.into_iter().map(|(k, p, r)| ((k, p), r)).unzip();
-    // What the cache still holds for each file, taken out of it; None
-    // where the file must be read.
-    let mut cached: Vec<Option<(Vec<Arc<Record>>, Diagnostics)>> =
-        (0..files.len()).map(|_| None).collect();
+    // Whether the cache's records of each file are still good, and the
+    // stamp each file is read with.
+    let mut hits = vec![false; listed.len()];
     let mut stamps: Vec<Option<Stamp>> = Vec::new();
     if let Some(c) = cache.as_deref_mut() {
         // With a watcher's list of changes, only the changed files are
@@ -180,63 +174,83 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
         stamps = match &changed {
             Some(paths) if known_listing => {
                 let changed: std::collections::HashSet<&PathBuf> = paths.iter().collect();
-                files
+                listed
                     .iter()
-                    .zip(&rels)
-                    .map(|((_, p), r)| match c.files.get(r) {
+                    .map(|(_, p, r)| match c.files.get(r) {
                         Some(f) if !changed.contains(p) => Some(f.stamp),
                         _ => stamp(p),
                     })
                     .collect()
             }
-            _ => files.par_iter().map(|(_, p)| stamp(p)).collect(),
+            _ => listed.par_iter().map(|(_, p, _)| stamp(p)).collect(),
         };
         let site_stamp = stamp(&root.join("content").join("site.yaml"));
         if c.site != site_stamp {
             c.files.clear();
             c.site = site_stamp;
         }
+        if !known_listing {
+            let names: std::collections::HashSet<&str> =
+                listed.iter().map(|(_, _, r)| r.as_str()).collect();
+            c.files.retain(|k, _| names.contains(k.as_str()));
+        }
         // A file the watcher saw change is read again even if its stamp
         // looks the same (a coarse clock, the same size).
         let seen: std::collections::HashSet<&Path> =
             changed.iter().flatten().map(PathBuf::as_path).collect();
-        let mut old = std::mem::take(&mut c.files);
-        for (((slot, rel), st), (_, path)) in cached.iter_mut().zip(&rels).zip(&stamps).zip(&files)
-        {
-            *slot = match (old.remove(rel), st) {
-                (Some(f), Some(st)) if f.stamp == *st && !seen.contains(path.as_path()) => {
-                    Some((f.records, f.diags))
-                }
-                _ => None,
-            };
+        for ((hit, (_, path, rel)), st) in hits.iter_mut().zip(listed).zip(&stamps) {
+            *hit = matches!((c.files.get(rel), st),
+                (Some(f), Some(st)) if f.stamp == *st && !seen.contains(path.as_path()));
         }
     }
-    let results: Vec<(Vec<Arc<Record>>, Diagnostics)> = files
+    let read: Vec<Option<(Vec<Arc<Record>>, Diagnostics)>> = listed
         .par_iter()
-        .zip(cached.into_par_iter())
-        .map(|((kind, path), hit)| {
-            hit.unwrap_or_else(|| {
+        .zip(hits.par_iter())
+        .map(|((kind, path, _), hit)| {
+            (!hit).then(|| {
                 let (recs, d) = load_file(root, *kind, path, &site);
                 (recs.into_iter().map(Arc::new).collect(), d)
             })
         })
         .collect();
-    let mut records = Vec::with_capacity(results.iter().map(|r| r.0.len()).sum());
-    for (i, (recs, d)) in results.into_iter().enumerate() {
-        if let Some(c) = cache.as_deref_mut()
-            && let Some(Some(st)) = stamps.get(i)
-        {
-            c.files.insert(
-                std::mem::take(&mut rels[i]),
-                CachedFile {
-                    stamp: *st,
-                    records: recs.clone(),
-                    diags: d.clone(),
-                },
-            );
+    let mut records = Vec::new();
+    for (i, fresh) in read.into_iter().enumerate() {
+        let rel = &listed[i].2;
+        match (fresh, cache.as_deref_mut()) {
+            (Some((recs, d)), Some(c)) => {
+                records.extend(recs.iter().cloned());
+                diags.extend(d.clone());
+                match stamps[i] {
+                    Some(stamp) => {
+                        let file = CachedFile {
+                            stamp,
+                            records: recs,
+                            diags: d,
+                        };
+                        match c.files.get_mut(rel) {
+                            Some(f) => *f = file,
+                            None => {
+                                c.files.insert(rel.clone(), file);
+                            }
+                        }
+                    }
+                    None => {
+                        c.files.remove(rel);
+                    }
+                }
+            }
+            (Some((recs, d)), None) => {
+                records.extend(recs);
+                diags.extend(d);
+            }
+            (None, Some(c)) => {
+                if let Some(f) = c.files.get(rel) {
+                    records.extend(f.records.iter().cloned());
+                    diags.extend(f.diags.clone());
+                }
+            }
+            (None, None) => {}
         }
-        records.extend(recs);
-        diags.extend(d);
     }
     (
         Content {

@@ -17,7 +17,7 @@ pub fn write_all(
 ) {
     let mut index = Vec::new();
     for kind in Kind::LISTED {
-        let rows: Vec<&Value> = public.of_kind(kind).map(|r| &r.data).collect();
+        let rows: Vec<&Value> = public.of_kind(kind).map(|r| &*r.data).collect();
         staging.write(
             &format!("data/{}.json", kind.dir()),
             &json_lines(&rows),
@@ -43,7 +43,7 @@ pub fn write_all(
             }));
         }
     }
-    let removed: Vec<&Value> = public.removed.iter().map(|r| &r.data).collect();
+    let removed: Vec<&Value> = public.removed.iter().map(|r| &*r.data).collect();
     staging.write("data/blacklist-removed.json", &json_lines(&removed), None);
     index.push(json!({
         "name": "data/blacklist-removed.json",

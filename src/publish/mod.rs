@@ -18,6 +18,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// A status derived on the build date, with its look.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -117,7 +118,10 @@ pub struct PubRecord<'a> {
     pub related: Vec<Link>,
     pub referenced_by: Vec<Link>,
     /// The open-data object: authoring field names, plus id, url and 状态.
-    pub data: Value,
+    pub data: Arc<Value>,
+    /// The same before 关联 was resolved: what a later view of the same
+    /// record (the preview's next snapshot) can take as it is.
+    pub fields: Arc<Value>,
     pub body: PubBody<'a>,
     /// Shown only because of `--drafts`: scheduled or draft.
     pub preview: Option<&'static str>,
@@ -127,7 +131,18 @@ pub struct PubRecord<'a> {
     pub meta: &'a Meta,
 }
 
+/// Where a record's metadata is: the same for the same loaded record.
+fn address(m: &Meta) -> usize {
+    m as *const Meta as usize
+}
+
 impl PubRecord<'_> {
+    /// The address of the loaded record this is made from (see
+    /// [`publish_after`]).
+    pub fn address(&self) -> usize {
+        address(self.meta)
+    }
+
     pub fn link(&self) -> Link {
         Link {
             kind: self.kind,
@@ -365,7 +380,24 @@ pub fn party_key(p: &Party) -> Option<String> {
 
 /// Build the public view of `content` on `date`.
 pub fn publish(content: &Content, date: NaiveDate, drafts: bool) -> PublicSite<'_> {
+    publish_after(content, date, drafts, None)
+}
+
+/// [`publish`], taking the open-data objects of the records that
+/// `previous` (a view of the same site on the same date) also shows: a
+/// record there with the same address is the same record, shared by both
+/// loads (see [`crate::content::LoadCache`]), so its object is the same.
+pub fn publish_after<'a>(
+    content: &'a Content,
+    date: NaiveDate,
+    drafts: bool,
+    previous: Option<&PublicSite>,
+) -> PublicSite<'a> {
     let site = &content.site;
+    let known: std::collections::HashMap<usize, &Arc<Value>> = previous
+        .filter(|p| p.date == date && p.drafts == drafts)
+        .map(|p| p.pages().map(|r| (r.address(), &r.fields)).collect())
+        .unwrap_or_default();
     enum Seen<'a> {
         Hidden,
         Notice(Notice),
@@ -396,8 +428,14 @@ pub fn publish(content: &Content, date: NaiveDate, drafts: bool) -> PublicSite<'
                         reason: w.map(|w| w.reason.clone()).unwrap_or_default(),
                     })
                 }
-                Visibility::Listed(preview) => Seen::Listed(pub_record(r, site, date, preview)),
-                Visibility::RemovalNotice => Seen::Removed(pub_record(r, site, date, None)),
+                Visibility::Listed(preview) => {
+                    let known = known.get(&address(&r.meta)).copied();
+                    Seen::Listed(pub_record(r, site, date, preview, known))
+                }
+                Visibility::RemovalNotice => {
+                    let known = known.get(&address(&r.meta)).copied();
+                    Seen::Removed(pub_record(r, site, date, None, known))
+                }
             };
             (seen, secrets)
         })
@@ -452,7 +490,7 @@ pub fn url_of(kind: Kind, id: &str) -> String {
 }
 
 fn collect_secrets(r: &Record, site: &Site, out: &mut Vec<Secret>) {
-    let src = format!("{}:{}", r.meta.path, r.meta.pos.line.max(1));
+    let src = || format!("{}:{}", r.meta.path, r.meta.pos.line.max(1));
     if let Body::Clue(c) = &r.body {
         for (field, value) in c.private.values() {
             let value = value.trim();
@@ -462,7 +500,7 @@ fn collect_secrets(r: &Record, site: &Site, out: &mut Vec<Secret>) {
                     let part = part.trim();
                     if part.chars().count() >= 8 {
                         out.push(Secret {
-                            source: src.clone(),
+                            source: src(),
                             field,
                             value: part.to_string(),
                         });
@@ -471,7 +509,7 @@ fn collect_secrets(r: &Record, site: &Site, out: &mut Vec<Secret>) {
             }
             if value.chars().count() >= 2 {
                 out.push(Secret {
-                    source: src.clone(),
+                    source: src(),
                     field,
                     value: value.to_string(),
                 });
@@ -484,7 +522,7 @@ fn collect_secrets(r: &Record, site: &Site, out: &mut Vec<Secret>) {
         let masked = mask_name(&p.name);
         if p.name.chars().count() >= 2 && masked != p.name {
             out.push(Secret {
-                source: src.clone(),
+                source: src(),
                 field: "当事人.名称（自然人）",
                 value: p.name.clone(),
             });
@@ -506,24 +544,92 @@ fn pub_record<'a>(
     site: &Site,
     date: NaiveDate,
     preview: Option<&'static str>,
+    known: Option<&Arc<Value>>,
 ) -> PubRecord<'a> {
     let m = &r.meta;
     let url = url_of(m.kind, &m.id);
     let party = r.party().map(|p| pub_party(p, site));
-    let (status, body, fields) = match &r.body {
-        Body::Case(c) => (None, PubBody::Case(c), to_map(c)),
+    let (status, body) = match &r.body {
+        Body::Case(c) => (None, PubBody::Case(c)),
+        Body::Action(a) => (None, PubBody::Action(a)),
+        Body::Hazard(h) => (Some(hazard_status(h, date)), PubBody::Hazard(h)),
+        Body::Accountability(a) => (None, PubBody::Accountability(a)),
+        Body::Clue(c) => (Some(clue_status(&c.public, date)), PubBody::Clue(&c.public)),
+        Body::Blacklist(b) => {
+            let st = if removal_date(b, site, date).is_some() {
+                REMOVED
+            } else {
+                LISTED
+            };
+            (Some(st), PubBody::Blacklist(b))
+        }
+        Body::Daily(d) => (None, PubBody::Daily(d)),
+        Body::Page(p) => (None, PubBody::Page(p)),
+    };
+    let org = m.org.clone().unwrap_or_else(|| site.info.org.clone());
+    let mut corrections = m.corrections.clone();
+    corrections.sort_by_key(|c| c.date);
+    let fields = match known {
+        Some(v) => Arc::clone(v),
+        None => Arc::new(open_data(
+            r,
+            site,
+            &url,
+            &status,
+            &party,
+            &org,
+            &corrections,
+        )),
+    };
+    PubRecord {
+        kind: m.kind,
+        id: m.id.clone(),
+        url,
+        title: title_of(r, site),
+        published: m.published,
+        status,
+        party,
+        org,
+        region: m.region.clone(),
+        sector: m.sector.clone(),
+        equipment: m.equipment.clone(),
+        corrections,
+        related: Vec::new(),
+        referenced_by: Vec::new(),
+        data: Arc::clone(&fields),
+        fields,
+        body,
+        preview,
+        source: format!("{}:{}", m.path, m.pos.line.max(1)),
+        meta: m,
+    }
+}
+
+/// The open-data object of a record before its relations are resolved.
+fn open_data(
+    r: &Record,
+    site: &Site,
+    url: &str,
+    status: &Option<Badge>,
+    party: &Option<PubParty>,
+    org: &str,
+    corrections: &[Note],
+) -> Value {
+    let m = &r.meta;
+    let fields = match &r.body {
+        Body::Case(c) => to_map(c),
         Body::Action(a) => {
             let mut f = to_map(a);
             f.insert("公示截止日期".into(), json!(action_publicity_end(a, site)));
-            (None, PubBody::Action(a), f)
+            f
         }
-        Body::Hazard(h) => (Some(hazard_status(h, date)), PubBody::Hazard(h), to_map(h)),
+        Body::Hazard(h) => to_map(h),
         Body::Accountability(a) => {
             let mut f = to_map(a);
             if site.mask_officials {
                 f.insert("姓名".into(), json!(mask_name(&a.name)));
             }
-            (None, PubBody::Accountability(a), f)
+            f
         }
         Body::Clue(c) => {
             let mut f = to_map(&c.public);
@@ -541,11 +647,7 @@ fn pub_record<'a>(
                 }
                 f = g;
             }
-            (
-                Some(clue_status(&c.public, date)),
-                PubBody::Clue(&c.public),
-                f,
-            )
+            f
         }
         Body::Blacklist(b) => {
             let mut f = to_map(b);
@@ -553,26 +655,21 @@ fn pub_record<'a>(
                 .expires
                 .unwrap_or_else(|| site.periods.blacklist.after(b.listed));
             f.insert("公示期满".into(), json!(expires));
-            let st = if removal_date(b, site, date).is_some() {
-                REMOVED
-            } else {
-                LISTED
-            };
-            (Some(st), PubBody::Blacklist(b), f)
+            f
         }
-        Body::Daily(d) => (None, PubBody::Daily(d), to_map(d)),
-        Body::Page(p) => (None, PubBody::Page(p), to_map(p)),
+        Body::Daily(d) => to_map(d),
+        Body::Page(p) => to_map(p),
     };
     let mut data = Map::new();
     data.insert("id".into(), json!(m.id));
     data.insert("url".into(), json!(url));
-    if let Some(s) = &status {
+    if let Some(s) = status {
         data.insert("状态".into(), json!(s.label));
     }
     for (k, v) in fields {
         data.insert(k, v);
     }
-    if let Some(p) = &party {
+    if let Some(p) = party {
         let key = match r.body {
             Body::Hazard(_) => "被检查对象",
             Body::Clue(_) => "涉及单位",
@@ -586,7 +683,6 @@ fn pub_record<'a>(
         pv.insert("类型".into(), json!(p.kind));
         data.insert(key.into(), Value::Object(pv));
     }
-    let org = m.org.clone().unwrap_or_else(|| site.info.org.clone());
     data.insert("发布日期".into(), json!(m.published));
     data.insert("发布机构".into(), json!(org));
     for (k, v) in [
@@ -598,35 +694,13 @@ fn pub_record<'a>(
             data.insert(k.into(), json!(v));
         }
     }
-    let mut corrections = m.corrections.clone();
-    corrections.sort_by_key(|c| c.date);
     if !corrections.is_empty() {
         data.insert(
             "更正".into(),
-            serde_json::to_value(&corrections).unwrap_or(Value::Null),
+            serde_json::to_value(corrections).unwrap_or(Value::Null),
         );
     }
-    PubRecord {
-        kind: m.kind,
-        id: m.id.clone(),
-        url,
-        title: title_of(r, site),
-        published: m.published,
-        status,
-        party,
-        org,
-        region: m.region.clone(),
-        sector: m.sector.clone(),
-        equipment: m.equipment.clone(),
-        corrections,
-        related: Vec::new(),
-        referenced_by: Vec::new(),
-        data: Value::Object(data),
-        body,
-        preview,
-        source: format!("{}:{}", m.path, m.pos.line.max(1)),
-        meta: m,
-    }
+    Value::Object(data)
 }
 
 fn to_map<T: Serialize>(v: &T) -> Map<String, Value> {
@@ -687,7 +761,7 @@ fn link_relations<'a>(
                 .iter()
                 .map(|l| l.url.trim_end_matches(".html").to_string())
                 .collect();
-            if let Value::Object(m) = &mut r.data {
+            if let Value::Object(m) = Arc::make_mut(&mut r.data) {
                 m.insert("关联".into(), json!(rel));
             }
             r.related = f;

@@ -51,7 +51,7 @@ pub struct Snapshot {
 pub type Refused = (Vec<Diagnostic>, &'static str);
 
 fn address(r: &PubRecord) -> usize {
-    r.meta as *const crate::content::model::Meta as usize
+    r.address()
 }
 
 impl Snapshot {
@@ -71,7 +71,10 @@ impl Snapshot {
         // thrown away.
         let published = Published::new(content, |c| {
             rayon::join(
-                || crate::publish::publish(c, opts.date, opts.drafts),
+                || {
+                    let before = previous.map(Snapshot::public);
+                    crate::publish::publish_after(c, opts.date, opts.drafts, before)
+                },
                 || crate::check::check(c, &mut diags),
             )
             .0
