@@ -7,7 +7,7 @@ served, and from saving an edited record to its page served with the edit
 
 VERBOSE=1 also prints the server's stage timings (`serve -v`).
 """
-import http.client, os, re, subprocess, sys, threading, time
+import http.client, json, os, re, subprocess, sys, threading, time
 
 site = sys.argv[1]
 edits = int(sys.argv[2]) if len(sys.argv) > 2 else 5
@@ -61,7 +61,24 @@ for i in range(edits):
         f.write(text)
     wait_for(page, marker, present=False)
     time.sleep(0.3)
+# The same in a browser: the page open in headless Chromium reloads by
+# itself (live reload) and shows the edit.
+live = os.path.join(os.path.dirname(__file__), "..", "tools", "web", "live.js")
+browser = None
+if os.path.isdir(os.path.join(os.path.dirname(live), "node_modules", "playwright-core")) and os.path.exists("/usr/bin/chromium"):
+    name = records[1]
+    out = subprocess.run(["node", live, f"http://127.0.0.1:{port}/", f"hazards/{name[:-5]}.html",
+                          os.path.join(hazards, name), "整改措施: ", str(edits)], capture_output=True, text=True)
+    try:
+        browser = json.loads(out.stdout)
+    except ValueError:
+        print("browser run failed:", out.stdout, out.stderr)
 proc.terminate()
 times_ms = [t * 1000 for t in times]
 print("save -> page served with the edit: " + ", ".join(f"{t:.0f} ms" for t in times_ms))
 print(f"median {sorted(times_ms)[len(times_ms) // 2]:.0f} ms, max {max(times_ms):.0f} ms")
+if browser:
+    b = browser["reload_ms"]
+    print("save -> page reloaded in Chromium showing the edit: " + ", ".join(f"{t} ms" for t in b))
+    if b:
+        print(f"median {sorted(b)[len(b) // 2]} ms, max {max(b)} ms; overlay shown: {browser['overlay']}, cleared: {browser['recovered']}")

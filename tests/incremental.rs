@@ -45,7 +45,8 @@ fn preview_differences(state: &State, clean: &[(String, Vec<u8>)]) -> Vec<String
     let built: std::collections::HashSet<&str> = clean.iter().map(|(p, _)| p.as_str()).collect();
     differ.extend(
         snap.page_paths()
-            .filter(|p| !built.contains(p))
+            .into_iter()
+            .filter(|p| !built.contains(p.as_str()))
             .map(|p| format!("{p} (only in the preview)")),
     );
     differ.extend(

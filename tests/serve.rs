@@ -113,7 +113,14 @@ fn serves_previews_rebuilds_and_answers_search() {
     let srv = start(&site);
     let (status, body) = get(srv.port, "/");
     assert_eq!(status, 200);
-    assert!(body.contains("/__gongshi/live.js"), "live reload injected");
+    let live = body
+        .split("<script src=\"/__gongshi/live.")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("live reload injected");
+    let (status, script) = get(srv.port, &format!("/__gongshi/live.{live}"));
+    assert_eq!(status, 200);
+    assert!(script.contains("EventSource"), "{script}");
     assert_eq!(get(srv.port, "/cases/tc-2022-001.html").0, 200);
     // a directory without its final slash is redirected, so that the
     // list's relative links resolve; with it, the list is served
@@ -333,4 +340,45 @@ fn preview_search_index_is_scanned_with_the_sites_own_exceptions() {
     assert_eq!(status, 200, "{body}");
     let man: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert!(man["shards"].as_u64().unwrap() > 0);
+}
+
+/// In a browser (headless Chromium): an open record page reloads by itself
+/// after its file is saved and shows the edit; a broken save shows the
+/// error overlay with `PATH:LINE:COL` over the page; the mended file clears
+/// it with another reload. Needs what `tools/install-test-deps.sh` installs.
+#[test]
+fn an_open_page_reloads_itself_and_shows_errors_in_the_browser() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let script = root.join("tools/web/live.js");
+    assert!(
+        root.join("tools/web/node_modules/playwright-core").is_dir()
+            && std::path::Path::new("/usr/bin/chromium").exists(),
+        "Chromium and playwright-core are missing: run `bash tools/install-test-deps.sh` first"
+    );
+    let site = Site::new("base");
+    let srv = start(&site);
+    let out = Command::new("node")
+        .arg(&script)
+        .arg(format!("http://127.0.0.1:{}/", srv.port))
+        .arg("cases/tc-2022-001.html")
+        .arg(site.path().join("content/cases/tc-2022-001.yaml"))
+        .arg("企业主体责任未落实")
+        .arg("2")
+        .output()
+        .expect("node");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert!(out.status.success(), "{report}");
+    assert_eq!(
+        report["reload_ms"].as_array().map(Vec::len),
+        Some(2),
+        "{report}"
+    );
+    assert_eq!(report["overlay"], true, "{report}");
+    assert_eq!(report["recovered"], true, "{report}");
 }

@@ -379,6 +379,21 @@ pub fn out_path(public: &PublicSite, page: &PageRef) -> Option<String> {
     })
 }
 
+/// `f` of the output path of a page, without copying the path of a record,
+/// notice or party page.
+pub fn with_out_path<R>(
+    public: &PublicSite,
+    page: &PageRef,
+    f: impl FnOnce(&str) -> R,
+) -> Option<R> {
+    Some(match page {
+        PageRef::Record(i) => f(&public.page(*i)?.url),
+        PageRef::Notice(i) => f(&public.notices.get(*i)?.url),
+        PageRef::Party(i) => f(&public.parties.get(*i)?.url),
+        other => f(&out_path(public, other)?),
+    })
+}
+
 fn list_url(kind: Kind, n: usize) -> String {
     if n == 1 {
         format!("{}/index.html", kind.dir())

@@ -137,8 +137,9 @@ fn connection(stream: TcpStream, state: &State) -> std::io::Result<()> {
             None => route(&req, state),
         };
         let head = format!(
-            "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: same-origin\r\n{}{}\r\n",
+            "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: {}\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: same-origin\r\n{}{}\r\n",
             body.len(),
+            cache_control(&req.path, status, state),
             location
                 .map(|l| format!("Location: {l}\r\n"))
                 .unwrap_or_default(),
@@ -168,7 +169,7 @@ fn route(req: &Request, state: &State) -> (&'static str, &'static str, Vec<u8>) 
         );
     }
     match req.path.as_str() {
-        "/__gongshi/live.js" => (
+        p if p == live_js_path() => (
             "200 OK",
             "text/javascript; charset=utf-8",
             LIVE_JS.as_bytes().to_vec(),
@@ -177,6 +178,21 @@ fn route(req: &Request, state: &State) -> (&'static str, &'static str, Vec<u8>) 
         "/api/search" => api_search(req, state),
         p if p.starts_with("/search/") => search_file(p, state),
         _ => site_file(&req.path, state),
+    }
+}
+
+/// Theme files under content-hashed names never change: a reload does not
+/// ask for them again. Everything else is asked for again each time.
+fn cache_control(path: &str, status: &str, state: &State) -> &'static str {
+    let hashed = status.starts_with("200")
+        && (path == live_js_path()
+            || state
+                .current()
+                .is_some_and(|s| s.is_hashed_asset(path.trim_start_matches('/'))));
+    if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
     }
 }
 
@@ -433,9 +449,10 @@ fn static_file(path: &str, root: &Path) -> (&'static str, &'static str, Vec<u8>)
 }
 
 fn inject_live_reload(body: &mut Vec<u8>) {
-    const TAG: &[u8] = b"<script src=\"/__gongshi/live.js\" defer></script>";
+    let tag = format!("<script src=\"{}\" defer></script>", live_js_path());
+    let tag = tag.as_bytes();
     if let Some(i) = body.windows(7).rposition(|w| w == b"</body>") {
-        body.splice(i..i, TAG.iter().copied());
+        body.splice(i..i, tag.iter().copied());
     }
 }
 
@@ -443,8 +460,14 @@ fn events(w: &mut TcpStream, state: &State) -> std::io::Result<()> {
     w.write_all(
         b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n",
     )?;
+    // Each message: the generation and how many errors it has, so that a
+    // page reloads at once when there are none.
+    let message = |g: u64| {
+        let errors = state.errors.read().unwrap_or_else(|e| e.into_inner()).len();
+        format!("data: {g} {errors}\n\n")
+    };
     let mut seen = *state.generation.lock().unwrap_or_else(|e| e.into_inner());
-    w.write_all(format!("data: {seen}\n\n").as_bytes())?;
+    w.write_all(message(seen).as_bytes())?;
     loop {
         let g = state.generation.lock().unwrap_or_else(|e| e.into_inner());
         let (g, _) = state
@@ -455,11 +478,22 @@ fn events(w: &mut TcpStream, state: &State) -> std::io::Result<()> {
         drop(g);
         if now != seen {
             seen = now;
-            w.write_all(format!("data: {now}\n\n").as_bytes())?;
+            w.write_all(message(now).as_bytes())?;
         } else {
             w.write_all(b": ping\n\n")?;
         }
     }
+}
+
+/// The live reload script's URL, named by its content like the theme's.
+fn live_js_path() -> &'static str {
+    static PATH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| {
+        format!(
+            "/__gongshi/live.{}.js",
+            crate::output::short_hash(LIVE_JS.as_bytes())
+        )
+    })
 }
 
 const LIVE_JS: &str = r#"(function () {
@@ -492,12 +526,13 @@ const LIVE_JS: &str = r#"(function () {
     return fetch('/__gongshi/status').then(function (r) { return r.json(); });
   }
   var es = new EventSource('/__gongshi/events');
+  function show() { status().then(function (st) { overlay(st.errors); }); }
   es.onmessage = function (ev) {
-    if (first === null) { first = ev.data; status().then(function (st) { overlay(st.errors); }); return; }
-    if (ev.data === first) return;
-    status().then(function (st) {
-      if (st.errors.length) { first = ev.data; overlay(st.errors); } else { location.reload(); }
-    });
+    var parts = ev.data.split(' ');
+    var generation = parts[0], errors = Number(parts[1] || 0);
+    if (first === null) { first = generation; if (errors) show(); return; }
+    if (generation === first) return;
+    if (errors) { first = generation; show(); } else { location.reload(); }
   };
 })();
 "#;

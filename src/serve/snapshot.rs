@@ -32,8 +32,11 @@ pub struct Snapshot {
     assets: Assets,
     /// The theme's files by output path (`assets/…`).
     theme: HashMap<String, Vec<u8>>,
-    /// Every page by output path.
-    pages: HashMap<String, PageRef>,
+    /// Every page by a hash of its output path (27,000 paths are not
+    /// copied for each snapshot); a lookup compares the path itself.
+    pages: HashMap<u64, PageRef>,
+    /// The pages whose hash another page had first.
+    collided: Vec<(String, PageRef)>,
     scanner: Scanner,
     /// The records whose public fields `scanner` found clean, by the
     /// address of their metadata. The records are shared with the load
@@ -49,6 +52,13 @@ pub struct Snapshot {
 
 /// Why no snapshot was made: the diagnostics and a one-line summary.
 pub type Refused = (Vec<Diagnostic>, &'static str);
+
+fn path_key(path: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    path.hash(&mut h);
+    h.finish()
+}
 
 fn address(r: &PubRecord) -> usize {
     r.address()
@@ -123,11 +133,22 @@ impl Snapshot {
         t.stage("检查、发布视图");
         let (assets, files) = theme_assets(&opts.site);
         let mut pages = HashMap::new();
+        let mut collided = Vec::new();
         let mut refs = crate::render::page_refs(public);
         refs.push(PageRef::Search);
         for page in refs {
-            if let Some(out) = crate::render::out_path(public, &page) {
-                pages.insert(out, page);
+            let Some(key) = crate::render::with_out_path(public, &page, path_key) else {
+                continue;
+            };
+            match pages.entry(key) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(page);
+                }
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    if let Some(out) = crate::render::out_path(public, &page) {
+                        collided.push((out, page));
+                    }
+                }
             }
         }
         let templates = crate::render::fingerprint(&env, &[]);
@@ -138,6 +159,7 @@ impl Snapshot {
             assets,
             theme: files.into_iter().collect(),
             pages,
+            collided,
             scanner,
             clean,
             figures: OnceLock::new(),
@@ -165,20 +187,49 @@ impl Snapshot {
         self.theme.get(path).map(Vec::as_slice)
     }
 
+    /// Whether `path` is a theme file under a content-hashed name.
+    pub fn is_hashed_asset(&self, path: &str) -> bool {
+        [
+            &self.assets.css,
+            &self.assets.search_js,
+            &self.assets.a11y_js,
+        ]
+        .iter()
+        .any(|a| a.as_str() == path)
+    }
+
     /// The output paths of every page.
-    pub fn page_paths(&self) -> impl Iterator<Item = &str> {
-        self.pages.keys().map(String::as_str)
+    pub fn page_paths(&self) -> Vec<String> {
+        let public = self.public();
+        self.pages
+            .values()
+            .chain(self.collided.iter().map(|(_, p)| p))
+            .filter_map(|p| crate::render::out_path(public, p))
+            .collect()
+    }
+
+    fn find(&self, path: &str) -> Option<&PageRef> {
+        let public = self.public();
+        self.pages
+            .get(&path_key(path))
+            .filter(|p| crate::render::with_out_path(public, p, |out| out == path) == Some(true))
+            .or_else(|| {
+                self.collided
+                    .iter()
+                    .find(|(p, _)| p == path)
+                    .map(|(_, r)| r)
+            })
     }
 
     /// Whether `path` is a page of the site.
     pub fn has_page(&self, path: &str) -> bool {
-        self.pages.contains_key(path)
+        self.find(path).is_some()
     }
 
     /// The page at output path `path`, rendered and scanned now; the
     /// template or privacy errors instead if it cannot be shown.
     pub fn page(&self, path: &str) -> Option<Result<Vec<u8>, Vec<Diagnostic>>> {
-        let page = self.pages.get(path)?;
+        let page = self.find(path)?;
         Some(self.render(page))
     }
 

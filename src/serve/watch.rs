@@ -54,11 +54,19 @@ pub fn watch(w: Watch, opts: &BuildOptions, state: &State) {
     let mut last = match w {
         #[cfg(target_os = "linux")]
         Watch::Kernel(w) => {
-            while let Some(mut change) = w.wait(None) {
+            loop {
+                let mut change = inotify::Change::default();
+                if !w.wait(None, &mut change) {
+                    break;
+                }
                 // Let an editor finish writing its files: gather what
-                // follows within 20 ms.
-                while let Some(more) = w.wait(Some(Duration::from_millis(20))) {
-                    change.add(more);
+                // follows, until 2 ms pass without an event once every
+                // file written to is closed (20 ms while one is open).
+                loop {
+                    let quiet = if change.writing.is_empty() { 2 } else { 20 };
+                    if !w.wait(Some(Duration::from_millis(quiet)), &mut change) {
+                        break;
+                    }
                 }
                 if change.new_dir {
                     w.add_dirs(&opts.site);
@@ -93,7 +101,7 @@ pub fn watch(w: Watch, opts: &BuildOptions, state: &State) {
 #[cfg(target_os = "linux")]
 mod inotify {
     use std::cell::RefCell;
-    use std::collections::HashMap;
+    use std::collections::{HashMap, HashSet};
     use std::os::unix::ffi::{OsStrExt, OsStringExt};
     use std::path::{Path, PathBuf};
     use std::time::Duration;
@@ -112,14 +120,16 @@ mod inotify {
         /// The paths that changed; None if that is not known (the kernel's
         /// queue overflowed, or a directory came or went).
         pub paths: Option<Vec<PathBuf>>,
+        /// Files written to and not closed yet.
+        pub writing: HashSet<PathBuf>,
     }
 
-    impl Change {
-        pub fn add(&mut self, other: Change) {
-            self.new_dir |= other.new_dir;
-            match (&mut self.paths, other.paths) {
-                (Some(p), Some(more)) => p.extend(more),
-                _ => self.paths = None,
+    impl Default for Change {
+        fn default() -> Change {
+            Change {
+                new_dir: false,
+                paths: Some(Vec::new()),
+                writing: HashSet::new(),
             }
         }
     }
@@ -175,9 +185,9 @@ mod inotify {
             }
         }
 
-        /// Wait for events (at most `timeout`) and read them all: None if
-        /// there were none, else what changed.
-        pub fn wait(&self, timeout: Option<Duration>) -> Option<Change> {
+        /// Wait for events (at most `timeout`) and read them all into
+        /// `change`; false if there were none.
+        pub fn wait(&self, timeout: Option<Duration>, change: &mut Change) -> bool {
             let mut pfd = libc::pollfd {
                 fd: self.fd,
                 events: libc::POLLIN,
@@ -187,14 +197,10 @@ mod inotify {
             // SAFETY: one valid pollfd.
             let ready = unsafe { libc::poll(&mut pfd, 1, ms) };
             if ready <= 0 {
-                return None;
+                return false;
             }
             let mut buf = [0u8; 8192];
             let mut any = false;
-            let mut change = Change {
-                new_dir: false,
-                paths: Some(Vec::new()),
-            };
             let dirs = self.dirs.borrow();
             const HEAD: usize = std::mem::size_of::<libc::inotify_event>();
             loop {
@@ -225,7 +231,16 @@ mod inotify {
                         mask & (libc::IN_ISDIR | libc::IN_Q_OVERFLOW | libc::IN_IGNORED) == 0;
                     match (known, dirs.get(&wd), &mut change.paths) {
                         (true, Some(dir), Some(paths)) if !name.is_empty() => {
-                            paths.push(dir.join(std::ffi::OsString::from_vec(name.to_vec())));
+                            let path = dir.join(std::ffi::OsString::from_vec(name.to_vec()));
+                            if mask & libc::IN_MODIFY != 0 {
+                                change.writing.insert(path.clone());
+                            }
+                            if mask & (libc::IN_CLOSE_WRITE | libc::IN_MOVED_TO | libc::IN_DELETE)
+                                != 0
+                            {
+                                change.writing.remove(&path);
+                            }
+                            paths.push(path);
                         }
                         // The watched directory itself (of content/'s
                         // parent: a file beside content/ is no content).
@@ -235,7 +250,7 @@ mod inotify {
                     at += HEAD + len;
                 }
             }
-            any.then_some(change)
+            any
         }
     }
 
