@@ -18,43 +18,36 @@ fn serve_options(site: &Site, date: &str) -> gongshi::cmd::build::BuildOptions {
     }
 }
 
-/// The files of a clean build that the preview serves differently, and the
-/// pages it serves that the build has not. search.html and the static
-/// search index differ by design (the preview writes the index on request).
+/// The files of a clean build that the preview answers differently (asked
+/// for as a browser would, by path), and the pages it has that the build
+/// has not. search.html and the static search index differ by design (the
+/// preview writes the index on request).
 fn preview_differences(state: &State, clean: &[(String, Vec<u8>)]) -> Vec<String> {
-    let snap = state.current().expect("a preview");
-    state.files();
-    let written: std::collections::HashMap<String, Vec<u8>> =
-        snapshot(&state.root).into_iter().collect();
     let mut differ = Vec::new();
     for (path, bytes) in clean {
         if path == "search.html" || path.starts_with("search/") || path.starts_with('.') {
             continue;
         }
-        let served = if let Some(b) = snap.theme_file(path) {
-            Some(b.to_vec())
-        } else if snap.has_page(path) {
-            snap.page(path).and_then(Result::ok)
-        } else {
-            written.get(path).cloned()
-        };
-        if served.as_deref() != Some(bytes.as_slice()) {
-            differ.push(path.clone());
+        let (status, _, body) = gongshi::serve::site_file(&format!("/{path}"), state, false);
+        if !status.starts_with("200") || body != *bytes {
+            differ.push(format!("{path} ({status})"));
         }
     }
     let built: std::collections::HashSet<&str> = clean.iter().map(|(p, _)| p.as_str()).collect();
+    let snap = state.current().expect("a preview");
     differ.extend(
         snap.page_paths()
             .into_iter()
             .filter(|p| !built.contains(p.as_str()))
             .map(|p| format!("{p} (only in the preview)")),
     );
-    differ.extend(
-        written
-            .keys()
-            .filter(|p| !p.starts_with('.') && !built.contains(p.as_str()))
-            .map(|p| format!("{p} (only in the preview)")),
-    );
+    // Nothing that is not in the build is found either.
+    for missing in ["no/such/page.html", "favicon.ico", "data/no-such.json"] {
+        let (status, _, _) = gongshi::serve::site_file(&format!("/{missing}"), state, false);
+        if !status.starts_with("404") {
+            differ.push(format!("{missing} ({status}, not 404)"));
+        }
+    }
     differ.sort();
     differ
 }

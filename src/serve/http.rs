@@ -177,7 +177,7 @@ fn route(req: &Request, state: &State) -> (&'static str, &'static str, Vec<u8>) 
         "/__gongshi/status" => ("200 OK", "application/json", status_json(state)),
         "/api/search" => api_search(req, state),
         p if p.starts_with("/search/") => search_file(p, state),
-        _ => site_file(&req.path, state),
+        _ => site_file(&req.path, state, true),
     }
 }
 
@@ -222,8 +222,22 @@ fn encode_path(p: &str) -> String {
     out
 }
 
-/// A page (rendered now), a theme file, or a file written on request.
-fn site_file(path: &str, state: &State) -> (&'static str, &'static str, Vec<u8>) {
+/// The files written on their first request after a change (see
+/// [`crate::cmd::build::write_files`]); any other path that is not a page
+/// or theme file is not found without writing them.
+fn written_on_request(rel: &str) -> bool {
+    ["data/", "feeds/", "reports/"]
+        .iter()
+        .any(|d| rel.starts_with(d))
+        || rel == "feed.xml"
+        || rel == "robots.txt"
+        || (rel.starts_with("sitemap") && rel.ends_with(".xml"))
+}
+
+/// A page (rendered now, with the live-reload script if `live`), a theme
+/// file, or a file written on request: what the preview answers for a
+/// path of the site.
+pub fn site_file(path: &str, state: &State, live: bool) -> (&'static str, &'static str, Vec<u8>) {
     let Some(rel) = relative(path) else {
         return (
             "403 Forbidden",
@@ -250,16 +264,16 @@ fn site_file(path: &str, state: &State) -> (&'static str, &'static str, Vec<u8>)
         snapshot.has_page(&index).then_some(index)
     };
     if let Some(page) = page {
-        return page_response("200 OK", &page, &snapshot);
+        return page_response("200 OK", &page, &snapshot, live);
     }
-    state.files();
-    match resolve(path, &state.root) {
-        Some(f) if f.is_file() => {
+    if written_on_request(&rel) {
+        state.files();
+        if let Some(f) = resolve(path, &state.root).filter(|f| f.is_file()) {
             let body = std::fs::read(&f).unwrap_or_default();
-            ("200 OK", content_type(&f), body)
+            return ("200 OK", content_type(&f), body);
         }
-        _ => page_response("404 Not Found", "404.html", &snapshot),
     }
+    page_response("404 Not Found", "404.html", &snapshot, live)
 }
 
 /// The site-relative path of a request (`index.html` for the root), or
@@ -292,6 +306,7 @@ fn page_response(
     status: &'static str,
     path: &str,
     snapshot: &super::Snapshot,
+    live: bool,
 ) -> (&'static str, &'static str, Vec<u8>) {
     let (status, mut body) = match snapshot.page(path) {
         Some(Ok(body)) => (status, body),
@@ -309,7 +324,9 @@ fn page_response(
         }
         None => (status, Vec::new()),
     };
-    inject_live_reload(&mut body);
+    if live {
+        inject_live_reload(&mut body);
+    }
     (status, "text/html; charset=utf-8", body)
 }
 

@@ -12,6 +12,8 @@
 
 mod http;
 pub mod snapshot;
+
+pub use http::site_file;
 mod watch;
 
 use crate::cmd::build::BuildOptions;
