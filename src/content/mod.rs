@@ -16,7 +16,6 @@ use decode::Ctx;
 use model::{Kind, Record};
 use rayon::prelude::*;
 use site::Site;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use yaml::{Limits, Value};
@@ -60,7 +59,7 @@ fn stamp(path: &Path) -> Option<Stamp> {
 #[derive(Default)]
 pub struct LoadCache {
     site: Option<Stamp>,
-    files: HashMap<String, CachedFile>,
+    files: crate::search::index::FastMap<String, CachedFile>,
     /// The record files (with their site-relative paths) and the warnings
     /// about other files, as last listed.
     listing: Option<Arc<Listing>>,
