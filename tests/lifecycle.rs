@@ -407,3 +407,71 @@ fn markdown_never_passes_raw_html() {
     assert!(!page.contains("<img src=x"), "raw img");
     assert!(page.contains("&lt;script&gt;"));
 }
+
+/// With many overdue hazards the home page shows the ten longest overdue
+/// and links to their full list, which is paginated, longest overdue first,
+/// and in the sitemap: a large site's home page stays light on a phone.
+#[test]
+fn the_home_page_shows_the_longest_overdue_hazards_and_links_to_all() {
+    let site = Site::new("base");
+    let text = site.read("content/hazards/th-2022-001.yaml");
+    // 25 more overdue hazards, deadlines 2022-02-01 … 2022-02-25, written
+    // in an order unlike their deadlines
+    for i in 0..25u32 {
+        let day = (i * 7) % 25 + 1;
+        site.write(
+            &format!("content/hazards/od-{day:02}.yaml"),
+            &text.replace(
+                "整改时限: 2022-03-01",
+                &format!("整改时限: 2022-02-{day:02}"),
+            ),
+        );
+    }
+    let out = site.build("2022-03-15");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let home = site.read("public/index.html");
+    let section = home
+        .split("id=\"overdue-h\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .expect("the overdue section");
+    let shown: Vec<&str> = section
+        .match_indices("hazards/")
+        .map(|(i, _)| &section[i + 8..i + 13])
+        .filter(|id| id.starts_with("od-") || id.starts_with("th-"))
+        .collect();
+    let expected: Vec<String> = (1..=10).map(|d| format!("od-{d:02}")).collect();
+    assert_eq!(shown, expected, "the ten earliest deadlines, in order");
+    assert!(
+        section.contains("href=\"hazards/overdue.html\">查看全部 26 项逾期隐患</a>"),
+        "{section}"
+    );
+    let page1 = site.read("public/hazards/overdue.html");
+    let page2 = site.read("public/hazards/overdue/2.html");
+    assert!(
+        page1.contains("共 26 项，按整改时限从早到晚排列。"),
+        "{page1}"
+    );
+    assert!(
+        page1.contains("rel=\"next\" href=\"../hazards/overdue/2.html\""),
+        "{page1}"
+    );
+    let count = |p: &str| p.matches("<li class=\"record-item").count();
+    assert_eq!((count(&page1), count(&page2)), (20, 6));
+    // every overdue hazard once, the last page ending with the latest
+    for d in 1..=25 {
+        let id = format!("hazards/od-{d:02}.html");
+        assert_eq!(
+            page1.matches(&id).count() + page2.matches(&id).count(),
+            1,
+            "{id}"
+        );
+    }
+    assert!(page2.contains("hazards/th-2022-001.html"));
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("hazards/overdue.html") && sitemap.contains("hazards/overdue/2.html"));
+}

@@ -414,6 +414,9 @@ fn page_urls(public: &PublicSite) -> Vec<(String, Option<NaiveDate>)> {
     for kind in crate::content::model::Kind::LISTED {
         urls.push((format!("{}/index.html", kind.dir()), None));
     }
+    for n in 1..=crate::render::overdue_pages(public) {
+        urls.push((crate::render::overdue_url(n), None));
+    }
     urls.push(("blacklist/removed.html".into(), None));
     urls.push(("parties/index.html".into(), None));
     urls.push(("stats.html".into(), None));

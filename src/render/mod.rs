@@ -10,7 +10,10 @@ pub mod cache;
 pub mod markdown;
 mod pages;
 
-pub use pages::{Assets, PageRef, Pages, Renderer, out_path, page_refs, render_all, with_out_path};
+pub use pages::{
+    Assets, PageRef, Pages, Renderer, out_path, overdue_pages, overdue_url, page_refs, render_all,
+    with_out_path,
+};
 
 use crate::diag::{Diagnostic, Pos, report};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, Value};

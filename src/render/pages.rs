@@ -10,6 +10,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub const PER_PAGE: usize = 20;
+/// Overdue hazards shown on the home page; the rest are on their own list.
+pub const HOME_OVERDUE: usize = 10;
 
 /// Names of the built assets (content-hashed), given to every page.
 #[derive(Debug, Clone, Serialize)]
@@ -129,6 +131,7 @@ pub fn view<'x>(r: &'x PubRecord) -> RecordView<'x> {
 enum Job<'p, 'a> {
     Home,
     List(Kind, usize),
+    Overdue(usize),
     Record(&'p PubRecord<'a>),
     Notice(&'p crate::publish::Notice),
     Removed,
@@ -148,6 +151,8 @@ enum Job<'p, 'a> {
 pub enum PageRef {
     Home,
     List(Kind, usize),
+    /// A page of the list of overdue hazards.
+    Overdue(usize),
     /// An index into [`PublicSite::pages`].
     Record(usize),
     /// An index into [`PublicSite::notices`].
@@ -169,6 +174,7 @@ impl PageRef {
         Some(match self {
             PageRef::Home => Job::Home,
             PageRef::List(k, n) => Job::List(*k, *n),
+            PageRef::Overdue(n) => Job::Overdue(*n),
             PageRef::Record(i) => Job::Record(public.page(*i)?),
             PageRef::Notice(i) => Job::Notice(public.notices.get(*i)?),
             PageRef::Removed => Job::Removed,
@@ -324,6 +330,7 @@ pub fn page_refs(public: &PublicSite) -> Vec<PageRef> {
         let pages = public.of_kind(kind).count().div_ceil(PER_PAGE).max(1);
         refs.extend((1..=pages).map(|n| PageRef::List(kind, n)));
     }
+    refs.extend((1..=overdue_pages(public)).map(PageRef::Overdue));
     refs.extend(
         public
             .pages()
@@ -365,6 +372,7 @@ pub fn out_path(public: &PublicSite, page: &PageRef) -> Option<String> {
     Some(match page {
         PageRef::Home => "index.html".into(),
         PageRef::List(kind, n) => list_url(*kind, *n),
+        PageRef::Overdue(n) => overdue_url(*n),
         PageRef::Record(i) => public.page(*i)?.url.clone(),
         PageRef::Notice(i) => public.notices.get(*i)?.url.clone(),
         PageRef::Removed => "blacklist/removed.html".into(),
@@ -394,6 +402,34 @@ pub fn with_out_path<R>(
     })
 }
 
+/// The page of the list of overdue hazards.
+pub fn overdue_url(n: usize) -> String {
+    if n == 1 {
+        "hazards/overdue.html".into()
+    } else {
+        format!("hazards/overdue/{n}.html")
+    }
+}
+
+/// How many pages the list of overdue hazards has (none without any).
+pub fn overdue_pages(public: &PublicSite) -> usize {
+    overdue(public).len().div_ceil(PER_PAGE)
+}
+
+/// The overdue hazards, longest overdue first (earliest deadline; then as
+/// listed).
+fn overdue<'p, 'a>(public: &'p PublicSite<'a>) -> Vec<&'p PubRecord<'a>> {
+    let mut v: Vec<&PubRecord> = public
+        .of_kind(Kind::Hazards)
+        .filter(|r| r.status.as_ref().is_some_and(|s| s.label == "已逾期"))
+        .collect();
+    v.sort_by_key(|r| match r.body {
+        crate::publish::PubBody::Hazard(h) => Some(h.deadline),
+        _ => None,
+    });
+    v
+}
+
 fn list_url(kind: Kind, n: usize) -> String {
     if n == 1 {
         format!("{}/index.html", kind.dir())
@@ -410,6 +446,7 @@ fn job_context<'p>(
     match job {
         Job::Home => home(public),
         Job::List(kind, n) => list_page(public, kind, n),
+        Job::Overdue(n) => overdue_page(public, n),
         Job::Record(r) => {
             let template = match r.kind {
                 Kind::Pages => "page.html",
@@ -543,9 +580,11 @@ fn home(public: &PublicSite) -> (String, &'static str, Value, Option<&'static st
             latest: public.of_kind(*k).take(5).map(view).collect(),
         })
         .collect();
-    let overdue: Vec<RecordView> = public
-        .of_kind(Kind::Hazards)
-        .filter(|r| r.status.as_ref().is_some_and(|s| s.label == "已逾期"))
+    let all_overdue = overdue(public);
+    let overdue_total = all_overdue.len();
+    let overdue: Vec<RecordView> = all_overdue
+        .into_iter()
+        .take(HOME_OVERDUE)
         .map(view)
         .collect();
     let count = |k: Kind, label: &str| {
@@ -593,10 +632,41 @@ fn home(public: &PublicSite) -> (String, &'static str, Value, Option<&'static st
     let ctx = context! {
         sections => Value::from_serialize(&sections),
         overdue => Value::from_serialize(&overdue),
+        overdue_total => overdue_total,
+        overdue_url => overdue_url(1),
         figures => figures,
         section => "home",
     };
     ("index.html".into(), "index.html", ctx, None)
+}
+
+fn overdue_page(
+    public: &PublicSite,
+    n: usize,
+) -> (String, &'static str, Value, Option<&'static str>) {
+    let all = overdue(public);
+    let total = all.len();
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let chunk: Vec<RecordView> = all
+        .into_iter()
+        .skip((n - 1) * PER_PAGE)
+        .take(PER_PAGE)
+        .map(view)
+        .collect();
+    let ctx = context! {
+        kind => Kind::Hazards.dir(),
+        label => "逾期未整改的重大事故隐患",
+        lead => format!("共 {total} 项，按整改时限从早到晚排列。"),
+        records => Value::from_serialize(&chunk),
+        total => total,
+        page => n,
+        pages => pages,
+        prev => (n > 1).then(|| overdue_url(n - 1)),
+        next => (n < pages).then(|| overdue_url(n + 1)),
+        first_index => (n - 1) * PER_PAGE,
+        section => Kind::Hazards.dir(),
+    };
+    (overdue_url(n), "list.html", ctx, None)
 }
 
 fn list_page(
