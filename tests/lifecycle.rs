@@ -475,3 +475,56 @@ fn the_home_page_shows_the_longest_overdue_hazards_and_links_to_all() {
     let sitemap = site.read("public/sitemap.xml");
     assert!(sitemap.contains("hazards/overdue.html") && sitemap.contains("hazards/overdue/2.html"));
 }
+
+/// The party index is paginated: each page a hundred parties with their
+/// record counts, all parties once, linked pages in the sitemap.
+#[test]
+fn the_party_index_is_paginated() {
+    let site = Site::new("base");
+    for i in 0..150 {
+        action(
+            &site,
+            &format!("pi-{i:03}"),
+            &format!("索引文号〔2022〕{}号", 200 + i),
+            "2022-02-10",
+            "2022-02-11",
+            "",
+        );
+        let path = format!("content/actions/pi-{i:03}.yaml");
+        let text = site.read(&path).replace(
+            "  名称: 测试燃气有限公司\n  统一社会信用代码: 91210381MA0TAX0017\n",
+            &format!("  名称: 索引测试第{i:03}号有限公司\n"),
+        );
+        site.write(&path, &text);
+    }
+    let out = site.build("2022-02-15");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page1 = site.read("public/parties/index.html");
+    let page2 = site.read("public/parties/page/2.html");
+    let rows = |p: &str| p.matches("<tr><th scope=\"row\">").count();
+    let total = rows(&page1) + rows(&page2);
+    assert_eq!(rows(&page1), 100);
+    assert!(total > 150, "all parties: {total}");
+    assert!(
+        page1.contains(&format!("当事人（共 {total} 个，第 1 / 2 页）")),
+        "{page1}"
+    );
+    assert!(page1.contains("rel=\"next\" href=\"../parties/page/2.html\""));
+    assert!(page2.contains("rel=\"prev\" href=\"../../parties/index.html\""));
+    for i in 0..150 {
+        let name = format!("索引测试第{i:03}号有限公司");
+        assert_eq!(
+            page1.matches(&name).count() + page2.matches(&name).count(),
+            1,
+            "{name}"
+        );
+    }
+    assert!(
+        site.read("public/sitemap.xml")
+            .contains("parties/page/2.html")
+    );
+}

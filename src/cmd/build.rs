@@ -418,7 +418,9 @@ fn page_urls(public: &PublicSite) -> Vec<(String, Option<NaiveDate>)> {
         urls.push((crate::render::overdue_url(n), None));
     }
     urls.push(("blacklist/removed.html".into(), None));
-    urls.push(("parties/index.html".into(), None));
+    for n in 1..=crate::render::party_index_pages(public) {
+        urls.push((crate::render::party_index_url(n), None));
+    }
     urls.push(("stats.html".into(), None));
     urls.push(("search.html".into(), None));
     urls.push(("reports/index.html".into(), None));

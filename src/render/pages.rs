@@ -10,6 +10,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub const PER_PAGE: usize = 20;
+/// Parties per page of the party index.
+pub const PARTIES_PER_PAGE: usize = 100;
 /// Overdue hazards shown on the home page; the rest are on their own list.
 pub const HOME_OVERDUE: usize = 10;
 
@@ -136,7 +138,7 @@ enum Job<'p, 'a> {
     Notice(&'p crate::publish::Notice),
     Removed,
     Party(&'p crate::publish::PartyPage),
-    Parties,
+    Parties(usize),
     Search,
     Stats,
     NotFound,
@@ -160,7 +162,8 @@ pub enum PageRef {
     Removed,
     /// An index into [`PublicSite::parties`].
     Party(usize),
-    Parties,
+    /// A page of the party index.
+    Parties(usize),
     Search,
     Stats,
     NotFound,
@@ -179,7 +182,7 @@ impl PageRef {
             PageRef::Notice(i) => Job::Notice(public.notices.get(*i)?),
             PageRef::Removed => Job::Removed,
             PageRef::Party(i) => Job::Party(public.parties.get(*i)?),
-            PageRef::Parties => Job::Parties,
+            PageRef::Parties(n) => Job::Parties(*n),
             PageRef::Search => Job::Search,
             PageRef::Stats => Job::Stats,
             PageRef::NotFound => Job::NotFound,
@@ -348,12 +351,8 @@ pub fn page_refs(public: &PublicSite) -> Vec<PageRef> {
     );
     refs.push(PageRef::Removed);
     refs.extend((0..public.parties.len()).map(PageRef::Party));
-    refs.extend([
-        PageRef::Parties,
-        PageRef::Stats,
-        PageRef::NotFound,
-        PageRef::Reports,
-    ]);
+    refs.extend((1..=party_index_pages(public)).map(PageRef::Parties));
+    refs.extend([PageRef::Stats, PageRef::NotFound, PageRef::Reports]);
     refs.extend(
         crate::reports::forms::active_days(public)
             .into_iter()
@@ -377,7 +376,7 @@ pub fn out_path(public: &PublicSite, page: &PageRef) -> Option<String> {
         PageRef::Notice(i) => public.notices.get(*i)?.url.clone(),
         PageRef::Removed => "blacklist/removed.html".into(),
         PageRef::Party(i) => public.parties.get(*i)?.url.clone(),
-        PageRef::Parties => "parties/index.html".into(),
+        PageRef::Parties(n) => party_index_url(*n),
         PageRef::Search => "search.html".into(),
         PageRef::Stats => "stats.html".into(),
         PageRef::NotFound => "404.html".into(),
@@ -409,6 +408,62 @@ pub fn overdue_url(n: usize) -> String {
     } else {
         format!("hazards/overdue/{n}.html")
     }
+}
+
+/// How many pages the party index has (one, if empty).
+pub fn party_index_pages(public: &PublicSite) -> usize {
+    public.parties.len().div_ceil(PARTIES_PER_PAGE).max(1)
+}
+
+/// The page of the party index.
+pub fn party_index_url(n: usize) -> String {
+    if n == 1 {
+        "parties/index.html".into()
+    } else {
+        format!("parties/page/{n}.html")
+    }
+}
+
+fn party_index(
+    public: &PublicSite,
+    n: usize,
+) -> (String, &'static str, Value, Option<&'static str>) {
+    /// A row of the index: not the party's records, only how many.
+    #[derive(Serialize)]
+    struct Row<'x> {
+        url: &'x str,
+        #[serde(rename = "名称")]
+        name: &'x str,
+        #[serde(rename = "统一社会信用代码")]
+        code: &'x Option<String>,
+        blacklisted: bool,
+        count: usize,
+    }
+    let total = public.parties.len();
+    let pages = party_index_pages(public);
+    let rows: Vec<Row> = public
+        .parties
+        .iter()
+        .skip((n - 1) * PARTIES_PER_PAGE)
+        .take(PARTIES_PER_PAGE)
+        .map(|p| Row {
+            url: &p.url,
+            name: &p.name,
+            code: &p.code,
+            blacklisted: p.blacklisted,
+            count: p.records.len(),
+        })
+        .collect();
+    let ctx = context! {
+        parties => Value::from_serialize(&rows),
+        total => total,
+        page => n,
+        pages => pages,
+        prev => (n > 1).then(|| party_index_url(n - 1)),
+        next => (n < pages).then(|| party_index_url(n + 1)),
+        section => "parties",
+    };
+    (party_index_url(n), "parties.html", ctx, None)
 }
 
 /// How many pages the list of overdue hazards has (none without any).
@@ -485,12 +540,7 @@ fn job_context<'p>(
             context! { p => Value::from_serialize(p), section => "parties" },
             None,
         ),
-        Job::Parties => (
-            "parties/index.html".into(),
-            "parties.html",
-            context! { parties => Value::from_serialize(&public.parties), section => "parties" },
-            None,
-        ),
+        Job::Parties(n) => party_index(public, n),
         Job::Search => (
             "search.html".into(),
             "search.html",

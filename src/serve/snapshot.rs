@@ -278,7 +278,7 @@ impl Snapshot {
             samples.extend([
                 PageRef::Home,
                 PageRef::Removed,
-                PageRef::Parties,
+                PageRef::Parties(1),
                 PageRef::Search,
                 PageRef::Stats,
                 PageRef::NotFound,
