@@ -171,6 +171,21 @@ fn serves_previews_rebuilds_and_answers_search() {
         let (_, body) = get(srv.port, "/search/index.json");
         serde_json::from_str::<serde_json::Value>(&body).is_ok_and(|m| m["dir"] != man["dir"])
     });
+    // an editor that saves by writing a temporary file and renaming it
+    // over the record (as many do) is seen too
+    let tmp = site.path().join("content/cases/tc-2022-001.yaml.tmp~");
+    std::fs::write(
+        &tmp,
+        site.read("content/cases/tc-2022-001.yaml")
+            .replace("（已修改）", "（改名保存）"),
+    )
+    .unwrap();
+    std::fs::rename(&tmp, site.path().join("content/cases/tc-2022-001.yaml")).unwrap();
+    wait_for(|| {
+        get(srv.port, "/cases/tc-2022-001.html")
+            .1
+            .contains("改名保存")
+    });
     // the generation (which open pages watch to reload) moves on too
     wait_for(|| {
         let gen1: serde_json::Value =
@@ -195,7 +210,7 @@ fn serves_previews_rebuilds_and_answers_search() {
     assert!(
         get(srv.port, "/cases/tc-2022-001.html")
             .1
-            .contains("已修改")
+            .contains("改名保存")
     );
 }
 
