@@ -128,27 +128,10 @@ pub fn view<'x>(r: &'x PubRecord) -> RecordView<'x> {
     }
 }
 
-/// One page to render; its context is built in the worker thread, so that
-/// no more than a page per thread is held in memory at once.
-enum Job<'p, 'a> {
-    Home,
-    List(Kind, usize),
-    Overdue(usize),
-    Record(&'p PubRecord<'a>),
-    Notice(&'p crate::publish::Notice),
-    Removed,
-    Party(&'p crate::publish::PartyPage),
-    Parties(usize),
-    Search,
-    Stats,
-    NotFound,
-    Daily(chrono::NaiveDate),
-    Weekly(String),
-    Reports,
-}
-
 /// A page of a site, by what it shows: a position in the public view, not
 /// a borrow of it, so that a preview can keep a map from URLs to pages.
+/// Its context is made when it is rendered, in the worker thread, so that
+/// no more than a page per thread is held in memory at once.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PageRef {
     Home,
@@ -170,27 +153,6 @@ pub enum PageRef {
     Daily(chrono::NaiveDate),
     Weekly(String),
     Reports,
-}
-
-impl PageRef {
-    fn job<'p, 'a>(&self, public: &'p PublicSite<'a>) -> Option<Job<'p, 'a>> {
-        Some(match self {
-            PageRef::Home => Job::Home,
-            PageRef::List(k, n) => Job::List(*k, *n),
-            PageRef::Overdue(n) => Job::Overdue(*n),
-            PageRef::Record(i) => Job::Record(public.page(*i)?),
-            PageRef::Notice(i) => Job::Notice(public.notices.get(*i)?),
-            PageRef::Removed => Job::Removed,
-            PageRef::Party(i) => Job::Party(public.parties.get(*i)?),
-            PageRef::Parties(n) => Job::Parties(*n),
-            PageRef::Search => Job::Search,
-            PageRef::Stats => Job::Stats,
-            PageRef::NotFound => Job::NotFound,
-            PageRef::Daily(d) => Job::Daily(*d),
-            PageRef::Weekly(w) => Job::Weekly(w.clone()),
-            PageRef::Reports => Job::Reports,
-        })
-    }
 }
 
 /// `../` repeated for a page at `out`.
@@ -244,8 +206,9 @@ impl<'e> Renderer<'e> {
         Renderer { env, base, extra }
     }
 
-    fn prepare<'p>(&self, public: &'p PublicSite, job: Job<'p, '_>) -> Prepared<'p> {
-        let (out, template, ctx, origin) = job_context(public, job);
+    fn prepare<'p>(&self, public: &'p PublicSite, page: &PageRef) -> Option<Prepared<'p>> {
+        let out = out_path(public, page)?;
+        let (template, ctx, origin) = job_context(public, page)?;
         let root = root_of(&out);
         let canonical = format!("{}{}", public.site.info.base_url, out);
         let here = context! { root => root, canonical => canonical, out => out.clone(), template => template };
@@ -254,13 +217,13 @@ impl<'e> Renderer<'e> {
         } else {
             ctx
         };
-        Prepared {
+        Some(Prepared {
             out,
             template,
             here,
             ctx,
             origin,
-        }
+        })
     }
 
     fn finish(&self, p: Prepared) -> Result<String, Box<Diagnostic>> {
@@ -277,7 +240,7 @@ impl<'e> Renderer<'e> {
         public: &PublicSite,
         page: &PageRef,
     ) -> Option<(String, Result<String, Box<Diagnostic>>)> {
-        let p = self.prepare(public, page.job(public)?);
+        let p = self.prepare(public, page)?;
         let out = p.out.clone();
         Some((out, self.finish(p)))
     }
@@ -304,7 +267,7 @@ pub fn render_all(
     let mut errors: Vec<Diagnostic> = refs
         .into_par_iter()
         .filter_map(|page| {
-            let p = renderer.prepare(public, page.job(public)?);
+            let p = renderer.prepare(public, &page)?;
             let key = cache.key(&fingerprint, &(&p.here, &p.ctx));
             if cache.fresh(&p.out, &key) && staging.reuse(&p.out, p.origin) {
                 cache.record(&p.out, key, true);
@@ -424,10 +387,7 @@ pub fn party_index_url(n: usize) -> String {
     }
 }
 
-fn party_index(
-    public: &PublicSite,
-    n: usize,
-) -> (String, &'static str, Value, Option<&'static str>) {
+fn party_index(public: &PublicSite, n: usize) -> (&'static str, Value) {
     /// A row of the index: not the party's records, only how many.
     #[derive(Serialize)]
     struct Row<'x> {
@@ -463,7 +423,7 @@ fn party_index(
         next => (n < pages).then(|| party_index_url(n + 1)),
         section => "parties",
     };
-    (party_index_url(n), "parties.html", ctx, None)
+    ("parties.html", ctx)
 }
 
 /// How many pages the list of overdue hazards has (none without any).
@@ -493,16 +453,18 @@ fn list_url(kind: Kind, n: usize) -> String {
     }
 }
 
-/// Output path, template, context and source record of a job.
+/// Template, context and source record of a page (its path is
+/// [`out_path`]); None for a position the public view does not have.
 fn job_context<'p>(
     public: &'p PublicSite,
-    job: Job<'p, '_>,
-) -> (String, &'static str, Value, Option<&'p str>) {
-    match job {
-        Job::Home => home(public),
-        Job::List(kind, n) => list_page(public, kind, n),
-        Job::Overdue(n) => overdue_page(public, n),
-        Job::Record(r) => {
+    page: &PageRef,
+) -> Option<(&'static str, Value, Option<&'p str>)> {
+    let (template, ctx) = match page {
+        PageRef::Home => home(public),
+        PageRef::List(kind, n) => list_page(public, *kind, *n),
+        PageRef::Overdue(n) => overdue_page(public, *n),
+        PageRef::Record(i) => {
+            let r = public.page(*i)?;
             let template = match r.kind {
                 Kind::Pages => "page.html",
                 Kind::Cases => "cases.html",
@@ -517,69 +479,41 @@ fn job_context<'p>(
                 _ => "",
             };
             let ctx = context! { r => Value::from_serialize(view(r)), section => r.kind.dir(), body => body };
-            (r.url.clone(), template, ctx, Some(r.source.as_str()))
+            return Some((template, ctx, Some(r.source.as_str())));
         }
-        Job::Notice(n) => (
-            n.url.clone(),
-            "withdrawn.html",
-            context! { n => Value::from_serialize(n), section => n.kind.dir() },
-            None,
-        ),
-        Job::Removed => {
+        PageRef::Notice(i) => {
+            let n = public.notices.get(*i)?;
+            let ctx = context! { n => Value::from_serialize(n), section => n.kind.dir() };
+            ("withdrawn.html", ctx)
+        }
+        PageRef::Removed => {
             let removed: Vec<RecordView> = public.removed.iter().map(view).collect();
+            let ctx =
+                context! { records => Value::from_serialize(&removed), section => "blacklist" };
+            ("removed.html", ctx)
+        }
+        PageRef::Party(i) => {
+            let p = public.parties.get(*i)?;
             (
-                "blacklist/removed.html".into(),
-                "removed.html",
-                context! { records => Value::from_serialize(&removed), section => "blacklist" },
-                None,
+                "party.html",
+                context! { p => Value::from_serialize(p), section => "parties" },
             )
         }
-        Job::Party(p) => (
-            p.url.clone(),
-            "party.html",
-            context! { p => Value::from_serialize(p), section => "parties" },
-            None,
-        ),
-        Job::Parties(n) => party_index(public, n),
-        Job::Search => (
-            "search.html".into(),
-            "search.html",
-            context! { section => "search" },
-            None,
-        ),
-        Job::Stats => (
-            "stats.html".into(),
-            "stats.html",
-            context! { section => "stats" },
-            None,
-        ),
-        Job::NotFound => (
-            "404.html".into(),
-            "404.html",
-            context! { section => "none" },
-            None,
-        ),
-        Job::Daily(day) => {
-            let r = crate::reports::forms::daily(public, day);
+        PageRef::Parties(n) => party_index(public, *n),
+        PageRef::Search => ("search.html", context! { section => "search" }),
+        PageRef::Stats => ("stats.html", context! { section => "stats" }),
+        PageRef::NotFound => ("404.html", context! { section => "none" }),
+        PageRef::Daily(day) => {
+            let r = crate::reports::forms::daily(public, *day);
             let ctx = context! { report => Value::from_serialize(&r), section => "reports" };
-            (
-                format!("reports/daily/{day}.html"),
-                "report_daily.html",
-                ctx,
-                None,
-            )
+            ("report_daily.html", ctx)
         }
-        Job::Weekly(key) => {
-            let r = crate::reports::forms::weekly(public, &key);
+        PageRef::Weekly(key) => {
+            let r = crate::reports::forms::weekly(public, key);
             let ctx = context! { report => Value::from_serialize(&r), section => "reports" };
-            (
-                format!("reports/weekly/{key}.html"),
-                "report_weekly.html",
-                ctx,
-                None,
-            )
+            ("report_weekly.html", ctx)
         }
-        Job::Reports => {
+        PageRef::Reports => {
             use std::collections::BTreeMap;
             let mut months: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
             for d in crate::reports::forms::active_days(public) {
@@ -606,12 +540,13 @@ fn job_context<'p>(
                 })
                 .collect();
             let ctx = context! { months => Value::from_serialize(&months), section => "reports" };
-            ("reports/index.html".into(), "reports.html", ctx, None)
+            ("reports.html", ctx)
         }
-    }
+    };
+    Some((template, ctx, None))
 }
 
-fn home(public: &PublicSite) -> (String, &'static str, Value, Option<&'static str>) {
+fn home(public: &PublicSite) -> (&'static str, Value) {
     #[derive(Serialize)]
     struct Section<'x> {
         kind: Kind,
@@ -659,11 +594,7 @@ fn home(public: &PublicSite) -> (String, &'static str, Value, Option<&'static st
             count(Kind::Hazards, "督办中"),
             "hazards/index.html",
         ),
-        (
-            "逾期未整改隐患",
-            count(Kind::Hazards, "已逾期"),
-            "hazards/index.html",
-        ),
+        ("逾期未整改隐患", overdue_total, "hazards/index.html"),
         (
             "超期未反馈线索",
             count(Kind::Clues, "超期未反馈"),
@@ -687,63 +618,57 @@ fn home(public: &PublicSite) -> (String, &'static str, Value, Option<&'static st
         figures => figures,
         section => "home",
     };
-    ("index.html".into(), "index.html", ctx, None)
+    ("index.html", ctx)
 }
 
-fn overdue_page(
-    public: &PublicSite,
-    n: usize,
-) -> (String, &'static str, Value, Option<&'static str>) {
+fn overdue_page(public: &PublicSite, n: usize) -> (&'static str, Value) {
     let all = overdue(public);
-    let total = all.len();
+    let lead = format!("共 {} 项，按整改时限从早到晚排列。", all.len());
+    let ctx = list_context(
+        Kind::Hazards,
+        "逾期未整改的重大事故隐患",
+        Some(lead),
+        (all.len(), all.iter().copied()),
+        n,
+        overdue_url,
+    );
+    ("list.html", ctx)
+}
+
+fn list_page(public: &PublicSite, kind: Kind, n: usize) -> (&'static str, Value) {
+    let records = (public.of_kind(kind).count(), public.of_kind(kind));
+    let ctx = list_context(kind, kind.label(), None, records, n, |n| list_url(kind, n));
+    ("list.html", ctx)
+}
+
+/// Page `n` of a list of records (list.html), from how many there are and
+/// the records in order: the page's records, the counts and the
+/// neighbouring pages by `url`.
+fn list_context<'p, 'a: 'p>(
+    kind: Kind,
+    label: &str,
+    lead: Option<String>,
+    (total, all): (usize, impl Iterator<Item = &'p PubRecord<'a>>),
+    n: usize,
+    url: impl Fn(usize) -> String,
+) -> Value {
     let pages = total.div_ceil(PER_PAGE).max(1);
     let chunk: Vec<RecordView> = all
-        .into_iter()
         .skip((n - 1) * PER_PAGE)
         .take(PER_PAGE)
         .map(view)
         .collect();
-    let ctx = context! {
-        kind => Kind::Hazards.dir(),
-        label => "逾期未整改的重大事故隐患",
-        lead => format!("共 {total} 项，按整改时限从早到晚排列。"),
-        records => Value::from_serialize(&chunk),
-        total => total,
-        page => n,
-        pages => pages,
-        prev => (n > 1).then(|| overdue_url(n - 1)),
-        next => (n < pages).then(|| overdue_url(n + 1)),
-        first_index => (n - 1) * PER_PAGE,
-        section => Kind::Hazards.dir(),
-    };
-    (overdue_url(n), "list.html", ctx, None)
-}
-
-fn list_page(
-    public: &PublicSite,
-    kind: Kind,
-    n: usize,
-) -> (String, &'static str, Value, Option<&'static str>) {
-    let total = public.of_kind(kind).count();
-    let pages = total.div_ceil(PER_PAGE).max(1);
-    let page_url = |n: usize| list_url(kind, n);
-    let chunk: Vec<RecordView> = public
-        .of_kind(kind)
-        .skip((n - 1) * PER_PAGE)
-        .take(PER_PAGE)
-        .map(view)
-        .collect();
-    let ctx = context! {
+    context! {
         kind => kind.dir(),
-        label => kind.label(),
+        label => label,
+        lead => lead,
         records => Value::from_serialize(&chunk),
         total => total,
         page => n,
         pages => pages,
-        prev => (n > 1).then(|| page_url(n - 1)),
-        next => (n < pages).then(|| page_url(n + 1)),
+        prev => (n > 1).then(|| url(n - 1)),
+        next => (n < pages).then(|| url(n + 1)),
         first_index => (n - 1) * PER_PAGE,
         section => kind.dir(),
-    };
-    (page_url(n), "list.html", ctx, None)
+    }
 }
