@@ -257,14 +257,9 @@ pub fn site_file(path: &str, state: &State, live: bool) -> (&'static str, &'stat
     if let Some(bytes) = snapshot.theme_file(&rel) {
         return ("200 OK", content_type(Path::new(&rel)), bytes.to_vec());
     }
-    let page = if snapshot.has_page(&rel) {
-        Some(rel.clone())
-    } else {
-        let index = format!("{}/index.html", rel.trim_end_matches('/'));
-        snapshot.has_page(&index).then_some(index)
-    };
-    if let Some(page) = page {
-        return page_response("200 OK", &page, &snapshot, live);
+    let index = || snapshot.page(&format!("{}/index.html", rel.trim_end_matches('/')));
+    if let Some(page) = snapshot.page(&rel).or_else(index) {
+        return page_response("200 OK", Some(page), live);
     }
     if written_on_request(&rel) {
         state.files();
@@ -273,7 +268,7 @@ pub fn site_file(path: &str, state: &State, live: bool) -> (&'static str, &'stat
             return ("200 OK", content_type(&f), body);
         }
     }
-    page_response("404 Not Found", "404.html", &snapshot, live)
+    page_response("404 Not Found", snapshot.page("404.html"), live)
 }
 
 /// The site-relative path of a request (`index.html` for the root), or
@@ -304,11 +299,10 @@ fn relative(path: &str) -> Option<String> {
 /// template that fails, a privacy finding) instead of it.
 fn page_response(
     status: &'static str,
-    path: &str,
-    snapshot: &super::Snapshot,
+    page: Option<Result<Vec<u8>, Vec<crate::diag::Diagnostic>>>,
     live: bool,
 ) -> (&'static str, &'static str, Vec<u8>) {
-    let (status, mut body) = match snapshot.page(path) {
+    let (status, mut body) = match page {
         Some(Ok(body)) => (status, body),
         Some(Err(errors)) => {
             let mut text = String::from(

@@ -60,10 +60,6 @@ fn path_key(path: &str) -> u64 {
     h.finish()
 }
 
-fn address(r: &PubRecord) -> usize {
-    r.address()
-}
-
 impl Snapshot {
     /// Load, check and publish the site; `previous` is the snapshot being
     /// served, whose scan results are kept for the records that did not
@@ -122,14 +118,14 @@ impl Snapshot {
             .filter(|p| p.scanner.fingerprint() == scanner.fingerprint())
             .map(|p| &p.clean);
         let leaks = scan_public_where(public, &scanner, |r| {
-            known.is_none_or(|k| !k.contains(&address(r)))
+            known.is_none_or(|k| !k.contains(&r.address()))
         });
         if !leaks.is_empty() {
             let mut all = diags.sorted();
             all.extend(leaks);
             return Err((all, "预览未更新：发布内容含有个人隐私信息"));
         }
-        let clean = public.pages().map(address).collect();
+        let clean = public.pages().map(PubRecord::address).collect();
         t.stage("检查、发布视图");
         let (assets, files) = theme_assets(&opts.site);
         let mut pages = HashMap::new();
@@ -301,7 +297,7 @@ impl Snapshot {
         let removed = public.records.len();
         let mut kinds = HashSet::new();
         for (i, r) in public.pages().enumerate() {
-            let changed = known.is_none_or(|k| !k.contains(&address(r)));
+            let changed = known.is_none_or(|k| !k.contains(&r.address()));
             if changed
                 && r.kind != Kind::Daily
                 && kinds.insert((r.kind, r.preview.is_some(), i >= removed))
