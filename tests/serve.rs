@@ -55,7 +55,8 @@ fn start(site: &Site) -> Server {
     Server { child, port }
 }
 
-fn get(port: u16, path: &str) -> (u16, String) {
+/// The whole answer to GET `path`, head and body.
+fn request(port: u16, path: &str) -> String {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(
@@ -65,7 +66,11 @@ fn get(port: u16, path: &str) -> (u16, String) {
     .unwrap();
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).unwrap();
-    let text = String::from_utf8_lossy(&buf).to_string();
+    String::from_utf8_lossy(&buf).to_string()
+}
+
+fn get(port: u16, path: &str) -> (u16, String) {
+    let text = request(port, path);
     let status = text
         .split_whitespace()
         .nth(1)
@@ -81,17 +86,8 @@ fn get(port: u16, path: &str) -> (u16, String) {
 
 /// The Location header of the answer to GET `path`.
 fn location(port: u16, path: &str) -> Option<String> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).unwrap();
-    let text = String::from_utf8_lossy(&buf).to_string();
-    let head = text.split_once("\r\n\r\n")?.0.to_string();
+    let text = request(port, path);
+    let head = text.split_once("\r\n\r\n")?.0;
     head.lines()
         .find_map(|l| l.strip_prefix("Location: ").map(str::to_string))
 }
