@@ -64,7 +64,8 @@ async function main() {
     await ctx.close();
   }
   // Pagefind: its own API, the first 10 results' data loaded as its UI does
-  {
+  // (when the site has a Pagefind index: bench/search.sh builds one)
+  if (fs.existsSync(path.join(site, 'pagefind'))) {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
     counted = 0;

@@ -181,11 +181,24 @@ fn phrases(truth: &[SearchDoc]) -> Vec<String> {
 #[test]
 fn chinese_phrase_queries_match_brute_force_exactly() {
     let docs = corpus(400, 0x9e3779b97f4a7c15);
-    let truth = docs.clone();
-    let index = Index::from_docs(docs);
+    brute_force(&docs, Index::from_docs(docs.clone()));
+    // Heavy spans, and runs of five tokens with lists of their own, are
+    // rare in a small corpus: here every span is heavy.
+    let index = Index::with_heavy(docs.clone(), 0);
+    let runs = phrases(&docs)
+        .iter()
+        .map(|p| gongshi::search::tokenize::tokens(p))
+        .filter(|t| t.len() == 5 && index.phrase(t).is_some())
+        .count();
+    assert!(runs > 10, "five-token runs have phrase keys ({runs})");
+    brute_force(&docs, index);
+}
+
+fn brute_force(docs: &[SearchDoc], index: Index) {
+    let truth = docs;
     let mut checked = 0;
     let mut long = 0;
-    for p in &phrases(&truth) {
+    for p in &phrases(truth) {
         let want = normalized(p);
         let mut expected: Vec<&str> = truth
             .iter()
@@ -234,11 +247,14 @@ fn chinese_phrase_queries_match_brute_force_exactly() {
 /// The static index of `docs` written as a site (kept while the directory
 /// lives), for search.js to read.
 fn written_index(docs: Vec<SearchDoc>) -> (tempfile::TempDir, std::path::PathBuf) {
+    written_index_with(Index::from_docs(docs))
+}
+
+fn written_index_with(mut index: Index) -> (tempfile::TempDir, std::path::PathBuf) {
     use gongshi::output::{Staging, scan::Scanner};
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
     let staging = Staging::begin(&out, Scanner::new(&[])).unwrap();
-    let mut index = Index::from_docs(docs);
     gongshi::search::static_files::write(&mut index, &staging);
     assert!(staging.commit().is_ok(), "the index is written");
     (tmp, out)
@@ -258,6 +274,17 @@ fn node_prelude() -> String {
 
 #[test]
 fn browser_search_gives_the_same_hits_in_the_same_order() {
+    same_hits_in_browser(None);
+}
+
+/// With heavy lists in files of their own and runs of five tokens as
+/// phrase keys (every span of more than 40 bytes heavy).
+#[test]
+fn browser_search_gives_the_same_hits_with_heavy_keys() {
+    same_hits_in_browser(Some(40));
+}
+
+fn same_hits_in_browser(heavy: Option<usize>) {
     let docs = corpus(400, 0x5851f42d4c957f2d);
     let queries: Vec<String> = {
         let mut q = phrases(&docs);
@@ -272,8 +299,24 @@ fn browser_search_gives_the_same_hits_in_the_same_order() {
         );
         q
     };
-    let index = Index::from_docs(docs.clone());
-    let (_tmp, out) = written_index(docs);
+    let index = match heavy {
+        Some(h) => Index::with_heavy(docs.clone(), h),
+        None => Index::from_docs(docs.clone()),
+    };
+    let (_tmp, out) = written_index_with(match heavy {
+        Some(h) => Index::with_heavy(docs, h),
+        None => Index::from_docs(docs),
+    });
+    if heavy.is_some() {
+        let files = std::fs::read_dir(out.join("search"))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .flat_map(|d| std::fs::read_dir(d.path()).unwrap().flatten())
+            .filter(|f| f.file_name().to_string_lossy().starts_with('h'))
+            .count();
+        assert!(files > 10, "heavy lists have files of their own ({files})");
+    }
     let script = format!(
         "{}const load = u => Promise.resolve(JSON.parse(fs.readFileSync(dir + u)));\n\
          const qs = JSON.parse(fs.readFileSync(0, 'utf8'));\n\
@@ -322,9 +365,9 @@ fn browser_search_gives_the_same_hits_in_the_same_order() {
     assert!(compared > 1000, "queries have hits ({compared})");
 }
 
-/// A company's full name is one phrase key, in the shard of its first
-/// span key: the browser fetches that shard (and the exact value's), not
-/// the positions of the name's common runs such as 有限公司.
+/// A company's full name is one phrase key, in a shard of its own: the
+/// browser fetches that shard (and the exact value's), not the positions
+/// of the name's common runs such as 有限公司.
 #[test]
 fn a_company_name_is_found_from_its_phrase_key_alone() {
     let names = [
@@ -393,6 +436,86 @@ fn a_company_name_is_found_from_its_phrase_key_alone() {
     );
     // Not a phrase key: the first span's shard, then the other span keys'.
     assert!(got[1].1 > 2, "fetched {} shards for spans", got[1].1);
+}
+
+/// A common word of five characters is one list of documents: the
+/// browser fetches the exact value's shard, the phrase key's shard and the
+/// list's file, not the positions of 液化石油 and 化石油气. A five-token
+/// term that occurs nowhere costs no heavy list either; a longer one is
+/// found from the positions.
+#[test]
+fn a_common_five_character_word_costs_its_list_of_documents() {
+    let mut docs = corpus(300, 0x6a09e667f3bcc909);
+    for (i, d) in docs.iter_mut().enumerate() {
+        if i % 3 == 0 {
+            d.body
+                .push_str(["，液化石油气钢瓶", "。液化石油气站", "，储存液化石油气"][i % 9 / 3]);
+        }
+    }
+    let heavy = 200;
+    let index = Index::with_heavy(docs.clone(), heavy);
+    let (_tmp, out) = written_index_with(Index::with_heavy(docs, heavy));
+    let script = format!(
+        "{}(async () => {{ const out = []; for (const q of process.argv.slice(2)) {{ const seen = [];\n\
+         const load = u => {{ seen.push(u.replace(/^.*\\//, '')); return Promise.resolve(JSON.parse(fs.readFileSync(dir + u))); }};\n\
+         const r = await s.search(man, facets, q, {{}}, load);\n\
+         out.push([r.hits.map(h => h.doc), seen]); }} console.log(JSON.stringify(out)); }})();",
+        node_prelude()
+    );
+    let queries = ["液化石油气", "液化石油罐", "液化石油气钢瓶"];
+    let res = Command::new("node")
+        .arg("-e")
+        .arg(&script)
+        .arg(&out)
+        .args(queries)
+        .output()
+        .expect("node is needed for this test");
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let got: Vec<(Vec<u32>, Vec<String>)> = serde_json::from_slice(&res.stdout).unwrap();
+    for (q, (docs, _)) in queries.iter().zip(&got) {
+        let want: Vec<u32> = search(
+            &index,
+            &Query {
+                text: q.to_string(),
+                ..Query::default()
+            },
+        )
+        .into_iter()
+        .map(|h| h.doc)
+        .collect();
+        assert_eq!(docs, &want, "query {q:?}: browser and Rust differ");
+    }
+    let files = |i: usize| got[i].1.iter().filter(|f| f.starts_with('h')).count();
+    let t = gongshi::search::tokenize::tokens("液化石油气");
+    assert!(index.phrase(&t).is_some(), "液化石油气 is a phrase key");
+    assert!(
+        got[0].0.len() >= 100,
+        "液化石油气 is common ({})",
+        got[0].0.len()
+    );
+    assert_eq!(
+        (got[0].1.len(), files(0)),
+        (3, 1),
+        "液化石油气: two shards and its list's file ({:?})",
+        got[0].1
+    );
+    assert!(got[1].0.is_empty(), "液化石油罐 occurs nowhere");
+    assert_eq!(
+        files(1),
+        0,
+        "液化石油罐 fetched a heavy list ({:?})",
+        got[1].1
+    );
+    assert!(!got[2].0.is_empty(), "液化石油气钢瓶 occurs");
+    assert!(
+        files(2) >= 1,
+        "液化石油气钢瓶 is found from heavy spans ({:?})",
+        got[2].1
+    );
 }
 
 #[test]

@@ -125,16 +125,23 @@
   }
 
   // Fetch the shards holding these keys; `load(url)` returns a promise of
-  // JSON. A key is [key] or [key, key that names its shard].
+  // JSON. A heavy list is not in its shard: the shard holds the number n
+  // of the file h<n>.json that does (fetched by withFiles).
   function lookup(man, keys, load) {
     var shards = {};
-    keys.forEach(function (k) { shards[shardOf(k[1] || k[0], man.shards)] = true; });
+    keys.forEach(function (k) { shards[shardOf(k, man.shards)] = true; });
     return Promise.all(Object.keys(shards).map(function (s) { return load(man.dir + 's' + s + '.json'); }))
       .then(function (loaded) {
         var found = {};
-        loaded.forEach(function (sh) { keys.forEach(function (k) { if (Object.prototype.hasOwnProperty.call(sh, k[0])) found[k[0]] = sh[k[0]]; }); });
+        loaded.forEach(function (sh) { keys.forEach(function (k) { if (Object.prototype.hasOwnProperty.call(sh, k)) found[k] = sh[k]; }); });
         return found;
       });
+  }
+  function isFile(v) { return typeof v === 'number'; }
+  function withFiles(man, found, keys, load) {
+    var need = keys.filter(function (k) { return isFile(found[k]); });
+    return Promise.all(need.map(function (k) { return load(man.dir + 'h' + found[k] + '.json'); }))
+      .then(function (lists) { need.forEach(function (k, i) { found[k] = lists[i]; }); return found; });
   }
 
   function weightAt(man, pos) { return pos < man.body ? 10 : 1; }
@@ -145,14 +152,15 @@
       var list = found[gramKey(term)];
       return list ? decodeWeighted(list) : new Map();
     }
-    // A whole value (a company's name, a decision number) has its own list.
+    // A whole value (a company's name, a decision number) or a run of
+    // gram + 1 tokens at a heavy span has its own list.
     var phrase = found['~' + gramKey(term)];
-    if (phrase) return decodeWeighted(phrase);
+    if (phrase !== undefined) return decodeWeighted(phrase);
     var out = new Map(), base0 = term[0].pos, keys = [];
     var starts = spanStarts(term.length, man.gram);
     for (var i = 0; i < starts.length; i++) {
       var k = '@' + gramKey(term.slice(starts[i], starts[i] + man.gram));
-      if (!found[k]) return out;
+      if (!found[k] || isFile(found[k])) return out;
       keys.push({ p: decodePairs(found[k], man.body), off: term[starts[i]].pos - base0 });
     }
     var r = 0;
@@ -173,28 +181,42 @@
     return out;
   }
 
-  // The keys a query fetches first. A term longer than `gram` tokens may be
-  // a phrase key `~…`, kept in the shard of its first span key: both come
-  // in one fetch, and only if there is no phrase key are the term's other
-  // span keys fetched (moreKeys).
+  // The keys a query fetches first: the whole query as an exact value, and
+  // per term its gram key, or for a longer term its phrase key `~…`.
   function keysOf(man, terms, q) {
-    var keys = [[exactKey(q.trim())]];
-    terms.forEach(function (t) {
-      if (t.length <= man.gram) keys.push([gramKey(t)]);
-      else {
-        var first = '@' + gramKey(t.slice(0, man.gram));
-        keys.push(['~' + gramKey(t), first], [first]);
-      }
-    });
+    var keys = [exactKey(q.trim())];
+    terms.forEach(function (t) { keys.push((t.length <= man.gram ? '' : '~') + gramKey(t)); });
     return keys;
+  }
+  // Then the span keys of a longer term that has no phrase key.
+  function spanKeys(man, t) {
+    return spanStarts(t.length, man.gram).map(function (s) { return '@' + gramKey(t.slice(s, s + man.gram)); });
   }
   function moreKeys(man, terms, found) {
     var keys = [];
     terms.forEach(function (t) {
-      if (t.length <= man.gram || found['~' + gramKey(t)]) return;
-      spanStarts(t.length, man.gram).forEach(function (s) { keys.push(['@' + gramKey(t.slice(s, s + man.gram))]); });
+      if (t.length > man.gram && found['~' + gramKey(t)] === undefined) keys = keys.concat(spanKeys(man, t));
     });
     return keys;
+  }
+  // The heavy lists a query needs: none if a term matches nothing, which
+  // the shards may tell already. A term whose key is missing matches
+  // nothing; so does a run of gram + 1 tokens without a phrase key whose
+  // first or last gram tokens are heavy, since it would have one had it
+  // occurred anywhere.
+  function listKeys(man, terms, found, q) {
+    var keys = [exactKey(q.trim())], none = false;
+    function need(k) { if (found[k] === undefined) none = true; else keys.push(k); }
+    terms.forEach(function (t) {
+      if (t.length <= man.gram) need(gramKey(t));
+      else if (found['~' + gramKey(t)] !== undefined) need('~' + gramKey(t));
+      else {
+        var spans = spanKeys(man, t);
+        if (t.length === man.gram + 1 && spans.some(function (k) { return isFile(found[k]); })) none = true;
+        else spans.forEach(need);
+      }
+    });
+    return none ? [] : keys;
   }
 
   function facetOf(facets, f, doc) { return facets.values[f][facets.docs[f].charCodeAt(doc) - 48]; }
@@ -210,6 +232,8 @@
         Object.keys(rest).forEach(function (k) { found[k] = rest[k]; });
         return found;
       });
+    }).then(function (found) {
+      return withFiles(man, found, listKeys(man, terms, found, q), load);
     }).then(function (found) {
       var acc = null;
       terms.forEach(function (t) {

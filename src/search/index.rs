@@ -5,7 +5,12 @@
 //!
 //! A term of up to [`GRAM`] tokens is answered by one key without any
 //! position: a phrase query for a common word costs a list of documents,
-//! not a list of every place it occurs.
+//! not a list of every place it occurs. The same holds one token further
+//! for common runs: every run of GRAM + 1 tokens whose first or last GRAM
+//! tokens are a [heavy](Index::heavy) span has a list of its own (a
+//! [`Phrase`]), so a five-character word in a third of the documents
+//! (液化石油气) costs its list of documents, not the positions of two
+//! common runs.
 
 use super::tokenize::{Token, exact_key, tokens_from};
 use crate::content::model::Kind;
@@ -53,6 +58,9 @@ impl Hasher for KeyHasher {
             self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         }
     }
+    fn write_u64(&mut self, k: u64) {
+        self.0 = (k ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
     fn write_u128(&mut self, k: u128) {
         self.0 = ((k as u64) ^ ((k >> 64) as u64).rotate_left(23) ^ self.0)
             .wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -93,6 +101,100 @@ fn pack(run: &[Tok]) -> Key {
     (k << 3) | run.len() as Key
 }
 
+/// The tokens of a packed key, first first: id, and whether a separator
+/// stands before it. A key of GRAM + 1 tokens ([`extend`]) has one more.
+fn unpack(key: Key) -> Vec<(u32, bool)> {
+    let n = (key & 7) as usize;
+    let mut k = key >> 3;
+    let mut parts: Vec<(u32, bool)> = Vec::with_capacity(n);
+    for _ in 0..n {
+        let id = (k & ((1 << ID_BITS) - 1)) as u32;
+        let gap = (k >> ID_BITS) & 1 == 1;
+        parts.push((id, gap));
+        k >>= ID_BITS + 1;
+    }
+    parts.reverse();
+    parts
+}
+
+/// Pack tokens given as (id, separator before); the first has none.
+fn pack_parts(parts: &[(u32, bool)]) -> Key {
+    let mut k: Key = 0;
+    for (i, &(id, gap)) in parts.iter().enumerate() {
+        k = (k << (ID_BITS + 1)) | (Key::from(gap && i > 0) << ID_BITS) | Key::from(id);
+    }
+    (k << 3) | parts.len() as Key
+}
+
+/// Tokens `from..to` of a packed key, as a key of their own.
+fn sub(key: Key, from: usize, to: usize) -> Key {
+    let parts = unpack(key);
+    pack_parts(parts.get(from..to).unwrap_or(&[]))
+}
+
+/// Where spans stand, `doc << 32 | position`, → the last token of the span
+/// (id and separator bit).
+type Starts = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
+
+fn starts_of(spans: &[(Key, &List)]) -> Starts {
+    let mut starts = Starts::default();
+    for &(r, list) in spans {
+        let last = unpack(r)
+            .last()
+            .map_or(0, |&(id, gap)| id | (u32::from(gap) << ID_BITS));
+        for (doc, ps) in decode(&list.spans()) {
+            for &p in ps {
+                starts.insert(u64::from(doc) << 32 | u64::from(p), last);
+            }
+        }
+    }
+    starts
+}
+
+/// The runs of `left` followed by the last token of a span in `starts`
+/// (spans whose first GRAM − 1 tokens are the last of `left`): for each,
+/// the documents and weights.
+fn probe(left: Key, list: &List, starts: &Starts) -> Vec<((Key, u32), List)> {
+    // The second token of `left` stands one position after the first, two
+    // after a separator.
+    let step = if unpack(left).get(1).is_some_and(|t| t.1) {
+        2
+    } else {
+        1
+    };
+    // last token → its list, and the document being summed up
+    let mut out: std::collections::BTreeMap<u32, (List, Option<(u32, u32)>)> =
+        std::collections::BTreeMap::new();
+    for (doc, ps) in decode(&list.spans()) {
+        for &p in ps {
+            let Some(&last) = starts.get(&(u64::from(doc) << 32 | u64::from(p + step))) else {
+                continue;
+            };
+            let (list, open) = out.entry(last).or_default();
+            let w = weight_at(p);
+            *open = match *open {
+                Some((d, sum)) if d == doc => Some((d, sum.saturating_add(w))),
+                Some((d, sum)) => {
+                    list.doc(d);
+                    list.put(sum);
+                    Some((doc, w))
+                }
+                None => Some((doc, w)),
+            };
+        }
+    }
+    out.into_iter()
+        .map(|(last, (mut list, open))| {
+            if let Some((d, sum)) = open {
+                list.doc(d);
+                list.put(sum);
+            }
+            list.bytes.shrink_to_fit();
+            ((left, last), list)
+        })
+        .collect()
+}
+
 /// Body tokens start here, so that a position tells title from body.
 pub const BODY: u32 = 100_000;
 
@@ -119,6 +221,12 @@ pub struct SearchDoc {
 
 /// The longest run of tokens indexed as one key.
 pub const GRAM: usize = 4;
+
+/// Postings longer than this (in bytes of the static index, as
+/// [`List::encoded_size`] estimates them) are heavy: the static index keeps
+/// them out of the shards, and a heavy span's runs of GRAM + 1 tokens get
+/// lists of their own.
+pub const HEAVY: usize = 6_000;
 
 /// What one occurrence adds to a document's weight for a key: ten in the
 /// title, one in the body.
@@ -169,6 +277,10 @@ impl List {
     /// Bytes held.
     pub fn len(&self) -> usize {
         self.bytes.len()
+    }
+    /// About how many bytes the list takes in the static index.
+    pub fn encoded_size(&self) -> usize {
+        2 * self.len() + 2
     }
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()
@@ -241,9 +353,13 @@ pub struct Index {
     phrase_ids: FastMap<String, u32>,
     /// First GRAM tokens of a phrase → the phrases that start so.
     phrase_starts: KeyMap<Vec<u32>>,
+    /// Postings of more bytes than this are heavy ([`HEAVY`]; tests set it
+    /// low to exercise heavy keys on a small corpus).
+    pub heavy: usize,
 }
 
-/// A value indexed as one phrase key.
+/// A run indexed as one phrase key: a whole value longer than GRAM tokens,
+/// or a run of GRAM + 1 tokens at a heavy span.
 pub struct Phrase {
     /// As the browser spells the whole term ([`super::tokenize::gram_key`]).
     pub text: String,
@@ -510,10 +626,16 @@ impl Index {
     /// Index these documents, numbered newest first. Documents are cut in
     /// parallel, a block at a time, so memory stays bounded; the keys of a
     /// block are merged in parallel, one partition of the key space each.
-    pub fn from_docs(mut docs: Vec<SearchDoc>) -> Index {
+    pub fn from_docs(docs: Vec<SearchDoc>) -> Index {
+        Index::with_heavy(docs, HEAVY)
+    }
+
+    /// [`Index::from_docs`] with another threshold for heavy postings.
+    pub fn with_heavy(mut docs: Vec<SearchDoc>, heavy: usize) -> Index {
         sort_docs(&mut docs);
         let mut index = Index {
             docs,
+            heavy,
             grams: (0..PARTS).map(|_| KeyMap::default()).collect(),
             spans: (0..PARTS).map(|_| KeyMap::default()).collect(),
             ..Index::default()
@@ -598,7 +720,109 @@ impl Index {
                 },
             );
         }
+        index.add_runs();
         index
+    }
+
+    /// Whether a list is heavy.
+    pub fn is_heavy(&self, list: &List) -> bool {
+        list.encoded_size() > self.heavy
+    }
+
+    /// Give every run of GRAM + 1 tokens whose first or last GRAM tokens
+    /// are a heavy span its own list, from the positions of the two span
+    /// keys that make it up: a run `t₀…t₄` stands at `p` where `t₀…t₃`
+    /// stands at `p` and `t₁…t₄` one token further. A run that is already
+    /// a phrase key (a whole value) keeps its list.
+    fn add_runs(&mut self) {
+        let all: Vec<(Key, &List)> = self
+            .spans
+            .iter()
+            .flat_map(|m| m.iter())
+            .map(|(k, l)| (*k, l))
+            .collect();
+        let mut heavy: Vec<(Key, &List)> = all
+            .iter()
+            .copied()
+            .filter(|(_, l)| self.is_heavy(l))
+            .collect();
+        if heavy.is_empty() {
+            return;
+        }
+        heavy.sort_unstable_by_key(|h| h.0);
+        let is_heavy = |k: &Key| heavy.binary_search_by_key(k, |h| h.0).is_ok();
+        // Every span by its first GRAM − 1 tokens, and by its last.
+        let by = |from: usize| {
+            let mut v: Vec<(Key, Key, &List)> = all
+                .iter()
+                .map(|&(k, l)| (sub(k, from, from + GRAM - 1), k, l))
+                .collect();
+            v.par_sort_unstable_by_key(|e| (e.0, e.1));
+            v
+        };
+        let (by_head, by_tail) = (by(0), by(1));
+        fn with<'l>(v: &[(Key, Key, &'l List)], part: Key) -> Vec<(Key, &'l List)> {
+            let a = v.partition_point(|e| e.0 < part);
+            let b = v.partition_point(|e| e.0 <= part);
+            v[a..b].iter().map(|e| (e.1, e.2)).collect()
+        }
+        // (left span, last token of the right span) → `doc, weight, …`
+        let runs: Vec<((Key, u32), List)> = heavy
+            .par_iter()
+            .flat_map_iter(|&(k, list)| {
+                let mut out = Vec::new();
+                // k on the left, every span that continues it on the right
+                let rights = with(&by_head, sub(k, 1, GRAM));
+                if !rights.is_empty() {
+                    out.extend(probe(k, list, &starts_of(&rights)));
+                }
+                // k on the right, the light spans that lead into it (a
+                // heavy one joins k on its own turn)
+                let lefts: Vec<(Key, &List)> = with(&by_tail, sub(k, 0, GRAM - 1))
+                    .into_iter()
+                    .filter(|(l, _)| !is_heavy(l))
+                    .collect();
+                if !lefts.is_empty() {
+                    let starts = starts_of(&[(k, list)]);
+                    for &(l, llist) in &lefts {
+                        out.extend(probe(l, llist, &starts));
+                    }
+                }
+                out
+            })
+            .collect();
+        drop((by_head, by_tail, all));
+        let mut named: Vec<(String, Key, u32, List)> = runs
+            .into_iter()
+            .map(|((left, last), docs)| {
+                let (id, gap) = (last & ((1 << ID_BITS) - 1), last >> ID_BITS == 1);
+                let sep = if gap { '|' } else { ' ' };
+                let text = format!("{}{sep}{}", self.key_text(left), self.token_text(id));
+                (text, left, last, docs)
+            })
+            .filter(|r| !self.phrase_ids.contains_key(&r.0))
+            .collect();
+        named.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (text, left, last, list) in named {
+            let mut toks: Vec<Tok> = Vec::with_capacity(GRAM + 1);
+            let mut pos = 0;
+            let mut parts = unpack(left);
+            parts.push((last & ((1 << ID_BITS) - 1), last >> ID_BITS == 1));
+            for (i, (id, gap)) in parts.into_iter().enumerate() {
+                if i > 0 {
+                    pos += if gap { 2 } else { 1 };
+                }
+                toks.push(Tok { id, pos });
+            }
+            self.phrase_ids
+                .insert(text.clone(), self.phrases.len() as u32);
+            self.phrases.push(Phrase {
+                text,
+                start: left,
+                toks,
+                list,
+            });
+        }
     }
 
     /// The party names and exact values of all documents that are longer
@@ -685,32 +909,25 @@ impl Index {
     /// The text form of a packed key, as the browser spells it
     /// ([`super::tokenize::gram_key`]).
     pub fn key_text(&self, key: Key) -> String {
-        let n = (key & 7) as usize;
-        let mut k = key >> 3;
-        let mut parts: Vec<(u32, bool)> = Vec::with_capacity(n);
-        for _ in 0..n {
-            let id = (k & ((1 << ID_BITS) - 1)) as u32;
-            let gap = (k >> ID_BITS) & 1 == 1;
-            parts.push((id, gap));
-            k >>= ID_BITS + 1;
-        }
-        parts.reverse();
         let mut s = String::new();
-        for (i, (id, gap)) in parts.into_iter().enumerate() {
+        for (i, (id, gap)) in unpack(key).into_iter().enumerate() {
             if i > 0 {
                 s.push(if gap { '|' } else { ' ' });
             }
-            if id >= WORD_BASE {
-                s.push_str(
-                    self.words
-                        .get((id - WORD_BASE) as usize)
-                        .map_or("", String::as_str),
-                );
-            } else if let Some(c) = char::from_u32(id) {
-                s.push(c);
-            }
+            s.push_str(&self.token_text(id));
         }
         s
+    }
+
+    /// The text of a token id: a CJK character, or a word.
+    fn token_text(&self, id: u32) -> std::borrow::Cow<'_, str> {
+        if id >= WORD_BASE {
+            self.words
+                .get((id - WORD_BASE) as usize)
+                .map_or("".into(), |w| w.as_str().into())
+        } else {
+            char::from_u32(id).map_or("".into(), |c| c.to_string().into())
+        }
     }
 
     /// Free the postings once they are written; the documents stay.

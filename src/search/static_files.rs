@@ -1,5 +1,6 @@
 //! The static index for `search.html`: a small manifest, postings sharded by
-//! key hash (a query fetches only the shards of its keys), document chunks
+//! key hash (a query fetches only the shards of its keys), heavy postings
+//! in files of their own (`h<n>.json`, named in their key's shard), document chunks
 //! (fetched only for the results shown) and one facet table. Every file name
 //! carries its content hash, so hosts may cache them for ever.
 
@@ -102,6 +103,8 @@ enum Posting<'i> {
     Gram(&'i List),
     Span(&'i List),
     Exact(&'i [u32]),
+    /// A heavy list, kept in file `h<n>.json`: its shard holds only `n`.
+    File(u32),
 }
 
 impl Posting<'_> {
@@ -110,25 +113,33 @@ impl Posting<'_> {
             Posting::Gram(p) => encode_weighted(&p.grams(), out),
             Posting::Span(p) => encode_pairs(&p.spans(), out),
             Posting::Exact(d) => encode_docs(d, out),
+            Posting::File(n) => num(out, n),
         }
     }
-    /// About how many bytes the encoding takes (for the number of shards).
+    /// About how many bytes the encoding takes (for the number of shards,
+    /// and to tell heavy lists).
     fn estimate(self) -> usize {
         match self {
-            Posting::Gram(p) | Posting::Span(p) => 2 * p.len() + 2,
+            Posting::Gram(p) | Posting::Span(p) => p.encoded_size(),
             Posting::Exact(d) => 3 * d.len() + 2,
+            Posting::File(_) => 8,
         }
     }
 }
 
 /// One key of the index while the shards are laid out: its kind, the packed
-/// key (or the number of an exact value), and the FNV hash of its text,
-/// which gives its shard. 24 bytes, where the key's text and a reference to
-/// its postings would take three times that for each of a million keys.
+/// key (or the number of an exact value or a phrase), the FNV hash of its
+/// text, which gives its shard, the number of its file if it is heavy, and
+/// the sizes of its text and postings. 32 bytes, where the key's text and a
+/// reference to its postings would take three times that for each of a
+/// million keys.
 #[derive(Clone, Copy)]
 struct Entry {
     key: [u64; 2],
     hash: u32,
+    file: u32,
+    size: u32,
+    text: u16,
     kind: u8,
 }
 
@@ -136,6 +147,8 @@ const GRAM: u8 = 0;
 const SPAN: u8 = 1;
 const EXACT: u8 = 2;
 const PHRASE: u8 = 3;
+/// No file: the postings are in the shard.
+const IN_SHARD: u32 = u32::MAX;
 
 impl Entry {
     fn key(&self) -> super::index::Key {
@@ -144,8 +157,23 @@ impl Entry {
 }
 
 /// The text of a key as the browser spells it (span keys are prefixed `@`,
-/// exact values are `=…` already) and its postings.
+/// phrase keys `~`, exact values are `=…` already) and its postings — in
+/// the shard, only the number of its file if it has one.
 fn resolve<'i>(index: &'i Index, exact: &[&'i String], e: &Entry) -> Option<(String, Posting<'i>)> {
+    let (text, posting) = resolve_list(index, exact, e)?;
+    if e.file == IN_SHARD {
+        Some((text, posting))
+    } else {
+        Some((text, Posting::File(e.file)))
+    }
+}
+
+/// The text of a key and where its postings are.
+fn resolve_list<'i>(
+    index: &'i Index,
+    exact: &[&'i String],
+    e: &Entry,
+) -> Option<(String, Posting<'i>)> {
     match e.kind {
         GRAM => {
             let k = e.key();
@@ -168,27 +196,34 @@ fn resolve<'i>(index: &'i Index, exact: &[&'i String], e: &Entry) -> Option<(Str
     }
 }
 
-/// Every key with its hash, sorted by shard; the exact values by number;
-/// and the number of shards.
-fn keys(index: &Index) -> (u32, Vec<Entry>, Vec<&String>) {
+/// The keys of the index laid out: every key with its hash, sorted by
+/// shard (a heavy key is there too, naming its file); the heavy keys, by
+/// text, in the order of their files; the exact values by number; and the
+/// number of shards.
+struct Layout<'i> {
+    shards: u32,
+    keys: Vec<Entry>,
+    heavy: Vec<Entry>,
+    exact: Vec<&'i String>,
+}
+
+fn keys(index: &Index) -> Layout<'_> {
     use rayon::prelude::*;
-    let entry = |kind: u8, k: super::index::Key, text: &str, size: usize| {
-        (
-            Entry {
-                key: [k as u64, (k >> 64) as u64],
-                hash: fnv1a(text),
-                kind,
-            },
-            text.len() + 4 + size,
-        )
+    let entry = |kind: u8, k: super::index::Key, text: &str, size: usize| Entry {
+        key: [k as u64, (k >> 64) as u64],
+        hash: fnv1a(text),
+        file: IN_SHARD,
+        size: size.min(u32::MAX as usize) as u32,
+        text: (text.len() + 4).min(u16::MAX as usize) as u16,
+        kind,
     };
-    let mut sized: Vec<(Entry, usize)> = index
+    let mut all: Vec<Entry> = index
         .grams
         .par_iter()
         .flat_map_iter(|m| m.iter())
         .map(|(k, p)| entry(GRAM, *k, &index.key_text(*k), Posting::Gram(p).estimate()))
         .collect();
-    sized.par_extend(
+    all.par_extend(
         index
             .spans
             .par_iter()
@@ -200,16 +235,14 @@ fn keys(index: &Index) -> (u32, Vec<Entry>, Vec<&String>) {
     );
     let mut exact: Vec<&String> = index.exact.keys().collect();
     exact.sort_unstable();
-    sized.extend(exact.iter().enumerate().map(|(i, k)| {
+    all.extend(exact.iter().enumerate().map(|(i, k)| {
         let size = index
             .exact
             .get(*k)
             .map_or(0, |d| Posting::Exact(d).estimate());
         entry(EXACT, i as u128, k, size)
     }));
-    // A phrase key `~…` lives in the shard of its first span key, which a
-    // query for it fetches anyway.
-    sized.par_extend(
+    all.par_extend(
         index
             .phrases
             .par_iter()
@@ -217,18 +250,41 @@ fn keys(index: &Index) -> (u32, Vec<Entry>, Vec<&String>) {
             .filter(|(_, p)| !p.list.is_empty())
             .map(|(i, p)| {
                 let text = format!("~{}", p.text);
-                let (mut e, size) =
-                    entry(PHRASE, i as u128, &text, Posting::Gram(&p.list).estimate());
-                e.hash = fnv1a(&format!("@{}", index.key_text(p.start)));
-                (e, size)
+                entry(PHRASE, i as u128, &text, Posting::Gram(&p.list).estimate())
             }),
     );
-    let total: usize = sized.iter().map(|e| e.1).sum();
+    // Heavy lists get files of their own, numbered in the order of their
+    // keys' text: a query for a rare key never downloads a common one
+    // that happens to share its shard.
+    let heavy_list = |e: &Entry| e.size as usize > index.heavy;
+    let mut heavy: Vec<(String, Entry)> = all
+        .par_iter()
+        .filter(|e| heavy_list(e))
+        .filter_map(|e| Some((resolve_list(index, &exact, e)?.0, *e)))
+        .collect();
+    heavy.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let files: std::collections::HashMap<([u64; 2], u8), u32> = heavy
+        .iter()
+        .enumerate()
+        .map(|(i, (_, e))| ((e.key, e.kind), i as u32))
+        .collect();
+    let mut total = 0;
+    for e in &mut all {
+        if let Some(&n) = heavy_list(e).then(|| files.get(&(e.key, e.kind))).flatten() {
+            e.file = n;
+            e.size = Posting::File(n).estimate() as u32;
+        }
+        total += usize::from(e.text) + e.size as usize;
+    }
     let shards = total.div_ceil(SHARD_TARGET).max(1) as u32;
-    let mut all: Vec<Entry> = sized.into_iter().map(|e| e.0).collect();
     // Within a shard the keys are sorted by text when it is written.
     all.par_sort_unstable_by_key(|e| (e.hash % shards, e.kind, e.key));
-    (shards, all, exact)
+    Layout {
+        shards,
+        keys: all,
+        heavy: heavy.into_iter().map(|h| h.1).collect(),
+        exact,
+    }
 }
 
 fn write_json(staging: &Staging, stem: &str, v: &Value) -> String {
@@ -251,7 +307,12 @@ pub fn write(index: &mut Index, staging: &Staging) -> String {
     // a directory that takes its hashed name at the end: no second copy of
     // the postings is ever held in memory.
     const BUILDING: &str = "search/.building";
-    let (shards, keys, exact) = keys(index);
+    let Layout {
+        shards,
+        keys,
+        heavy,
+        exact,
+    } = keys(index);
     let mut groups: Vec<&[Entry]> = Vec::with_capacity(shards as usize);
     let mut rest = keys.as_slice();
     for i in 0..shards {
@@ -284,6 +345,15 @@ pub fn write(index: &mut Index, staging: &Staging) -> String {
             Sha256::digest(b.as_bytes()).into()
         })
         .collect();
+    // Each heavy list in its file: `h<n>.json` holds the list alone.
+    digests.par_extend(heavy.par_iter().enumerate().map(|(i, e)| -> [u8; 32] {
+        let mut b = String::new();
+        if let Some((_, p)) = resolve_list(index_ref, &exact, e) {
+            p.encode(&mut b);
+        }
+        staging.write(&format!("{BUILDING}/h{i}.json"), b.as_bytes(), None);
+        Sha256::digest(b.as_bytes()).into()
+    }));
     drop(groups);
     drop(keys);
     drop(exact);
@@ -323,6 +393,7 @@ pub fn write(index: &mut Index, staging: &Staging) -> String {
     );
     let mut h = Sha256::new();
     h.update(shards.to_le_bytes());
+    h.update((heavy.len() as u32).to_le_bytes());
     for d in &digests {
         h.update(d);
     }
@@ -336,7 +407,7 @@ pub fn write(index: &mut Index, staging: &Staging) -> String {
     staging.rename(BUILDING, &format!("search/{dir}"));
     let chunks = chunks.len();
     let manifest = json!({
-        "v": 3,
+        "v": 4,
         "gram": super::index::GRAM,
         "docs": index.docs.len(),
         "body": BODY,
