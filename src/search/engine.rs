@@ -86,7 +86,8 @@ pub struct Found {
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = TextOptions::default().set_stored().set_indexing_options(
+    // The body is searched, never shown: it is not stored.
+    let text = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
@@ -95,7 +96,7 @@ fn schema() -> (Schema, Fields) {
         kind: b.add_text_field("kind", STRING | STORED),
         id: b.add_text_field("id", STRING | STORED),
         url: b.add_text_field("url", STORED),
-        title: b.add_text_field("title", text.clone()),
+        title: b.add_text_field("title", text.clone().set_stored()),
         body: b.add_text_field("body", text),
         date: b.add_text_field("date", STRING | STORED),
         exact: b.add_text_field("exact", STRING),
