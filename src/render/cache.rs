@@ -7,7 +7,6 @@
 //! result is byte-identical to a clean build (tested with random edits).
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -50,13 +49,29 @@ impl PageCache {
     }
 
     /// The hash of one page: what all pages share, and its own context,
-    /// serialized straight into the hasher (no copy of the context).
+    /// serialized into a buffer kept per thread and hashed in one pass
+    /// (SHA-256 runs on the CPU's SHA instructions where it has them; many
+    /// small writes into a streaming hasher cost more than the hashing).
     pub fn key<T: serde::Serialize>(&self, fingerprint: &str, page_context: &T) -> String {
-        let mut h = Hash128::default();
-        Hasher::write(&mut h, fingerprint.as_bytes());
-        let _ = serde_json::to_writer(&mut h, page_context);
-        let (a, b) = h.finish128();
-        format!("{a:016x}{b:016x}")
+        use sha2::{Digest, Sha256};
+        thread_local! {
+            static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        BUF.with_borrow_mut(|buf| {
+            buf.clear();
+            buf.extend_from_slice(fingerprint.as_bytes());
+            buf.push(0);
+            let _ = serde_json::to_writer(&mut *buf, page_context);
+            let digest = Sha256::digest(buf.as_slice());
+            if buf.capacity() > 1 << 22 {
+                *buf = Vec::new(); // one huge page does not keep its buffer
+            }
+            let mut hex = String::with_capacity(32);
+            for b in &digest[..16] {
+                let _ = std::fmt::Write::write_fmt(&mut hex, format_args!("{b:02x}"));
+            }
+            hex
+        })
     }
 
     /// Whether the previous build rendered `out` from the same context.
@@ -83,47 +98,5 @@ impl PageCache {
         if std::fs::write(&tmp, serde_json::to_vec(&map).unwrap_or_default()).is_ok() {
             let _ = std::fs::rename(&tmp, &self.file);
         }
-    }
-}
-
-/// 128 bits from two SipHash-1-3 streams with different starting states:
-/// fast, and a collision (a stale page) is out of reach.
-struct Hash128 {
-    a: DefaultHasher,
-    b: DefaultHasher,
-}
-
-impl Default for Hash128 {
-    fn default() -> Self {
-        let a = DefaultHasher::new();
-        let mut b = DefaultHasher::new();
-        b.write_u64(0x9e37_79b9_7f4a_7c15);
-        Hash128 { a, b }
-    }
-}
-
-impl Hash128 {
-    fn finish128(&self) -> (u64, u64) {
-        (self.a.finish(), self.b.finish())
-    }
-}
-
-impl Hasher for Hash128 {
-    fn finish(&self) -> u64 {
-        self.a.finish()
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        self.a.write(bytes);
-        self.b.write(bytes);
-    }
-}
-
-impl std::io::Write for Hash128 {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        Hasher::write(self, buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
