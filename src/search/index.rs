@@ -132,6 +132,12 @@ fn sub(key: Key, from: usize, to: usize) -> Key {
     pack_parts(parts.get(from..to).unwrap_or(&[]))
 }
 
+/// A token as [`starts_of`] packs it: id, and whether a separator stands
+/// before it.
+fn split_last(last: u32) -> (u32, bool) {
+    (last & ((1 << ID_BITS) - 1), last >> ID_BITS == 1)
+}
+
 /// Where spans stand, `doc << 32 | position`, → the last token of the span
 /// (id and separator bit).
 type Starts = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
@@ -363,10 +369,9 @@ pub struct Index {
 pub struct Phrase {
     /// As the browser spells the whole term ([`super::tokenize::gram_key`]).
     pub text: String,
-    /// The key of its first GRAM tokens: the phrase is written in that
-    /// key's shard, which a query for the phrase fetches anyway.
-    pub start: Key,
-    /// Token ids and positions relative to the first token.
+    /// A whole value's token ids and positions relative to the first token,
+    /// to find it while the documents are indexed; none for a run, which is
+    /// joined from the spans afterwards.
     toks: Vec<Tok>,
     /// `doc, weight, …` like a gram key's list.
     pub list: List,
@@ -792,34 +797,23 @@ impl Index {
             })
             .collect();
         drop((by_head, by_tail, all));
-        let mut named: Vec<(String, Key, u32, List)> = runs
+        let mut named: Vec<(String, List)> = runs
             .into_iter()
             .map(|((left, last), docs)| {
-                let (id, gap) = (last & ((1 << ID_BITS) - 1), last >> ID_BITS == 1);
+                let (id, gap) = split_last(last);
                 let sep = if gap { '|' } else { ' ' };
                 let text = format!("{}{sep}{}", self.key_text(left), self.token_text(id));
-                (text, left, last, docs)
+                (text, docs)
             })
             .filter(|r| !self.phrase_ids.contains_key(&r.0))
             .collect();
         named.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (text, left, last, list) in named {
-            let mut toks: Vec<Tok> = Vec::with_capacity(GRAM + 1);
-            let mut pos = 0;
-            let mut parts = unpack(left);
-            parts.push((last & ((1 << ID_BITS) - 1), last >> ID_BITS == 1));
-            for (i, (id, gap)) in parts.into_iter().enumerate() {
-                if i > 0 {
-                    pos += if gap { 2 } else { 1 };
-                }
-                toks.push(Tok { id, pos });
-            }
+        for (text, list) in named {
             self.phrase_ids
                 .insert(text.clone(), self.phrases.len() as u32);
             self.phrases.push(Phrase {
                 text,
-                start: left,
-                toks,
+                toks: Vec::new(),
                 list,
             });
         }
@@ -857,7 +851,6 @@ impl Index {
             self.phrase_starts.entry(start).or_default().push(id);
             self.phrases.push(Phrase {
                 text,
-                start,
                 toks,
                 list: List::default(),
             });
