@@ -440,10 +440,13 @@ pub fn publish_after<'a>(
             (seen, secrets)
         })
         .collect();
-    let mut records = Vec::new();
-    let mut removed = Vec::new();
-    let mut notices = Vec::new();
-    let mut secrets = Vec::new();
+    // Sized up front: a public record is large, and growing the vectors
+    // would copy all of them several times over.
+    let count = |f: fn(&Seen) -> bool| seen.iter().filter(|(s, _)| f(s)).count();
+    let mut records = Vec::with_capacity(count(|s| matches!(s, Seen::Listed(_))));
+    let mut removed = Vec::with_capacity(count(|s| matches!(s, Seen::Removed(_))));
+    let mut notices = Vec::with_capacity(count(|s| matches!(s, Seen::Notice(_))));
+    let mut secrets = Vec::with_capacity(seen.iter().map(|(_, s)| s.len()).sum());
     for (seen, s) in seen {
         secrets.extend(s);
         match seen {
