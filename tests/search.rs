@@ -184,7 +184,8 @@ fn chinese_phrase_queries_match_brute_force_exactly() {
     brute_force(&docs, Index::from_docs(docs.clone()));
     // Heavy spans, and runs of five tokens with lists of their own, are
     // rare in a small corpus: here every span is heavy.
-    let index = Index::with_heavy(docs.clone(), 0);
+    let mut index = Index::with_heavy(docs.clone(), 0);
+    index.add_runs();
     let runs = phrases(&docs)
         .iter()
         .map(|p| gongshi::search::tokenize::tokens(p))
@@ -453,7 +454,8 @@ fn a_common_five_character_word_costs_its_list_of_documents() {
         }
     }
     let heavy = 200;
-    let index = Index::with_heavy(docs.clone(), heavy);
+    let mut index = Index::with_heavy(docs.clone(), heavy);
+    index.add_runs();
     let (_tmp, out) = written_index_with(Index::with_heavy(docs, heavy));
     let script = format!(
         "{}(async () => {{ const out = []; for (const q of process.argv.slice(2)) {{ const seen = [];\n\

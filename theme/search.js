@@ -127,10 +127,14 @@
   // Fetch the shards holding these keys; `load(url)` returns a promise of
   // JSON. A heavy list is not in its shard: the shard holds the number n
   // of the file h<n>.json that does (fetched by withFiles).
+  // Phrase keys `~…` have shards of their own (p<n>.json).
+  function shardFile(man, k) {
+    return k.charAt(0) === '~' ? 'p' + shardOf(k, man.phrase_shards) : 's' + shardOf(k, man.shards);
+  }
   function lookup(man, keys, load) {
     var shards = {};
-    keys.forEach(function (k) { shards[shardOf(k, man.shards)] = true; });
-    return Promise.all(Object.keys(shards).map(function (s) { return load(man.dir + 's' + s + '.json'); }))
+    keys.forEach(function (k) { shards[shardFile(man, k)] = true; });
+    return Promise.all(Object.keys(shards).map(function (s) { return load(man.dir + s + '.json'); }))
       .then(function (loaded) {
         var found = {};
         loaded.forEach(function (sh) { keys.forEach(function (k) { if (Object.prototype.hasOwnProperty.call(sh, k)) found[k] = sh[k]; }); });

@@ -8,7 +8,7 @@
 //! not a list of every place it occurs. The same holds one token further
 //! for common runs: every run of GRAM + 1 tokens whose first or last GRAM
 //! tokens are a [heavy](Index::heavy) span has a list of its own (a
-//! [`Phrase`]), so a five-character word in a third of the documents
+//! [`Phrase`], see [`Index::add_runs`]), so a five-character word in a third of the documents
 //! (液化石油气) costs its list of documents, not the positions of two
 //! common runs.
 
@@ -232,7 +232,7 @@ pub const GRAM: usize = 4;
 /// [`List::encoded_size`] estimates them) are heavy: the static index keeps
 /// them out of the shards, and a heavy span's runs of GRAM + 1 tokens get
 /// lists of their own.
-pub const HEAVY: usize = 6_000;
+pub const HEAVY: usize = 3_000;
 
 /// What one occurrence adds to a document's weight for a key: ten in the
 /// title, one in the body.
@@ -725,7 +725,6 @@ impl Index {
                 },
             );
         }
-        index.add_runs();
         index
     }
 
@@ -738,8 +737,10 @@ impl Index {
     /// are a heavy span its own list, from the positions of the two span
     /// keys that make it up: a run `t₀…t₄` stands at `p` where `t₀…t₃`
     /// stands at `p` and `t₁…t₄` one token further. A run that is already
-    /// a phrase key (a whole value) keeps its list.
-    fn add_runs(&mut self) {
+    /// a phrase key (a whole value) keeps its list. The static index does
+    /// this once the grams are written and freed; queries in Rust find the
+    /// same documents without the runs, from the positions.
+    pub fn add_runs(&mut self) {
         let all: Vec<(Key, &List)> = self
             .spans
             .iter()

@@ -10,7 +10,7 @@ use crate::output::{Staging, short_hash};
 use serde_json::{Value, json};
 
 /// Raw bytes of postings per shard we aim for (gzip takes them to a third).
-pub const SHARD_TARGET: usize = 8_000;
+pub const SHARD_TARGET: usize = 4_000;
 /// Documents per chunk of result metadata.
 pub const CHUNK: usize = 4;
 
@@ -207,7 +207,16 @@ struct Layout<'i> {
     exact: Vec<&'i String>,
 }
 
-fn keys(index: &Index) -> Layout<'_> {
+/// The two parts of the index, each in its own set of shards: the gram,
+/// span and exact keys (`s<n>.json`), and the phrase keys (`p<n>.json`),
+/// which are laid out once the grams are freed (see [`write`]).
+#[derive(Clone, Copy, PartialEq)]
+enum Part {
+    Keys,
+    Phrases,
+}
+
+fn keys(index: &Index, part: Part, first_file: u32) -> Layout<'_> {
     use rayon::prelude::*;
     let entry = |kind: u8, k: super::index::Key, text: &str, size: usize| Entry {
         key: [k as u64, (k >> 64) as u64],
@@ -217,42 +226,48 @@ fn keys(index: &Index) -> Layout<'_> {
         text: (text.len() + 4).min(u16::MAX as usize) as u16,
         kind,
     };
-    let mut all: Vec<Entry> = index
-        .grams
-        .par_iter()
-        .flat_map_iter(|m| m.iter())
-        .map(|(k, p)| entry(GRAM, *k, &index.key_text(*k), Posting::Gram(p).estimate()))
-        .collect();
-    all.par_extend(
-        index
-            .spans
-            .par_iter()
-            .flat_map_iter(|m| m.iter())
-            .map(|(k, p)| {
-                let text = format!("@{}", index.key_text(*k));
-                entry(SPAN, *k, &text, Posting::Span(p).estimate())
-            }),
-    );
-    let mut exact: Vec<&String> = index.exact.keys().collect();
-    exact.sort_unstable();
-    all.extend(exact.iter().enumerate().map(|(i, k)| {
-        let size = index
-            .exact
-            .get(*k)
-            .map_or(0, |d| Posting::Exact(d).estimate());
-        entry(EXACT, i as u128, k, size)
-    }));
-    all.par_extend(
-        index
-            .phrases
-            .par_iter()
-            .enumerate()
-            .filter(|(_, p)| !p.list.is_empty())
-            .map(|(i, p)| {
-                let text = format!("~{}", p.text);
-                entry(PHRASE, i as u128, &text, Posting::Gram(&p.list).estimate())
-            }),
-    );
+    let mut all: Vec<Entry> = Vec::new();
+    let mut exact: Vec<&String> = Vec::new();
+    if part == Part::Keys {
+        all.par_extend(
+            index
+                .grams
+                .par_iter()
+                .flat_map_iter(|m| m.iter())
+                .map(|(k, p)| entry(GRAM, *k, &index.key_text(*k), Posting::Gram(p).estimate())),
+        );
+        all.par_extend(
+            index
+                .spans
+                .par_iter()
+                .flat_map_iter(|m| m.iter())
+                .map(|(k, p)| {
+                    let text = format!("@{}", index.key_text(*k));
+                    entry(SPAN, *k, &text, Posting::Span(p).estimate())
+                }),
+        );
+        exact = index.exact.keys().collect();
+        exact.sort_unstable();
+        all.extend(exact.iter().enumerate().map(|(i, k)| {
+            let size = index
+                .exact
+                .get(*k)
+                .map_or(0, |d| Posting::Exact(d).estimate());
+            entry(EXACT, i as u128, k, size)
+        }));
+    } else {
+        all.par_extend(
+            index
+                .phrases
+                .par_iter()
+                .enumerate()
+                .filter(|(_, p)| !p.list.is_empty())
+                .map(|(i, p)| {
+                    let text = format!("~{}", p.text);
+                    entry(PHRASE, i as u128, &text, Posting::Gram(&p.list).estimate())
+                }),
+        );
+    }
     // Heavy lists get files of their own, numbered in the order of their
     // keys' text: a query for a rare key never downloads a common one
     // that happens to share its shard.
@@ -266,7 +281,7 @@ fn keys(index: &Index) -> Layout<'_> {
     let files: std::collections::HashMap<([u64; 2], u8), u32> = heavy
         .iter()
         .enumerate()
-        .map(|(i, (_, e))| ((e.key, e.kind), i as u32))
+        .map(|(i, (_, e))| ((e.key, e.kind), first_file + i as u32))
         .collect();
     let mut total = 0;
     for e in &mut all {
@@ -285,6 +300,72 @@ fn keys(index: &Index) -> Layout<'_> {
         heavy: heavy.into_iter().map(|h| h.1).collect(),
         exact,
     }
+}
+
+/// Write the shards of one part and its heavy lists' files, numbered from
+/// `first_file`; returns the number of shards, the files' hashes and the
+/// next file number.
+fn write_part(
+    index: &Index,
+    staging: &Staging,
+    part: Part,
+    first_file: u32,
+    dir: &str,
+) -> (u32, Vec<[u8; 32]>, u32) {
+    use rayon::prelude::*;
+    use sha2::{Digest, Sha256};
+    let Layout {
+        shards,
+        keys,
+        heavy,
+        exact,
+    } = keys(index, part, first_file);
+    let prefix = match part {
+        Part::Keys => 's',
+        Part::Phrases => 'p',
+    };
+    let mut groups: Vec<&[Entry]> = Vec::with_capacity(shards as usize);
+    let mut rest = keys.as_slice();
+    for i in 0..shards {
+        let n = rest.iter().take_while(|e| e.hash % shards == i).count();
+        let (group, tail) = rest.split_at(n);
+        groups.push(group);
+        rest = tail;
+    }
+    let mut digests: Vec<[u8; 32]> = groups
+        .par_iter()
+        .enumerate()
+        .map(|(i, group)| {
+            let mut entries: Vec<(String, Posting)> = group
+                .iter()
+                .filter_map(|e| resolve(index, &exact, e))
+                .collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            let mut b = String::from("{");
+            for (j, (k, p)) in entries.iter().enumerate() {
+                if j > 0 {
+                    b.push(',');
+                }
+                b.push_str(&serde_json::to_string(k).unwrap_or_default());
+                b.push(':');
+                p.encode(&mut b);
+            }
+            b.push('}');
+            staging.write(&format!("{dir}/{prefix}{i}.json"), b.as_bytes(), None);
+            Sha256::digest(b.as_bytes()).into()
+        })
+        .collect();
+    // Each heavy list in its file: `h<n>.json` holds the list alone.
+    digests.par_extend(heavy.par_iter().enumerate().map(|(i, e)| -> [u8; 32] {
+        let mut b = String::new();
+        if let Some((_, p)) = resolve_list(index, &exact, e) {
+            p.encode(&mut b);
+        }
+        let n = first_file + i as u32;
+        staging.write(&format!("{dir}/h{n}.json"), b.as_bytes(), None);
+        Sha256::digest(b.as_bytes()).into()
+    }));
+    (shards, digests, first_file + heavy.len() as u32)
 }
 
 fn write_json(staging: &Staging, stem: &str, v: &Value) -> String {
@@ -307,56 +388,16 @@ pub fn write(index: &mut Index, staging: &Staging) -> String {
     // a directory that takes its hashed name at the end: no second copy of
     // the postings is ever held in memory.
     const BUILDING: &str = "search/.building";
-    let Layout {
-        shards,
-        keys,
-        heavy,
-        exact,
-    } = keys(index);
-    let mut groups: Vec<&[Entry]> = Vec::with_capacity(shards as usize);
-    let mut rest = keys.as_slice();
-    for i in 0..shards {
-        let n = rest.iter().take_while(|e| e.hash % shards == i).count();
-        let (group, tail) = rest.split_at(n);
-        groups.push(group);
-        rest = tail;
-    }
-    let index_ref: &Index = index;
-    let mut digests: Vec<[u8; 32]> = groups
-        .par_iter()
-        .enumerate()
-        .map(|(i, group)| {
-            let mut entries: Vec<(String, Posting)> = group
-                .iter()
-                .filter_map(|e| resolve(index_ref, &exact, e))
-                .collect();
-            entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            let mut b = String::from("{");
-            for (j, (k, p)) in entries.iter().enumerate() {
-                if j > 0 {
-                    b.push(',');
-                }
-                b.push_str(&serde_json::to_string(k).unwrap_or_default());
-                b.push(':');
-                p.encode(&mut b);
-            }
-            b.push('}');
-            staging.write(&format!("{BUILDING}/s{i}.json"), b.as_bytes(), None);
-            Sha256::digest(b.as_bytes()).into()
-        })
-        .collect();
-    // Each heavy list in its file: `h<n>.json` holds the list alone.
-    digests.par_extend(heavy.par_iter().enumerate().map(|(i, e)| -> [u8; 32] {
-        let mut b = String::new();
-        if let Some((_, p)) = resolve_list(index_ref, &exact, e) {
-            p.encode(&mut b);
-        }
-        staging.write(&format!("{BUILDING}/h{i}.json"), b.as_bytes(), None);
-        Sha256::digest(b.as_bytes()).into()
-    }));
-    drop(groups);
-    drop(keys);
-    drop(exact);
+    // The gram, span and exact keys first; then, with the grams freed, the
+    // runs of five tokens are joined from the spans, and the phrase keys
+    // written. The two never take memory at the same time.
+    let (shards, mut digests, files) = write_part(index, staging, Part::Keys, 0, BUILDING);
+    index.grams = Vec::new();
+    index.exact = Default::default();
+    index.add_runs();
+    index.spans = Vec::new();
+    let (phrase_shards, more, _) = write_part(index, staging, Part::Phrases, files, BUILDING);
+    digests.extend(more);
     // Only the documents are needed from here on.
     index.drop_postings();
     let chunks: Vec<Vec<u8>> = index
@@ -393,7 +434,7 @@ pub fn write(index: &mut Index, staging: &Staging) -> String {
     );
     let mut h = Sha256::new();
     h.update(shards.to_le_bytes());
-    h.update((heavy.len() as u32).to_le_bytes());
+    h.update(phrase_shards.to_le_bytes());
     for d in &digests {
         h.update(d);
     }
@@ -407,12 +448,13 @@ pub fn write(index: &mut Index, staging: &Staging) -> String {
     staging.rename(BUILDING, &format!("search/{dir}"));
     let chunks = chunks.len();
     let manifest = json!({
-        "v": 4,
+        "v": 5,
         "gram": super::index::GRAM,
         "docs": index.docs.len(),
         "body": BODY,
         "dir": format!("{dir}/"),
         "shards": shards,
+        "phrase_shards": phrase_shards,
         "chunk": CHUNK,
         "chunks": chunks,
         "facet_names": FACETS,
