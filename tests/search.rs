@@ -429,13 +429,13 @@ fn a_company_name_is_found_from_its_phrase_key_alone() {
     }
     let t = gongshi::search::tokenize::tokens(names[0]);
     assert!(index.phrase(&t).is_some(), "the name is a phrase key");
-    // The name: its exact value's shard and its first span key's shard.
+    // The name: its exact value's shard and its phrase key's shard.
     assert!(
         got[0].1 <= 2,
         "fetched {} shards for a phrase key",
         got[0].1
     );
-    // Not a phrase key: the first span's shard, then the other span keys'.
+    // Not a phrase key: the phrase shard (no key there), then the span keys'.
     assert!(got[1].1 > 2, "fetched {} shards for spans", got[1].1);
 }
 
