@@ -747,7 +747,7 @@ impl Index {
             .flat_map(|m| m.iter())
             .map(|(k, l)| (*k, l))
             .collect();
-        let mut heavy: Vec<(Key, &List)> = all
+        let heavy: Vec<(Key, &List)> = all
             .iter()
             .copied()
             .filter(|(_, l)| self.is_heavy(l))
@@ -755,8 +755,6 @@ impl Index {
         if heavy.is_empty() {
             return;
         }
-        heavy.sort_unstable_by_key(|h| h.0);
-        let is_heavy = |k: &Key| heavy.binary_search_by_key(k, |h| h.0).is_ok();
         // Every span by its first GRAM − 1 tokens, and by its last.
         let by = |from: usize| {
             let mut v: Vec<(Key, Key, &List)> = all
@@ -786,7 +784,7 @@ impl Index {
                 // heavy one joins k on its own turn)
                 let lefts: Vec<(Key, &List)> = with(&by_tail, sub(k, 0, GRAM - 1))
                     .into_iter()
-                    .filter(|(l, _)| !is_heavy(l))
+                    .filter(|(_, l)| !self.is_heavy(l))
                     .collect();
                 if !lefts.is_empty() {
                     let starts = starts_of(&[(k, list)]);
