@@ -416,12 +416,8 @@ fn party_index(public: &PublicSite, n: usize) -> (&'static str, Value) {
         .collect();
     let ctx = context! {
         parties => Value::from_serialize(&rows),
-        total => total,
-        page => n,
-        pages => pages,
-        prev => (n > 1).then(|| party_index_url(n - 1)),
-        next => (n < pages).then(|| party_index_url(n + 1)),
         section => "parties",
+        ..page_nav(total, n, pages, party_index_url)
     };
     ("parties.html", ctx)
 }
@@ -663,12 +659,20 @@ fn list_context<'p, 'a: 'p>(
         label => label,
         lead => lead,
         records => Value::from_serialize(&chunk),
+        first_index => (n - 1) * PER_PAGE,
+        section => kind.dir(),
+        ..page_nav(total, n, pages, url)
+    }
+}
+
+/// Page `n` of `pages` for the `pagination` macro: how many items in all,
+/// the page, the number of pages and the neighbouring pages by `url`.
+fn page_nav(total: usize, n: usize, pages: usize, url: impl Fn(usize) -> String) -> Value {
+    context! {
         total => total,
         page => n,
         pages => pages,
         prev => (n > 1).then(|| url(n - 1)),
         next => (n < pages).then(|| url(n + 1)),
-        first_index => (n - 1) * PER_PAGE,
-        section => kind.dir(),
     }
 }
