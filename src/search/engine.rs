@@ -21,6 +21,19 @@ const TOKENIZER: &str = "gongshi";
 #[derive(Clone)]
 struct GongshiTokenizer;
 
+/// Where a separator stands between two tokens (a position of its own).
+const SEPARATOR: &str = "|";
+
+fn token(text: &str, position: usize) -> Token {
+    Token {
+        offset_from: 0,
+        offset_to: 0,
+        position,
+        text: text.to_string(),
+        position_length: 1,
+    }
+}
+
 struct Stream {
     tokens: Vec<Token>,
     next: usize,
@@ -29,17 +42,22 @@ struct Stream {
 impl Tokenizer for GongshiTokenizer {
     type TokenStream<'a> = Stream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Stream {
-        let tokens = tokens(text)
-            .into_iter()
-            .map(|t| Token {
-                offset_from: 0,
-                offset_to: 0,
-                position: t.pos as usize,
-                text: t.text,
-                position_length: 1,
-            })
-            .collect();
-        Stream { tokens, next: 0 }
+        let mut out: Vec<Token> = Vec::new();
+        let mut last: Option<usize> = None;
+        for t in tokens(text) {
+            let position = t.pos as usize;
+            // A separator is a token of its own, so that a term with one
+            // does not match text with a token in its place.
+            if last.is_some_and(|l| position == l + 2) {
+                out.push(token(SEPARATOR, position - 1));
+            }
+            last = Some(position);
+            out.push(token(&t.text, position));
+        }
+        Stream {
+            tokens: out,
+            next: 0,
+        }
     }
 }
 
@@ -148,10 +166,14 @@ impl Engine {
             ));
         }
         let base = term[0].pos as usize;
-        let terms = term
-            .iter()
-            .map(|t| (t.pos as usize - base, Term::from_field_text(field, &t.text)))
-            .collect();
+        let mut terms = Vec::with_capacity(term.len() * 2);
+        for (i, t) in term.iter().enumerate() {
+            let at = t.pos as usize - base;
+            if i > 0 && t.pos - term[i - 1].pos == 2 {
+                terms.push((at - 1, Term::from_field_text(field, SEPARATOR)));
+            }
+            terms.push((at, Term::from_field_text(field, &t.text)));
+        }
         Box::new(PhraseQuery::new_with_offset(terms))
     }
 

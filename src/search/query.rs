@@ -32,11 +32,31 @@ fn positions<'i>(p: &Decoded<'i>, doc: u32) -> Option<&'i [u32]> {
 
 /// Where the span keys that pin down a term of more than GRAM tokens start:
 /// every GRAM-th token, and the last GRAM tokens. Each key fixes the tokens
-/// it covers at their offsets, so together they fix the whole term.
+/// it covers at their offsets, and a separator between two of them (the
+/// key says where one stands), so together they fix the whole term. Where
+/// a separator would fall between two keys, the second starts a token
+/// earlier: `安全阀门，压力容器` must not match 安全阀门X压力容器.
 /// Mirrored in search.js.
-pub fn span_starts(len: usize) -> Vec<usize> {
-    let mut v: Vec<usize> = (0..len.saturating_sub(GRAM - 1)).step_by(GRAM).collect();
-    if len > GRAM && v.last().is_some_and(|s| s + GRAM < len) {
+pub fn span_starts(term: &[Token]) -> Vec<usize> {
+    let len = term.len();
+    let mut v = Vec::new();
+    if len < GRAM {
+        return v;
+    }
+    let mut s = 0;
+    loop {
+        v.push(s);
+        let next = s + GRAM;
+        if next + GRAM > len {
+            break;
+        }
+        s = if term[next].pos - term[next - 1].pos == 2 {
+            next - 1
+        } else {
+            next
+        };
+    }
+    if v.last().is_some_and(|&last| last + GRAM < len) {
         v.push(len - GRAM);
     }
     v
@@ -63,7 +83,7 @@ pub fn term_matches(index: &Index, term: &[Token]) -> BTreeMap<u32, u32> {
     }
     let base = term[0].pos;
     let mut lists: Vec<(Vec<u32>, u32)> = Vec::new();
-    for s in span_starts(term.len()) {
+    for s in span_starts(term) {
         match index.span(&term[s..s + GRAM]) {
             Some(p) => lists.push((p, term[s].pos - base)),
             None => return out,
