@@ -54,10 +54,16 @@
     return k;
   }
   // Where the span keys of a term longer than `gram` tokens start (span_starts).
-  function spanStarts(len, gram) {
-    var v = [];
-    for (var s = 0; s + gram <= len; s += gram) v.push(s);
-    if (len > gram && v[v.length - 1] + gram < len) v.push(len - gram);
+  function spanStarts(term, gram) {
+    var len = term.length, v = [], s = 0;
+    if (len < gram) return v;
+    for (;;) {
+      v.push(s);
+      var next = s + gram;
+      if (next + gram > len) break;
+      s = term[next].pos - term[next - 1].pos === 2 ? next - 1 : next;
+    }
+    if (v[v.length - 1] + gram < len) v.push(len - gram);
     return v;
   }
   function exactKey(v) { return '=' + tokens(v).map(function (t) { return t.text; }).join(' '); }
@@ -150,29 +156,76 @@
 
   function weightAt(man, pos) { return pos < man.body ? 10 : 1; }
 
-  // Documents matching one term → Map doc → score (query.rs term_matches).
-  function termMatches(man, term, found) {
-    if (term.length <= man.gram) {
-      var list = found[gramKey(term)];
-      return list ? decodeWeighted(list) : new Map();
+  // A term of at most gram tokens has one key; a longer one, if it is a
+  // whole value (a company's name, a decision number) or a run at a heavy
+  // key (add_runs in index.rs), its phrase key `~…`. Otherwise it is pinned
+  // down by the positions of pieces: its span keys `@…` (spanStarts), each
+  // heavy one grown, a token at a time, into the run `~…` that holds it
+  // (the last span leftwards, the others rightwards, then leftwards at the
+  // end of the term) until that run is light. A light run's list holds positions ({p: […]}), a heavy run's
+  // its documents. A run that would have a key but has none occurs
+  // nowhere; so does a span without a key.
+  // plan → {need: keys to fetch first} | {none: true} | {whole: key} |
+  // {pieces: [{key, off}]}; `asked` holds every key fetched so far.
+  function plan(man, t, found, asked) {
+    if (t.length <= man.gram) {
+      var g = gramKey(t);
+      if (!asked[g]) return { need: [g] };
+      return found[g] === undefined ? { none: true } : { whole: g };
     }
-    // A whole value (a company's name, a decision number) or a run of
-    // gram + 1 tokens at a heavy span has its own list.
-    var phrase = found['~' + gramKey(term)];
-    if (phrase !== undefined) return decodeWeighted(phrase);
-    var out = new Map(), base0 = term[0].pos, keys = [];
-    var starts = spanStarts(term.length, man.gram);
+    var w = '~' + gramKey(t);
+    if (!asked[w]) return { need: [w] };
+    if (found[w] !== undefined) return { whole: w };
+    var k = t.length, starts = spanStarts(t, man.gram), pieces = [], need = [];
     for (var i = 0; i < starts.length; i++) {
-      var k = '@' + gramKey(term.slice(starts[i], starts[i] + man.gram));
-      if (!found[k] || isFile(found[k])) return out;
-      keys.push({ p: decodePairs(found[k], man.body), off: term[starts[i]].pos - base0 });
+      var s = starts[i], a = s, b = s + man.gram, back = i > 0 && i === starts.length - 1;
+      for (;;) {
+        var span = b - a === man.gram, key = (span ? '@' : '~') + gramKey(t.slice(a, b)), v = found[key];
+        if (!asked[key]) { need.push(key); break; }
+        if (v === undefined) return { none: true };
+        if (span ? !isFile(v) : !isFile(v) && !Array.isArray(v)) { pieces.push({ key: key, off: t[a].pos - t[0].pos }); break; }
+        // Right, or left for the last span and at the end of the term.
+        if ((back || b === k) && a > 0) a--; else b++;
+        if (b - a > man.run || b > k) {
+          // No run this long has a list: the heavy span's positions.
+          pieces.push({ key: '@' + gramKey(t.slice(s, s + man.gram)), off: t[s].pos - t[0].pos });
+          break;
+        }
+        if (a === 0 && b === k) return { none: true };
+      }
     }
+    return need.length ? { need: need } : { pieces: pieces };
+  }
+  // The lists a plan reads.
+  function planKeys(p) {
+    return p.whole ? [p.whole] : p.pieces ? p.pieces.map(function (x) { return x.key; }) : [];
+  }
+  function positionsOf(v) { return Array.isArray(v) ? v : v.p; }
+  function scoresOf(man, positions) {
+    var out = new Map();
+    positions.forEach(function (ps, doc) {
+      var score = 0;
+      ps.forEach(function (p) { score += weightAt(man, p); });
+      out.set(doc, score);
+    });
+    return out;
+  }
+
+  // Documents matching one term → Map doc → score (query.rs term_matches).
+  function termMatches(man, p, found) {
+    if (p.none) return new Map();
+    if (p.whole) {
+      var v = found[p.whole];
+      return Array.isArray(v) ? decodeWeighted(v) : scoresOf(man, decodePairs(v.p, man.body));
+    }
+    var out = new Map();
+    var keys = p.pieces.map(function (x) { return { p: decodePairs(positionsOf(found[x.key]), man.body), off: x.off }; });
     var r = 0;
     for (var j = 1; j < keys.length; j++) if (keys[j].p.size < keys[r].p.size) r = j;
     keys[r].p.forEach(function (ps0, doc) {
       var score = 0;
-      ps0.forEach(function (p) {
-        var origin = p - keys[r].off;
+      ps0.forEach(function (pos) {
+        var origin = pos - keys[r].off;
         if (origin < 0) return;
         for (var x = 0; x < keys.length; x++) {
           var ps = keys[x].p.get(doc);
@@ -185,63 +238,38 @@
     return out;
   }
 
-  // The keys a query fetches first: the whole query as an exact value, and
-  // per term its gram key, or for a longer term its phrase key `~…`.
-  function keysOf(man, terms, q) {
-    var keys = [exactKey(q.trim())];
-    terms.forEach(function (t) { keys.push((t.length <= man.gram ? '' : '~') + gramKey(t)); });
-    return keys;
-  }
-  // Then the span keys of a longer term that has no phrase key.
-  function spanKeys(man, t) {
-    return spanStarts(t.length, man.gram).map(function (s) { return '@' + gramKey(t.slice(s, s + man.gram)); });
-  }
-  function moreKeys(man, terms, found) {
-    var keys = [];
-    terms.forEach(function (t) {
-      if (t.length > man.gram && found['~' + gramKey(t)] === undefined) keys = keys.concat(spanKeys(man, t));
-    });
-    return keys;
-  }
-  // The heavy lists a query needs: none if a term matches nothing, which
-  // the shards may tell already. A term whose key is missing matches
-  // nothing; so does a run of gram + 1 tokens without a phrase key whose
-  // first or last gram tokens are heavy, since it would have one had it
-  // occurred anywhere.
-  function listKeys(man, terms, found, q) {
-    var keys = [exactKey(q.trim())], none = false;
-    function need(k) { if (found[k] === undefined) none = true; else keys.push(k); }
-    terms.forEach(function (t) {
-      if (t.length <= man.gram) need(gramKey(t));
-      else if (found['~' + gramKey(t)] !== undefined) need('~' + gramKey(t));
-      else {
-        var spans = spanKeys(man, t);
-        if (t.length === man.gram + 1 && spans.some(function (k) { return isFile(found[k]); })) none = true;
-        else spans.forEach(need);
-      }
-    });
-    return none ? [] : keys;
-  }
-
   function facetOf(facets, f, doc) { return facets.values[f][facets.docs[f].charCodeAt(doc) - 48]; }
 
   // All matches and the ones the facet filters leave, best first (query.rs search).
+  // The shards are fetched in rounds, each with the keys the plans need
+  // next; then the heavy lists the plans read, none if a term matches
+  // nothing.
   function search(man, facets, q, filters, load) {
     var terms = queryTerms(q);
     if (!terms.length) return Promise.resolve({ hits: [], all: [] });
-    return lookup(man, keysOf(man, terms, q), load).then(function (found) {
-      var more = moreKeys(man, terms, found);
-      if (!more.length) return found;
-      return lookup(man, more, load).then(function (rest) {
-        Object.keys(rest).forEach(function (k) { found[k] = rest[k]; });
-        return found;
+    var ek = exactKey(q.trim()), found = {}, asked = {};
+    function round(need) {
+      var keys = need.filter(function (k) { return !asked[k]; });
+      keys.forEach(function (k) { asked[k] = true; });
+      return lookup(man, keys, load).then(function (got) {
+        Object.keys(got).forEach(function (k) { found[k] = got[k]; });
+        var plans = terms.map(function (t) { return plan(man, t, found, asked); });
+        var more = [];
+        plans.forEach(function (p) { if (p.need) more = more.concat(p.need); });
+        return more.length ? round(more) : plans;
       });
-    }).then(function (found) {
-      return withFiles(man, found, listKeys(man, terms, found, q), load);
-    }).then(function (found) {
+    }
+    var first = [ek];
+    terms.forEach(function (t) { first.push((t.length <= man.gram ? '' : '~') + gramKey(t)); });
+    return round(first).then(function (plans) {
+      var none = plans.some(function (p) { return p.none; });
+      var keys = none ? [] : [ek];
+      if (!none) plans.forEach(function (p) { keys = keys.concat(planKeys(p)); });
+      return withFiles(man, found, keys, load).then(function () { return plans; });
+    }).then(function (plans) {
       var acc = null;
-      terms.forEach(function (t) {
-        var m = termMatches(man, t, found);
+      plans.forEach(function (p) {
+        var m = termMatches(man, p, found);
         if (acc === null) acc = m;
         else {
           var next = new Map();

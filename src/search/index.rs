@@ -132,73 +132,102 @@ fn sub(key: Key, from: usize, to: usize) -> Key {
     pack_parts(parts.get(from..to).unwrap_or(&[]))
 }
 
-/// A token as [`starts_of`] packs it: id, and whether a separator stands
-/// before it.
-fn split_last(last: u32) -> (u32, bool) {
-    (last & ((1 << ID_BITS) - 1), last >> ID_BITS == 1)
+/// The longest run of tokens that [`Index::add_runs`] gives a list of its
+/// own.
+pub const MAX_RUN: usize = 8;
+
+/// A run of up to MAX_RUN tokens: per token its id and, in bit `ID_BITS`,
+/// whether a separator stands before it (never before the first); zeros
+/// after the last (no token has id 0).
+type Run = [u32; MAX_RUN];
+
+fn tok_id(t: u32) -> u32 {
+    t & ((1 << ID_BITS) - 1)
 }
 
-/// Where spans stand, `doc << 32 | position`, → the last token of the span
-/// (id and separator bit).
-type Starts = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
-
-fn starts_of(spans: &[(Key, &List)]) -> Starts {
-    let mut starts = Starts::default();
-    for &(r, list) in spans {
-        let last = unpack(r)
-            .last()
-            .map_or(0, |&(id, gap)| id | (u32::from(gap) << ID_BITS));
-        for (doc, ps) in decode(&list.spans()) {
-            for &p in ps {
-                starts.insert(u64::from(doc) << 32 | u64::from(p), last);
-            }
-        }
-    }
-    starts
+fn tok_gap(t: u32) -> bool {
+    t >> ID_BITS == 1
 }
 
-/// The runs of `left` followed by the last token of a span in `starts`
-/// (spans whose first GRAM − 1 tokens are the last of `left`): for each,
-/// the documents and weights.
-fn probe(left: Key, list: &List, starts: &Starts) -> Vec<((Key, u32), List)> {
-    // The second token of `left` stands one position after the first, two
-    // after a separator.
-    let step = if unpack(left).get(1).is_some_and(|t| t.1) {
-        2
-    } else {
-        1
-    };
-    // last token → its list, and the document being summed up
-    let mut out: std::collections::BTreeMap<u32, (List, Option<(u32, u32)>)> =
-        std::collections::BTreeMap::new();
-    for (doc, ps) in decode(&list.spans()) {
-        for &p in ps {
-            let Some(&last) = starts.get(&(u64::from(doc) << 32 | u64::from(p + step))) else {
-                continue;
-            };
-            let (list, open) = out.entry(last).or_default();
-            let w = weight_at(p);
-            *open = match *open {
-                Some((d, sum)) if d == doc => Some((d, sum.saturating_add(w))),
-                Some((d, sum)) => {
-                    list.doc(d);
-                    list.put(sum);
-                    Some((doc, w))
-                }
-                None => Some((doc, w)),
-            };
+fn run_of(key: Key) -> Run {
+    let mut r = [0; MAX_RUN];
+    for (i, (id, gap)) in unpack(key).into_iter().enumerate().take(MAX_RUN) {
+        r[i] = id | (u32::from(gap && i > 0) << ID_BITS);
+    }
+    r
+}
+
+fn run_len(r: &Run) -> usize {
+    r.iter().position(|&t| t == 0).unwrap_or(MAX_RUN)
+}
+
+/// Tokens `from..to` (at most GRAM) of a run as a packed key.
+fn run_key(r: &Run, from: usize, to: usize) -> Key {
+    let parts: Vec<(u32, bool)> = r[from..to]
+        .iter()
+        .map(|&t| (tok_id(t), tok_gap(t)))
+        .collect();
+    pack_parts(&parts)
+}
+
+/// Where token `i` of a run stands, relative to the first.
+fn offset(r: &Run, i: usize) -> u32 {
+    r[1..=i]
+        .iter()
+        .map(|&t| if tok_gap(t) { 2 } else { 1 })
+        .sum()
+}
+
+/// Builds a list of positions (as [`List::spans`] reads it) from
+/// occurrences met in order of document and position.
+#[derive(Default)]
+struct Positions {
+    list: List,
+    doc: Option<u32>,
+    at: Vec<u32>,
+}
+
+impl Positions {
+    fn push(&mut self, doc: u32, pos: u32) {
+        if self.doc != Some(doc) {
+            self.flush();
+            self.doc = Some(doc);
+        }
+        self.at.push(pos);
+    }
+    fn flush(&mut self) {
+        if let Some(d) = self.doc.take() {
+            self.list.doc(d);
+            self.list.put(self.at.len() as u32);
+            let mut last = 0;
+            for &p in &self.at {
+                self.list.put(p - last);
+                last = p;
+            }
+            self.at.clear();
         }
     }
-    out.into_iter()
-        .map(|(last, (mut list, open))| {
-            if let Some((d, sum)) = open {
-                list.doc(d);
-                list.put(sum);
-            }
-            list.bytes.shrink_to_fit();
-            ((left, last), list)
-        })
-        .collect()
+    fn finish(mut self) -> List {
+        self.flush();
+        self.list.bytes.shrink_to_fit();
+        self.list
+    }
+}
+
+/// `doc, weight, …` from a list of positions.
+fn weights_of(positions: &List) -> List {
+    let mut out = List::default();
+    for (doc, ps) in decode(&positions.spans()) {
+        out.doc(doc);
+        out.put(ps.iter().fold(0u32, |w, &p| w.saturating_add(weight_at(p))));
+    }
+    out.bytes.shrink_to_fit();
+    out
+}
+
+/// Where an occurrence stands: `doc << 32 | position`.
+fn at_key(doc: u32, pos: u32) -> u64 {
+    u64::from(doc) << 32 | u64::from(pos)
 }
 
 /// Body tokens start here, so that a position tells title from body.
@@ -357,6 +386,9 @@ pub struct Index {
     /// positions of common runs like 有限公司 (see [`Phrase`]).
     pub phrases: Vec<Phrase>,
     phrase_ids: FastMap<String, u32>,
+    /// Runs of GRAM + 1 to MAX_RUN tokens at heavy keys, by text
+    /// ([`Index::add_runs`]).
+    pub runs: Vec<Phrase>,
     /// First GRAM tokens of a phrase → the phrases that start so.
     phrase_starts: KeyMap<Vec<u32>>,
     /// Postings of more bytes than this are heavy ([`HEAVY`]; tests set it
@@ -365,7 +397,7 @@ pub struct Index {
 }
 
 /// A run indexed as one phrase key: a whole value longer than GRAM tokens,
-/// or a run of GRAM + 1 tokens at a heavy span.
+/// or a run of up to MAX_RUN tokens at a heavy key ([`Index::add_runs`]).
 pub struct Phrase {
     /// As the browser spells the whole term ([`super::tokenize::gram_key`]).
     pub text: String,
@@ -373,8 +405,12 @@ pub struct Phrase {
     /// to find it while the documents are indexed; none for a run, which is
     /// joined from the spans afterwards.
     toks: Vec<Tok>,
-    /// `doc, weight, …` like a gram key's list.
+    /// `doc, weight, …` like a gram key's list; or, if `at`, positions like
+    /// a span key's.
     pub list: List,
+    /// Whether `list` holds positions: a light run's does, so that the
+    /// browser can pin down a longer term with it.
+    pub at: bool,
 }
 
 const SUMMARY_CHARS: usize = 120;
@@ -542,6 +578,118 @@ fn sort_docs(docs: &mut [SearchDoc]) {
 }
 
 /// Build the index. Documents are numbered newest first.
+/// Where a list's occurrences stand, `doc << 32 | position`, ascending.
+fn places(list: &List) -> Vec<u64> {
+    let mut out = Vec::with_capacity(list.len() / 2);
+    let mut it = list.numbers();
+    let mut doc = 0u32;
+    while let (Some(d), Some(n)) = (it.next(), it.next()) {
+        doc += d;
+        let mut pos = 0;
+        for i in 0..n {
+            let Some(p) = it.next() else { break };
+            pos = if i == 0 { p } else { pos + p };
+            out.push(at_key(doc, pos));
+        }
+    }
+    out
+}
+
+/// The first index from `from` on whose element is not `below` (which the
+/// element at `from` is), by galloping.
+fn gallop(v: &[u64], from: usize, below: impl Fn(u64) -> bool) -> usize {
+    let mut lo = from;
+    let mut step = 1;
+    while lo + step < v.len() && below(v[lo + step]) {
+        lo += step;
+        step *= 2;
+    }
+    let end = (lo + step + 1).min(v.len());
+    lo + 1 + v[lo + 1..end].partition_point(|&x| below(x))
+}
+
+/// Every place of `a` that, `shift` positions on, is a place of `b` (both
+/// ascending; the shift stays within the document).
+fn meet(a: &[u64], shift: u64, b: &[u64], mut hit: impl FnMut(u64)) {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let x = a[i] + shift;
+        match x.cmp(&b[j]) {
+            std::cmp::Ordering::Equal => {
+                hit(a[i]);
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => {
+                let y = b[j];
+                i = gallop(a, i, |v| v + shift < y);
+            }
+            std::cmp::Ordering::Greater => j = gallop(b, j, |v| v < x),
+        }
+    }
+}
+
+/// The positions of the places `meet` hits.
+fn positions_at(a: &[u64], shift: u64, b: &[u64]) -> List {
+    let mut found = Positions::default();
+    meet(a, shift, b, |k| found.push((k >> 32) as u32, k as u32));
+    found.finish()
+}
+
+/// The runs one token longer than heavy run `h`: `h` followed by the last
+/// token of each span in `rights` (spans whose first GRAM − 1 tokens are
+/// the last of `h`), with their positions.
+fn right_of(h: Run, here: &[u64], rights: &[(Key, Key, &List)]) -> Vec<(Run, List)> {
+    let n = run_len(&h);
+    let off = u64::from(offset(&h, n + 1 - GRAM));
+    let mut out = Vec::new();
+    for &(_, k, l) in rights {
+        let list = positions_at(here, off, &places(l));
+        if !list.is_empty() {
+            let mut r = h;
+            r[n] = run_of(k)[GRAM - 1];
+            out.push((r, list));
+        }
+    }
+    out
+}
+
+/// The runs one token longer than heavy run `h`: the first token of each
+/// span in `lefts` (spans whose last GRAM − 1 tokens are the first of `h`)
+/// followed by `h`, with their positions; but not those whose first
+/// tokens are a heavy run too (in `heavy`): [`right_of`] finds those.
+fn left_of(
+    h: Run,
+    here: &[u64],
+    lefts: &[(Key, Key, &List)],
+    heavy: &std::collections::HashSet<Run>,
+) -> Vec<(Run, List)> {
+    let n = run_len(&h);
+    let mut out = Vec::new();
+    for &(_, k, l) in lefts {
+        let span = run_of(k);
+        let mut r = [0; MAX_RUN];
+        r[0] = span[0];
+        r[1..=n].copy_from_slice(&h[..n]);
+        r[1] = span[1];
+        let mut head = r;
+        head[n] = 0;
+        if heavy.contains(&head) {
+            continue;
+        }
+        let step = if tok_gap(span[1]) { 2 } else { 1 };
+        let list = positions_at(&places(l), step, here);
+        if !list.is_empty() {
+            out.push((r, list));
+        }
+    }
+    out
+}
+
+/// Runs joined, not yet named ([`Index::join_runs`]): tokens, list, and
+/// whether the list holds positions.
+pub struct Runs(Vec<(Run, List, bool)>);
+
 pub fn build(public: &PublicSite) -> Index {
     Index::from_docs(documents(public))
 }
@@ -733,28 +881,38 @@ impl Index {
         list.encoded_size() > self.heavy
     }
 
-    /// Give every run of GRAM + 1 tokens whose first or last GRAM tokens
-    /// are a heavy span its own list, from the positions of the two span
-    /// keys that make it up: a run `t₀…t₄` stands at `p` where `t₀…t₃`
-    /// stands at `p` and `t₁…t₄` one token further. A run that is already
-    /// a phrase key (a whole value) keeps its list. The static index does
-    /// this once the grams are written and freed; queries in Rust find the
-    /// same documents without the runs, from the positions.
+    /// Give runs of GRAM + 1 to MAX_RUN tokens at heavy keys lists of their
+    /// own, so that the browser never needs a heavy list of positions to
+    /// pin down a term of up to MAX_RUN tokens:
+    ///
+    /// - a run of m tokens gets one if its first or last m − 1 tokens are
+    ///   heavy (a heavy span for m = GRAM + 1, a heavy run after that);
+    /// - a heavy run's list holds its documents (and the browser uses it only
+    ///   for a term that is the run itself); a light run's holds positions.
+    ///
+    /// So a term longer than GRAM tokens is pinned down by light lists:
+    /// from each heavy span of the term the next longer run, until one is
+    /// light; and a run that would have a list but has none occurs nowhere.
+    ///
+    /// A run is joined from a heavy run one shorter and the span at its
+    /// other end: `t₀…tₘ` stands at `p` where `t₀…tₘ₋₁` does and the span
+    /// `tₘ₋₃…tₘ` stands at the position of `tₘ₋₃`. A run that is a whole
+    /// value (a phrase key already) takes the run's list. The static index
+    /// does this once the grams are written and freed; queries in Rust find
+    /// the same documents without the runs, from the positions.
     pub fn add_runs(&mut self) {
+        let runs = self.join_runs();
+        self.name_runs(runs);
+    }
+
+    /// The runs of [`Index::add_runs`], joined from the spans.
+    pub fn join_runs(&self) -> Runs {
         let all: Vec<(Key, &List)> = self
             .spans
             .iter()
             .flat_map(|m| m.iter())
             .map(|(k, l)| (*k, l))
             .collect();
-        let heavy: Vec<(Key, &List)> = all
-            .iter()
-            .copied()
-            .filter(|(_, l)| self.is_heavy(l))
-            .collect();
-        if heavy.is_empty() {
-            return;
-        }
         // Every span by its first GRAM − 1 tokens, and by its last.
         let by = |from: usize| {
             let mut v: Vec<(Key, Key, &List)> = all
@@ -765,57 +923,93 @@ impl Index {
             v
         };
         let (by_head, by_tail) = (by(0), by(1));
-        fn with<'l>(v: &[(Key, Key, &'l List)], part: Key) -> Vec<(Key, &'l List)> {
+        fn with<'v, 'l>(v: &'v [(Key, Key, &'l List)], part: Key) -> &'v [(Key, Key, &'l List)] {
             let a = v.partition_point(|e| e.0 < part);
             let b = v.partition_point(|e| e.0 <= part);
-            v[a..b].iter().map(|e| (e.1, e.2)).collect()
+            &v[a..b]
         }
-        // (left span, last token of the right span) → `doc, weight, …`
-        let runs: Vec<((Key, u32), List)> = heavy
-            .par_iter()
-            .flat_map_iter(|&(k, list)| {
-                let mut out = Vec::new();
-                // k on the left, every span that continues it on the right
-                let rights = with(&by_head, sub(k, 1, GRAM));
-                if !rights.is_empty() {
-                    out.extend(probe(k, list, &starts_of(&rights)));
+        let heavy_spans: Vec<(Run, &List)> = all
+            .iter()
+            .filter(|(_, l)| self.is_heavy(l))
+            .map(|&(k, l)| (run_of(k), l))
+            .collect();
+        let mut runs: Vec<(Run, List, bool)> = Vec::new();
+        let mut heavy_runs: Vec<(Run, List)> = Vec::new();
+        for m in GRAM + 1..=MAX_RUN {
+            let next: Vec<(Run, List)> = {
+                let prev: Vec<(Run, &List)> = if m == GRAM + 1 {
+                    heavy_spans.clone()
+                } else {
+                    heavy_runs.iter().map(|(r, l)| (*r, l)).collect()
+                };
+                if prev.is_empty() {
+                    break;
                 }
-                // k on the right, the light spans that lead into it (a
-                // heavy one joins k on its own turn)
-                let lefts: Vec<(Key, &List)> = with(&by_tail, sub(k, 0, GRAM - 1))
-                    .into_iter()
-                    .filter(|(_, l)| !self.is_heavy(l))
+                let heavy_prev: std::collections::HashSet<Run> = prev.iter().map(|p| p.0).collect();
+                let found: Vec<(Run, List)> = prev
+                    .par_iter()
+                    .flat_map_iter(|&(h, list)| {
+                        let here = places(list);
+                        let mut out =
+                            right_of(h, &here, with(&by_head, run_key(&h, m - GRAM, m - 1)));
+                        out.extend(left_of(
+                            h,
+                            &here,
+                            with(&by_tail, run_key(&h, 0, GRAM - 1)),
+                            &heavy_prev,
+                        ));
+                        out
+                    })
                     .collect();
-                if !lefts.is_empty() {
-                    let starts = starts_of(&[(k, list)]);
-                    for &(l, llist) in &lefts {
-                        out.extend(probe(l, llist, &starts));
-                    }
-                }
-                out
-            })
-            .collect();
-        drop((by_head, by_tail, all));
-        let mut named: Vec<(String, List)> = runs
-            .into_iter()
-            .map(|((left, last), docs)| {
-                let (id, gap) = split_last(last);
-                let sep = if gap { '|' } else { ' ' };
-                let text = format!("{}{sep}{}", self.key_text(left), self.token_text(id));
-                (text, docs)
-            })
-            .filter(|r| !self.phrase_ids.contains_key(&r.0))
-            .collect();
-        named.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (text, list) in named {
-            self.phrase_ids
-                .insert(text.clone(), self.phrases.len() as u32);
-            self.phrases.push(Phrase {
-                text,
+                let (heavy, light): (Vec<_>, Vec<_>) =
+                    found.into_iter().partition(|(_, l)| self.is_heavy(l));
+                runs.extend(light.into_iter().map(|(r, l)| (r, l, true)));
+                runs.extend(heavy.iter().map(|(r, l)| (*r, weights_of(l), false)));
+                heavy
+            };
+            heavy_runs = next;
+        }
+        Runs(runs)
+    }
+
+    /// Name the runs and keep them, by text (the spans may be gone).
+    pub fn name_runs(&mut self, runs: Runs) {
+        let mut named: Vec<Phrase> = runs
+            .0
+            .into_par_iter()
+            .map(|(r, list, at)| Phrase {
+                text: self.run_text(&r),
                 toks: Vec::new(),
                 list,
-            });
+                at,
+            })
+            .collect();
+        named.par_sort_unstable_by(|a, b| a.text.cmp(&b.text));
+        self.runs = named;
+    }
+
+    /// The run of this text, if there is one.
+    pub fn run(&self, text: &str) -> Option<&Phrase> {
+        let i = self
+            .runs
+            .binary_search_by(|p| p.text.as_str().cmp(text))
+            .ok()?;
+        self.runs.get(i)
+    }
+
+    /// A run as the browser spells it.
+    fn run_text(&self, r: &Run) -> String {
+        let mut s = String::with_capacity(4 * MAX_RUN);
+        for (i, &t) in r[..run_len(r)].iter().enumerate() {
+            if i > 0 {
+                s.push(if tok_gap(t) { '|' } else { ' ' });
+            }
+            match tok_id(t) {
+                id if id >= WORD_BASE => s.push_str(&self.token_text(id)),
+                id => s.extend(char::from_u32(id)),
+            }
         }
+        s
     }
 
     /// The party names and exact values of all documents that are longer
@@ -852,15 +1046,25 @@ impl Index {
                 text,
                 toks,
                 list: List::default(),
+                at: false,
             });
         }
     }
 
     /// `doc, weight, …` of a term that is a whole phrase key, if it is one.
     pub fn phrase(&self, run: &[Token]) -> Option<Vec<u32>> {
-        let id = *self.phrase_ids.get(&super::tokenize::gram_key(run))?;
-        let p = self.phrases.get(id as usize)?;
-        (!p.list.is_empty()).then(|| p.list.grams())
+        let text = super::tokenize::gram_key(run);
+        let p = match self.phrase_ids.get(&text) {
+            Some(&id) => self.phrases.get(id as usize)?,
+            None => self.run(&text)?,
+        };
+        if p.list.is_empty() {
+            None
+        } else if p.at {
+            Some(weights_of(&p.list).grams())
+        } else {
+            Some(p.list.grams())
+        }
     }
 
     fn tok(&mut self, t: Token) -> Tok {
@@ -929,6 +1133,7 @@ impl Index {
         self.exact = FastMap::default();
         self.phrases = Vec::new();
         self.phrase_ids = FastMap::default();
+        self.runs = Vec::new();
         self.phrase_starts = KeyMap::default();
         self.words = Vec::new();
         self.word_ids = FastMap::default();

@@ -103,6 +103,9 @@ enum Posting<'i> {
     Gram(&'i List),
     Span(&'i List),
     Exact(&'i [u32]),
+    /// A light run's positions, as `{"p": […]}` (a list of documents would
+    /// be an array).
+    Run(&'i List),
     /// A heavy list, kept in file `h<n>.json`: its shard holds only `n`.
     File(u32),
 }
@@ -113,6 +116,11 @@ impl Posting<'_> {
             Posting::Gram(p) => encode_weighted(&p.grams(), out),
             Posting::Span(p) => encode_pairs(&p.spans(), out),
             Posting::Exact(d) => encode_docs(d, out),
+            Posting::Run(p) => {
+                out.push_str("{\"p\":");
+                encode_pairs(&p.spans(), out);
+                out.push('}');
+            }
             Posting::File(n) => num(out, n),
         }
     }
@@ -120,7 +128,9 @@ impl Posting<'_> {
     /// and to tell heavy lists).
     fn estimate(self) -> usize {
         match self {
-            Posting::Gram(p) | Posting::Span(p) => p.encoded_size(),
+            // A light run's positions are never heavy: the same measure
+            // told them light ([`Index::is_heavy`]).
+            Posting::Gram(p) | Posting::Span(p) | Posting::Run(p) => p.encoded_size(),
             Posting::Exact(d) => 3 * d.len() + 2,
             Posting::File(_) => 8,
         }
@@ -147,6 +157,7 @@ const GRAM: u8 = 0;
 const SPAN: u8 = 1;
 const EXACT: u8 = 2;
 const PHRASE: u8 = 3;
+const RUN: u8 = 4;
 /// No file: the postings are in the shard.
 const IN_SHARD: u32 = u32::MAX;
 
@@ -185,9 +196,18 @@ fn resolve_list<'i>(
             let list = index.spans.get(super::index::part_of(k))?.get(&k)?;
             Some((format!("@{}", index.key_text(k)), Posting::Span(list)))
         }
-        PHRASE => {
-            let p = index.phrases.get(e.key[0] as usize)?;
-            Some((format!("~{}", p.text), Posting::Gram(&p.list)))
+        PHRASE | RUN => {
+            let p = if e.kind == PHRASE {
+                index.phrases.get(e.key[0] as usize)?
+            } else {
+                index.runs.get(e.key[0] as usize)?
+            };
+            let list = if p.at {
+                Posting::Run(&p.list)
+            } else {
+                Posting::Gram(&p.list)
+            };
+            Some((format!("~{}", p.text), list))
         }
         _ => {
             let k = *exact.get(e.key[0] as usize)?;
@@ -256,16 +276,31 @@ fn keys(index: &Index, part: Part, first_file: u32) -> Layout<'_> {
             entry(EXACT, i as u128, k, size)
         }));
     } else {
+        let phrase = |kind: u8, i: usize, p: &super::index::Phrase| {
+            let text = format!("~{}", p.text);
+            let size = if p.at {
+                Posting::Run(&p.list).estimate()
+            } else {
+                Posting::Gram(&p.list).estimate()
+            };
+            entry(kind, i as u128, &text, size)
+        };
+        // A whole value that is a run too has the run's list: the same
+        // documents, and positions if it is light.
         all.par_extend(
             index
                 .phrases
                 .par_iter()
                 .enumerate()
-                .filter(|(_, p)| !p.list.is_empty())
-                .map(|(i, p)| {
-                    let text = format!("~{}", p.text);
-                    entry(PHRASE, i as u128, &text, Posting::Gram(&p.list).estimate())
-                }),
+                .filter(|(_, p)| !p.list.is_empty() && index.run(&p.text).is_none())
+                .map(|(i, p)| phrase(PHRASE, i, p)),
+        );
+        all.par_extend(
+            index
+                .runs
+                .par_iter()
+                .enumerate()
+                .map(|(i, p)| phrase(RUN, i, p)),
         );
     }
     // Heavy lists get files of their own, numbered in the order of their
@@ -394,8 +429,9 @@ pub fn write(index: &mut Index, staging: &Staging) -> String {
     let (shards, mut digests, files) = write_part(index, staging, Part::Keys, 0, BUILDING);
     index.grams = Vec::new();
     index.exact = Default::default();
-    index.add_runs();
+    let runs = index.join_runs();
     index.spans = Vec::new();
+    index.name_runs(runs);
     let (phrase_shards, more, _) = write_part(index, staging, Part::Phrases, files, BUILDING);
     digests.extend(more);
     // Only the documents are needed from here on.
@@ -448,8 +484,9 @@ pub fn write(index: &mut Index, staging: &Staging) -> String {
     staging.rename(BUILDING, &format!("search/{dir}"));
     let chunks = chunks.len();
     let manifest = json!({
-        "v": 5,
+        "v": 6,
         "gram": super::index::GRAM,
+        "run": super::index::MAX_RUN,
         "docs": index.docs.len(),
         "body": BODY,
         "dir": format!("{dir}/"),
