@@ -54,9 +54,17 @@ async function main() {
     for (const [i, q] of queries.entries()) {
       counted = 0;
       const t0 = Date.now();
-      await page.goto(base + 'search.html?q=' + encodeURIComponent(q));
-      await page.waitForSelector('#search-results [role="status"]:not(:empty)');
-      await page.waitForFunction(() => !/正在搜索/.test(document.querySelector('#search-results').textContent));
+      // The first query from a link; later ones typed into the search box
+      // (search.js answers them without reloading the page).
+      if (i === 0) await page.goto(base + 'search.html?q=' + encodeURIComponent(q));
+      else {
+        await page.fill('#q', q);
+        await page.press('#q', 'Enter');
+      }
+      await page.waitForFunction((q) => {
+        const s = document.querySelector('#search-results [role="status"]');
+        return s && s.textContent.includes('「' + q + '」');
+      }, q);
       const ms = Date.now() - t0;
       const status = await page.textContent('#search-results [role="status"]');
       out.gongshi.push({ query: q, visit: i === 0 ? 'first' : 'later', gzip_bytes: counted, ms, status: status.trim() });

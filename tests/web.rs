@@ -141,6 +141,11 @@ fn every_page_type_is_accessible_fits_a_phone_and_search_works() {
         "19 page types at two widths"
     );
     assert!(shots.join("case-360.png").exists() && shots.join("home-1280.png").exists());
+    assert_eq!(
+        v["search"]["typed"]["reloaded"],
+        serde_json::Value::Bool(false),
+        "a typed query is answered in the page"
+    );
 }
 
 /// gzip -9 size of a file.

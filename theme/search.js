@@ -352,7 +352,10 @@
     });
     box.innerHTML = html;
     Array.prototype.forEach.call(box.querySelectorAll('input'), function (i) {
-      i.addEventListener('change', function () { document.getElementById('search-form').submit(); });
+      i.addEventListener('change', function () {
+        var form = document.getElementById('search-form');
+        if (form.requestSubmit) form.requestSubmit(); else form.submit();
+      });
     });
   }
 
@@ -401,6 +404,30 @@
     }).catch(function (e) {
       out.innerHTML = '<p role="alert">搜索暂时不可用（' + esc(e.message) + '）。</p>';
     });
+  }
+  // A new query, a facet or another page of results is searched without
+  // reloading the page (the address still links to the search); without
+  // the History API the form and links work as plain navigation.
+  if (window.history && history.pushState) {
+    var form = document.getElementById('search-form');
+    var go = function (url) { history.pushState(null, '', url); run(); };
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var p = new URLSearchParams();
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (!el.name || el.disabled || ((el.type === 'checkbox' || el.type === 'radio') && !el.checked)) return;
+        p.append(el.name, el.value);
+      });
+      go('?' + p.toString());
+    });
+    document.getElementById('search-results').addEventListener('click', function (e) {
+      var a = e.target.closest && e.target.closest('.pagination a');
+      if (!a) return;
+      e.preventDefault();
+      go(a.getAttribute('href'));
+      document.getElementById('search-results').scrollIntoView();
+    });
+    window.addEventListener('popstate', run);
   }
   run();
 })();

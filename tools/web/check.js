@@ -84,6 +84,20 @@ async function main() {
       if (!before.length) report.failures.push('search: no results');
       if (!facet) report.failures.push('search: no facet to click');
       else if (!after.length || after.length > before.length || !/[?&](kind|region|sector|equipment|year|status)=/.test(page.url())) report.failures.push('search: the facet did not narrow the results');
+      // A new query typed into the box: answered without reloading the
+      // page, and the address links to it; Back returns to the last one.
+      await page.evaluate(() => { window.notReloaded = true; });
+      await page.fill('#q', '隐患');
+      await page.press('#q', 'Enter');
+      await page.waitForFunction(() => /「隐患」共找到/.test((document.querySelector('#search-results [role="status"]') || {}).textContent || ''));
+      const typed = { url: page.url(), reloaded: !(await page.evaluate(() => window.notReloaded === true)) };
+      await page.goBack();
+      await page.waitForFunction(() => /共找到/.test((document.querySelector('#search-results [role="status"]') || {}).textContent || '') && !/「隐患」/.test(document.querySelector('#search-results [role="status"]').textContent));
+      typed.back = page.url();
+      report.search.typed = typed;
+      if (typed.reloaded) report.failures.push('search: a typed query reloaded the page');
+      if (!/[?&]q=%E9%9A%90%E6%82%A3/.test(typed.url)) report.failures.push(`search: the address does not link to the typed query (${typed.url})`);
+      if (typed.back !== report.search.facet_url) report.failures.push(`search: Back did not return to the last search (${typed.back})`);
     }
     await context.close();
   }
