@@ -1,16 +1,17 @@
-// Bytes a later search downloads for terms of six to eight characters
-// taken at random (seeded) from the records: the shards, lists and result
+// Bytes a later search downloads for terms of six to eight (or MIN to
+// MAX) characters taken at random (seeded) from the records: the shards, lists and result
 // chunks of the first page, gzipped, as search.html fetches them (without
 // the page, which a later search does not reload).
 //
-//   node bench/search_terms.js SITE_DIR CORPUS_DIR [N]
+//   node bench/search_terms.js SITE_DIR CORPUS_DIR [N [MIN MAX]]
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
 const s = require(path.join(__dirname, '../theme/search.js'));
 
-const [siteArg, corpusArg, nArg] = process.argv.slice(2);
+const [siteArg, corpusArg, nArg, minArg, maxArg] = process.argv.slice(2);
+const min = Number(minArg || 6), max = Number(maxArg || 8);
 const dir = path.join(siteArg, 'search/');
 const man = JSON.parse(fs.readFileSync(dir + fs.readdirSync(dir).find((f) => f.startsWith('index.'))));
 const facets = JSON.parse(fs.readFileSync(dir + man.dir + 'f.json'));
@@ -20,9 +21,9 @@ const files = fs.readdirSync(corpusArg, { recursive: true }).filter((f) => f.end
 const terms = [];
 while (terms.length < Number(nArg || 200)) {
   const text = fs.readFileSync(path.join(corpusArg, files[rnd(files.length)]), 'utf8');
-  const runs = text.match(/[\u4e00-\u9fff]{8,}/g) || [];
+  const runs = text.match(new RegExp('[\\u4e00-\\u9fff]{' + max + ',}', 'g')) || [];
   if (!runs.length) continue;
-  const r = runs[rnd(runs.length)], n = 6 + rnd(3), i = rnd(r.length - n + 1);
+  const r = runs[rnd(runs.length)], n = min + rnd(max - min + 1), i = rnd(r.length - n + 1);
   terms.push(r.slice(i, i + n));
 }
 const gz = new Map();
@@ -41,5 +42,5 @@ const size = (f) => { if (!gz.has(f)) gz.set(f, zlib.gzipSync(fs.readFileSync(f)
   bytes.sort((a, b) => a[0] - b[0]);
   const at = (p) => (bytes[Math.min(bytes.length - 1, Math.floor(p * bytes.length))][0] / 1024).toFixed(1);
   const over = bytes.filter((b) => b[0] > 20 * 1024).length;
-  console.log(`${bytes.length} terms of 6-8 characters: median ${at(0.5)} KB, 90th percentile ${at(0.9)} KB, largest ${at(1)} KB (${bytes[bytes.length - 1][1]}, ${bytes[bytes.length - 1][2]} hits); over 20 KB: ${over}`);
+  console.log(`${bytes.length} terms of ${min}-${max} characters: median ${at(0.5)} KB, 90th percentile ${at(0.9)} KB, largest ${at(1)} KB (${bytes[bytes.length - 1][1]}, ${bytes[bytes.length - 1][2]} hits); over 20 KB: ${over}`);
 })();
