@@ -5,12 +5,11 @@
 //!
 //! A term of up to [`GRAM`] tokens is answered by one key without any
 //! position: a phrase query for a common word costs a list of documents,
-//! not a list of every place it occurs. The same holds one token further
-//! for common runs: every run of GRAM + 1 tokens whose first or last GRAM
-//! tokens are a [heavy](Index::heavy) span has a list of its own (a
-//! [`Phrase`], see [`Index::add_runs`]), so a five-character word in a third of the documents
-//! (液化石油气) costs its list of documents, not the positions of two
-//! common runs.
+//! not a list of every place it occurs. Runs of up to [`MAX_RUN`] tokens
+//! at [heavy](Index::heavy) keys have lists of their own
+//! ([`Index::add_runs`]), so that a longer term costs light lists: a
+//! five-character word in a third of the documents (液化石油气) its list of
+//! documents, not the positions of two common runs.
 
 use super::tokenize::{Token, exact_key, tokens_from};
 use crate::content::model::Kind;
@@ -102,7 +101,7 @@ fn pack(run: &[Tok]) -> Key {
 }
 
 /// The tokens of a packed key, first first: id, and whether a separator
-/// stands before it. A key of GRAM + 1 tokens ([`extend`]) has one more.
+/// stands before it.
 fn unpack(key: Key) -> Vec<(u32, bool)> {
     let n = (key & 7) as usize;
     let mut k = key >> 3;
@@ -124,12 +123,6 @@ fn pack_parts(parts: &[(u32, bool)]) -> Key {
         k = (k << (ID_BITS + 1)) | (Key::from(gap && i > 0) << ID_BITS) | Key::from(id);
     }
     (k << 3) | parts.len() as Key
-}
-
-/// Tokens `from..to` of a packed key, as a key of their own.
-fn sub(key: Key, from: usize, to: usize) -> Key {
-    let parts = unpack(key);
-    pack_parts(parts.get(from..to).unwrap_or(&[]))
 }
 
 /// The longest run of tokens that [`Index::add_runs`] gives a list of its
@@ -161,7 +154,7 @@ fn run_len(r: &Run) -> usize {
     r.iter().position(|&t| t == 0).unwrap_or(MAX_RUN)
 }
 
-/// Tokens `from..to` (at most GRAM) of a run as a packed key.
+/// Tokens `from..to` (at most GRAM) of a run as a packed key of their own.
 fn run_key(r: &Run, from: usize, to: usize) -> Key {
     let parts: Vec<(u32, bool)> = r[from..to]
         .iter()
@@ -197,13 +190,7 @@ impl Positions {
     }
     fn flush(&mut self) {
         if let Some(d) = self.doc.take() {
-            self.list.doc(d);
-            self.list.put(self.at.len() as u32);
-            let mut last = 0;
-            for &p in &self.at {
-                self.list.put(p - last);
-                last = p;
-            }
+            self.list.positions(d, self.at.iter().copied());
             self.at.clear();
         }
     }
@@ -217,10 +204,17 @@ impl Positions {
 /// `doc, weight, …` from a list of positions.
 fn weights_of(positions: &List) -> List {
     let mut out = List::default();
-    for (doc, ps) in decode(&positions.spans()) {
-        out.doc(doc);
-        out.put(ps.iter().fold(0u32, |w, &p| w.saturating_add(weight_at(p))));
-    }
+    let mut weight = 0u32;
+    positions.each_position(|doc, n, i, pos| {
+        if i == 0 {
+            weight = 0;
+        }
+        weight = weight.saturating_add(weight_at(pos));
+        if i + 1 == n {
+            out.doc(doc);
+            out.put(weight);
+        }
+    });
     out.bytes.shrink_to_fit();
     out
 }
@@ -259,8 +253,8 @@ pub const GRAM: usize = 4;
 
 /// Postings longer than this (in bytes of the static index, as
 /// [`List::encoded_size`] estimates them) are heavy: the static index keeps
-/// them out of the shards, and a heavy span's runs of GRAM + 1 tokens get
-/// lists of their own.
+/// them out of the shards, and runs at heavy keys get lists of their own
+/// ([`Index::add_runs`]).
 pub const HEAVY: usize = 3_000;
 
 /// What one occurrence adds to a document's weight for a key: ten in the
@@ -309,6 +303,17 @@ impl List {
         self.put(doc - self.last);
         self.last = doc;
     }
+    /// A document and its positions, ascending (as [`List::spans`] reads
+    /// them).
+    fn positions(&mut self, doc: u32, ps: impl ExactSizeIterator<Item = u32>) {
+        self.doc(doc);
+        self.put(ps.len() as u32);
+        let mut last = 0;
+        for p in ps {
+            self.put(p - last);
+            last = p;
+        }
+    }
     /// Bytes held.
     pub fn len(&self) -> usize {
         self.bytes.len()
@@ -351,20 +356,29 @@ impl List {
     /// `doc, n, pos₁ … posₙ, …` (see [`Postings`]).
     pub fn spans(&self) -> Postings {
         let mut out = Vec::new();
+        self.each_position(|doc, n, i, pos| {
+            if i == 0 {
+                out.push(doc);
+                out.push(n);
+            }
+            out.push(pos);
+        });
+        out
+    }
+    /// Each occurrence of a list of positions, in order: its document, the
+    /// number of positions in it, its index among them, and its position.
+    fn each_position(&self, mut f: impl FnMut(u32, u32, u32, u32)) {
         let mut it = self.numbers();
         let mut doc = 0;
         while let (Some(d), Some(n)) = (it.next(), it.next()) {
             doc += d;
-            out.push(doc);
-            out.push(n);
             let mut pos = 0;
             for i in 0..n {
                 let Some(p) = it.next() else { break };
                 pos = if i == 0 { p } else { pos + p };
-                out.push(pos);
+                f(doc, n, i, pos);
             }
         }
-        out
     }
 }
 
@@ -577,21 +591,10 @@ fn sort_docs(docs: &mut [SearchDoc]) {
     });
 }
 
-/// Build the index. Documents are numbered newest first.
 /// Where a list's occurrences stand, `doc << 32 | position`, ascending.
 fn places(list: &List) -> Vec<u64> {
     let mut out = Vec::with_capacity(list.len() / 2);
-    let mut it = list.numbers();
-    let mut doc = 0u32;
-    while let (Some(d), Some(n)) = (it.next(), it.next()) {
-        doc += d;
-        let mut pos = 0;
-        for i in 0..n {
-            let Some(p) = it.next() else { break };
-            pos = if i == 0 { p } else { pos + p };
-            out.push(at_key(doc, pos));
-        }
-    }
+    list.each_position(|doc, _, _, pos| out.push(at_key(doc, pos)));
     out
 }
 
@@ -690,6 +693,7 @@ fn left_of(
 /// whether the list holds positions.
 pub struct Runs(Vec<(Run, List, bool)>);
 
+/// Build the index. Documents are numbered newest first.
 pub fn build(public: &PublicSite) -> Index {
     Index::from_docs(documents(public))
 }
@@ -845,14 +849,10 @@ impl Index {
                                         .iter()
                                         .position(|s| s.0 != key)
                                         .map_or(mine.len(), |n| i + n);
-                                    let list = spans.entry(key).or_default();
-                                    list.doc(id);
-                                    list.put((j - i) as u32);
-                                    let mut last = 0;
-                                    for s in &mine[i..j] {
-                                        list.put(s.1 - last);
-                                        last = s.1;
-                                    }
+                                    spans
+                                        .entry(key)
+                                        .or_default()
+                                        .positions(id, mine[i..j].iter().map(|s| s.1));
                                     i = j;
                                 }
                             }
@@ -917,7 +917,7 @@ impl Index {
         let by = |from: usize| {
             let mut v: Vec<(Key, Key, &List)> = all
                 .iter()
-                .map(|&(k, l)| (sub(k, from, from + GRAM - 1), k, l))
+                .map(|&(k, l)| (run_key(&run_of(k), from, from + GRAM - 1), k, l))
                 .collect();
             v.par_sort_unstable_by_key(|e| (e.0, e.1));
             v
@@ -1004,10 +1004,7 @@ impl Index {
             if i > 0 {
                 s.push(if tok_gap(t) { '|' } else { ' ' });
             }
-            match tok_id(t) {
-                id if id >= WORD_BASE => s.push_str(&self.token_text(id)),
-                id => s.extend(char::from_u32(id)),
-            }
+            self.push_token(&mut s, tok_id(t));
         }
         s
     }
@@ -1110,19 +1107,21 @@ impl Index {
             if i > 0 {
                 s.push(if gap { '|' } else { ' ' });
             }
-            s.push_str(&self.token_text(id));
+            self.push_token(&mut s, id);
         }
         s
     }
 
-    /// The text of a token id: a CJK character, or a word.
-    fn token_text(&self, id: u32) -> std::borrow::Cow<'_, str> {
+    /// Append the text of a token id: a CJK character, or a word.
+    fn push_token(&self, s: &mut String, id: u32) {
         if id >= WORD_BASE {
-            self.words
-                .get((id - WORD_BASE) as usize)
-                .map_or("".into(), |w| w.as_str().into())
+            s.push_str(
+                self.words
+                    .get((id - WORD_BASE) as usize)
+                    .map_or("", String::as_str),
+            );
         } else {
-            char::from_u32(id).map_or("".into(), |c| c.to_string().into())
+            s.extend(char::from_u32(id));
         }
     }
 
