@@ -110,7 +110,16 @@ enum Posting<'i> {
     File(u32),
 }
 
-impl Posting<'_> {
+impl<'i> Posting<'i> {
+    /// A phrase key's list: positions if it is a light run's, documents
+    /// otherwise.
+    fn of_phrase(p: &'i super::index::Phrase) -> Posting<'i> {
+        if p.at {
+            Posting::Run(&p.list)
+        } else {
+            Posting::Gram(&p.list)
+        }
+    }
     fn encode(self, out: &mut String) {
         match self {
             Posting::Gram(p) => encode_weighted(&p.grams(), out),
@@ -202,12 +211,7 @@ fn resolve_list<'i>(
             } else {
                 index.runs.get(e.key[0] as usize)?
             };
-            let list = if p.at {
-                Posting::Run(&p.list)
-            } else {
-                Posting::Gram(&p.list)
-            };
-            Some((format!("~{}", p.text), list))
+            Some((format!("~{}", p.text), Posting::of_phrase(p)))
         }
         _ => {
             let k = *exact.get(e.key[0] as usize)?;
@@ -278,12 +282,7 @@ fn keys(index: &Index, part: Part, first_file: u32) -> Layout<'_> {
     } else {
         let phrase = |kind: u8, i: usize, p: &super::index::Phrase| {
             let text = format!("~{}", p.text);
-            let size = if p.at {
-                Posting::Run(&p.list).estimate()
-            } else {
-                Posting::Gram(&p.list).estimate()
-            };
-            entry(kind, i as u128, &text, size)
+            entry(kind, i as u128, &text, Posting::of_phrase(p).estimate())
         };
         // A whole value that is a run too has the run's list: the same
         // documents, and positions if it is light.
