@@ -162,9 +162,9 @@
   // down by the positions of pieces: its span keys `@…` (spanStarts), each
   // heavy one grown, a token at a time, into the run `~…` that holds it
   // (the last span leftwards, the others rightwards, then leftwards at the
-  // end of the term) until that run is light. A light run's list holds positions ({p: […]}), a heavy run's
-  // its documents. A run that would have a key but has none occurs
-  // nowhere; so does a span without a key.
+  // end of the term) until that run is light. A light run's list holds
+  // positions ({p: […]}), a heavy run's its documents. A run that would
+  // have a key but has none occurs nowhere; so does a span without a key.
   // plan → {need: keys to fetch first} | {none: true} | {whole: key} |
   // {pieces: [{key, off}]}; `asked` holds every key fetched so far.
   function plan(man, t, found, asked) {
@@ -259,8 +259,9 @@
         return more.length ? round(more) : plans;
       });
     }
+    // First the exact value and what each term's plan needs to start.
     var first = [ek];
-    terms.forEach(function (t) { first.push((t.length <= man.gram ? '' : '~') + gramKey(t)); });
+    terms.forEach(function (t) { first = first.concat(plan(man, t, found, asked).need); });
     return round(first).then(function (plans) {
       var none = plans.some(function (p) { return p.none; });
       var keys = none ? [] : [ek];
