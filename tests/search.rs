@@ -152,6 +152,12 @@ fn normalized(s: &str) -> String {
     out
 }
 
+/// Whether a document's title or body holds a [`normalized`] phrase: the
+/// truth a search must find.
+fn holds(d: &SearchDoc, want: &str) -> bool {
+    normalized(&d.title).contains(want) || normalized(&d.body).contains(want)
+}
+
 /// Phrases of every length over the corpus alphabet: short ones (one key,
 /// no positions) and long ones (span keys with positions), with and
 /// without separators inside.
@@ -203,7 +209,7 @@ fn brute_force(docs: &[SearchDoc], index: Index) {
         let want = normalized(p);
         let mut expected: Vec<&str> = truth
             .iter()
-            .filter(|d| normalized(&d.title).contains(&want) || normalized(&d.body).contains(&want))
+            .filter(|d| holds(d, &want))
             .map(|d| d.id.as_str())
             .collect();
         expected.sort();
@@ -614,10 +620,7 @@ fn long_terms_are_pinned_down_by_light_runs() {
         // truth: a separator between the span keys is no wildcard.
         let want = normalized(q);
         let truth: Vec<u32> = (0..index.docs.len() as u32)
-            .filter(|&i| {
-                let d = &index.docs[i as usize];
-                normalized(&d.title).contains(&want) || normalized(&d.body).contains(&want)
-            })
+            .filter(|&i| holds(&index.docs[i as usize], &want))
             .collect();
         let mut hits_sorted = hits.clone();
         hits_sorted.sort_unstable();
@@ -857,7 +860,7 @@ fn a_separator_in_a_term_is_no_wildcard() {
         let want = normalized(q);
         let truth: Vec<String> = docs
             .iter()
-            .filter(|d| normalized(&d.title).contains(&want) || normalized(&d.body).contains(&want))
+            .filter(|d| holds(d, &want))
             .map(|d| d.id.clone())
             .collect();
         let query = Query {
