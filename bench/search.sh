@@ -30,5 +30,8 @@ t1=$(date +%s.%N)
 echo "pagefind: index built in $(python3 -c "print(round($t1-$t0,2))") s"
 echo "pagefind index: $(find "$site/pagefind" -type f | wc -l) files, $(du -sk "$site/pagefind" | cut -f1) KB"
 node bench/search_bench.js "$site" 安全阀 气瓶 "基市监罚〔2025〕6830号" 报警装置 压力表 液化石油气 基准01844机械有限公司 "气瓶 液化石油气" 储罐安全阀 液化石油罐 锅炉水位管道 市场监督管理局
-# Later searches for 200 random terms of six to eight characters.
+# Later searches for 200 random terms of six to eight, nine to twelve and
+# thirteen to fourteen characters (the longest runs of the corpus).
 node bench/search_terms.js "$site" "$corpus" 200
+node bench/search_terms.js "$site" "$corpus" 200 9 12
+node bench/search_terms.js "$site" "$corpus" 200 13 14

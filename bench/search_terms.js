@@ -19,13 +19,20 @@ let seed = 7;
 const rnd = (m) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % m; };
 const files = fs.readdirSync(corpusArg, { recursive: true }).filter((f) => f.endsWith('.yaml')).sort();
 const terms = [];
-while (terms.length < Number(nArg || 200)) {
+// A length is drawn first, then a run of Chinese characters at least that
+// long; the draws stop after a bounded number of files, so that a range
+// longer than any run in the corpus ends instead of searching for ever.
+const wanted = Number(nArg || 200);
+for (let tries = 0; terms.length < wanted && tries < 100 * wanted; tries++) {
+  const n = min + rnd(max - min + 1);
   const text = fs.readFileSync(path.join(corpusArg, files[rnd(files.length)]), 'utf8');
-  const runs = text.match(new RegExp('[\\u4e00-\\u9fff]{' + max + ',}', 'g')) || [];
+  const runs = text.match(new RegExp('[\\u4e00-\\u9fff]{' + n + ',}', 'g')) || [];
   if (!runs.length) continue;
-  const r = runs[rnd(runs.length)], n = min + rnd(max - min + 1), i = rnd(r.length - n + 1);
+  const r = runs[rnd(runs.length)], i = rnd(r.length - n + 1);
   terms.push(r.slice(i, i + n));
 }
+if (terms.length < wanted) console.log(`only ${terms.length} of ${wanted} terms found: the corpus has few runs of ${min}-${max} characters`);
+if (!terms.length) process.exit(0);
 const gz = new Map();
 const size = (f) => { if (!gz.has(f)) gz.set(f, zlib.gzipSync(fs.readFileSync(f)).length); return gz.get(f); };
 (async () => {
