@@ -529,6 +529,72 @@ fn a_common_five_character_word_costs_its_list_of_documents() {
     );
 }
 
+/// An agency's name followed by 对 stands in a third of the documents: its
+/// runs are heavy up to MAX_RUN tokens. A longer term that begins with it
+/// is pinned down by the positions of its runs of MAX_RUN tokens (kept in
+/// their files even when heavy), not by a heavy span's, and the hits are
+/// the brute-force truth.
+#[test]
+fn a_term_longer_than_the_longest_run_uses_its_positions() {
+    use gongshi::search::index::MAX_RUN;
+    let agency = "基准市市场监督管理局对"; // 11 characters
+    let mut docs = corpus(300, 0x510e527fade682d1);
+    let parties = ["基准化工", "基准燃气", "临河物业"];
+    for (i, d) in docs.iter_mut().enumerate() {
+        if i % 3 == 0 {
+            d.body
+                .push_str(&format!("。{agency}{}有限公司检查", parties[i % 9 / 3]));
+        }
+    }
+    let heavy = 200;
+    let mut index = Index::with_heavy(docs.clone(), heavy);
+    index.add_runs();
+    let longest: Vec<&gongshi::search::index::Phrase> = index
+        .runs
+        .iter()
+        .filter(|r| tokens(&r.text).len() == MAX_RUN)
+        .collect();
+    assert!(
+        longest.iter().any(|r| r.at && index.is_heavy(&r.list)),
+        "some runs of MAX_RUN tokens are heavy and keep their positions"
+    );
+    assert!(
+        longest.iter().all(|r| r.at),
+        "every run of MAX_RUN tokens keeps its positions"
+    );
+    let queries = [
+        "基准市市场监督管理局对基准化工",
+        "市场监督管理局对基准燃气有限公司",
+        "基准市市场监督管理局对临河物业有限公司检查",
+        "基准市市场监督管理局对基准物业",
+    ];
+    let (_tmp, out) = written_index_with(Index::with_heavy(docs, heavy));
+    let spans = heavy_span_files(&out);
+    assert!(!spans.is_empty(), "the agency's spans are heavy");
+    let got = fetched_by_browser(&out, &index, &queries);
+    for (q, (hits, files)) in queries.iter().zip(&got) {
+        assert!(tokens(q).len() > MAX_RUN, "{q:?} is longer than MAX_RUN");
+        let want = normalized(q);
+        let truth: Vec<u32> = (0..index.docs.len() as u32)
+            .filter(|&i| holds(&index.docs[i as usize], &want))
+            .collect();
+        let mut sorted = hits.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, truth, "query {q:?}: recall and precision");
+        assert!(
+            files.iter().all(|f| !spans.contains(f)),
+            "{q:?} fetched heavy spans: {files:?}"
+        );
+    }
+    assert!(got[0].0.len() >= 20, "the first term is common");
+    assert!(got[3].0.is_empty(), "the last term occurs nowhere");
+    assert!(
+        got[0].1.iter().any(|f| f.starts_with('h')),
+        "the first term is pinned down by heavy runs' positions ({:?})",
+        got[0].1
+    );
+}
+
 /// The files of the heavy span keys of a [`written_index`].
 fn heavy_span_files(out: &std::path::Path) -> std::collections::HashSet<String> {
     let dir = out
@@ -552,7 +618,7 @@ fn heavy_span_files(out: &std::path::Path) -> std::collections::HashSet<String> 
 }
 
 /// A corpus over three characters: every span is common, runs of five to
-/// eight tokens range from common to rare.
+/// MAX_RUN tokens range from common to rare.
 fn three_letter_corpus(n: usize, seed: u64) -> Vec<SearchDoc> {
     let mut docs = corpus(n, seed);
     let mut s = seed;
@@ -574,15 +640,16 @@ fn three_letter_corpus(n: usize, seed: u64) -> Vec<SearchDoc> {
     docs
 }
 
-/// Over three characters every span is heavy; a term of up to MAX_RUN
-/// tokens is still found without the positions of a heavy span (from the
-/// runs that grow out of them, a token at a time, until light), with the
-/// same hits as Rust; a longer one falls back to them.
+/// Over three characters every span is heavy; a term is still found
+/// without the positions of a heavy span (from the runs that grow out of
+/// them, a token at a time, until light; a term longer than MAX_RUN tokens
+/// from the positions of its runs of MAX_RUN tokens), with the same hits
+/// as Rust.
 #[test]
 fn long_terms_are_pinned_down_by_light_runs() {
     use gongshi::search::index::MAX_RUN;
     let docs = three_letter_corpus(300, 0x1f83d9abfb41bd6b);
-    let heavy = 60;
+    let heavy = 16;
     let mut index = Index::with_heavy(docs.clone(), heavy);
     index.add_runs();
     let levels: std::collections::BTreeSet<usize> = index
@@ -602,19 +669,19 @@ fn long_terms_are_pinned_down_by_light_runs() {
     let mut queries: Vec<String> = Vec::new();
     for (i, d) in docs.iter().enumerate().take(150) {
         let cs: Vec<char> = normalized(&d.body).chars().collect();
-        let len = 5 + i % 6;
+        let len = 5 + i % MAX_RUN; // 5 to MAX_RUN + 4 characters
         let start = (i * 11) % cs.len().saturating_sub(len).max(1);
         queries.push(cs.iter().skip(start).take(len).collect());
     }
     // Repetitive terms of every length, long ones occurring nowhere.
-    queries.extend((5..=10).map(|n| "阀".repeat(n)));
-    queries.extend((5..=10).map(|n| "安全".repeat(n)[..n * 3].to_string()));
+    queries.extend((5..=MAX_RUN + 4).map(|n| "阀".repeat(n)));
+    queries.extend((5..=MAX_RUN + 4).map(|n| "安全".repeat(n)[..n * 3].to_string()));
     let (_tmp, out) = written_index_with(Index::with_heavy(docs, heavy));
     let spans = heavy_span_files(&out);
     assert!(spans.len() > 20, "spans are heavy ({})", spans.len());
     let queries: Vec<&str> = queries.iter().map(String::as_str).collect();
     let got = fetched_by_browser(&out, &index, &queries);
-    let mut found = 0;
+    let (mut found, mut longest) = (0, 0);
     for (q, (hits, files)) in queries.iter().zip(&got) {
         // The browser gives Rust's hits (fetched_by_browser), and Rust the
         // truth: a separator between the span keys is no wildcard.
@@ -626,15 +693,18 @@ fn long_terms_are_pinned_down_by_light_runs() {
         hits_sorted.sort_unstable();
         assert_eq!(hits_sorted, truth, "query {q:?}: recall and precision");
         let n = gongshi::search::tokenize::tokens(q).len();
-        if n <= MAX_RUN {
-            assert!(
-                files.iter().all(|f| !spans.contains(f)),
-                "{q:?} ({n} tokens) fetched heavy spans: {files:?}"
-            );
-        }
+        assert!(
+            files.iter().all(|f| !spans.contains(f)),
+            "{q:?} ({n} tokens) fetched heavy spans: {files:?}"
+        );
         found += usize::from(!hits.is_empty());
+        longest = longest.max(if hits.is_empty() { 0 } else { n });
     }
     assert!(found > 100, "most terms occur ({found})");
+    assert!(
+        longest > MAX_RUN,
+        "terms longer than MAX_RUN occur ({longest})"
+    );
 }
 
 #[test]

@@ -147,10 +147,16 @@
         return found;
       });
   }
-  function isFile(v) { return typeof v === 'number'; }
+  // A heavy list in its file: n (documents, or a span's positions), or
+  // {f: n} (a run's positions).
+  function isFile(v) { return typeof v === 'number' || isRunFile(v); }
+  function isRunFile(v) { return v !== null && typeof v === 'object' && typeof v.f === 'number'; }
+  function fileOf(v) { return typeof v === 'number' ? v : v.f; }
+  // A run's positions: light, in its shard ({p: […]}), or heavy, in its file.
+  function hasPositions(v) { return v !== null && typeof v === 'object' && (isRunFile(v) || Array.isArray(v.p)); }
   function withFiles(man, found, keys, load) {
     var need = keys.filter(function (k) { return isFile(found[k]); });
-    return Promise.all(need.map(function (k) { return load(man.dir + 'h' + found[k] + '.json'); }))
+    return Promise.all(need.map(function (k) { return load(man.dir + 'h' + fileOf(found[k]) + '.json'); }))
       .then(function (lists) { need.forEach(function (k, i) { found[k] = lists[i]; }); return found; });
   }
 
@@ -163,7 +169,9 @@
   // heavy one grown, a token at a time, into the run `~…` that holds it
   // (the last span leftwards, the others rightwards, then leftwards at the
   // end of the term) until that run is light. A light run's list holds
-  // positions ({p: […]}), a heavy run's its documents. A run that would
+  // positions ({p: […]}), a heavy run's its documents, but a run of
+  // man.run tokens always its positions: a longer term is pinned down by
+  // them where its runs are still heavy at that length. A run that would
   // have a key but has none occurs nowhere; so does a span without a key.
   // plan → {need: keys to fetch first} | {none: true} | {whole: key} |
   // {pieces: [{key, off}]}; `asked` holds every key fetched so far.
@@ -177,23 +185,54 @@
     if (!asked[w]) return { need: [w] };
     if (found[w] !== undefined) return { whole: w };
     var k = t.length, starts = spanStarts(t, man.gram), pieces = [], need = [];
-    for (var i = 0; i < starts.length; i++) {
+    function piece(a, b, key) { pieces.push({ key: key, off: t[a].pos - t[0].pos, a: a, b: b }); }
+    // Whether pieces, each overlapping the one before, cover the term.
+    function coverAll() {
+      var sorted = pieces.slice().sort(function (x, y) { return x.a - y.a; }), end = 0;
+      for (var j = 0; j < sorted.length; j++) {
+        if (sorted[j].a > 0 && sorted[j].a >= end) return false;
+        end = Math.max(end, sorted[j].b);
+      }
+      return end === k;
+    }
+    // The piece of span i: pushed into pieces, or its next key into need;
+    // false if the term occurs nowhere.
+    function pinSpan(i) {
       var s = starts[i], a = s, b = s + man.gram, back = i > 0 && i === starts.length - 1;
+      // A span inside a piece already found needs no piece of its own.
+      if (pieces.some(function (p) { return p.a <= a && b <= p.b; })) return true;
+      if (k > man.run) {
+        // A term longer than the longest run: first the run of man.run
+        // tokens that holds the span, which has positions if it has a key
+        // at all (a common phrase's pieces are heavy up to that length).
+        var pa = s + man.run <= k ? s : k - man.run, pk = '~' + gramKey(t.slice(pa, pa + man.run));
+        if (!asked[pk]) { need.push(pk); return true; }
+        if (hasPositions(found[pk])) { piece(pa, pa + man.run, pk); return true; }
+      }
       for (;;) {
         var span = b - a === man.gram, key = (span ? '@' : '~') + gramKey(t.slice(a, b)), v = found[key];
-        if (!asked[key]) { need.push(key); break; }
-        if (v === undefined) return { none: true };
-        if (span ? !isFile(v) : !isFile(v) && !Array.isArray(v)) { pieces.push({ key: key, off: t[a].pos - t[0].pos }); break; }
+        if (!asked[key]) { need.push(key); return true; }
+        if (v === undefined) return false;
+        if (span ? !isFile(v) : !isFile(v) && !Array.isArray(v)) { piece(a, b, key); return true; }
+        if (b - a === man.run) {
+          // No longer run has a list; this one keeps its positions even
+          // when heavy ({f: n}). Failing that, the heavy span's.
+          if (isRunFile(v)) piece(a, b, key);
+          else piece(s, s + man.gram, '@' + gramKey(t.slice(s, s + man.gram)));
+          return true;
+        }
         // Right, or left for the last span and at the end of the term.
         if ((back || b === k) && a > 0) a--; else b++;
-        if (b - a > man.run || b > k) {
-          // No run this long has a list: the heavy span's positions.
-          pieces.push({ key: '@' + gramKey(t.slice(s, s + man.gram)), off: t[s].pos - t[0].pos });
-          break;
-        }
-        if (a === 0 && b === k) return { none: true };
+        if (a === 0 && b === k) return false;
       }
     }
+    // The first and the last span first: their pieces, grown towards each
+    // other, often meet; the spans between are pinned down only if not.
+    var last = starts.length - 1;
+    if (!pinSpan(0) || (last > 0 && !pinSpan(last))) return { none: true };
+    if (need.length) return { need: need };
+    if (coverAll()) return { pieces: pieces };
+    for (var i = 1; i < last; i++) if (!pinSpan(i)) return { none: true };
     return need.length ? { need: need } : { pieces: pieces };
   }
   // The lists a plan reads.

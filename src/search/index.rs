@@ -126,8 +126,10 @@ fn pack_parts(parts: &[(u32, bool)]) -> Key {
 }
 
 /// The longest run of tokens that [`Index::add_runs`] gives a list of its
-/// own.
-pub const MAX_RUN: usize = 8;
+/// own: twelve, so that an agency's name with what follows it
+/// (基准市市场监督管理局对…) is a run; a longer term is pinned down by the
+/// positions of runs this long.
+pub const MAX_RUN: usize = 12;
 
 /// A run of up to MAX_RUN tokens: per token its id and, in bit `ID_BITS`,
 /// whether a separator stands before it (never before the first); zeros
@@ -422,8 +424,9 @@ pub struct Phrase {
     /// `doc, weight, …` like a gram key's list; or, if `at`, positions like
     /// a span key's.
     pub list: List,
-    /// Whether `list` holds positions: a light run's does, so that the
-    /// browser can pin down a longer term with it.
+    /// Whether `list` holds positions: a light run's does, and so does a
+    /// run of MAX_RUN tokens, so that the browser can pin down a longer
+    /// term with it.
     pub at: bool,
 }
 
@@ -888,11 +891,15 @@ impl Index {
     /// - a run of m tokens gets one if its first or last m − 1 tokens are
     ///   heavy (a heavy span for m = GRAM + 1, a heavy run after that);
     /// - a heavy run's list holds its documents (and the browser uses it only
-    ///   for a term that is the run itself); a light run's holds positions.
+    ///   for a term that is the run itself); a light run's holds positions,
+    ///   and so does every run of MAX_RUN tokens, heavy or light.
     ///
     /// So a term longer than GRAM tokens is pinned down by light lists:
     /// from each heavy span of the term the next longer run, until one is
     /// light; and a run that would have a list but has none occurs nowhere.
+    /// A term longer than MAX_RUN tokens whose runs of MAX_RUN tokens are
+    /// still heavy is pinned down by their positions, never by a heavy
+    /// span's: a phrase that long is rarer than its pieces.
     ///
     /// A run is joined from a heavy run one shorter and the span at its
     /// other end: `t₀…tₘ` stands at `p` where `t₀…tₘ₋₁` does and the span
@@ -964,8 +971,15 @@ impl Index {
                 let (heavy, light): (Vec<_>, Vec<_>) =
                     found.into_iter().partition(|(_, l)| self.is_heavy(l));
                 runs.extend(light.into_iter().map(|(r, l)| (r, l, true)));
-                runs.extend(heavy.iter().map(|(r, l)| (*r, weights_of(l), false)));
-                heavy
+                if m == MAX_RUN {
+                    // The longest runs keep their positions, heavy or not:
+                    // a longer term is pinned down by them.
+                    runs.extend(heavy.into_iter().map(|(r, l)| (r, l, true)));
+                    Vec::new()
+                } else {
+                    runs.extend(heavy.iter().map(|(r, l)| (*r, weights_of(l), false)));
+                    heavy
+                }
             };
             heavy_runs = next;
         }

@@ -10,7 +10,7 @@ use crate::output::{Staging, short_hash};
 use serde_json::{Value, json};
 
 /// Raw bytes of postings per shard we aim for (gzip takes them to a third).
-pub const SHARD_TARGET: usize = 4_000;
+pub const SHARD_TARGET: usize = 1_500;
 /// Documents per chunk of result metadata.
 pub const CHUNK: usize = 4;
 
@@ -103,11 +103,16 @@ enum Posting<'i> {
     Gram(&'i List),
     Span(&'i List),
     Exact(&'i [u32]),
-    /// A light run's positions, as `{"p": […]}` (a list of documents would
-    /// be an array).
+    /// A run's positions (a light run's, or a run of MAX_RUN tokens'), as
+    /// `{"p": […]}` (a list of documents would be an array).
     Run(&'i List),
     /// A heavy list, kept in file `h<n>.json`: its shard holds only `n`.
     File(u32),
+    /// A heavy run's positions (a run of MAX_RUN tokens keeps them even
+    /// when heavy), kept in file `h<n>.json`: its shard holds `{"f": n}`,
+    /// so that the browser can tell them from a heavy list of documents
+    /// before it fetches the file.
+    RunFile(u32),
 }
 
 impl<'i> Posting<'i> {
@@ -131,17 +136,24 @@ impl<'i> Posting<'i> {
                 out.push('}');
             }
             Posting::File(n) => num(out, n),
+            Posting::RunFile(n) => {
+                out.push_str("{\"f\":");
+                num(out, n);
+                out.push('}');
+            }
         }
     }
     /// About how many bytes the encoding takes (for the number of shards,
     /// and to tell heavy lists).
     fn estimate(self) -> usize {
         match self {
-            // A light run's positions are never heavy: the same measure
-            // told them light ([`Index::is_heavy`]).
+            // The same measure as [`Index::is_heavy`]: a light run's
+            // positions stay in their shard, a longest run's heavy ones
+            // go to a file.
             Posting::Gram(p) | Posting::Span(p) | Posting::Run(p) => p.encoded_size(),
             Posting::Exact(d) => 3 * d.len() + 2,
             Posting::File(_) => 8,
+            Posting::RunFile(_) => 14,
         }
     }
 }
@@ -184,7 +196,10 @@ fn resolve<'i>(index: &'i Index, exact: &[&'i String], e: &Entry) -> Option<(Str
     if e.file == IN_SHARD {
         Some((text, posting))
     } else {
-        Some((text, Posting::File(e.file)))
+        match posting {
+            Posting::Run(_) => Some((text, Posting::RunFile(e.file))),
+            _ => Some((text, Posting::File(e.file))),
+        }
     }
 }
 
