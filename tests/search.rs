@@ -158,6 +158,18 @@ fn holds(d: &SearchDoc, want: &str) -> bool {
     normalized(&d.title).contains(want) || normalized(&d.body).contains(want)
 }
 
+/// The browser's hits for `q` are the brute-force truth over the index's
+/// documents, in any order: recall and precision.
+fn assert_truth(index: &Index, q: &str, hits: &[u32]) {
+    let want = normalized(q);
+    let truth: Vec<u32> = (0..index.docs.len() as u32)
+        .filter(|&i| holds(&index.docs[i as usize], &want))
+        .collect();
+    let mut sorted = hits.to_vec();
+    sorted.sort_unstable();
+    assert_eq!(sorted, truth, "query {q:?}: recall and precision");
+}
+
 /// Phrases of every length over the corpus alphabet: short ones (one key,
 /// no positions) and long ones (span keys with positions), with and
 /// without separators inside.
@@ -574,13 +586,7 @@ fn a_term_longer_than_the_longest_run_uses_its_positions() {
     let got = fetched_by_browser(&out, &index, &queries);
     for (q, (hits, files)) in queries.iter().zip(&got) {
         assert!(tokens(q).len() > MAX_RUN, "{q:?} is longer than MAX_RUN");
-        let want = normalized(q);
-        let truth: Vec<u32> = (0..index.docs.len() as u32)
-            .filter(|&i| holds(&index.docs[i as usize], &want))
-            .collect();
-        let mut sorted = hits.clone();
-        sorted.sort_unstable();
-        assert_eq!(sorted, truth, "query {q:?}: recall and precision");
+        assert_truth(&index, q, hits);
         assert!(
             files.iter().all(|f| !spans.contains(f)),
             "{q:?} fetched heavy spans: {files:?}"
@@ -685,13 +691,7 @@ fn long_terms_are_pinned_down_by_light_runs() {
     for (q, (hits, files)) in queries.iter().zip(&got) {
         // The browser gives Rust's hits (fetched_by_browser), and Rust the
         // truth: a separator between the span keys is no wildcard.
-        let want = normalized(q);
-        let truth: Vec<u32> = (0..index.docs.len() as u32)
-            .filter(|&i| holds(&index.docs[i as usize], &want))
-            .collect();
-        let mut hits_sorted = hits.clone();
-        hits_sorted.sort_unstable();
-        assert_eq!(hits_sorted, truth, "query {q:?}: recall and precision");
+        assert_truth(&index, q, hits);
         let n = gongshi::search::tokenize::tokens(q).len();
         assert!(
             files.iter().all(|f| !spans.contains(f)),
