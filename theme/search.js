@@ -153,7 +153,7 @@
   function isRunFile(v) { return v !== null && typeof v === 'object' && typeof v.f === 'number'; }
   function fileOf(v) { return typeof v === 'number' ? v : v.f; }
   // A run's positions: light, in its shard ({p: […]}), or heavy, in its file.
-  function hasPositions(v) { return v !== null && typeof v === 'object' && (isRunFile(v) || Array.isArray(v.p)); }
+  function hasPositions(v) { return isRunFile(v) || (v !== null && typeof v === 'object' && Array.isArray(v.p)); }
   function withFiles(man, found, keys, load) {
     var need = keys.filter(function (k) { return isFile(found[k]); });
     return Promise.all(need.map(function (k) { return load(man.dir + 'h' + fileOf(found[k]) + '.json'); }))
@@ -213,12 +213,12 @@
         var span = b - a === man.gram, key = (span ? '@' : '~') + gramKey(t.slice(a, b)), v = found[key];
         if (!asked[key]) { need.push(key); return true; }
         if (v === undefined) return false;
-        if (span ? !isFile(v) : !isFile(v) && !Array.isArray(v)) { piece(a, b, key); return true; }
+        // A light span, or a run with positions: light, or of man.run
+        // tokens, which keeps them even when heavy ({f: n}).
+        if (span ? !isFile(v) : hasPositions(v)) { piece(a, b, key); return true; }
         if (b - a === man.run) {
-          // No longer run has a list; this one keeps its positions even
-          // when heavy ({f: n}). Failing that, the heavy span's.
-          if (isRunFile(v)) piece(a, b, key);
-          else piece(s, s + man.gram, '@' + gramKey(t.slice(s, s + man.gram)));
+          // No longer run has a list: the heavy span's positions.
+          piece(s, s + man.gram, '@' + gramKey(t.slice(s, s + man.gram)));
           return true;
         }
         // Right, or left for the last span and at the end of the term.
