@@ -17,37 +17,61 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Check every rule; problems go to `diags`.
 pub fn check(content: &Content, diags: &mut Diagnostics) {
+    use rayon::prelude::*;
+    let each: Vec<Diagnostics> = content
+        .records
+        .par_iter()
+        .map(|r| record(r, &content.site))
+        .collect();
+    each.into_iter().for_each(|d| diags.extend(d));
+    across(content, diags);
+}
+
+/// The rules of one record alone: everything but the rules across records
+/// ([`across`]). What it finds depends only on the record and the site, so
+/// a caller that loads the same record again (the preview) may keep it.
+pub fn record(r: &Record, site: &Site) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    let mut c = RecordCheck {
+        rec: r,
+        diags: &mut diags,
+    };
+    c.common();
+    for party in parties(r) {
+        c.party(party.0, party.1);
+    }
+    match &r.body {
+        Body::Case(x) => c.case(x),
+        Body::Action(x) => c.action(x, site),
+        Body::Hazard(x) => c.hazard(x),
+        Body::Clue(x) => c.clue(&x.public),
+        Body::Blacklist(x) => c.blacklist(x),
+        Body::Accountability(_) | Body::Daily(_) | Body::Page(_) => {}
+    }
+    diags
+}
+
+/// The rules across records: unique ids, 关联 that must exist, keywords
+/// that too many cases share.
+pub fn across(content: &Content, diags: &mut Diagnostics) {
     unique_ids(content, diags);
-    let ids: BTreeSet<(Kind, &str)> = content
+    let ids: std::collections::HashSet<
+        (Kind, &str),
+        std::hash::BuildHasherDefault<crate::search::index::Fnv>,
+    > = content
         .records
         .iter()
         .map(|r| (r.meta.kind, r.meta.id.as_str()))
         .collect();
     for r in &content.records {
-        let mut c = RecordCheck {
-            rec: r,
-            diags: &mut *diags,
-        };
-        c.common();
-        for party in parties(r) {
-            c.party(party.0, party.1);
-        }
         for rf in r.related() {
             if !ids.contains(&(rf.kind, rf.id.as_str())) {
-                c.diags.push(
+                diags.push(
                     report(&r.meta.path, rf.pos, "关联", "关联的记录不存在")
                         .expected(format!("content/{}/ 下已有的记录编号", rf.kind.dir()))
                         .found(format!("{}/{}", rf.kind.dir(), rf.id)),
                 );
             }
-        }
-        match &r.body {
-            Body::Case(x) => c.case(x),
-            Body::Action(x) => c.action(x, &content.site),
-            Body::Hazard(x) => c.hazard(x),
-            Body::Clue(x) => c.clue(&x.public),
-            Body::Blacklist(x) => c.blacklist(x),
-            Body::Accountability(_) | Body::Daily(_) | Body::Page(_) => {}
         }
     }
     repeated_keywords(content, diags);
@@ -64,17 +88,15 @@ fn parties(r: &Record) -> Vec<(&'static str, &Party)> {
 }
 
 fn unique_ids(content: &Content, diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<(Kind, &str), Vec<&Meta>> = BTreeMap::new();
-    for r in &content.records {
-        seen.entry((r.meta.kind, r.meta.id.as_str()))
-            .or_default()
-            .push(&r.meta);
-    }
-    for ((kind, id), metas) in seen {
+    // Sorted by kind and id, equal ids stand together (in file order).
+    let mut all: Vec<&Meta> = content.records.iter().map(|r| &r.meta).collect();
+    all.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+    for metas in all.chunk_by(|a, b| (a.kind, &a.id) == (b.kind, &b.id)) {
         if metas.len() < 2 {
             continue;
         }
-        for m in &metas {
+        let (kind, id) = (metas[0].kind, &metas[0].id);
+        for m in metas {
             let others: Vec<String> = metas
                 .iter()
                 .filter(|o| !std::ptr::eq(**o, *m))

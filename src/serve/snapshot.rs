@@ -9,7 +9,7 @@
 
 use crate::cmd::build::{BuildOptions, Timer, figures, scan_public_where, theme_assets};
 use crate::content::{Content, LoadCache};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::output::scan::Scanner;
 use crate::publish::{PubRecord, PublicSite};
 use crate::render::{Assets, PageRef, Renderer};
@@ -43,11 +43,59 @@ pub struct Snapshot {
     /// cache and stay alive as long as this snapshot, so an address here
     /// cannot be taken by a record read later.
     clean: HashSet<usize>,
+    /// What the rules of one record alone found in each record
+    /// ([`crate::check::record`]), by the address of its metadata (kept
+    /// alive as for `clean`).
+    checked: Checked,
     /// The fingerprint of the templates.
     templates: String,
     figures: OnceLock<Value>,
     docs: OnceLock<std::sync::Arc<Vec<crate::search::SearchDoc>>>,
     pub warnings: Vec<Diagnostic>,
+}
+
+/// Each record's own findings by the address of its metadata, with the
+/// site they were checked against.
+#[derive(Default)]
+struct Checked {
+    site: String,
+    by_record: crate::search::index::FastMap<usize, Diagnostics>,
+}
+
+fn meta_address(r: &crate::content::model::Record) -> usize {
+    std::ptr::from_ref(&r.meta) as usize
+}
+
+/// The rules of the content format over `content`, as
+/// [`crate::check::check`]; a record that the previous snapshot checked
+/// against the same site (the same loaded record) is not checked again.
+/// The rules across records always run.
+fn check(content: &Content, previous: Option<&Snapshot>, diags: &mut Diagnostics) -> Checked {
+    use rayon::prelude::*;
+    let site = format!("{:?}", content.site);
+    let known = previous
+        .map(|p| &p.checked)
+        .filter(|k| k.site == site)
+        .map(|k| &k.by_record);
+    let each: Vec<(usize, Diagnostics)> = content
+        .records
+        .par_iter()
+        .map(|r| {
+            let at = meta_address(r);
+            let found = known
+                .and_then(|k| k.get(&at).cloned())
+                .unwrap_or_else(|| crate::check::record(r, &content.site));
+            (at, found)
+        })
+        .collect();
+    for (_, d) in &each {
+        diags.extend(d.clone());
+    }
+    crate::check::across(content, diags);
+    Checked {
+        site,
+        by_record: each.into_iter().collect(),
+    }
 }
 
 /// Why no snapshot was made: the diagnostics and a one-line summary.
@@ -72,6 +120,7 @@ impl Snapshot {
         let mut t = Timer::new(opts.verbose, 3);
         let (content, mut diags) = crate::content::load_with(&opts.site, Some(cache));
         t.stage("读取");
+        let mut checked = Checked::default();
         // The checks run beside the public view: both only read the records
         // and each has a sequential part. A view of content with errors is
         // thrown away.
@@ -81,7 +130,9 @@ impl Snapshot {
                     let before = previous.map(Snapshot::public);
                     crate::publish::publish_after(c, opts.date, opts.drafts, before)
                 },
-                || crate::check::check(c, &mut diags),
+                || {
+                    checked = check(c, previous, &mut diags);
+                },
             )
             .0
         });
@@ -158,6 +209,7 @@ impl Snapshot {
             collided,
             scanner,
             clean,
+            checked,
             figures: OnceLock::new(),
             docs: OnceLock::new(),
             warnings: diags.sorted(),
