@@ -100,8 +100,23 @@ pub enum PubBody<'a> {
     Page(&'a Page),
 }
 
-/// One published record.
+/// One published record: what depends on the record alone ([`PubCore`],
+/// which it derefs to), and its links to the others.
 pub struct PubRecord<'a> {
+    /// Shared with the view of the same loaded record on the same date
+    /// that the preview made before (see [`publish_after`]).
+    pub core: Arc<PubCore>,
+    pub related: Vec<Link>,
+    pub referenced_by: Vec<Link>,
+    /// The open-data object: authoring field names, plus id, url and 状态.
+    pub data: Arc<Value>,
+    pub body: PubBody<'a>,
+    /// Where the record and its fields stand in the source.
+    pub meta: &'a Meta,
+}
+
+/// What a published record shows of itself on the build date.
+pub struct PubCore {
     pub kind: Kind,
     pub id: String,
     /// Site-relative URL of the record page, e.g. `cases/hc-2022-001.html`.
@@ -115,20 +130,19 @@ pub struct PubRecord<'a> {
     pub sector: Option<String>,
     pub equipment: Option<String>,
     pub corrections: Vec<Note>,
-    pub related: Vec<Link>,
-    pub referenced_by: Vec<Link>,
-    /// The open-data object: authoring field names, plus id, url and 状态.
-    pub data: Arc<Value>,
-    /// The same before 关联 was resolved: what a later view of the same
-    /// record (the preview's next snapshot) can take as it is.
+    /// The open-data object before 关联 was resolved.
     pub fields: Arc<Value>,
-    pub body: PubBody<'a>,
     /// Shown only because of `--drafts`: scheduled or draft.
     pub preview: Option<&'static str>,
     /// Source file, for messages.
     pub source: String,
-    /// Where the record and its fields stand in the source.
-    pub meta: &'a Meta,
+}
+
+impl std::ops::Deref for PubRecord<'_> {
+    type Target = PubCore;
+    fn deref(&self) -> &PubCore {
+        &self.core
+    }
 }
 
 /// Where a record's metadata is: the same for the same loaded record.
@@ -371,9 +385,15 @@ pub fn party_key(p: &Party) -> Option<String> {
     Some(match &p.code {
         Some(c) => c.clone(),
         None => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
             let h = Sha256::digest(p.name.as_bytes());
-            let hex: String = h[..6].iter().map(|b| format!("{b:02x}")).collect();
-            format!("n-{hex}")
+            let mut key = String::with_capacity(14);
+            key.push_str("n-");
+            for b in &h[..6] {
+                key.push(char::from(HEX[usize::from(b >> 4)]));
+                key.push(char::from(HEX[usize::from(b & 15)]));
+            }
+            key
         }
     })
 }
@@ -394,9 +414,9 @@ pub fn publish_after<'a>(
     previous: Option<&PublicSite>,
 ) -> PublicSite<'a> {
     let site = &content.site;
-    let known: std::collections::HashMap<usize, &Arc<Value>> = previous
+    let known: crate::search::index::FastMap<usize, &Arc<PubCore>> = previous
         .filter(|p| p.date == date && p.drafts == drafts)
-        .map(|p| p.pages().map(|r| (r.address(), &r.fields)).collect())
+        .map(|p| p.pages().map(|r| (r.address(), &r.core)).collect())
         .unwrap_or_default();
     enum Seen<'a> {
         Hidden,
@@ -463,9 +483,8 @@ pub fn publish_after<'a>(
             &b.id,
         ))
     };
-    // (kind, date, id) names one record: an unstable sort moves less.
-    records.sort_unstable_by(order);
-    removed.sort_unstable_by(order);
+    sort_moving_once(&mut records, order);
+    sort_moving_once(&mut removed, order);
     notices.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
     link_relations(content, &mut records, &mut removed);
     let parties = party_pages(&records);
@@ -489,11 +508,27 @@ pub fn publish_after<'a>(
 }
 
 pub fn url_of(kind: Kind, id: &str) -> String {
-    format!("{}/{id}.html", kind.dir())
+    page_url(kind.dir(), id)
+}
+
+/// `DIR/NAME.html`, made for every record at every preview update: without
+/// the formatting machinery.
+fn page_url(dir: &str, name: &str) -> String {
+    let mut url = String::with_capacity(dir.len() + name.len() + 6);
+    url.push_str(dir);
+    url.push('/');
+    url.push_str(name);
+    url.push_str(".html");
+    url
 }
 
 fn collect_secrets(r: &Record, site: &Site, out: &mut Vec<Secret>) {
-    let src = || format!("{}:{}", r.meta.path, r.meta.pos.line.max(1));
+    let source = std::cell::OnceCell::new();
+    let src = || {
+        source
+            .get_or_init(|| format!("{}:{}", r.meta.path, r.meta.pos.line.max(1)))
+            .clone()
+    };
     if let Body::Clue(c) = &r.body {
         for (field, value) in c.private.values() {
             let value = value.trim();
@@ -538,7 +573,7 @@ fn pub_party(p: &Party, site: &Site) -> PubParty {
         name: mask::public_name(p, site),
         code: p.code.clone(),
         kind: p.kind.clone(),
-        url: party_key(p).map(|k| format!("parties/{k}.html")),
+        url: party_key(p).map(|k| page_url("parties", &k)),
     }
 }
 
@@ -547,44 +582,60 @@ fn pub_record<'a>(
     site: &Site,
     date: NaiveDate,
     preview: Option<&'static str>,
-    known: Option<&Arc<Value>>,
+    known: Option<&Arc<PubCore>>,
 ) -> PubRecord<'a> {
+    let m = &r.meta;
+    let body = match &r.body {
+        Body::Case(c) => PubBody::Case(c),
+        Body::Action(a) => PubBody::Action(a),
+        Body::Hazard(h) => PubBody::Hazard(h),
+        Body::Accountability(a) => PubBody::Accountability(a),
+        Body::Clue(c) => PubBody::Clue(&c.public),
+        Body::Blacklist(b) => PubBody::Blacklist(b),
+        Body::Daily(d) => PubBody::Daily(d),
+        Body::Page(p) => PubBody::Page(p),
+    };
+    let core = match known {
+        Some(core) => Arc::clone(core),
+        None => Arc::new(pub_core(r, site, date, preview)),
+    };
+    PubRecord {
+        related: Vec::new(),
+        referenced_by: Vec::new(),
+        data: Arc::clone(&core.fields),
+        core,
+        body,
+        meta: m,
+    }
+}
+
+fn pub_core(r: &Record, site: &Site, date: NaiveDate, preview: Option<&'static str>) -> PubCore {
     let m = &r.meta;
     let url = url_of(m.kind, &m.id);
     let party = r.party().map(|p| pub_party(p, site));
-    let (status, body) = match &r.body {
-        Body::Case(c) => (None, PubBody::Case(c)),
-        Body::Action(a) => (None, PubBody::Action(a)),
-        Body::Hazard(h) => (Some(hazard_status(h, date)), PubBody::Hazard(h)),
-        Body::Accountability(a) => (None, PubBody::Accountability(a)),
-        Body::Clue(c) => (Some(clue_status(&c.public, date)), PubBody::Clue(&c.public)),
-        Body::Blacklist(b) => {
-            let st = if removal_date(b, site, date).is_some() {
-                REMOVED
-            } else {
-                LISTED
-            };
-            (Some(st), PubBody::Blacklist(b))
-        }
-        Body::Daily(d) => (None, PubBody::Daily(d)),
-        Body::Page(p) => (None, PubBody::Page(p)),
+    let status = match &r.body {
+        Body::Hazard(h) => Some(hazard_status(h, date)),
+        Body::Clue(c) => Some(clue_status(&c.public, date)),
+        Body::Blacklist(b) => Some(if removal_date(b, site, date).is_some() {
+            REMOVED
+        } else {
+            LISTED
+        }),
+        _ => None,
     };
     let org = m.org.clone().unwrap_or_else(|| site.info.org.clone());
     let mut corrections = m.corrections.clone();
     corrections.sort_by_key(|c| c.date);
-    let fields = match known {
-        Some(v) => Arc::clone(v),
-        None => Arc::new(open_data(
-            r,
-            site,
-            &url,
-            &status,
-            &party,
-            &org,
-            &corrections,
-        )),
-    };
-    PubRecord {
+    let fields = Arc::new(open_data(
+        r,
+        site,
+        &url,
+        &status,
+        &party,
+        &org,
+        &corrections,
+    ));
+    PubCore {
         kind: m.kind,
         id: m.id.clone(),
         url,
@@ -597,14 +648,9 @@ fn pub_record<'a>(
         sector: m.sector.clone(),
         equipment: m.equipment.clone(),
         corrections,
-        related: Vec::new(),
-        referenced_by: Vec::new(),
-        data: Arc::clone(&fields),
         fields,
-        body,
         preview,
         source: format!("{}:{}", m.path, m.pos.line.max(1)),
-        meta: m,
     }
 }
 
@@ -815,6 +861,16 @@ fn party_pages(records: &[PubRecord]) -> Vec<PartyPage> {
         });
     }
     out
+}
+
+/// Sort `v`, moving each element a fixed number of times: a public record
+/// is large, and a sort of the records themselves moves each of them many
+/// times over (at 20,000 records, most of the preview's time to publish).
+fn sort_moving_once<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_by(|&a, &b| cmp(&v[a], &v[b]));
+    let mut slots: Vec<Option<T>> = std::mem::take(v).into_iter().map(Some).collect();
+    *v = order.into_iter().filter_map(|i| slots[i].take()).collect();
 }
 
 /// `Period` re-exported for reports.
