@@ -771,7 +771,7 @@ fn link_relations<'a>(
     // records are read, then set.
     let (mut forward, mut back) = {
         let all: Vec<&PubRecord> = records.iter().chain(removed.iter()).collect();
-        let index: HashMap<(Kind, &str), usize> = all
+        let index: crate::search::index::FastMap<(Kind, &str), usize> = all
             .iter()
             .enumerate()
             .map(|(i, r)| ((r.kind, r.id.as_str()), i))

@@ -42,7 +42,7 @@ pub struct Snapshot {
     /// address of their metadata. The records are shared with the load
     /// cache and stay alive as long as this snapshot, so an address here
     /// cannot be taken by a record read later.
-    clean: HashSet<usize>,
+    clean: HashSet<usize, std::hash::BuildHasherDefault<crate::search::index::Fnv>>,
     /// What the rules of one record alone found in each record
     /// ([`crate::check::record`]), by the address of its metadata (kept
     /// alive as for `clean`).
@@ -101,9 +101,11 @@ fn check(content: &Content, previous: Option<&Snapshot>, diags: &mut Diagnostics
 /// Why no snapshot was made: the diagnostics and a one-line summary.
 pub type Refused = (Vec<Diagnostic>, &'static str);
 
+/// FNV: every page's path is hashed at every update, and a collision is
+/// kept apart (`collided`).
 fn path_key(path: &str) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::search::index::Fnv::default();
     path.hash(&mut h);
     h.finish()
 }
