@@ -28,8 +28,14 @@ pub fn table(rows: &[&Value]) -> (Vec<String>, Vec<Vec<String>>) {
     (columns, cells)
 }
 
+#[cfg(test)]
 pub fn to_csv(rows: &[&Value]) -> Vec<u8> {
     let (columns, cells) = table(rows);
+    write(&columns, &cells)
+}
+
+/// The CSV of a [`table`].
+pub fn write(columns: &[String], cells: &[Vec<String>]) -> Vec<u8> {
     let mut out = String::from("\u{feff}");
     out.push_str(
         &columns
@@ -39,7 +45,7 @@ pub fn to_csv(rows: &[&Value]) -> Vec<u8> {
             .join(","),
     );
     out.push_str("\r\n");
-    for row in &cells {
+    for row in cells {
         out.push_str(&row.iter().map(|v| field(v)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     }

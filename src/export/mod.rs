@@ -23,12 +23,14 @@ pub fn write_all(
             &json_lines(&rows),
             None,
         );
+        // One table for both: the spreadsheet takes its cells as it goes.
+        let (columns, cells) = csv::table(&rows);
         staging.write(
             &format!("data/{}.csv", kind.dir()),
-            &csv::to_csv(&rows),
+            &csv::write(&columns, &cells),
             None,
         );
-        if let Ok(x) = xlsx(kind.label(), &rows, public.date) {
+        if let Ok(x) = xlsx(kind.label(), &columns, cells, public.date) {
             staging.write(&format!("data/{}.xlsx", kind.dir()), &x, None);
         }
         let updated = public.of_kind(kind).map(|r| r.published).max();
@@ -74,15 +76,19 @@ pub fn write_all(
 }
 
 /// The same table as the CSV, as a spreadsheet with a bold header row.
-fn xlsx(title: &str, rows: &[&Value], date: chrono::NaiveDate) -> Result<Vec<u8>, String> {
+fn xlsx(
+    title: &str,
+    columns: &[String],
+    cells: Vec<Vec<String>>,
+    date: chrono::NaiveDate,
+) -> Result<Vec<u8>, String> {
     use crate::xlsx::{Book, Style};
-    let (columns, cells) = csv::table(rows);
     let mut wb = Book::new(date);
     let ws = wb.sheet(title);
     for (c, h) in columns.iter().enumerate() {
         ws.text(0, c as u16, h, Style::Bold);
     }
-    for (r, row) in cells.iter().enumerate() {
+    for (r, row) in cells.into_iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
             if v.is_empty() {
                 continue;
