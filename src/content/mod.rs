@@ -115,16 +115,12 @@ struct CachedFile {
     diags: Diagnostics,
 }
 
-/// A path as bytes, to hash: hashing a `Path` walks its components, which
-/// costs more than the bytes for each of 20,000 files at every save.
-fn path_bytes(p: &Path) -> &[u8] {
-    p.as_os_str().as_encoded_bytes()
-}
-
-fn path_set<'p>(
-    paths: impl Iterator<Item = &'p Path>,
-) -> std::collections::HashSet<&'p [u8], std::hash::BuildHasherDefault<crate::search::index::Fnv>> {
-    paths.map(path_bytes).collect()
+/// Where `path` is in a listing (sorted by path): a changed file is found
+/// without hashing the path of every file listed.
+fn listed_at(listed: &[(Kind, PathBuf, String)], path: &Path) -> Option<usize> {
+    listed
+        .binary_search_by(|(_, p, _)| p.as_path().cmp(path))
+        .ok()
 }
 
 /// [`load`], reading again only the files that changed since `cache` saw
@@ -184,14 +180,17 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
         // looked at; the others keep the stamp they were read with.
         stamps = match &changed {
             Some(paths) if known_listing => {
-                let changed = path_set(paths.iter().map(PathBuf::as_path));
-                listed
+                let mut stamps: Vec<Option<Stamp>> = listed
                     .iter()
                     .map(|(_, p, r)| match c.files.get(r) {
-                        Some(f) if !changed.contains(path_bytes(p)) => Some(f.stamp),
-                        _ => stamp(p),
+                        Some(f) => Some(f.stamp),
+                        None => stamp(p),
                     })
-                    .collect()
+                    .collect();
+                for i in paths.iter().filter_map(|p| listed_at(listed, p)) {
+                    stamps[i] = stamp(&listed[i].1);
+                }
+                stamps
             }
             _ => listed.par_iter().map(|(_, p, _)| stamp(p)).collect(),
         };
@@ -207,10 +206,15 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
         }
         // A file the watcher saw change is read again even if its stamp
         // looks the same (a coarse clock, the same size).
-        let seen = path_set(changed.iter().flatten().map(PathBuf::as_path));
-        for ((hit, (_, path, rel)), st) in hits.iter_mut().zip(listed).zip(&stamps) {
-            *hit = matches!((c.files.get(rel), st),
-                (Some(f), Some(st)) if f.stamp == *st && !seen.contains(path_bytes(path)));
+        for ((hit, (_, _, rel)), st) in hits.iter_mut().zip(listed).zip(&stamps) {
+            *hit = matches!((c.files.get(rel), st), (Some(f), Some(st)) if f.stamp == *st);
+        }
+        for i in changed
+            .iter()
+            .flatten()
+            .filter_map(|p| listed_at(listed, p))
+        {
+            hits[i] = false;
         }
     }
     let read: Vec<Option<(Vec<Arc<Record>>, Diagnostics)>> = listed
@@ -223,7 +227,7 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
             })
         })
         .collect();
-    let mut records = Vec::new();
+    let mut records = Vec::with_capacity(listed.len());
     for (i, fresh) in read.into_iter().enumerate() {
         let rel = &listed[i].2;
         match (fresh, cache.as_deref_mut()) {
