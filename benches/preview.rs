@@ -79,9 +79,10 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     files.sort();
+    let pick = |i: usize| &files[(i * 7) % files.len()];
     let mut times = Vec::new();
     for i in 0..saves {
-        let path = &files[(i * 7) % files.len()];
+        let path = pick(i);
         let text = std::fs::read_to_string(path).expect("a record");
         let edited = text.replacen("整改措施: ", &format!("整改措施: （第{i}次修改）"), 1);
         std::fs::write(path, &edited).expect("write");
@@ -99,10 +100,7 @@ fn main() {
         }
     }
     // Leave the cache and the site as they were.
-    let files_back: Vec<PathBuf> = (0..saves)
-        .map(|i| files[(i * 7) % files.len()].clone())
-        .collect();
-    cache.changed_only(files_back);
+    cache.changed_only((0..saves).map(|i| pick(i).clone()).collect());
     let _ = Snapshot::build(&opts, &mut cache, Some(&current));
     times.sort_by(f64::total_cmp);
     println!(

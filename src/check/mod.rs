@@ -55,10 +55,7 @@ pub fn record(r: &Record, site: &Site) -> Diagnostics {
 /// that too many cases share.
 pub fn across(content: &Content, diags: &mut Diagnostics) {
     unique_ids(content, diags);
-    let ids: std::collections::HashSet<
-        (Kind, &str),
-        std::hash::BuildHasherDefault<crate::search::index::Fnv>,
-    > = content
+    let ids: crate::search::index::FastSet<(Kind, &str)> = content
         .records
         .iter()
         .map(|r| (r.meta.kind, r.meta.id.as_str()))

@@ -43,6 +43,7 @@ impl Hasher for Fnv {
 }
 
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+pub type FastSet<K> = std::collections::HashSet<K, BuildHasherDefault<Fnv>>;
 
 /// A multiplicative hash for packed [`Key`]s.
 #[derive(Default)]

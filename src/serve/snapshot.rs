@@ -42,7 +42,7 @@ pub struct Snapshot {
     /// address of their metadata. The records are shared with the load
     /// cache and stay alive as long as this snapshot, so an address here
     /// cannot be taken by a record read later.
-    clean: HashSet<usize, std::hash::BuildHasherDefault<crate::search::index::Fnv>>,
+    clean: crate::search::index::FastSet<usize>,
     /// What the rules of one record alone found in each record
     /// ([`crate::check::record`]), by the address of its metadata (kept
     /// alive as for `clean`).
@@ -62,10 +62,6 @@ struct Checked {
     by_record: crate::search::index::FastMap<usize, Diagnostics>,
 }
 
-fn meta_address(r: &crate::content::model::Record) -> usize {
-    std::ptr::from_ref(&r.meta) as usize
-}
-
 /// The rules of the content format over `content`, as
 /// [`crate::check::check`]; a record that the previous snapshot checked
 /// against the same site (the same loaded record) is not checked again.
@@ -81,7 +77,7 @@ fn check(content: &Content, previous: Option<&Snapshot>, diags: &mut Diagnostics
         .records
         .par_iter()
         .map(|r| {
-            let at = meta_address(r);
+            let at = crate::publish::address(&r.meta);
             let found = known
                 .and_then(|k| k.get(&at).cloned())
                 .unwrap_or_else(|| crate::check::record(r, &content.site));
