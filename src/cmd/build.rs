@@ -435,7 +435,7 @@ fn page_urls(public: &PublicSite) -> Vec<(String, Option<NaiveDate>)> {
             urls.push((r.url.clone(), Some(r.published)));
         }
     }
-    for p in &public.parties {
+    for p in public.parties() {
         urls.push((p.url.clone(), p.records.first().map(|l| l.date)));
     }
     urls

@@ -17,7 +17,6 @@ pub use mask::mask_name;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// A status derived on the build date, with its look.
@@ -225,7 +224,11 @@ pub struct PublicSite<'a> {
     /// Blacklist entries removed within the removal-notice window.
     pub removed: Vec<PubRecord<'a>>,
     pub notices: Vec<Notice>,
-    pub parties: Vec<PartyPage>,
+    /// Made on first use ([`PublicSite::parties`]): the preview's update
+    /// after a save does not need them.
+    parties: std::sync::OnceLock<Vec<PartyPage>>,
+    /// Position in [`PublicSite::pages`] of each record by kind and id.
+    by_id: crate::search::index::FastMap<(Kind, &'a str), usize>,
     pub secrets: Vec<Secret>,
     /// Numbers reviewed as not personal (隐私例外 of every record).
     pub allowed: Vec<String>,
@@ -244,6 +247,17 @@ impl<'a> PublicSite<'a> {
     pub fn calendar(&self) -> &crate::reports::forms::Calendar {
         self.calendar
             .get_or_init(|| crate::reports::forms::Calendar::new(self))
+    }
+
+    /// A page per party (organisation) with every record about it, by key.
+    pub fn parties(&self) -> &[PartyPage] {
+        self.parties.get_or_init(|| party_pages(&self.records))
+    }
+
+    /// The position in [`PublicSite::pages`] of the record of `kind` and
+    /// `id`.
+    pub fn position(&self, kind: Kind, id: &str) -> Option<usize> {
+        self.by_id.get(&(kind, id)).copied()
     }
 
     /// The `i`-th of [`PublicSite::pages`].
@@ -476,18 +490,10 @@ pub fn publish_after<'a>(
             Seen::Removed(r) => removed.push(r),
         }
     }
-    let order = |a: &PubRecord, b: &PubRecord| {
-        (a.kind, std::cmp::Reverse(a.published), &a.id).cmp(&(
-            b.kind,
-            std::cmp::Reverse(b.published),
-            &b.id,
-        ))
-    };
-    sort_moving_once(&mut records, order);
-    sort_moving_once(&mut removed, order);
+    sort_records(&mut records);
+    sort_records(&mut removed);
     notices.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
-    link_relations(content, &mut records, &mut removed);
-    let parties = party_pages(&records);
+    let by_id = link_relations(content, &mut records, &mut removed);
     secrets.sort_by(|a, b| (&a.source, a.field).cmp(&(&b.source, b.field)));
     PublicSite {
         date,
@@ -495,7 +501,8 @@ pub fn publish_after<'a>(
         records,
         removed,
         notices,
-        parties,
+        parties: std::sync::OnceLock::new(),
+        by_id,
         secrets,
         allowed: content
             .records
@@ -762,51 +769,51 @@ fn to_map<T: Serialize>(v: &T) -> Map<String, Value> {
 
 /// Resolve 关联 to public records (a link to something not public is
 /// dropped), and the reverse links.
+/// Set the links of 关联 both ways; returns the position of each record
+/// in `records` then `removed` by kind and id.
 fn link_relations<'a>(
     content: &Content,
     records: &mut [PubRecord<'a>],
     removed: &mut [PubRecord<'a>],
-) {
-    use std::collections::HashMap;
+) -> crate::search::index::FastMap<(Kind, &'a str), usize> {
     // Positions in `records` then `removed`; the links are made while the
     // records are read, then set.
+    let index: crate::search::index::FastMap<(Kind, &'a str), usize> = records
+        .iter()
+        .chain(removed.iter())
+        .enumerate()
+        .map(|(i, r)| ((r.kind, r.meta.id.as_str()), i))
+        .collect();
     let (mut forward, mut back) = {
         let all: Vec<&PubRecord> = records.iter().chain(removed.iter()).collect();
-        let index: crate::search::index::FastMap<(Kind, &str), usize> = all
-            .iter()
-            .enumerate()
-            .map(|(i, r)| ((r.kind, r.id.as_str()), i))
-            .collect();
-        let mut forward: HashMap<usize, Vec<Link>> = HashMap::new();
-        let mut reverse: HashMap<usize, BTreeSet<(Kind, &str, usize)>> = HashMap::new();
+        let mut forward: Vec<Vec<Link>> = Vec::new();
+        forward.resize_with(all.len(), Vec::new);
+        let mut reverse: Vec<Vec<(Kind, &str, usize)>> = Vec::new();
+        reverse.resize_with(all.len(), Vec::new);
         for r in content.records.iter().filter(|r| !r.related().is_empty()) {
             let Some(&from) = index.get(&(r.meta.kind, r.meta.id.as_str())) else {
                 continue;
             };
             for rf in r.related() {
                 if let Some(&to) = index.get(&(rf.kind, rf.id.as_str())) {
-                    forward.entry(from).or_default().push(all[to].link());
-                    reverse.entry(to).or_default().insert((
-                        all[from].kind,
-                        all[from].id.as_str(),
-                        from,
-                    ));
+                    forward[from].push(all[to].link());
+                    reverse[to].push((all[from].kind, all[from].id.as_str(), from));
                 }
             }
         }
-        let back: HashMap<usize, Vec<Link>> = reverse
+        let back: Vec<Vec<Link>> = reverse
             .into_iter()
-            .map(|(to, from)| {
-                (
-                    to,
-                    from.into_iter().map(|(_, _, i)| all[i].link()).collect(),
-                )
+            .map(|mut from| {
+                from.sort_unstable();
+                from.dedup();
+                from.into_iter().map(|(_, _, i)| all[i].link()).collect()
             })
             .collect();
         (forward, back)
     };
     for (i, r) in records.iter_mut().chain(removed.iter_mut()).enumerate() {
-        if let Some(f) = forward.remove(&i) {
+        let f = std::mem::take(&mut forward[i]);
+        if !f.is_empty() {
             let rel: Vec<String> = f
                 .iter()
                 .map(|l| l.url.trim_end_matches(".html").to_string())
@@ -816,32 +823,41 @@ fn link_relations<'a>(
             }
             r.related = f;
         }
-        if let Some(b) = back.remove(&i) {
+        let b = std::mem::take(&mut back[i]);
+        if !b.is_empty() {
             r.referenced_by = b;
         }
     }
+    index
 }
 
 fn party_pages(records: &[PubRecord]) -> Vec<PartyPage> {
-    let mut pages: BTreeMap<String, PartyPage> = BTreeMap::new();
+    // Made at every preview update: the pages are found by a borrowed key
+    // and sorted once at the end, not kept in a map of owned keys.
+    let mut at: crate::search::index::FastMap<&str, usize> = Default::default();
+    let mut pages: Vec<PartyPage> = Vec::new();
     // records are newest first: the first name seen is the current one
     for r in records {
         let Some(p) = &r.party else { continue };
         let Some(url) = &p.url else { continue };
         let key = url
-            .trim_start_matches("parties/")
-            .trim_end_matches(".html")
-            .to_string();
-        let page = pages.entry(key.clone()).or_insert_with(|| PartyPage {
-            key,
-            url: url.clone(),
-            name: p.name.clone(),
-            code: p.code.clone(),
-            kind: p.kind.clone(),
-            aliases: Vec::new(),
-            records: Vec::new(),
-            blacklisted: false,
+            .strip_prefix("parties/")
+            .and_then(|k| k.strip_suffix(".html"))
+            .unwrap_or(url);
+        let i = *at.entry(key).or_insert_with(|| {
+            pages.push(PartyPage {
+                key: key.to_string(),
+                url: url.clone(),
+                name: p.name.clone(),
+                code: p.code.clone(),
+                kind: p.kind.clone(),
+                aliases: Vec::new(),
+                records: Vec::new(),
+                blacklisted: false,
+            });
+            pages.len() - 1
         });
+        let page = &mut pages[i];
         if p.name != page.name && !page.aliases.contains(&p.name) {
             page.aliases.push(p.name.clone());
         }
@@ -850,8 +866,9 @@ fn party_pages(records: &[PubRecord]) -> Vec<PartyPage> {
         }
         page.records.push(r.link());
     }
-    let mut out: Vec<PartyPage> = pages.into_values().collect();
-    for p in &mut out {
+    // The keys are distinct.
+    pages.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    for p in &mut pages {
         p.aliases.sort();
         p.records.sort_by(|a, b| {
             (std::cmp::Reverse(a.date), a.kind, &a.url).cmp(&(
@@ -861,16 +878,25 @@ fn party_pages(records: &[PubRecord]) -> Vec<PartyPage> {
             ))
         });
     }
-    out
+    pages
 }
 
-/// Sort `v`, moving each element a fixed number of times: a public record
-/// is large, and a sort of the records themselves moves each of them many
-/// times over (at 20,000 records, about a tenth of a preview update).
-fn sort_moving_once<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
-    let mut order: Vec<usize> = (0..v.len()).collect();
-    order.sort_by(|&a, &b| cmp(&v[a], &v[b]));
-    let mut slots: Vec<Option<T>> = std::mem::take(v).into_iter().map(Some).collect();
+/// Sort public records by kind, newest first, then id; equal keys keep
+/// their order. The keys are gathered once: comparing the records
+/// themselves reads each one's shared core, scattered over the heap, at
+/// every comparison (at 20,000 records, a tenth of a preview update).
+fn sort_records(v: &mut Vec<PubRecord>) {
+    let order: Vec<usize> = {
+        let mut keys: Vec<(Kind, std::cmp::Reverse<NaiveDate>, &str, usize)> = v
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.kind, std::cmp::Reverse(r.published), r.id.as_str(), i))
+            .collect();
+        // The positions make the keys distinct.
+        keys.sort_unstable();
+        keys.into_iter().map(|k| k.3).collect()
+    };
+    let mut slots: Vec<Option<PubRecord>> = std::mem::take(v).into_iter().map(Some).collect();
     *v = order.into_iter().filter_map(|i| slots[i].take()).collect();
 }
 

@@ -313,7 +313,7 @@ pub fn page_refs(public: &PublicSite) -> Vec<PageRef> {
             .map(|(i, _)| PageRef::Notice(i)),
     );
     refs.push(PageRef::Removed);
-    refs.extend((0..public.parties.len()).map(PageRef::Party));
+    refs.extend((0..public.parties().len()).map(PageRef::Party));
     refs.extend((1..=party_index_pages(public)).map(PageRef::Parties));
     refs.extend([PageRef::Stats, PageRef::NotFound, PageRef::Reports]);
     refs.extend(
@@ -338,7 +338,7 @@ pub fn out_path(public: &PublicSite, page: &PageRef) -> Option<String> {
         PageRef::Record(i) => public.page(*i)?.url.clone(),
         PageRef::Notice(i) => public.notices.get(*i)?.url.clone(),
         PageRef::Removed => "blacklist/removed.html".into(),
-        PageRef::Party(i) => public.parties.get(*i)?.url.clone(),
+        PageRef::Party(i) => public.parties().get(*i)?.url.clone(),
         PageRef::Parties(n) => party_index_url(*n),
         PageRef::Search => "search.html".into(),
         PageRef::Stats => "stats.html".into(),
@@ -359,7 +359,7 @@ pub fn with_out_path<R>(
     Some(match page {
         PageRef::Record(i) => f(&public.page(*i)?.url),
         PageRef::Notice(i) => f(&public.notices.get(*i)?.url),
-        PageRef::Party(i) => f(&public.parties.get(*i)?.url),
+        PageRef::Party(i) => f(&public.parties().get(*i)?.url),
         other => f(&out_path(public, other)?),
     })
 }
@@ -375,7 +375,7 @@ pub fn overdue_url(n: usize) -> String {
 
 /// How many pages the party index has (one, if empty).
 pub fn party_index_pages(public: &PublicSite) -> usize {
-    public.parties.len().div_ceil(PARTIES_PER_PAGE).max(1)
+    public.parties().len().div_ceil(PARTIES_PER_PAGE).max(1)
 }
 
 /// The page of the party index.
@@ -399,10 +399,10 @@ fn party_index(public: &PublicSite, n: usize) -> (&'static str, Value) {
         blacklisted: bool,
         count: usize,
     }
-    let total = public.parties.len();
+    let total = public.parties().len();
     let pages = party_index_pages(public);
     let rows: Vec<Row> = public
-        .parties
+        .parties()
         .iter()
         .skip((n - 1) * PARTIES_PER_PAGE)
         .take(PARTIES_PER_PAGE)
@@ -489,7 +489,7 @@ fn job_context<'p>(
             ("removed.html", ctx)
         }
         PageRef::Party(i) => {
-            let p = public.parties.get(*i)?;
+            let p = public.parties().get(*i)?;
             (
                 "party.html",
                 context! { p => Value::from_serialize(p), section => "parties" },

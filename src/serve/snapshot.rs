@@ -32,11 +32,9 @@ pub struct Snapshot {
     assets: Assets,
     /// The theme's files by output path (`assets/…`).
     theme: HashMap<String, Vec<u8>>,
-    /// Every page by a hash of its output path (27,000 paths are not
-    /// copied for each snapshot); a lookup compares the path itself.
-    pages: HashMap<u64, PageRef>,
-    /// The pages whose hash another page had first.
-    collided: Vec<(String, PageRef)>,
+    /// Every page by its output path, made on first use: a record's page
+    /// is found without it ([`Snapshot::record_page`]).
+    pages: OnceLock<PageMap>,
     scanner: Scanner,
     /// The records whose public fields `scanner` found clean, by the
     /// address of their metadata. The records are shared with the load
@@ -91,6 +89,39 @@ fn check(content: &Content, previous: Option<&Snapshot>, diags: &mut Diagnostics
     Checked {
         site,
         by_record: each.into_iter().collect(),
+    }
+}
+
+/// Every page by a hash of its output path (27,000 paths are not copied
+/// for each snapshot); a lookup compares the path itself.
+#[derive(Default)]
+struct PageMap {
+    by_hash: HashMap<u64, PageRef>,
+    /// The pages whose hash another page had first.
+    collided: Vec<(String, PageRef)>,
+}
+
+impl PageMap {
+    fn new(public: &PublicSite) -> PageMap {
+        let mut map = PageMap::default();
+        let mut refs = crate::render::page_refs(public);
+        refs.push(PageRef::Search);
+        for page in refs {
+            let Some(key) = crate::render::with_out_path(public, &page, path_key) else {
+                continue;
+            };
+            match map.by_hash.entry(key) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(page);
+                }
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    if let Some(out) = crate::render::out_path(public, &page) {
+                        map.collided.push((out, page));
+                    }
+                }
+            }
+        }
+        map
     }
 }
 
@@ -177,25 +208,6 @@ impl Snapshot {
         let clean = public.pages().map(PubRecord::address).collect();
         t.stage("检查、发布视图");
         let (assets, files) = theme_assets(&opts.site);
-        let mut pages = HashMap::new();
-        let mut collided = Vec::new();
-        let mut refs = crate::render::page_refs(public);
-        refs.push(PageRef::Search);
-        for page in refs {
-            let Some(key) = crate::render::with_out_path(public, &page, path_key) else {
-                continue;
-            };
-            match pages.entry(key) {
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(page);
-                }
-                std::collections::hash_map::Entry::Occupied(_) => {
-                    if let Some(out) = crate::render::out_path(public, &page) {
-                        collided.push((out, page));
-                    }
-                }
-            }
-        }
         let templates = crate::render::fingerprint(&env, &[]);
         let snapshot = Snapshot {
             published,
@@ -203,8 +215,7 @@ impl Snapshot {
             templates,
             assets,
             theme: files.into_iter().collect(),
-            pages,
-            collided,
+            pages: OnceLock::new(),
             scanner,
             clean,
             checked,
@@ -244,27 +255,54 @@ impl Snapshot {
         .any(|a| a.as_str() == path)
     }
 
+    fn page_map(&self) -> &PageMap {
+        self.pages.get_or_init(|| PageMap::new(self.public()))
+    }
+
+    /// Make now what is otherwise made on first use.
+    pub fn warm(&self) {
+        self.page_map();
+    }
+
     /// The output paths of every page.
     pub fn page_paths(&self) -> Vec<String> {
         let public = self.public();
-        self.pages
+        let map = self.page_map();
+        map.by_hash
             .values()
-            .chain(self.collided.iter().map(|(_, p)| p))
+            .chain(map.collided.iter().map(|(_, p)| p))
             .filter_map(|p| crate::render::out_path(public, p))
             .collect()
     }
 
-    fn find(&self, path: &str) -> Option<&PageRef> {
+    /// The page of the record at `path` (`KIND/ID.html`), found by kind
+    /// and id. None where another page may have the same path (a list
+    /// page is `KIND/index.html`) and for anything else: those are looked
+    /// up in the map of every page.
+    fn record_page(&self, path: &str) -> Option<PageRef> {
+        use crate::content::model::Kind;
+        let (dir, file) = path.split_once('/')?;
+        let id = file.strip_suffix(".html")?;
+        if id.contains('/') || matches!(id, "index" | "overdue" | "removed") {
+            return None;
+        }
+        let kind = Kind::from_dir(dir).filter(|k| *k != Kind::Daily)?;
         let public = self.public();
-        self.pages
+        let i = public.position(kind, id)?;
+        (public.page(i)?.url == path).then_some(PageRef::Record(i))
+    }
+
+    fn find(&self, path: &str) -> Option<PageRef> {
+        if let Some(page) = self.record_page(path) {
+            return Some(page);
+        }
+        let public = self.public();
+        let map = self.page_map();
+        map.by_hash
             .get(&path_key(path))
             .filter(|p| crate::render::with_out_path(public, p, |out| out == path) == Some(true))
-            .or_else(|| {
-                self.collided
-                    .iter()
-                    .find(|(p, _)| p == path)
-                    .map(|(_, r)| r)
-            })
+            .or_else(|| map.collided.iter().find(|(p, _)| p == path).map(|(_, r)| r))
+            .cloned()
     }
 
     /// Whether `path` is a page of the site.
@@ -276,7 +314,7 @@ impl Snapshot {
     /// template or privacy errors instead if it cannot be shown.
     pub fn page(&self, path: &str) -> Option<Result<Vec<u8>, Vec<Diagnostic>>> {
         let page = self.find(path)?;
-        Some(self.render(page))
+        Some(self.render(&page))
     }
 
     fn render(&self, page: &PageRef) -> Result<Vec<u8>, Vec<Diagnostic>> {
@@ -334,7 +372,7 @@ impl Snapshot {
             if !public.notices.is_empty() {
                 samples.push(PageRef::Notice(0));
             }
-            if !public.parties.is_empty() {
+            if !public.parties().is_empty() {
                 samples.push(PageRef::Party(0));
             }
             if let Some(d) = crate::reports::forms::active_days(public).first() {
