@@ -138,6 +138,11 @@ fn init_builds_at_once_and_new_guides_to_a_valid_record() {
         run(&site, &["new", "cases", "Bad_ID"]).status.code(),
         Some(2)
     );
+    // an id whose page the site makes itself
+    let out = run(&site, &["new", "hazards", "overdue"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("hazards/overdue.html"));
+    assert!(!site.join("content/hazards/overdue.yaml").exists());
 }
 
 #[test]

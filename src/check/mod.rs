@@ -51,6 +51,17 @@ pub fn record(r: &Record, site: &Site) -> Diagnostics {
     diags
 }
 
+/// The page the site makes at `KIND/ID.html` itself, if any: a record of
+/// that id would take its place.
+pub fn generated_page(kind: Kind, id: &str) -> Option<&'static str> {
+    match (kind, id) {
+        (k, "index") if Kind::LISTED.contains(&k) => Some("列表首页"),
+        (Kind::Hazards, "overdue") => Some("逾期隐患列表"),
+        (Kind::Blacklist, "removed") => Some("移出公告"),
+        _ => None,
+    }
+}
+
 /// The rules across records: unique ids, 关联 that must exist, keywords
 /// that too many cases share.
 pub fn across(content: &Content, diags: &mut Diagnostics) {
@@ -181,6 +192,14 @@ impl RecordCheck<'_> {
 
     fn common(&mut self) {
         let m = &self.rec.meta;
+        if let Some(page) = generated_page(m.kind, &m.id) {
+            self.error(
+                "编号",
+                "记录编号与站点自动生成的页面同名",
+                "另取编号（index 是各类记录的列表首页，hazards 下的 overdue 是逾期隐患列表，blacklist 下的 removed 是移出公告）",
+                format!("{}/{}.html（{page}）", m.kind.dir(), m.id),
+            );
+        }
         for (i, (value, why)) in m.privacy_ok.iter().enumerate() {
             let field = format!("隐私例外[{}]", i + 1);
             let r = report(

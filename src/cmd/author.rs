@@ -48,6 +48,13 @@ pub fn new(kind: &str, id: &str, site: &Path, today: chrono::NaiveDate) -> u8 {
         );
         return USAGE_ERROR;
     }
+    if let Some(page) = crate::check::generated_page(k, id) {
+        eprintln!(
+            "错误：编号「{id}」与站点自动生成的页面同名：{}/{id}.html 是{page}，请另取编号",
+            k.dir()
+        );
+        return USAGE_ERROR;
+    }
     if !site.join("content").is_dir() {
         eprintln!(
             "错误：{} 不是站点目录（缺少 content/），可用 gongshi init 创建",
