@@ -78,7 +78,8 @@ times_ms = [t * 1000 for t in times]
 print("save -> page served with the edit: " + ", ".join(f"{t:.0f} ms" for t in times_ms))
 print(f"median {sorted(times_ms)[len(times_ms) // 2]:.0f} ms, max {max(times_ms):.0f} ms")
 if browser:
-    b = browser["reload_ms"]
-    print("save -> page reloaded in Chromium showing the edit: " + ", ".join(f"{t} ms" for t in b))
+    b = browser["shown_ms"]
+    print(f"save -> page in Chromium showing the edit ({browser['in_place']} of {len(b)} in place, the others reloaded): "
+          + ", ".join(f"{t} ms" for t in b))
     if b:
         print(f"median {sorted(b)[len(b) // 2]} ms, max {max(b)} ms; overlay shown: {browser['overlay']}, cleared: {browser['recovered']}")

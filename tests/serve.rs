@@ -353,10 +353,11 @@ fn preview_search_index_is_scanned_with_the_sites_own_exceptions() {
     assert!(man["shards"].as_u64().unwrap() > 0);
 }
 
-/// In a browser (headless Chromium): an open record page reloads by itself
-/// after its file is saved and shows the edit; a broken save shows the
-/// error overlay with `PATH:LINE:COL` over the page; the mended file clears
-/// it with another reload. Needs what `tools/install-test-deps.sh` installs.
+/// In a browser (headless Chromium): an open record page shows the edit by
+/// itself after its file is saved, its new content put in place without a
+/// reload; a broken save shows the error overlay with `PATH:LINE:COL` over
+/// the page; the mended file clears it. Needs what
+/// `tools/install-test-deps.sh` installs.
 #[test]
 fn an_open_page_reloads_itself_and_shows_errors_in_the_browser() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -386,10 +387,12 @@ fn an_open_page_reloads_itself_and_shows_errors_in_the_browser() {
     });
     assert!(out.status.success(), "{report}");
     assert_eq!(
-        report["reload_ms"].as_array().map(Vec::len),
+        report["shown_ms"].as_array().map(Vec::len),
         Some(2),
         "{report}"
     );
+    // A record's edit changes only the page's <main>: it is put in place.
+    assert_eq!(report["in_place"], 2, "{report}");
     assert_eq!(report["overlay"], true, "{report}");
     assert_eq!(report["recovered"], true, "{report}");
 }

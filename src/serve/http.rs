@@ -258,8 +258,9 @@ pub fn site_file(path: &str, state: &State, live: bool) -> (&'static str, &'stat
         return ("200 OK", content_type(Path::new(&rel)), bytes.to_vec());
     }
     let index = || snapshot.page(&format!("{}/index.html", rel.trim_end_matches('/')));
+    let scripts = [snapshot.a11y_js()];
     if let Some(page) = snapshot.page(&rel).or_else(index) {
-        return page_response("200 OK", Some(page), live);
+        return page_response("200 OK", Some(page), live, &scripts);
     }
     if written_on_request(&rel) {
         state.files();
@@ -268,7 +269,7 @@ pub fn site_file(path: &str, state: &State, live: bool) -> (&'static str, &'stat
             return ("200 OK", content_type(&f), body);
         }
     }
-    page_response("404 Not Found", snapshot.page("404.html"), live)
+    page_response("404 Not Found", snapshot.page("404.html"), live, &scripts)
 }
 
 /// The site-relative path of a request (`index.html` for the root), or
@@ -296,11 +297,13 @@ fn relative(path: &str) -> Option<String> {
 }
 
 /// A page rendered from the snapshot, with live reload; its errors (a
-/// template that fails, a privacy finding) instead of it.
+/// template that fails, a privacy finding) instead of it. `scripts`: the
+/// theme scripts that leave the page's `<main>` alone (see [`frame`]).
 fn page_response(
     status: &'static str,
     page: Option<Result<Vec<u8>, Vec<crate::diag::Diagnostic>>>,
     live: bool,
+    scripts: &[&str],
 ) -> (&'static str, &'static str, Vec<u8>) {
     let (status, mut body) = match page {
         Some(Ok(body)) => (status, body),
@@ -319,7 +322,8 @@ fn page_response(
         None => (status, Vec::new()),
     };
     if live {
-        inject_live_reload(&mut body);
+        let frame = frame(&body, scripts);
+        inject_live_reload_framed(&mut body, frame);
     }
     (status, "text/html; charset=utf-8", body)
 }
@@ -460,11 +464,72 @@ fn static_file(path: &str, root: &Path) -> (&'static str, &'static str, Vec<u8>)
 }
 
 fn inject_live_reload(body: &mut Vec<u8>) {
-    let tag = format!("<script src=\"{}\" defer></script>", live_js_path());
+    inject_live_reload_framed(body, None);
+}
+
+/// The live reload script, with the page's [`frame`] if it has one: an
+/// open page whose frame stays the same after a change takes the new
+/// `<main>` in place (no reload: the scroll position stays, and the
+/// browser neither fetches the page's files again nor runs its scripts).
+fn inject_live_reload_framed(body: &mut Vec<u8>, frame: Option<u64>) {
+    let tag = match frame {
+        Some(f) => format!(
+            "<script src=\"{}\" data-frame=\"{f:016x}\" defer></script>",
+            live_js_path()
+        ),
+        None => format!("<script src=\"{}\" defer></script>", live_js_path()),
+    };
     let tag = tag.as_bytes();
     if let Some(i) = body.windows(7).rposition(|w| w == b"</body>") {
         body.splice(i..i, tag.iter().copied());
     }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// A hash of everything in a page but its `<main>` and `<title>`: two
+/// versions of a page with the same frame differ only there. None when
+/// the page has no `<main>`, or has a script in it, or a script outside
+/// it that is not in `scripts` (it might change `<main>`, as the search
+/// page's does): such a page is reloaded.
+fn frame(page: &[u8], scripts: &[&str]) -> Option<u64> {
+    use std::hash::Hasher;
+    let start = find(page, b"<main")?;
+    let end = page.windows(7).rposition(|w| w == b"</main>")? + 7;
+    if end <= start || find(&page[start..end], b"<script").is_some() {
+        return None;
+    }
+    let outside = [&page[..start], &page[end..]];
+    // Only the scripts that leave <main> alone.
+    for part in outside {
+        let mut rest = part;
+        while let Some(i) = find(rest, b"<script") {
+            rest = &rest[i + 7..];
+            let tag = &rest[..find(rest, b">")?];
+            let src = find(tag, b"src=\"").map(|j| &tag[j + 5..])?;
+            let src = &src[..find(src, b"\"")?];
+            if !scripts
+                .iter()
+                .any(|s| !s.is_empty() && src.ends_with(s.as_bytes()))
+            {
+                return None;
+            }
+        }
+    }
+    // The title changes with the record's; it is set apart.
+    let mut h = crate::search::index::Fnv::default();
+    let head = outside[0];
+    match (find(head, b"<title>"), find(head, b"</title>")) {
+        (Some(t), Some(u)) if t < u => {
+            h.write(&head[..t]);
+            h.write(&head[u..]);
+        }
+        _ => h.write(head),
+    }
+    h.write(outside[1]);
+    Some(h.finish())
 }
 
 fn events(w: &mut TcpStream, state: &State) -> std::io::Result<()> {
@@ -543,7 +608,76 @@ const LIVE_JS: &str = r#"(function () {
     var generation = parts[0], errors = Number(parts[1] || 0);
     if (first === null) { first = generation; if (errors) show(); return; }
     if (generation === first) return;
-    if (errors) { first = generation; show(); } else { location.reload(); }
+    if (errors) { first = generation; show(); } else { update(generation); }
   };
+  // The page's new <main> in place when nothing else of it changed (the
+  // server marks such pages with their frame); a reload otherwise.
+  var pending = 0;
+  function update(generation) {
+    var me = document.querySelector('script[data-frame]');
+    if (!me || !window.fetch || !window.DOMParser) { location.reload(); return; }
+    var mine = ++pending;
+    fetch(location.href, { cache: 'no-store' })
+      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.text(); })
+      .then(function (html) {
+        if (mine !== pending) return;
+        var doc = new DOMParser().parseFromString(html, 'text/html');
+        var next = doc.querySelector('script[data-frame]');
+        var main = document.querySelector('main'), fresh = doc.querySelector('main');
+        if (!next || next.getAttribute('data-frame') !== me.getAttribute('data-frame') || !main || !fresh) {
+          location.reload();
+          return;
+        }
+        first = generation;
+        overlay([]);
+        document.title = doc.title;
+        main.replaceWith(document.adoptNode(fresh));
+      })
+      .catch(function () { location.reload(); });
+  }
 })();
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::frame;
+
+    const A11Y: &str = "assets/a11y.0123456789.js";
+
+    fn page(title: &str, header: &str, main: &str, scripts: &str) -> Vec<u8> {
+        format!(
+            "<!DOCTYPE html><html><head><title>{title}</title>{scripts}</head>\
+             <body><header>{header}</header><main id=\"main\">{main}</main><footer>f</footer></body></html>"
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn a_page_keeps_its_frame_when_only_its_main_and_title_change() {
+        let s = r#"<script src="../assets/a11y.0123456789.js"></script>"#;
+        let before = frame(&page("甲", "h", "<p>一</p>", s), &[A11Y]);
+        assert!(before.is_some());
+        assert_eq!(before, frame(&page("乙", "h", "<p>二</p>", s), &[A11Y]));
+        // Anything else that changes is a new frame: the page is reloaded.
+        assert_ne!(before, frame(&page("甲", "h2", "<p>一</p>", s), &[A11Y]));
+    }
+
+    #[test]
+    fn a_page_with_another_script_or_none_of_main_has_no_frame() {
+        let search = r#"<script src="../assets/search.1.js" defer></script>"#;
+        assert_eq!(frame(&page("t", "h", "m", search), &[A11Y]), None);
+        assert_eq!(
+            frame(&page("t", "h", "<script>x()</script>", ""), &[A11Y]),
+            None
+        );
+        assert_eq!(
+            frame(b"<html><body><p>no main</p></body></html>", &[A11Y]),
+            None
+        );
+        // An inline script outside <main> is not one of the known ones.
+        assert_eq!(
+            frame(&page("t", "h", "m", "<script>y()</script>"), &[A11Y]),
+            None
+        );
+    }
+}

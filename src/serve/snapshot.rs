@@ -235,6 +235,11 @@ impl Snapshot {
         self.published.borrow_dependent()
     }
 
+    /// The output path of the theme's accessibility script.
+    pub fn a11y_js(&self) -> &str {
+        &self.assets.a11y_js
+    }
+
     pub fn scanner(&self) -> &Scanner {
         &self.scanner
     }
