@@ -115,6 +115,68 @@ struct CachedFile {
     diags: Diagnostics,
 }
 
+/// How many files a site has before [`ReadAhead`] pays.
+const READ_AHEAD_FROM: usize = 1000;
+
+/// Threads that have the system read `paths` in order, so that the
+/// parser finds them in the page cache; stopped when dropped.
+struct ReadAhead {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl ReadAhead {
+    /// Enough reads in flight for a disk's queue, not so many threads
+    /// that they crowd out the parsers.
+    const THREADS: usize = 8;
+
+    fn start(paths: Vec<PathBuf>) -> ReadAhead {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        let stop = Arc::new(AtomicBool::new(false));
+        let paths = Arc::new(paths);
+        let next = Arc::new(AtomicUsize::new(0));
+        for _ in 0..Self::THREADS {
+            let (stop, paths, next) = (Arc::clone(&stop), Arc::clone(&paths), Arc::clone(&next));
+            let spawned = std::thread::Builder::new()
+                .name("read-ahead".into())
+                .spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        let Some(p) = paths.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                            break;
+                        };
+                        read_ahead(p);
+                    }
+                });
+            // Without threads the files are only read when parsed.
+            if spawned.is_err() {
+                break;
+            }
+        }
+        ReadAhead { stop }
+    }
+}
+
+/// Have the system read `path` into its cache. On Linux without copying
+/// it, and without waiting for the disk beyond opening the file.
+fn read_ahead(path: &Path) {
+    #[cfg(target_os = "linux")]
+    if let Ok(f) = std::fs::File::open(path) {
+        use std::os::fd::AsRawFd;
+        // SAFETY: posix_fadvise only reads its arguments; the descriptor
+        // is open for the call.
+        unsafe {
+            libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_WILLNEED);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = std::fs::read(path);
+}
+
+impl Drop for ReadAhead {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// Where `path` is in a listing (sorted by path): a changed file is found
 /// without hashing the path of every file listed.
 fn listed_at(listed: &[(Kind, PathBuf, String)], path: &Path) -> Option<usize> {
@@ -171,6 +233,12 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
         );
         listed = &listed[..site.limits.max_records];
     }
+    // Reading every file of a large site whose files are not in memory yet
+    // waits on the disk for each file in turn: threads that read ahead
+    // keep the disk busy while the records are parsed.
+    let _ahead = (listed.len() >= READ_AHEAD_FROM
+        && cache.as_deref().is_none_or(|c| c.files.is_empty()))
+    .then(|| ReadAhead::start(listed.iter().map(|(_, p, _)| p.clone()).collect()));
     // Whether the cache's records of each file are still good, and the
     // stamp each file is read with.
     let mut hits = vec![false; listed.len()];
