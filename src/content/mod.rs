@@ -125,8 +125,9 @@ struct ReadAhead {
 }
 
 impl ReadAhead {
-    /// Enough reads in flight for a disk's queue, not so many threads
-    /// that they crowd out the parsers.
+    /// The reads themselves do not wait for the disk; opening a file
+    /// may (its directory entry and inode), so several are opened at
+    /// once.
     const THREADS: usize = 8;
 
     fn start(paths: Vec<PathBuf>) -> ReadAhead {

@@ -768,8 +768,7 @@ fn to_map<T: Serialize>(v: &T) -> Map<String, Value> {
 }
 
 /// Resolve 关联 to public records (a link to something not public is
-/// dropped), and the reverse links.
-/// Set the links of 关联 both ways; returns the position of each record
+/// dropped), and the reverse links; returns the position of each record
 /// in `records` then `removed` by kind and id.
 fn link_relations<'a>(
     content: &Content,

@@ -204,6 +204,15 @@ fn directory(path: &str, state: &State) -> Option<String> {
         return None;
     }
     let rel = relative(path)?;
+    // A file (`style.css`, `b000041.html`): no directory has a dot in its
+    // name, and looking it up would make the map of pages.
+    if rel
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
+    {
+        return None;
+    }
     let snapshot = state.current()?;
     (!snapshot.has_page(&rel) && snapshot.has_page(&format!("{rel}/index.html")))
         .then(|| format!("/{}/", encode_path(&rel)))
@@ -258,7 +267,7 @@ pub fn site_file(path: &str, state: &State, live: bool) -> (&'static str, &'stat
         return ("200 OK", content_type(Path::new(&rel)), bytes.to_vec());
     }
     let index = || snapshot.page(&format!("{}/index.html", rel.trim_end_matches('/')));
-    let scripts = [snapshot.a11y_js()];
+    let scripts: Vec<&str> = snapshot.builtin_a11y_js().into_iter().collect();
     if let Some(page) = snapshot.page(&rel).or_else(index) {
         return page_response("200 OK", Some(page), live, &scripts);
     }
@@ -496,39 +505,42 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// page's does): such a page is reloaded.
 fn frame(page: &[u8], scripts: &[&str]) -> Option<u64> {
     use std::hash::Hasher;
-    let start = find(page, b"<main")?;
-    let end = page.windows(7).rposition(|w| w == b"</main>")? + 7;
-    if end <= start || find(&page[start..end], b"<script").is_some() {
+    // Tags are found in any case; the page itself is hashed.
+    let lower = page.to_ascii_lowercase();
+    let start = find(&lower, b"<main")?;
+    let end = lower.windows(7).rposition(|w| w == b"</main>")? + 7;
+    if end <= start || find(&lower[start..end], b"<script").is_some() {
         return None;
     }
-    let outside = [&page[..start], &page[end..]];
     // Only the scripts that leave <main> alone.
-    for part in outside {
+    for part in [&lower[..start], &lower[end..]] {
         let mut rest = part;
         while let Some(i) = find(rest, b"<script") {
             rest = &rest[i + 7..];
             let tag = &rest[..find(rest, b">")?];
-            let src = find(tag, b"src=\"").map(|j| &tag[j + 5..])?;
+            let src = find(tag, b" src=\"").map(|j| &tag[j + 6..])?;
             let src = &src[..find(src, b"\"")?];
-            if !scripts
-                .iter()
-                .any(|s| !s.is_empty() && src.ends_with(s.as_bytes()))
-            {
+            let known =
+                |s: &&str| !s.is_empty() && src.ends_with(s.to_ascii_lowercase().as_bytes());
+            if !scripts.iter().any(known) {
                 return None;
             }
         }
     }
     // The title changes with the record's; it is set apart.
     let mut h = crate::search::index::Fnv::default();
-    let head = outside[0];
-    match (find(head, b"<title>"), find(head, b"</title>")) {
+    let head = &page[..start];
+    match (
+        find(&lower[..start], b"<title>"),
+        find(&lower[..start], b"</title>"),
+    ) {
         (Some(t), Some(u)) if t < u => {
             h.write(&head[..t]);
             h.write(&head[u..]);
         }
         _ => h.write(head),
     }
-    h.write(outside[1]);
+    h.write(&page[end..]);
     Some(h.finish())
 }
 
@@ -608,10 +620,12 @@ const LIVE_JS: &str = r#"(function () {
     var generation = parts[0], errors = Number(parts[1] || 0);
     if (first === null) { first = generation; if (errors) show(); return; }
     if (generation === first) return;
-    if (errors) { first = generation; show(); } else { update(generation); }
+    // An error discards an update still on its way: it is older.
+    if (errors) { pending++; first = generation; show(); } else { update(generation); }
   };
   // The page's new <main> in place when nothing else of it changed (the
-  // server marks such pages with their frame); a reload otherwise.
+  // server marks such pages with their frame); a reload otherwise. Only
+  // the latest message's update is applied.
   var pending = 0;
   function update(generation) {
     var me = document.querySelector('script[data-frame]');
@@ -674,10 +688,13 @@ mod tests {
             frame(b"<html><body><p>no main</p></body></html>", &[A11Y]),
             None
         );
-        // An inline script outside <main> is not one of the known ones.
-        assert_eq!(
-            frame(&page("t", "h", "m", "<script>y()</script>"), &[A11Y]),
-            None
-        );
+        // An inline script outside <main> is not one of the known ones,
+        // in whatever case.
+        for inline in ["<script>y()</script>", "<SCRIPT>y()</SCRIPT>"] {
+            assert_eq!(frame(&page("t", "h", "m", inline), &[A11Y]), None);
+        }
+        // With the theme's script replaced by the site's, none is known.
+        let s = r#"<script src="../assets/a11y.0123456789.js"></script>"#;
+        assert_eq!(frame(&page("t", "h", "m", s), &[]), None);
     }
 }

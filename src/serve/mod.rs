@@ -211,15 +211,20 @@ pub fn rebuild(opts: &BuildOptions, state: &State) -> bool {
             state.bump();
             // The previous snapshot is freed aside, so that the next save
             // does not wait for it, and the new one's map of pages made
-            // there. Open pages reload within about a tenth of a second
-            // of the update, and a browser on two cores slows down by a
-            // third when this runs beside it, even at the lowest priority:
-            // it waits for them.
+            // there. Open pages update within about a tenth of a second,
+            // and a browser on two cores slows down by a third when this
+            // runs beside it, even at the lowest priority: it waits for
+            // them. The map is made at the usual priority, for a request
+            // that needs it meanwhile waits for it, and only if the
+            // snapshot is still in use.
+            let fresh = Arc::downgrade(&snapshot);
             std::thread::spawn(move || {
                 std::thread::sleep(std::time::Duration::from_millis(250));
+                if let Some(s) = fresh.upgrade() {
+                    s.warm();
+                }
                 lower_priority();
                 drop(previous);
-                snapshot.warm();
             });
             true
         }

@@ -235,9 +235,16 @@ impl Snapshot {
         self.published.borrow_dependent()
     }
 
-    /// The output path of the theme's accessibility script.
-    pub fn a11y_js(&self) -> &str {
-        &self.assets.a11y_js
+    /// The output path of the theme's accessibility script if it is the
+    /// built-in one, which leaves a page's `<main>` alone (a site's own
+    /// may not).
+    pub fn builtin_a11y_js(&self) -> Option<&str> {
+        let builtin = crate::cmd::build::THEME
+            .iter()
+            .find(|(name, _)| *name == "a11y.js")
+            .map(|(_, bytes)| *bytes);
+        let path = self.assets.a11y_js.as_str();
+        (self.theme.get(path).map(Vec::as_slice) == builtin).then_some(path)
     }
 
     pub fn scanner(&self) -> &Scanner {
@@ -264,7 +271,8 @@ impl Snapshot {
         self.pages.get_or_init(|| PageMap::new(self.public()))
     }
 
-    /// Make now what is otherwise made on first use.
+    /// Make the map of pages (and with it the party pages) now, not at the
+    /// first request that needs it.
     pub fn warm(&self) {
         self.page_map();
     }
