@@ -453,6 +453,19 @@ pub fn scan_public_where(
     scanner: &Scanner,
     wanted: impl Fn(&crate::publish::PubRecord) -> bool,
 ) -> Vec<Diagnostic> {
+    if let Some(e) = scanner.broken() {
+        return vec![
+            report(
+                "content",
+                crate::diag::Pos::FILE,
+                "",
+                "隐私扫描无法进行，已阻止发布",
+            )
+            .expected("能够建立的隐私字段扫描器")
+            .found(e.to_string())
+            .build(),
+        ];
+    }
     let mut out = Vec::new();
     for r in public.pages().filter(|r| wanted(r)) {
         let mut fields = Vec::new();

@@ -22,7 +22,9 @@ pub struct Hit {
 /// Cheap to clone: a build makes one and shares it.
 #[derive(Clone)]
 pub struct Scanner {
-    literals: Option<Literals>,
+    /// None without private values; the error when their automaton could
+    /// not be made (then nothing may be published: see [`Scanner::scan`]).
+    literals: Result<Option<Literals>, Arc<str>>,
     /// The record and field of each literal pattern.
     secrets: Arc<[(String, String)]>,
     /// Numbers reviewed as not personal (隐私例外), normalized.
@@ -95,9 +97,9 @@ fn pair(b: &[u8], i: usize) -> usize {
 }
 
 impl Literals {
-    fn new(patterns: &[String]) -> Option<Literals> {
+    fn new(patterns: &[String]) -> Result<Option<Literals>, String> {
         if patterns.is_empty() {
-            return None;
+            return Ok(None);
         }
         let mut pairs = vec![0u64; 1 << (16 - 6)];
         let mut long = vec![0u64; 1 << (FILTER_BITS - 6)];
@@ -129,15 +131,15 @@ impl Literals {
                 AhoCorasick::builder()
                     .start_kind(StartKind::Anchored)
                     .build(&big)
-                    .ok()?,
+                    .map_err(|e| e.to_string())?,
             )
         };
         let tiny = if tiny.is_empty() {
             None
         } else {
-            Some(AhoCorasick::new(&tiny).ok()?)
+            Some(AhoCorasick::new(&tiny).map_err(|e| e.to_string())?)
         };
-        Some(Literals {
+        Ok(Some(Literals {
             anchored,
             anchored_ids: big_ids.into(),
             pairs: pairs.into(),
@@ -146,7 +148,7 @@ impl Literals {
             has_short,
             tiny,
             tiny_ids: tiny_ids.into(),
-        })
+        }))
     }
 
     /// Every match as (pattern index, start, end), left to right, not
@@ -240,7 +242,7 @@ impl Scanner {
                 .collect::<String>()
         };
         Scanner {
-            literals: Literals::new(&patterns),
+            literals: Literals::new(&patterns).map_err(Arc::from),
             secrets: owners.into(),
             allowed: Arc::new(allowed),
             fingerprint: fingerprint.into(),
@@ -253,6 +255,11 @@ impl Scanner {
         &self.fingerprint
     }
 
+    /// Why this scanner cannot look for the private values, if it cannot.
+    pub fn broken(&self) -> Option<&str> {
+        self.literals.as_ref().err().map(|e| &**e)
+    }
+
     /// Whether a number was reviewed as not personal (隐私例外).
     pub fn allows(&self, excerpt: &str) -> bool {
         self.allowed.contains(&normalize_number(excerpt))
@@ -261,7 +268,19 @@ impl Scanner {
     /// All findings in `bytes` (text; other bytes are skipped by the caller).
     pub fn scan(&self, bytes: &[u8]) -> Vec<Hit> {
         let mut hits = Vec::new();
-        if let Some(lit) = &self.literals {
+        // A scanner that cannot look for the private values finds every
+        // text: the build fails rather than publish unchecked.
+        let literals = match &self.literals {
+            Ok(l) => l,
+            Err(e) => {
+                return vec![Hit {
+                    what: format!("无法检查的内容（隐私字段的扫描器未能建立：{e}）"),
+                    source: None,
+                    excerpt: String::new(),
+                }];
+            }
+        };
+        if let Some(lit) = literals {
             let mut found = Vec::new();
             lit.find(bytes, &mut found);
             for (id, start, end) in found {
@@ -522,6 +541,15 @@ fn test_number(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scanner_without_its_automaton_lets_nothing_through() {
+        let mut scanner = Scanner::new(&[]);
+        scanner.literals = Err(Arc::from("pattern set too large"));
+        let hits = scanner.scan(b"<p>plain public text</p>");
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert!(hits[0].what.contains("pattern set too large"), "{hits:?}");
+    }
 
     fn what(s: &str) -> Vec<String> {
         Scanner::new(&[])
