@@ -777,14 +777,13 @@ fn link_relations<'a>(
 ) -> crate::search::index::FastMap<(Kind, &'a str), usize> {
     // Positions in `records` then `removed`; the links are made while the
     // records are read, then set.
-    let index: crate::search::index::FastMap<(Kind, &'a str), usize> = records
-        .iter()
-        .chain(removed.iter())
-        .enumerate()
-        .map(|(i, r)| ((r.kind, r.meta.id.as_str()), i))
-        .collect();
-    let (mut forward, mut back) = {
-        let all: Vec<&PubRecord> = records.iter().chain(removed.iter()).collect();
+    let (index, mut forward, mut back) = {
+        let all: Vec<&PubRecord<'a>> = records.iter().chain(removed.iter()).collect();
+        let index: crate::search::index::FastMap<(Kind, &'a str), usize> = all
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ((r.kind, r.meta.id.as_str()), i))
+            .collect();
         let mut forward: Vec<Vec<Link>> = Vec::new();
         forward.resize_with(all.len(), Vec::new);
         let mut reverse: Vec<Vec<(Kind, &str, usize)>> = Vec::new();
@@ -808,7 +807,7 @@ fn link_relations<'a>(
                 from.into_iter().map(|(_, _, i)| all[i].link()).collect()
             })
             .collect();
-        (forward, back)
+        (index, forward, back)
     };
     for (i, r) in records.iter_mut().chain(removed.iter_mut()).enumerate() {
         let f = std::mem::take(&mut forward[i]);

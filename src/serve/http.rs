@@ -267,9 +267,10 @@ pub fn site_file(path: &str, state: &State, live: bool) -> (&'static str, &'stat
         return ("200 OK", content_type(Path::new(&rel)), bytes.to_vec());
     }
     let index = || snapshot.page(&format!("{}/index.html", rel.trim_end_matches('/')));
-    let scripts: Vec<&str> = snapshot.builtin_a11y_js().into_iter().collect();
+    let a11y = snapshot.builtin_a11y_js();
+    let scripts = a11y.as_slice();
     if let Some(page) = snapshot.page(&rel).or_else(index) {
-        return page_response("200 OK", Some(page), live, &scripts);
+        return page_response("200 OK", Some(page), live, scripts);
     }
     if written_on_request(&rel) {
         state.files();
@@ -278,7 +279,7 @@ pub fn site_file(path: &str, state: &State, live: bool) -> (&'static str, &'stat
             return ("200 OK", content_type(&f), body);
         }
     }
-    page_response("404 Not Found", snapshot.page("404.html"), live, &scripts)
+    page_response("404 Not Found", snapshot.page("404.html"), live, scripts)
 }
 
 /// The site-relative path of a request (`index.html` for the root), or
@@ -481,13 +482,10 @@ fn inject_live_reload(body: &mut Vec<u8>) {
 /// `<main>` in place (no reload: the scroll position stays, and the
 /// browser neither fetches the page's files again nor runs its scripts).
 fn inject_live_reload_framed(body: &mut Vec<u8>, frame: Option<u64>) {
-    let tag = match frame {
-        Some(f) => format!(
-            "<script src=\"{}\" data-frame=\"{f:016x}\" defer></script>",
-            live_js_path()
-        ),
-        None => format!("<script src=\"{}\" defer></script>", live_js_path()),
-    };
+    let frame = frame
+        .map(|f| format!(" data-frame=\"{f:016x}\""))
+        .unwrap_or_default();
+    let tag = format!("<script src=\"{}\"{frame} defer></script>", live_js_path());
     let tag = tag.as_bytes();
     if let Some(i) = body.windows(7).rposition(|w| w == b"</body>") {
         body.splice(i..i, tag.iter().copied());

@@ -289,17 +289,17 @@ impl Snapshot {
     }
 
     /// The page of the record at `path` (`KIND/ID.html`), found by kind
-    /// and id. None where another page may have the same path (a list
-    /// page is `KIND/index.html`) and for anything else: those are looked
-    /// up in the map of every page.
+    /// and id. None where the site makes a page of that path itself (a
+    /// list page is `KIND/index.html`) and for anything else: those are
+    /// looked up in the map of every page.
     fn record_page(&self, path: &str) -> Option<PageRef> {
         use crate::content::model::Kind;
         let (dir, file) = path.split_once('/')?;
         let id = file.strip_suffix(".html")?;
-        if id.contains('/') || matches!(id, "index" | "overdue" | "removed") {
+        let kind = Kind::from_dir(dir).filter(|k| *k != Kind::Daily)?;
+        if id.contains('/') || crate::check::generated_page(kind, id).is_some() {
             return None;
         }
-        let kind = Kind::from_dir(dir).filter(|k| *k != Kind::Daily)?;
         let public = self.public();
         let i = public.position(kind, id)?;
         (public.page(i)?.url == path).then_some(PageRef::Record(i))
