@@ -123,20 +123,32 @@ fn html_formatter(
     if state.auto_escape() == AutoEscape::None || value.is_safe() {
         return minijinja::escape_formatter(out, state, value);
     }
-    let s = value.to_string();
-    let mut buf = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => buf.push_str("&amp;"),
-            '<' => buf.push_str("&lt;"),
-            '>' => buf.push_str("&gt;"),
-            '"' => buf.push_str("&quot;"),
-            '\'' => buf.push_str("&#39;"),
-            c => buf.push(c),
+    let owned;
+    let s = match value.as_str() {
+        Some(s) => s,
+        None => {
+            owned = value.to_string();
+            &owned
         }
+    };
+    // Write the runs between the characters to escape as they are (the
+    // five are ASCII, so a byte test finds them).
+    let fail = |e: std::fmt::Error| Error::new(ErrorKind::WriteFailure, e.to_string());
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&s[from..i]).map_err(fail)?;
+        out.write_str(entity).map_err(fail)?;
+        from = i + 1;
     }
-    out.write_str(&buf)
-        .map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()))
+    out.write_str(&s[from..]).map_err(fail)
 }
 
 /// `{{ text | markdown }}`: safe HTML from Markdown; `markdown(2)` on free pages.

@@ -705,8 +705,14 @@ pub fn build(public: &PublicSite) -> Index {
 /// The keys of one document: runs of tokens with their weight, runs of
 /// GRAM tokens with their positions, exact values.
 struct DocKeys {
-    grams: Vec<(Key, u32)>,
-    spans: Vec<(Key, u32)>,
+    /// Partition, key, weight; by partition, then key.
+    grams: Vec<(u8, Key, u32)>,
+    /// Partition, key, position; by partition, key, position.
+    spans: Vec<(u8, Key, u32)>,
+    /// Where each partition's grams and spans begin (and the last ends):
+    /// the merge of a partition goes straight to its entries.
+    gram_parts: [u32; PARTS + 1],
+    span_parts: [u32; PARTS + 1],
     exact: Vec<String>,
     /// Phrase number and weight.
     phrases: Vec<(u32, u32)>,
@@ -715,9 +721,19 @@ struct DocKeys {
 /// One entry per key, with the sum of its weights (keys sorted, equal keys
 /// next to each other).
 fn sum_weights<K: PartialEq>(v: &mut Vec<(K, u32)>) {
+    sum_weights_by(v, |e| &mut e.0, |e| &mut e.1);
+}
+
+/// [`sum_weights`] of entries with their key and weight where `key` and
+/// `weight` find them.
+fn sum_weights_by<T, K: PartialEq>(
+    v: &mut Vec<T>,
+    key: impl Fn(&mut T) -> &mut K,
+    weight: impl Fn(&mut T) -> &mut u32,
+) {
     v.dedup_by(|b, a| {
-        if a.0 == b.0 {
-            a.1 = a.1.saturating_add(b.1);
+        if key(a) == key(b) {
+            *weight(a) = weight(a).saturating_add(*weight(b));
             true
         } else {
             false
@@ -734,9 +750,21 @@ fn phrase_at(p: &Phrase, toks: &[Tok], i: usize) -> bool {
             .all(|(a, b)| a.id == b.id && b.pos.checked_sub(toks[i].pos) == Some(a.pos))
 }
 
+/// Where each partition's entries begin in a list sorted by partition.
+fn part_starts(v: &[(u8, Key, u32)]) -> [u32; PARTS + 1] {
+    let mut starts = [0u32; PARTS + 1];
+    for e in v {
+        starts[usize::from(e.0) + 1] += 1;
+    }
+    for p in 0..PARTS {
+        starts[p + 1] += starts[p];
+    }
+    starts
+}
+
 fn doc_keys(toks: &[Tok], d: &SearchDoc, phrases: &[Phrase], starts: &KeyMap<Vec<u32>>) -> DocKeys {
-    let mut grams: Vec<(Key, u32)> = Vec::with_capacity(toks.len() * GRAM);
-    let mut spans: Vec<(Key, u32)> = Vec::with_capacity(toks.len());
+    let mut grams: Vec<(u8, Key, u32)> = Vec::with_capacity(toks.len() * GRAM);
+    let mut spans: Vec<(u8, Key, u32)> = Vec::with_capacity(toks.len());
     let mut found: Vec<(u32, u32)> = Vec::new();
     for i in 0..toks.len() {
         let w = weight_at(toks[i].pos);
@@ -746,8 +774,10 @@ fn doc_keys(toks: &[Tok], d: &SearchDoc, phrases: &[Phrase], starts: &KeyMap<Vec
                 break; // title and body do not run into each other
             }
             let key = pack(&toks[i..i + n]);
+            // The partition is computed once, not at every comparison of the sort.
+            let part = part_of(key) as u8;
             if n == GRAM {
-                spans.push((key, toks[i].pos));
+                spans.push((part, key, toks[i].pos));
                 if !starts.is_empty()
                     && let Some(ids) = starts.get(&key)
                 {
@@ -758,13 +788,15 @@ fn doc_keys(toks: &[Tok], d: &SearchDoc, phrases: &[Phrase], starts: &KeyMap<Vec
                     }
                 }
             }
-            grams.push((key, w));
+            grams.push((part, key, w));
             n += 1;
         }
     }
-    grams.sort_unstable_by_key(|g| (part_of(g.0), g.0));
-    sum_weights(&mut grams);
-    spans.sort_unstable_by_key(|s| (part_of(s.0), s.0, s.1));
+    grams.sort_unstable_by_key(|g| (g.0, g.1));
+    sum_weights_by(&mut grams, |g| &mut g.1, |g| &mut g.2);
+    spans.sort_unstable();
+    let gram_parts = part_starts(&grams);
+    let span_parts = part_starts(&spans);
     let mut exact: Vec<String> = d
         .exact
         .iter()
@@ -778,6 +810,8 @@ fn doc_keys(toks: &[Tok], d: &SearchDoc, phrases: &[Phrase], starts: &KeyMap<Vec
     DocKeys {
         grams,
         spans,
+        gram_parts,
+        span_parts,
         exact,
         phrases: found,
     }
@@ -833,30 +867,28 @@ impl Index {
                         .for_each(|(p, (grams, spans))| {
                             for (k, dk) in keys.iter().enumerate() {
                                 let id = (start + k) as u32;
-                                let mine = |v: &[(Key, u32)]| {
-                                    let a = v.partition_point(|e| part_of(e.0) < p);
-                                    let b = v.partition_point(|e| part_of(e.0) <= p);
-                                    (a, b)
+                                let mine = |starts: &[u32; PARTS + 1]| {
+                                    (starts[p] as usize, starts[p + 1] as usize)
                                 };
-                                let (a, b) = mine(&dk.grams);
-                                for &(key, weight) in &dk.grams[a..b] {
+                                let (a, b) = mine(&dk.gram_parts);
+                                for &(_, key, weight) in &dk.grams[a..b] {
                                     let list = grams.entry(key).or_default();
                                     list.doc(id);
                                     list.put(weight);
                                 }
-                                let (a, b) = mine(&dk.spans);
+                                let (a, b) = mine(&dk.span_parts);
                                 let mine = &dk.spans[a..b];
                                 let mut i = 0;
                                 while i < mine.len() {
-                                    let key = mine[i].0;
+                                    let key = mine[i].1;
                                     let j = mine[i..]
                                         .iter()
-                                        .position(|s| s.0 != key)
+                                        .position(|s| s.1 != key)
                                         .map_or(mine.len(), |n| i + n);
                                     spans
                                         .entry(key)
                                         .or_default()
-                                        .positions(id, mine[i..j].iter().map(|s| s.1));
+                                        .positions(id, mine[i..j].iter().map(|s| s.2));
                                     i = j;
                                 }
                             }
