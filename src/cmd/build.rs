@@ -3,10 +3,10 @@
 use super::{CONTENT_ERROR, OK, USAGE_ERROR};
 use crate::diag::{Diagnostic, report};
 use crate::output::{CommitError, Staging, check_out_dir, scan::Scanner, short_hash};
+use crate::publish::Data;
 use crate::publish::PublicSite;
 use crate::render::{self, Assets};
 use chrono::NaiveDate;
-use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -520,18 +520,18 @@ pub fn scan_public_where(
     out
 }
 
-fn strings(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
+fn strings(prefix: &str, v: &Data, out: &mut Vec<(String, String)>) {
     match v {
-        Value::String(s) => out.push((prefix.to_string(), s.clone())),
-        Value::Array(items) => {
+        Data::Str(s) => out.push((prefix.to_string(), s.to_string())),
+        Data::List(items) => {
             for (i, item) in items.iter().enumerate() {
                 strings(&format!("{prefix}[{}]", i + 1), item, out);
             }
         }
-        Value::Object(m) => {
+        Data::Map(m) => {
             for (k, item) in m {
                 let p = if prefix.is_empty() {
-                    k.clone()
+                    k.to_string()
                 } else {
                     format!("{prefix}.{k}")
                 };

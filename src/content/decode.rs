@@ -28,7 +28,7 @@ impl Spans {
     pub fn insert(&mut self, field: String, pos: Pos) {
         match self.0.iter_mut().find(|(f, _)| *f == field) {
             Some(slot) => slot.1 = pos,
-            None => self.0.push((intern(field), pos)),
+            None => self.0.push((intern(&field), pos)),
         }
     }
 
@@ -41,20 +41,35 @@ impl Spans {
     }
 }
 
-/// One shared copy of a field path for the life of the process. Paths come
-/// from the content (field names, map keys), so there are as many as the
-/// site has distinct paths: a few hundred, a few kilobytes.
-fn intern(field: String) -> &'static str {
+/// One shared copy of a field path or key for the life of the process.
+/// They come from the content format and the content (field names, map
+/// keys), so there are as many as the site has distinct ones: a few
+/// hundred, a few kilobytes. Each thread remembers the ones it has met, so
+/// that the shared set is locked only for a new one.
+pub fn intern(field: &str) -> &'static str {
+    thread_local! {
+        static MET: std::cell::RefCell<crate::search::index::FastSet<&'static str>> =
+            Default::default();
+    }
     static PATHS: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let mut paths = PATHS
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    if let Some(p) = paths.get(field.as_str()) {
+    if let Some(p) = MET.with_borrow(|met| met.get(field).copied()) {
         return p;
     }
-    let p: &'static str = Box::leak(field.into_boxed_str());
-    paths.insert(p);
+    let p = {
+        let mut paths = PATHS
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        match paths.get(field) {
+            Some(p) => *p,
+            None => {
+                let p: &'static str = Box::leak(field.to_string().into_boxed_str());
+                paths.insert(p);
+                p
+            }
+        }
+    };
+    MET.with_borrow_mut(|met| met.insert(p));
     p
 }
 

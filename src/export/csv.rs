@@ -1,36 +1,39 @@
 //! CSV for spreadsheets: UTF-8 with a byte-order mark (so that Excel reads
 //! Chinese correctly), nested fields flattened to `当事人.名称` columns.
 
-use serde_json::{Map, Value};
+use crate::content::decode::intern;
+use crate::publish::Data;
 
 /// Columns (in order of first appearance) and the cells of every row.
-pub fn table(rows: &[&Value]) -> (Vec<String>, Vec<Vec<String>>) {
-    let flat: Vec<Vec<(String, String)>> = rows.iter().map(|r| flatten(r)).collect();
-    let mut columns: Vec<String> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+pub fn table(rows: &[&Data]) -> (Vec<String>, Vec<Vec<String>>) {
+    let flat: Vec<Vec<(&'static str, String)>> = rows.iter().map(|r| flatten(r)).collect();
+    let mut columns: Vec<&'static str> = Vec::new();
+    let mut at: crate::search::index::FastMap<&'static str, usize> = Default::default();
     for row in &flat {
         for (k, _) in row {
-            if seen.insert(k.clone()) {
-                columns.push(k.clone());
-            }
+            at.entry(k).or_insert_with(|| {
+                columns.push(k);
+                columns.len() - 1
+            });
         }
     }
     let cells = flat
         .into_iter()
         .map(|row| {
-            let map: std::collections::HashMap<String, String> = row.into_iter().collect();
-            columns
-                .iter()
-                .map(|c| map.get(c).cloned().unwrap_or_default())
-                .collect()
+            let mut cells = vec![String::new(); columns.len()];
+            for (k, v) in row {
+                cells[at[k]] = v;
+            }
+            cells
         })
         .collect();
-    (columns, cells)
+    (columns.into_iter().map(String::from).collect(), cells)
 }
 
 #[cfg(test)]
-pub fn to_csv(rows: &[&Value]) -> Vec<u8> {
-    let (columns, cells) = table(rows);
+pub fn to_csv(rows: &[&serde_json::Value]) -> Vec<u8> {
+    let rows: Vec<Data> = rows.iter().map(|&r| Data::from(r.clone())).collect();
+    let (columns, cells) = table(&rows.iter().collect::<Vec<_>>());
     write(&columns, &cells)
 }
 
@@ -67,39 +70,39 @@ fn field(s: &str) -> String {
 }
 
 /// Flatten one record: objects to dotted keys, lists joined with "；".
-pub fn flatten(v: &Value) -> Vec<(String, String)> {
+pub fn flatten(v: &Data) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
-    if let Value::Object(m) = v {
+    if let Data::Map(m) = v {
         walk("", m, &mut out);
     }
     out
 }
 
-fn walk(prefix: &str, m: &Map<String, Value>, out: &mut Vec<(String, String)>) {
+fn walk(prefix: &str, m: &[(&'static str, Data)], out: &mut Vec<(&'static str, String)>) {
     for (k, v) in m {
         let key = if prefix.is_empty() {
-            k.clone()
+            k
         } else {
-            format!("{prefix}.{k}")
+            intern(&format!("{prefix}.{k}"))
         };
         match v {
-            Value::Object(inner) => walk(&key, inner, out),
+            Data::Map(inner) => walk(key, inner, out),
             other => out.push((key, text(other))),
         }
     }
 }
 
-pub fn text(v: &Value) -> String {
+pub fn text(v: &Data) -> String {
     match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join("；"),
-        Value::Object(m) => m
+        Data::Null => String::new(),
+        Data::Str(s) => s.to_string(),
+        Data::Num(n) => n.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::List(items) => items.iter().map(text).collect::<Vec<_>>().join("；"),
+        Data::Map(m) => m
             .iter()
             .map(|(k, v)| match v {
-                Value::String(_) | Value::Number(_) => format!("{k}：{}", text(v)),
+                Data::Str(_) | Data::Num(_) => format!("{k}：{}", text(v)),
                 _ => text(v),
             })
             .collect::<Vec<_>>()

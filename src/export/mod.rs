@@ -6,8 +6,8 @@ mod feed;
 
 use crate::content::model::Kind;
 use crate::output::Staging;
-use crate::publish::PublicSite;
-use serde_json::{Value, json};
+use crate::publish::{Data, PublicSite};
+use serde_json::json;
 
 /// Write `data/`, `feed.xml`, `feeds/`, `sitemap.xml` and `robots.txt`.
 pub fn write_all(
@@ -17,7 +17,7 @@ pub fn write_all(
 ) {
     let mut index = Vec::new();
     for kind in Kind::LISTED {
-        let rows: Vec<&Value> = public.of_kind(kind).map(|r| &*r.data).collect();
+        let rows: Vec<&Data> = public.of_kind(kind).map(|r| &*r.data).collect();
         staging.write(
             &format!("data/{}.json", kind.dir()),
             &json_lines(&rows),
@@ -45,7 +45,7 @@ pub fn write_all(
             }));
         }
     }
-    let removed: Vec<&Value> = public.removed.iter().map(|r| &*r.data).collect();
+    let removed: Vec<&Data> = public.removed.iter().map(|r| &*r.data).collect();
     staging.write("data/blacklist-removed.json", &json_lines(&removed), None);
     index.push(json!({
         "name": "data/blacklist-removed.json",
@@ -105,7 +105,7 @@ fn xlsx(
 }
 
 /// A JSON array with one record per line: small, and diffs well.
-fn json_lines(rows: &[&Value]) -> Vec<u8> {
+fn json_lines(rows: &[&Data]) -> Vec<u8> {
     let mut out = Vec::with_capacity(rows.len() * 512 + 4);
     out.extend_from_slice(b"[");
     for (i, r) in rows.iter().enumerate() {

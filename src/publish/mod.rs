@@ -7,12 +7,14 @@
 //! The public types hold no private field: a clue enters as its
 //! [`ClueFields`] only.
 
+pub mod data;
 mod mask;
 
 use crate::content::Content;
 use crate::content::model::*;
 use crate::content::site::{Period, Site};
 use chrono::{Days, NaiveDate};
+pub use data::Data;
 pub use mask::mask_name;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -108,7 +110,7 @@ pub struct PubRecord<'a> {
     pub related: Vec<Link>,
     pub referenced_by: Vec<Link>,
     /// The open-data object: authoring field names, plus id, url and 状态.
-    pub data: Arc<Value>,
+    pub data: Arc<Data>,
     pub body: PubBody<'a>,
     /// Where the record and its fields stand in the source.
     pub meta: &'a Meta,
@@ -130,7 +132,7 @@ pub struct PubCore {
     pub equipment: Option<String>,
     pub corrections: Vec<Note>,
     /// The open-data object before 关联 was resolved.
-    pub fields: Arc<Value>,
+    pub fields: Arc<Data>,
     /// Shown only because of `--drafts`: scheduled or draft.
     pub preview: Option<&'static str>,
     /// Source file, for messages.
@@ -671,7 +673,7 @@ fn open_data(
     party: &Option<PubParty>,
     org: &str,
     corrections: &[Note],
-) -> Value {
+) -> Data {
     let m = &r.meta;
     let fields = match &r.body {
         Body::Case(c) => to_map(c),
@@ -757,7 +759,7 @@ fn open_data(
             serde_json::to_value(corrections).unwrap_or(Value::Null),
         );
     }
-    Value::Object(data)
+    Data::from(Value::Object(data))
 }
 
 fn to_map<T: Serialize>(v: &T) -> Map<String, Value> {
@@ -816,9 +818,7 @@ fn link_relations<'a>(
                 .iter()
                 .map(|l| l.url.trim_end_matches(".html").to_string())
                 .collect();
-            if let Value::Object(m) = Arc::make_mut(&mut r.data) {
-                m.insert("关联".into(), json!(rel));
-            }
+            Arc::make_mut(&mut r.data).insert("关联", Data::from(json!(rel)));
             r.related = f;
         }
         let b = std::mem::take(&mut back[i]);

@@ -103,7 +103,7 @@ pub struct RecordView<'x> {
     referenced_by: &'x [Link],
     preview: Option<&'static str>,
     /// The public fields under their authoring names.
-    d: &'x serde_json::Value,
+    d: &'x crate::publish::Data,
 }
 
 pub fn view<'x>(r: &'x PubRecord) -> RecordView<'x> {
