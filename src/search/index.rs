@@ -615,31 +615,44 @@ fn gallop(v: &[u64], from: usize, below: impl Fn(u64) -> bool) -> usize {
     lo + 1 + v[lo + 1..end].partition_point(|&x| below(x))
 }
 
-/// Every place of `a` that, `shift` positions on, is a place of `b` (both
-/// ascending; the shift stays within the document).
-fn meet(a: &[u64], shift: u64, b: &[u64], mut hit: impl FnMut(u64)) {
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        let x = a[i] + shift;
-        match x.cmp(&b[j]) {
-            std::cmp::Ordering::Equal => {
-                hit(a[i]);
-                i += 1;
-                j += 1;
-            }
-            std::cmp::Ordering::Less => {
-                let y = b[j];
-                i = gallop(a, i, |v| v + shift < y);
-            }
-            std::cmp::Ordering::Greater => j = gallop(b, j, |v| v < x),
+/// Every place of `a` that, `shift` positions on, is a place of list `b`
+/// (both ascending; the shift stays within the document). `b` is read as
+/// it goes, never decoded into a copy: a span's list is met with many
+/// heavy runs.
+fn meet_list(a: &[u64], shift: u64, b: &List, mut hit: impl FnMut(u64)) {
+    let mut i = 0;
+    b.each_position(|doc, _, _, pos| {
+        let y = at_key(doc, pos);
+        if i < a.len() && a[i] + shift < y {
+            i = gallop(a, i, |v| v + shift < y);
         }
-    }
+        if i < a.len() && a[i] + shift == y {
+            hit(a[i]);
+            i += 1;
+        }
+    });
 }
 
-/// The positions of the places `meet` hits.
-fn positions_at(a: &[u64], shift: u64, b: &[u64]) -> List {
+/// Every place of list `a` that, `shift` positions on, is a place of `b`,
+/// reading `a` as it goes.
+fn list_meet(a: &List, shift: u64, b: &[u64], mut hit: impl FnMut(u64)) {
+    let mut j = 0;
+    a.each_position(|doc, _, _, pos| {
+        let x = at_key(doc, pos);
+        if j < b.len() && b[j] < x + shift {
+            j = gallop(b, j, |v| v < x + shift);
+        }
+        if j < b.len() && b[j] == x + shift {
+            hit(x);
+            j += 1;
+        }
+    });
+}
+
+/// The positions of the places a meeting hits.
+fn positions_of(meeting: impl FnOnce(&mut dyn FnMut(u64))) -> List {
     let mut found = Positions::default();
-    meet(a, shift, b, |k| found.push((k >> 32) as u32, k as u32));
+    meeting(&mut |k| found.push((k >> 32) as u32, k as u32));
     found.finish()
 }
 
@@ -651,7 +664,7 @@ fn right_of(h: Run, here: &[u64], rights: &[(Key, Key, &List)]) -> Vec<(Run, Lis
     let off = u64::from(offset(&h, n + 1 - GRAM));
     let mut out = Vec::new();
     for &(_, k, l) in rights {
-        let list = positions_at(here, off, &places(l));
+        let list = positions_of(|hit| meet_list(here, off, l, hit));
         if !list.is_empty() {
             let mut r = h;
             r[n] = run_of(k)[GRAM - 1];
@@ -685,7 +698,7 @@ fn left_of(
             continue;
         }
         let step = if tok_gap(span[1]) { 2 } else { 1 };
-        let list = positions_at(&places(l), step, here);
+        let list = positions_of(|hit| list_meet(l, step, here, hit));
         if !list.is_empty() {
             out.push((r, list));
         }
