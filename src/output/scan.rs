@@ -402,10 +402,10 @@ fn separator_at(bytes: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-/// Whether a byte may continue a run of digits: a digit, the lead byte of
-/// a full-width digit, or the first byte of a separator.
-fn may_continue(b: u8) -> bool {
-    b.is_ascii_digit() || matches!(b, b' ' | b'-' | 0xE3 | 0xC2 | 0xEF)
+/// Whether a run of digits ending before `j` goes on there: a digit or a
+/// separator stands at `j` (what [`scan_numbers`] reads next).
+fn continues(bytes: &[u8], j: usize) -> bool {
+    j < bytes.len() && (digit_at(bytes, j).is_some() || separator_at(bytes, j).is_some())
 }
 
 /// The next ASCII digit or full-width digit's lead byte at or after `from`,
@@ -444,8 +444,7 @@ fn scan_numbers(bytes: &[u8], hits: &mut Vec<Hit>, skip_short: bool) {
         // Most runs are short numbers that nothing can continue (dates,
         // amounts, the numbers of the search index): skip them whole.
         let run = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-        if skip_short && run > 0 && run < 11 && bytes.get(i + run).is_none_or(|&b| !may_continue(b))
-        {
+        if skip_short && run > 0 && run < 11 && !continues(bytes, i + run) {
             i += run;
             continue;
         }

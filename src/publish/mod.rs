@@ -814,11 +814,11 @@ fn link_relations<'a>(
     for (i, r) in records.iter_mut().chain(removed.iter_mut()).enumerate() {
         let f = std::mem::take(&mut forward[i]);
         if !f.is_empty() {
-            let rel: Vec<String> = f
+            let rel = f
                 .iter()
-                .map(|l| l.url.trim_end_matches(".html").to_string())
+                .map(|l| Data::Str(l.url.trim_end_matches(".html").into()))
                 .collect();
-            Arc::make_mut(&mut r.data).insert("关联", Data::from(json!(rel)));
+            Arc::make_mut(&mut r.data).insert("关联", Data::List(rel));
             r.related = f;
         }
         let b = std::mem::take(&mut back[i]);

@@ -118,7 +118,7 @@ fn html_formatter(
     state: &minijinja::State,
     value: &Value,
 ) -> Result<(), Error> {
-    if state.auto_escape() == AutoEscape::None || value.is_safe() {
+    if state.auto_escape() == AutoEscape::None {
         if value.is_none() || value.is_undefined() {
             return Ok(());
         }

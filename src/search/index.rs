@@ -184,7 +184,9 @@ struct Positions {
 }
 
 impl Positions {
-    fn push(&mut self, doc: u32, pos: u32) {
+    /// An occurrence at [`at_key`]`(doc, pos)`.
+    fn push(&mut self, at: u64) {
+        let (doc, pos) = ((at >> 32) as u32, at as u32);
         if self.doc != Some(doc) {
             self.flush();
             self.doc = Some(doc);
@@ -615,45 +617,23 @@ fn gallop(v: &[u64], from: usize, below: impl Fn(u64) -> bool) -> usize {
     lo + 1 + v[lo + 1..end].partition_point(|&x| below(x))
 }
 
-/// Every place of `a` that, `shift` positions on, is a place of list `b`
-/// (both ascending; the shift stays within the document). `b` is read as
-/// it goes, never decoded into a copy: a span's list is met with many
-/// heavy runs.
-fn meet_list(a: &[u64], shift: u64, b: &List, mut hit: impl FnMut(u64)) {
+/// Every place `x` of list `b` and place `p` of `a` with `p + a_shift`
+/// equal to `x + b_shift` (both ascending; the shifts stay within the
+/// document), as `hit(p, x)`. `b` is read as it goes, never decoded into
+/// a copy: a span's list is met with many heavy runs.
+fn meet_list(a: &[u64], a_shift: u64, b: &List, b_shift: u64, mut hit: impl FnMut(u64, u64)) {
     let mut i = 0;
     b.each_position(|doc, _, _, pos| {
-        let y = at_key(doc, pos);
-        if i < a.len() && a[i] + shift < y {
-            i = gallop(a, i, |v| v + shift < y);
+        let x = at_key(doc, pos);
+        let y = x + b_shift;
+        if i < a.len() && a[i] + a_shift < y {
+            i = gallop(a, i, |v| v + a_shift < y);
         }
-        if i < a.len() && a[i] + shift == y {
-            hit(a[i]);
+        if i < a.len() && a[i] + a_shift == y {
+            hit(a[i], x);
             i += 1;
         }
     });
-}
-
-/// Every place of list `a` that, `shift` positions on, is a place of `b`,
-/// reading `a` as it goes.
-fn list_meet(a: &List, shift: u64, b: &[u64], mut hit: impl FnMut(u64)) {
-    let mut j = 0;
-    a.each_position(|doc, _, _, pos| {
-        let x = at_key(doc, pos);
-        if j < b.len() && b[j] < x + shift {
-            j = gallop(b, j, |v| v < x + shift);
-        }
-        if j < b.len() && b[j] == x + shift {
-            hit(x);
-            j += 1;
-        }
-    });
-}
-
-/// The positions of the places a meeting hits.
-fn positions_of(meeting: impl FnOnce(&mut dyn FnMut(u64))) -> List {
-    let mut found = Positions::default();
-    meeting(&mut |k| found.push((k >> 32) as u32, k as u32));
-    found.finish()
 }
 
 /// The runs one token longer than heavy run `h`: `h` followed by the last
@@ -664,7 +644,9 @@ fn right_of(h: Run, here: &[u64], rights: &[(Key, Key, &List)]) -> Vec<(Run, Lis
     let off = u64::from(offset(&h, n + 1 - GRAM));
     let mut out = Vec::new();
     for &(_, k, l) in rights {
-        let list = positions_of(|hit| meet_list(here, off, l, hit));
+        let mut found = Positions::default();
+        meet_list(here, off, l, 0, |p, _| found.push(p));
+        let list = found.finish();
         if !list.is_empty() {
             let mut r = h;
             r[n] = run_of(k)[GRAM - 1];
@@ -698,7 +680,9 @@ fn left_of(
             continue;
         }
         let step = if tok_gap(span[1]) { 2 } else { 1 };
-        let list = positions_of(|hit| list_meet(l, step, here, hit));
+        let mut found = Positions::default();
+        meet_list(here, 0, l, step, |_, x| found.push(x));
+        let list = found.finish();
         if !list.is_empty() {
             out.push((r, list));
         }
