@@ -8,6 +8,9 @@ use std::process::ExitCode;
 
 /// The build allocates many small strings on two threads at once; mimalloc
 /// does that markedly faster than the system allocator (see bench/).
+/// Version 2 of mimalloc (feature `v2`) hands freed pages back to the
+/// system after 10 ms; version 3 waits a second, long enough for the
+/// memory freed by one stage of the build to add to the peak of the next.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
