@@ -176,22 +176,25 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
     let extra = figures(&public);
     let cache = crate::render::cache::PageCache::load(out);
     // The search index is built while the pages, data and reports are
-    // written: its merge is sequential and would leave a core idle.
+    // written: its merge is sequential and would leave a core idle. The
+    // tantivy index is built from the same documents while the static
+    // index is written, so that neither waits for the other at the end.
     let ((search_index, engine), template_errors) = rayon::join(
         || {
-            let (docs, name) = if opts.static_search {
+            if opts.static_search {
                 let mut index = crate::search::build(&public);
-                let name = crate::search::static_files::write(&mut index, &staging);
-                // Free the postings before tantivy starts: only the documents are needed.
-                (Some(index.into_docs()), name)
+                let docs = index.docs.clone();
+                let (name, engine) = rayon::join(
+                    || crate::search::static_files::write(&mut index, &staging),
+                    || opts.engine.then(|| build_engine(out, &docs)),
+                );
+                (name, engine)
             } else {
-                (None, LAZY_SEARCH_INDEX.to_string())
-            };
-            let engine = opts.engine.then(|| {
-                let docs = docs.unwrap_or_else(|| crate::search::index::documents(&public));
-                build_engine(out, &docs)
-            });
-            (name, engine)
+                let engine = opts
+                    .engine
+                    .then(|| build_engine(out, &crate::search::index::documents(&public)));
+                (LAZY_SEARCH_INDEX.to_string(), engine)
+            }
         },
         || {
             let (errors, ()) = rayon::join(

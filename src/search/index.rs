@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 /// FNV-1a: keys are short strings, and SipHash's protection against
 /// crafted keys buys nothing for an index built from the site's own content.
@@ -389,7 +390,9 @@ impl List {
 
 #[derive(Default)]
 pub struct Index {
-    pub docs: Vec<SearchDoc>,
+    /// Shared, so that the tantivy index can be built from them while the
+    /// postings are written.
+    pub docs: Arc<Vec<SearchDoc>>,
     /// The words (runs of ASCII letters and digits) met, in order of meeting.
     pub words: Vec<String>,
     word_ids: FastMap<String, u32>,
@@ -826,7 +829,7 @@ impl Index {
     pub fn with_heavy(mut docs: Vec<SearchDoc>, heavy: usize) -> Index {
         sort_docs(&mut docs);
         let mut index = Index {
-            docs,
+            docs: Arc::new(docs),
             heavy,
             grams: (0..PARTS).map(|_| KeyMap::default()).collect(),
             spans: (0..PARTS).map(|_| KeyMap::default()).collect(),
@@ -1057,7 +1060,7 @@ impl Index {
     /// than GRAM tokens, each once, in order of meeting.
     fn collect_phrases(&mut self) {
         let mut values: Vec<String> = Vec::new();
-        for d in &self.docs {
+        for d in self.docs.iter() {
             values.extend(d.party.iter().cloned());
             values.extend(d.exact.iter().cloned());
         }
@@ -1180,11 +1183,6 @@ impl Index {
         self.phrase_starts = KeyMap::default();
         self.words = Vec::new();
         self.word_ids = FastMap::default();
-    }
-
-    /// The documents, the postings freed.
-    pub fn into_docs(self) -> Vec<SearchDoc> {
-        self.docs
     }
 
     /// `doc, weight, …` of a run of 1..=GRAM tokens.
