@@ -428,23 +428,133 @@ fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
     bytes[i..].iter().position(|&b| wanted(b)).map(|k| i + k)
 }
 
+/// Whether `b` can be a byte of a number as [`scan_numbers`] reads it: of
+/// a digit ([`digit_at`]) or of a separator ([`separator_at`]). Tested
+/// against both.
+fn numberish(b: u8) -> bool {
+    b.wrapping_sub(b'0') < 10
+        || b.wrapping_sub(0x90) < 10
+        || matches!(b, b' ' | b'-' | 0xEF | 0xBC | 0xE3 | 0x80 | 0xC2 | 0xA0)
+}
+
+/// Bit k set where `bytes[k]` is [`numberish`], for up to 16 bytes.
+#[inline(always)]
+fn mask16(bytes: &[u8]) -> u16 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    if let Ok(block) = <&[u8; 16]>::try_from(bytes) {
+        // SAFETY: compiled only where SSE2 is enabled for the whole program.
+        return unsafe { mask16_sse2(block) };
+    }
+    bytes
+        .iter()
+        .enumerate()
+        .fold(0, |m, (k, &b)| m | (numberish(b) as u16) << k)
+}
+
+/// [`mask16`] of a whole block in SSE2, which every x86-64 processor has:
+/// a dozen vector instructions instead of sixteen rounds of tests.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn mask16_sse2(block: &[u8; 16]) -> u16 {
+    use std::arch::x86_64::*;
+    // SAFETY: the load reads exactly the 16 bytes of `block`; it need not
+    // be aligned.
+    let v = unsafe { _mm_loadu_si128(block.as_ptr().cast()) };
+    let within = |low: i8, len: i8| {
+        // v - low, unsigned, at most len - 1
+        let x = _mm_sub_epi8(v, _mm_set1_epi8(low));
+        _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(len - 1)), x)
+    };
+    let mut m = _mm_or_si128(within(b'0' as i8, 10), within(0x90u8 as i8, 10));
+    for b in [b' ', b'-', 0xEF, 0xBC, 0xE3, 0x80, 0xC2, 0xA0] {
+        m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8)));
+    }
+    _mm_movemask_epi8(m) as u16
+}
+
+/// Nothing personal is shorter than a mobile number.
+const SHORTEST: usize = 11;
+
+/// Call `f(start, end)` for every run of at least [`SHORTEST`] bytes that
+/// are all [`numberish`]: a number of 11 digits or more lies within one.
+/// Text is read 64 bytes at a time into a bit mask (a few vector
+/// instructions), and most blocks have no such run at all.
+fn number_regions(bytes: &[u8], mut f: impl FnMut(usize, usize)) {
+    let (mut start, mut len) = (0, 0);
+    for (c, block) in bytes.chunks(64).enumerate() {
+        let base = c * 64;
+        let mut m = 0u64;
+        for (q, quarter) in block.chunks(16).enumerate() {
+            m |= (mask16(quarter) as u64) << (16 * q);
+        }
+        // Most blocks hold no long run, neither inside nor across their
+        // start: then only the run that reaches their end is carried on.
+        if block.len() == 64 && len + (m.trailing_ones() as usize) < SHORTEST && !has_run(m) {
+            len = m.leading_ones() as usize;
+            start = base + 64 - len;
+            continue;
+        }
+        let mut pos = 0;
+        while pos < block.len() {
+            let ones = ((m >> pos).trailing_ones() as usize).min(block.len() - pos);
+            if ones > 0 {
+                if len == 0 {
+                    start = base + pos;
+                }
+                len += ones;
+                pos += ones;
+                if pos == block.len() {
+                    break;
+                }
+            }
+            if len >= SHORTEST {
+                f(start, start + len);
+            }
+            len = 0;
+            pos += ((m >> pos).trailing_zeros() as usize).min(block.len() - pos);
+        }
+    }
+    if len >= SHORTEST {
+        f(start, start + len);
+    }
+}
+
+/// Whether `m` has [`SHORTEST`] set bits in a row.
+fn has_run(m: u64) -> bool {
+    let x = m & (m >> 1); // bit i: bits i..=i+1 set
+    let x = x & (x >> 2); // i..=i+3
+    let x = x & (x >> 4); // i..=i+7
+    x & (x >> (SHORTEST - 8)) != 0 // i..=i+10
+}
+
 /// Find runs of digits (with single separators inside) and test them.
-/// `skip_short`: pass over a run of fewer than 11 ASCII digits that nothing
-/// can continue without looking at it further (the same hits; tested).
-fn scan_numbers(bytes: &[u8], hits: &mut Vec<Hit>, skip_short: bool) {
+/// `fast`: look only inside the runs of [`number_regions`], and there pass
+/// over a run of fewer than 11 ASCII digits that nothing can continue
+/// without looking at it further (the same hits; tested).
+fn scan_numbers(bytes: &[u8], hits: &mut Vec<Hit>, fast: bool) {
+    if fast {
+        number_regions(bytes, |from, to| scan_range(bytes, from, to, hits, true));
+    } else {
+        scan_range(bytes, 0, bytes.len(), hits, false);
+    }
+}
+
+/// [`scan_numbers`] for the numbers that start in `from..to`.
+fn scan_range(bytes: &[u8], from: usize, to: usize, hits: &mut Vec<Hit>, skip_short: bool) {
     let mut digits: Vec<u8> = Vec::new();
     // Digit index ranges of the groups of one run.
     let mut groups: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
+    let mut i = from;
+    while i < to {
         match next_digit(bytes, i) {
-            Some(k) => i = k,
-            None => break,
+            Some(k) if k < to => i = k,
+            _ => break,
         }
         // Most runs are short numbers that nothing can continue (dates,
         // amounts, the numbers of the search index): skip them whole.
         let run = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-        if skip_short && run > 0 && run < 11 && !continues(bytes, i + run) {
+        if skip_short && run > 0 && run < SHORTEST && !continues(bytes, i + run) {
             i += run;
             continue;
         }
@@ -482,8 +592,7 @@ fn scan_numbers(bytes: &[u8], hits: &mut Vec<Hit>, skip_short: bool) {
             }
             break;
         }
-        // Nothing personal is shorter than a mobile number.
-        if digits.len() < 11 {
+        if digits.len() < SHORTEST {
             i = j.max(i + 1);
             continue;
         }
@@ -586,8 +695,9 @@ mod tests {
     fn skipping_short_numbers_finds_what_a_full_look_finds() {
         // Random text of digits (ASCII and full-width), separators, X and
         // other characters: the fast path must not change any hit.
-        let pieces: [&str; 14] = [
+        let pieces: [&str; 16] = [
             "1", "3", "8", "0", "5", "１", "２", " ", "-", "\u{3000}", "\u{a0}", "X", "a", "，",
+            "中", "\u{2014}",
         ];
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut next = || {
@@ -598,7 +708,8 @@ mod tests {
         };
         let mut found = 0;
         for _ in 0..20_000 {
-            let len = 8 + next() % 40;
+            // Long enough to cross the 64-byte blocks of number_regions.
+            let len = 8 + next() % 120;
             let mut text = String::new();
             for _ in 0..len {
                 // Mostly digits, so that long runs and mobile numbers occur.
@@ -606,7 +717,7 @@ mod tests {
                 let piece = if r < 70 {
                     pieces[(r % 5) as usize]
                 } else {
-                    pieces[(r % 14) as usize]
+                    pieces[(r % 16) as usize]
                 };
                 text.push_str(piece);
             }
@@ -625,6 +736,31 @@ mod tests {
             found > 100,
             "the random texts hold numbers to find: {found}"
         );
+    }
+
+    #[test]
+    fn every_byte_of_a_digit_or_separator_is_numberish() {
+        // All three-byte inputs: whatever digit_at or separator_at accepts
+        // at their start must lie inside a run that number_regions reports.
+        let mut accepted = 0;
+        for x in 0..1u32 << 24 {
+            let b = [(x >> 16) as u8, (x >> 8) as u8, x as u8];
+            let width = digit_at(&b, 0).map(|d| d.1).or_else(|| separator_at(&b, 0));
+            if let Some(w) = width {
+                accepted += 1;
+                assert!(b[..w].iter().all(|&c| numberish(c)), "{b:02x?}");
+            }
+        }
+        assert!(accepted > 0);
+    }
+
+    #[test]
+    fn regions_are_the_long_numberish_runs() {
+        let text = format!("{}a{}中{}", "1".repeat(70), "2".repeat(10), "3 ".repeat(6));
+        let mut found = Vec::new();
+        number_regions(text.as_bytes(), |a, b| found.push((a, b)));
+        let tail = 70 + 1 + 10 + 3;
+        assert_eq!(found, [(0, 70), (tail, tail + 12)]);
     }
 
     fn what(s: &str) -> Vec<String> {
