@@ -755,6 +755,21 @@ mod tests {
     }
 
     #[test]
+    fn the_block_mask_agrees_with_numberish() {
+        for b in 0..=255u8 {
+            let want = if numberish(b) { 0xFFFF } else { 0 };
+            assert_eq!(mask16(&[b; 16]), want, "{b:#04x}");
+            // One byte of it among others, at every place of the block.
+            for k in 0..16 {
+                let mut block = [b'x'; 16];
+                block[k] = b;
+                assert_eq!(mask16(&block), (want & 1) << k, "{b:#04x} at {k}");
+                assert_eq!(mask16(&block[..k + 1]), (want & 1) << k, "{b:#04x} short");
+            }
+        }
+    }
+
+    #[test]
     fn regions_are_the_long_numberish_runs() {
         let text = format!("{}a{}中{}", "1".repeat(70), "2".repeat(10), "3 ".repeat(6));
         let mut found = Vec::new();
