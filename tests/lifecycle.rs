@@ -513,8 +513,18 @@ fn the_party_index_is_paginated() {
             "{name}"
         );
     }
-    assert!(
-        site.read("public/sitemap.xml")
-            .contains("parties/page/2.html")
-    );
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("parties/page/2.html"));
+    // Every page of the (150 records long) list of actions too.
+    let pages: Vec<String> = std::fs::read_dir(site.path().join("public/actions/page"))
+        .expect("the list of actions has more pages")
+        .map(|e| format!("actions/page/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    assert!(pages.len() >= 7, "{pages:?}");
+    for p in pages {
+        assert!(
+            sitemap.contains(&format!("/{p}</loc>")),
+            "{p} not in the sitemap"
+        );
+    }
 }

@@ -415,7 +415,9 @@ pub fn write_files(
 fn page_urls(public: &PublicSite) -> Vec<(String, Option<NaiveDate>)> {
     let mut urls: Vec<(String, Option<NaiveDate>)> = vec![("index.html".into(), None)];
     for kind in crate::content::model::Kind::LISTED {
-        urls.push((format!("{}/index.html", kind.dir()), None));
+        for n in 1..=crate::render::list_pages(public, kind) {
+            urls.push((crate::render::list_url(kind, n), None));
+        }
     }
     for n in 1..=crate::render::overdue_pages(public) {
         urls.push((crate::render::overdue_url(n), None));

@@ -293,8 +293,7 @@ pub fn render_all(
 pub fn page_refs(public: &PublicSite) -> Vec<PageRef> {
     let mut refs = vec![PageRef::Home];
     for kind in Kind::LISTED {
-        let pages = public.of_kind(kind).count().div_ceil(PER_PAGE).max(1);
-        refs.extend((1..=pages).map(|n| PageRef::List(kind, n)));
+        refs.extend((1..=list_pages(public, kind)).map(|n| PageRef::List(kind, n)));
     }
     refs.extend((1..=overdue_pages(public)).map(PageRef::Overdue));
     refs.extend(
@@ -441,7 +440,13 @@ fn overdue<'p, 'a>(public: &'p PublicSite<'a>) -> Vec<&'p PubRecord<'a>> {
     v
 }
 
-fn list_url(kind: Kind, n: usize) -> String {
+/// How many pages the list of a kind has (one, if empty).
+pub fn list_pages(public: &PublicSite, kind: Kind) -> usize {
+    public.of_kind(kind).count().div_ceil(PER_PAGE).max(1)
+}
+
+/// The page of the list of a kind.
+pub fn list_url(kind: Kind, n: usize) -> String {
     if n == 1 {
         format!("{}/index.html", kind.dir())
     } else {
