@@ -471,6 +471,54 @@ fn the_home_page_shows_the_longest_overdue_hazards_and_links_to_all() {
     assert!(sitemap.contains("hazards/overdue.html") && sitemap.contains("hazards/overdue/2.html"));
 }
 
+/// The sitemap lists the published pages: each of its URLs is a page of
+/// the output, and each page is in it but 404.html and the `noindex`
+/// withdrawal notices. (The daily progress records feed the reports and
+/// have no page of their own.)
+#[test]
+fn the_sitemap_lists_the_pages_that_are_published() {
+    let site = Site::new("base");
+    site.build("2022-03-15");
+    let sitemap = site.read("public/sitemap.xml");
+    let base = sitemap
+        .split("<loc>")
+        .nth(1)
+        .and_then(|s| s.split("index.html").next())
+        .expect("the home page first")
+        .to_string();
+    let listed: std::collections::BTreeSet<String> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .map(|s| s.split("</loc>").next().unwrap().replacen(&base, "", 1))
+        .collect();
+    let public = site.path().join("public");
+    let mut pages = std::collections::BTreeSet::new();
+    for e in walkdir::WalkDir::new(&public) {
+        let e = e.unwrap();
+        let rel = e
+            .path()
+            .strip_prefix(&public)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel.ends_with(".html")
+            && rel != "404.html"
+            && !std::fs::read_to_string(e.path())
+                .unwrap()
+                .contains("content=\"noindex\"")
+        {
+            pages.insert(rel);
+        }
+    }
+    assert!(pages.len() > 20 && pages.iter().any(|p| p.starts_with("reports/daily/")));
+    let missing: Vec<_> = pages.difference(&listed).collect();
+    let extra: Vec<_> = listed.difference(&pages).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "not listed: {missing:?}; no such page: {extra:?}"
+    );
+}
+
 /// The party index is paginated: each page a hundred parties with their
 /// record counts, all parties once, linked pages in the sitemap.
 #[test]

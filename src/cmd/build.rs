@@ -411,39 +411,32 @@ pub fn write_files(
     crate::reports::write_sheets(public, staging, cache);
 }
 
-/// Every page URL with its date, for the sitemap.
+/// Every page of the sitemap with its date: the pages the renderer
+/// writes ([`crate::render::page_refs`] and the search page), but not
+/// 404.html, the withdrawal notices (`noindex`) or records that only a
+/// preview shows.
 fn page_urls(public: &PublicSite) -> Vec<(String, Option<NaiveDate>)> {
-    let mut urls: Vec<(String, Option<NaiveDate>)> = vec![("index.html".into(), None)];
-    for kind in crate::content::model::Kind::LISTED {
-        for n in 1..=crate::render::list_pages(public, kind) {
-            urls.push((crate::render::list_url(kind, n), None));
-        }
-    }
-    for n in 1..=crate::render::overdue_pages(public) {
-        urls.push((crate::render::overdue_url(n), None));
-    }
-    urls.push(("blacklist/removed.html".into(), None));
-    for n in 1..=crate::render::party_index_pages(public) {
-        urls.push((crate::render::party_index_url(n), None));
-    }
-    urls.push(("stats.html".into(), None));
-    urls.push(("search.html".into(), None));
-    urls.push(("reports/index.html".into(), None));
-    for d in crate::reports::forms::active_days(public) {
-        urls.push((format!("reports/daily/{d}.html"), Some(d)));
-    }
-    for w in crate::reports::forms::weeks(public) {
-        urls.push((format!("reports/weekly/{w}.html"), None));
-    }
-    for r in public.pages() {
-        if r.preview.is_none() {
-            urls.push((r.url.clone(), Some(r.published)));
-        }
-    }
-    for p in public.parties() {
-        urls.push((p.url.clone(), p.records.first().map(|l| l.date)));
-    }
-    urls
+    use crate::render::PageRef;
+    let refs = crate::render::page_refs(public);
+    refs.iter()
+        .chain([&PageRef::Search])
+        .filter_map(|page| {
+            let date = match page {
+                PageRef::NotFound | PageRef::Notice(_) => return None,
+                PageRef::Record(i) => {
+                    let r = public.page(*i)?;
+                    if r.preview.is_some() {
+                        return None;
+                    }
+                    Some(r.published)
+                }
+                PageRef::Party(i) => public.parties().get(*i)?.records.first().map(|l| l.date),
+                PageRef::Daily(d) => Some(*d),
+                _ => None,
+            };
+            Some((crate::render::out_path(public, page)?, date))
+        })
+        .collect()
 }
 
 /// Find private data in the public fields of every record, naming the record

@@ -441,12 +441,12 @@ fn overdue<'p, 'a>(public: &'p PublicSite<'a>) -> Vec<&'p PubRecord<'a>> {
 }
 
 /// How many pages the list of a kind has (one, if empty).
-pub fn list_pages(public: &PublicSite, kind: Kind) -> usize {
+fn list_pages(public: &PublicSite, kind: Kind) -> usize {
     public.of_kind(kind).count().div_ceil(PER_PAGE).max(1)
 }
 
 /// The page of the list of a kind.
-pub fn list_url(kind: Kind, n: usize) -> String {
+fn list_url(kind: Kind, n: usize) -> String {
     if n == 1 {
         format!("{}/index.html", kind.dir())
     } else {
