@@ -184,11 +184,10 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
             if opts.static_search {
                 let mut index = crate::search::build(&public);
                 let docs = index.docs.clone();
-                let (name, engine) = rayon::join(
+                rayon::join(
                     || crate::search::static_files::write(&mut index, &staging),
                     || opts.engine.then(|| build_engine(out, &docs)),
-                );
-                (name, engine)
+                )
             } else {
                 let engine = opts
                     .engine
