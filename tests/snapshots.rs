@@ -80,3 +80,63 @@ fn regex_free_asset_names(s: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// A site's own `header.html` and `footer.html` replace the built-in ones
+/// on every page, each page with its own `root` and `section` (they are
+/// rendered once per pair and shared), and an error in one names its file.
+#[test]
+fn a_sites_header_and_footer_are_on_every_page_with_its_own_root() {
+    let site = Site::new("base");
+    site.write(
+        "templates/header.html",
+        "<p class=\"mine\">[{{ root }}|{{ section }}|{{ site.名称 }}]</p>\n",
+    );
+    site.write(
+        "templates/footer.html",
+        "<footer>尾部 {{ build_date }}</footer>\n",
+    );
+    site.build("2022-02-15");
+    let public = site.path().join("public");
+    let mut pages = 0;
+    for e in walkdir::WalkDir::new(&public) {
+        let e = e.unwrap();
+        let rel = e
+            .path()
+            .strip_prefix(&public)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(e.path()).unwrap();
+        let root = "../".repeat(rel.matches('/').count());
+        let section = match rel.split_once('/') {
+            Some(("parties", _)) => "parties",
+            Some(("reports", _)) => "reports",
+            Some((dir, _)) => dir,
+            None => match rel.as_str() {
+                "index.html" => "home",
+                "stats.html" => "stats",
+                "search.html" => "search",
+                "404.html" => "none",
+                other => panic!("a page at the top: {other}"),
+            },
+        };
+        let mine = format!("<p class=\"mine\">[{root}|{section}|");
+        assert!(html.contains(&mine), "{rel}: {mine} not in\n{html}");
+        assert!(html.contains("<footer>尾部 2022-02-15</footer>\n"), "{rel}");
+        assert!(!html.contains("site-footer"), "{rel}: the built-in footer");
+        pages += 1;
+    }
+    assert!(pages > 20, "{pages} pages");
+
+    site.write(
+        "templates/footer.html",
+        "<footer>{{ 1 + \"甲\" }}</footer>\n",
+    );
+    let out = site.run(&["build", "--date", "2022-02-16"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("templates/footer.html"), "{err}");
+}

@@ -177,7 +177,17 @@ pub struct Renderer<'e> {
     env: &'e Environment<'static>,
     base: Value,
     extra: Value,
+    /// The site's header and footer (`header.html`, `footer.html`) by the
+    /// page's `root` and `section`, the only things of a page they read:
+    /// rendered once for each pair, not once for each page.
+    chrome: std::sync::Mutex<std::collections::HashMap<(String, String), Value>>,
 }
+
+/// The templates of the parts every page shares.
+const CHROME: [(&str, &str); 2] = [
+    ("site_header", "header.html"),
+    ("site_footer", "footer.html"),
+];
 
 /// A page with its context, ready to render.
 struct Prepared<'p> {
@@ -203,7 +213,44 @@ impl<'e> Renderer<'e> {
             drafts => public.drafts,
             footer_pages => Value::from_serialize(public.of_kind(Kind::Pages).map(|p| p.link()).collect::<Vec<_>>()),
         };
-        Renderer { env, base, extra }
+        Renderer {
+            env,
+            base,
+            extra,
+            chrome: Default::default(),
+        }
+    }
+
+    /// `site_header` and `site_footer` for a page at `root` in `section`,
+    /// from the templates with the shared context and those two; each
+    /// without its last line break, since `base.html` puts it on a line of
+    /// its own.
+    fn chrome(&self, here: &Value, ctx: &Value) -> Result<Value, Box<Diagnostic>> {
+        let root = here.get_attr("root").unwrap_or_default();
+        let section = ctx.get_attr("section").unwrap_or_default();
+        // Debug tells an undefined section from an empty one.
+        let key = (root.to_string(), format!("{section:?}"));
+        let cache = || self.chrome.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(v) = cache().get(&key) {
+            return Ok(v.clone());
+        }
+        let ctx = minijinja::value::merge_maps([
+            context! { root => root, section => section },
+            self.base.clone(),
+        ]);
+        let mut parts = std::collections::BTreeMap::new();
+        for (var, template) in CHROME {
+            let html = self
+                .env
+                .get_template(template)
+                .and_then(|t| t.render(&ctx))
+                .map_err(|e| Box::new(template_error(&format!("templates/{template}"), &e)))?;
+            let html = html.strip_suffix('\n').unwrap_or(&html);
+            parts.insert(var, Value::from_safe_string(html.to_string()));
+        }
+        let v = Value::from(parts);
+        cache().insert(key, v.clone());
+        Ok(v)
     }
 
     fn prepare<'p>(&self, public: &'p PublicSite, page: &PageRef) -> Option<Prepared<'p>> {
@@ -227,7 +274,8 @@ impl<'e> Renderer<'e> {
     }
 
     fn finish(&self, p: Prepared) -> Result<String, Box<Diagnostic>> {
-        let ctx = minijinja::value::merge_maps([p.here, p.ctx, self.base.clone()]);
+        let chrome = self.chrome(&p.here, &p.ctx)?;
+        let ctx = minijinja::value::merge_maps([p.here, chrome, p.ctx, self.base.clone()]);
         self.env
             .get_template(p.template)
             .and_then(|t| t.render(ctx))
