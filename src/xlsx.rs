@@ -264,7 +264,15 @@ impl Book {
             .unix_permissions(0o600)
             .last_modified_time(zip::DateTime::default());
         let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        // Every part but the worksheets is the same in most workbooks of a
+        // build: it is compressed once and its compressed bytes copied in.
         let mut put = |name: &str, text: &str| -> zip::result::ZipResult<()> {
+            if !name.starts_with("xl/worksheets/")
+                && let Some(packed) = packed(name, text, options)
+            {
+                let mut one = zip::ZipArchive::new(std::io::Cursor::new(&packed[..]))?;
+                return z.raw_copy_file(one.by_index_raw(0)?);
+            }
             z.start_file(name, options)?;
             z.write_all(text.as_bytes())?;
             Ok(())
@@ -347,6 +355,40 @@ impl Book {
     }
 }
 
+/// An archive of the one part `name` with content `text`, made once per
+/// process for each such part (while there are few enough of them).
+fn packed(
+    name: &str,
+    text: &str,
+    options: zip::write::SimpleFileOptions,
+) -> Option<std::sync::Arc<Vec<u8>>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+    type Parts = HashMap<(String, String), Arc<Vec<u8>>>;
+    /// More distinct parts than this are compressed where they are used.
+    const MOST: usize = 256;
+    static PARTS: Mutex<Option<Parts>> = Mutex::new(None);
+    let key = (name.to_string(), text.to_string());
+    if let Some(m) = PARTS.lock().ok()?.as_ref() {
+        if let Some(p) = m.get(&key) {
+            return Some(p.clone());
+        }
+        if m.len() >= MOST {
+            return None;
+        }
+    }
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    z.start_file(name, options).ok()?;
+    z.write_all(text.as_bytes()).ok()?;
+    let bytes = Arc::new(z.finish().ok()?.into_inner());
+    let mut parts = PARTS.lock().ok()?;
+    let parts = parts.get_or_insert_with(HashMap::new);
+    if parts.len() < MOST {
+        parts.insert(key, bytes.clone());
+    }
+    Some(bytes)
+}
+
 /// `A1`-style reference of a zero-based row and column.
 fn cell_ref(row: u32, col: u16) -> String {
     let mut letters = Vec::new();
@@ -426,6 +468,36 @@ const STYLES: &str = concat!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Parts copied from the archives made once read back as the text
+    /// they were made from, and a workbook made again is the same bytes.
+    #[test]
+    fn copied_parts_read_back_as_their_text() {
+        use std::io::Read;
+        let make = || {
+            let mut b = Book::new(NaiveDate::from_ymd_opt(2026, 1, 2).unwrap());
+            b.sheet("日报").text(0, 0, "甲", Style::Plain);
+            b.into_bytes().unwrap()
+        };
+        let first = make();
+        assert_eq!(first, make());
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(&first[..])).unwrap();
+        for (name, text) in [
+            ("xl/styles.xml", STYLES),
+            ("_rels/.rels", ROOT_RELS),
+            ("docProps/app.xml", APP),
+        ] {
+            let mut got = String::new();
+            z.by_name(name).unwrap().read_to_string(&mut got).unwrap();
+            assert_eq!(got, text, "{name}");
+        }
+        let mut core = String::new();
+        z.by_name("docProps/core.xml")
+            .unwrap()
+            .read_to_string(&mut core)
+            .unwrap();
+        assert!(core.contains("2026-01-02T00:00:00Z"), "{core}");
+    }
 
     #[test]
     fn cell_references() {
