@@ -316,7 +316,17 @@ pub fn render_all(
         .into_par_iter()
         .filter_map(|page| {
             let p = renderer.prepare(public, &page)?;
-            let key = cache.key(&fingerprint, &(&p.here, &p.ctx));
+            let key = match page {
+                // A record's page is made from its view: hashing that Rust
+                // value is much cheaper than walking the template value
+                // made from it, and says the same.
+                PageRef::Record(i) => public.page(i).map(|r| {
+                    let source = (view(r), r.kind.dir(), record_body(r));
+                    cache.key(&fingerprint, &(&p.here, p.template, source))
+                }),
+                _ => None,
+            }
+            .unwrap_or_else(|| cache.key(&fingerprint, &(&p.here, &p.ctx)));
             if cache.fresh(&p.out, &key) && staging.reuse(&p.out, p.origin) {
                 cache.record(&p.out, key, true);
                 return None;
@@ -502,6 +512,14 @@ fn list_url(kind: Kind, n: usize) -> String {
     }
 }
 
+/// The body of a free page; other records have none.
+fn record_body<'p>(r: &'p PubRecord) -> &'p str {
+    match &r.body {
+        crate::publish::PubBody::Page(p) => p.body.as_str(),
+        _ => "",
+    }
+}
+
 /// Template, context and source record of a page (its path is
 /// [`out_path`]); None for a position the public view does not have.
 fn job_context<'p>(
@@ -523,11 +541,7 @@ fn job_context<'p>(
                 Kind::Clues => "clues.html",
                 Kind::Blacklist | Kind::Daily => "blacklist.html",
             };
-            let body = match &r.body {
-                crate::publish::PubBody::Page(p) => p.body.as_str(),
-                _ => "",
-            };
-            let ctx = context! { r => Value::from_serialize(view(r)), section => r.kind.dir(), body => body };
+            let ctx = context! { r => Value::from_serialize(view(r)), section => r.kind.dir(), body => record_body(r) };
             return Some((template, ctx, Some(r.source.as_str())));
         }
         PageRef::Notice(i) => {
