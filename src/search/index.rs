@@ -1150,13 +1150,23 @@ impl Index {
     /// ([`super::tokenize::gram_key`]).
     pub fn key_text(&self, key: Key) -> String {
         let mut s = String::new();
-        for (i, (id, gap)) in unpack(key).into_iter().enumerate() {
-            if i > 0 {
-                s.push(if gap { '|' } else { ' ' });
-            }
-            self.push_token(&mut s, id);
-        }
+        self.key_text_into(key, &mut s);
         s
+    }
+
+    /// [`Index::key_text`] appended to `s`: for the million keys of a
+    /// large site, without a string (or a list of tokens) for each.
+    pub fn key_text_into(&self, key: Key, s: &mut String) {
+        let n = (key & 7) as u32;
+        let k = key >> 3;
+        for i in 0..n {
+            let part = k >> ((n - 1 - i) * (ID_BITS + 1));
+            let id = (part & ((1 << ID_BITS) - 1)) as u32;
+            if i > 0 {
+                s.push(if (part >> ID_BITS) & 1 == 1 { '|' } else { ' ' });
+            }
+            self.push_token(s, id);
+        }
     }
 
     /// Append the text of a token id: a CJK character, or a word.
@@ -1195,5 +1205,30 @@ impl Index {
     pub fn span(&self, run: &[Token]) -> Option<Postings> {
         let k = self.key(run)?;
         self.spans.get(part_of(k))?.get(&k).map(List::spans)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The text of a packed key, read in place, is its tokens in
+        /// order with their separators, as unpacking them gives.
+        #[test]
+        fn key_text_reads_the_packed_tokens_in_order(
+            parts in proptest::collection::vec((0x4E00u32..0x9FA5, proptest::bool::ANY), 1..=GRAM),
+        ) {
+            let index = Index::default();
+            let key = pack_parts(&parts);
+            let mut want = String::new();
+            for (i, (id, gap)) in unpack(key).into_iter().enumerate() {
+                if i > 0 {
+                    want.push(if gap { '|' } else { ' ' });
+                }
+                want.extend(char::from_u32(id));
+            }
+            proptest::prop_assert_eq!(index.key_text(key), want);
+        }
     }
 }

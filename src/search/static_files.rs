@@ -35,6 +35,18 @@ fn num(out: &mut String, mut v: u32) {
     }
 }
 
+/// A string as JSON, byte for byte as serde_json writes it: keys rarely
+/// have anything to escape, and then need no second string.
+fn push_json_str(out: &mut String, s: &str) {
+    if s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push_str(&serde_json::to_string(s).unwrap_or_default());
+    } else {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    }
+}
+
 fn encode_pairs(p: &[u32], out: &mut String) {
     out.push('[');
     let mut last = 0;
@@ -218,7 +230,9 @@ fn resolve_list<'i>(
         SPAN => {
             let k = e.key();
             let list = index.spans.get(super::index::part_of(k))?.get(&k)?;
-            Some((format!("@{}", index.key_text(k)), Posting::Span(list)))
+            let mut text = String::from("@");
+            index.key_text_into(k, &mut text);
+            Some((text, Posting::Span(list)))
         }
         PHRASE | RUN => {
             let p = if e.kind == PHRASE {
@@ -226,7 +240,10 @@ fn resolve_list<'i>(
             } else {
                 index.runs.get(e.key[0] as usize)?
             };
-            Some((format!("~{}", p.text), Posting::of_phrase(p)))
+            let mut text = String::with_capacity(p.text.len() + 1);
+            text.push('~');
+            text.push_str(&p.text);
+            Some((text, Posting::of_phrase(p)))
         }
         _ => {
             let k = *exact.get(e.key[0] as usize)?;
@@ -268,23 +285,23 @@ fn keys(index: &Index, part: Part, first_file: u32) -> Layout<'_> {
     let mut all: Vec<Entry> = Vec::new();
     let mut exact: Vec<&String> = Vec::new();
     if part == Part::Keys {
-        all.par_extend(
-            index
-                .grams
-                .par_iter()
-                .flat_map_iter(|m| m.iter())
-                .map(|(k, p)| entry(GRAM, *k, &index.key_text(*k), Posting::Gram(p).estimate())),
-        );
-        all.par_extend(
-            index
-                .spans
-                .par_iter()
-                .flat_map_iter(|m| m.iter())
-                .map(|(k, p)| {
-                    let text = format!("@{}", index.key_text(*k));
-                    entry(SPAN, *k, &text, Posting::Span(p).estimate())
-                }),
-        );
+        all.par_extend(index.grams.par_iter().flat_map_iter(|m| m.iter()).map_init(
+            String::new,
+            |text, (k, p)| {
+                text.clear();
+                index.key_text_into(*k, text);
+                entry(GRAM, *k, text, Posting::Gram(p).estimate())
+            },
+        ));
+        all.par_extend(index.spans.par_iter().flat_map_iter(|m| m.iter()).map_init(
+            String::new,
+            |text, (k, p)| {
+                text.clear();
+                text.push('@');
+                index.key_text_into(*k, text);
+                entry(SPAN, *k, text, Posting::Span(p).estimate())
+            },
+        ));
         exact = index.exact.keys().collect();
         exact.sort_unstable();
         all.extend(exact.iter().enumerate().map(|(i, k)| {
@@ -395,7 +412,7 @@ fn write_part(
                 if j > 0 {
                     b.push(',');
                 }
-                b.push_str(&serde_json::to_string(k).unwrap_or_default());
+                push_json_str(&mut b, k);
                 b.push(':');
                 p.encode(&mut b);
             }
@@ -536,4 +553,17 @@ fn facet_table(index: &Index) -> Value {
             .collect();
     }
     json!({ "values": values, "docs": columns })
+}
+
+#[cfg(test)]
+mod tests {
+    proptest::proptest! {
+        /// Keys are written as serde_json writes strings, escapes and all.
+        #[test]
+        fn keys_are_json_strings_as_serde_json_writes_them(s in "[\\x00-\\x7f安全阀|~@ ]{0,12}") {
+            let mut out = String::new();
+            super::push_json_str(&mut out, &s);
+            proptest::prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
+        }
+    }
 }
