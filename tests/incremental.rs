@@ -185,6 +185,53 @@ fn incremental_output_equals_a_clean_build_after_random_changes() {
     }
 }
 
+/// A list of more than one page: a record added to, or removed from, its
+/// last page changes the count on the first page, whose records stay the
+/// same. The incremental build must show the new count, as a clean one
+/// does.
+#[test]
+fn a_change_on_a_lists_last_page_updates_its_first_page() {
+    let site = Site::new("base");
+    let action = site.read("content/actions/ta-2022-001.yaml");
+    let make = |i: usize, day: usize| {
+        action
+            .replace("2022-01-14", &format!("2022-01-{day:02}"))
+            .replace("2022-01-12", "2022-01-01")
+            .replace("〔2022〕1号", &format!("〔2022〕{}号", 100 + i))
+    };
+    for i in 0..24 {
+        site.write(
+            &format!("content/actions/tm-{i:03}.yaml"),
+            &make(i, 15 + i % 10),
+        );
+    }
+    let date = "2022-02-15";
+    site.build(date);
+    let first = "public/actions/index.html";
+    assert!(
+        site.read(first).contains("共 25 条"),
+        "{}",
+        site.read(first)
+    );
+    for (step, change) in ["add", "remove"].iter().enumerate() {
+        if *change == "add" {
+            site.write("content/actions/tm-old.yaml", &make(99, 2));
+        } else {
+            site.remove("content/actions/tm-old.yaml");
+        }
+        site.build(date);
+        let want = if *change == "add" {
+            "共 26 条"
+        } else {
+            "共 25 条"
+        };
+        assert!(site.read(first).contains(want), "step {step}: {want}");
+        let clean = clean_build(&site, date);
+        let incremental = snapshot(&site.path().join("public"));
+        assert_eq!(incremental, clean, "step {step}: {change}");
+    }
+}
+
 #[test]
 fn an_edit_re_renders_only_the_pages_the_record_appears_on() {
     let site = Site::new("base");

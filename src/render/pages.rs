@@ -317,13 +317,34 @@ pub fn render_all(
         .filter_map(|page| {
             let p = renderer.prepare(public, &page)?;
             let key = match page {
-                // A record's page is made from its view: hashing that Rust
-                // value is much cheaper than walking the template value
-                // made from it, and says the same.
+                // A record's page is made from its view (with its section
+                // and body, which follow from the record), a party's from
+                // the party, and both from their path (the rest of `here`,
+                // root and canonical address, follows from it and the
+                // shared context): hashing those Rust values is much
+                // cheaper than walking the template value made from them,
+                // and says the same.
                 PageRef::Record(i) => public.page(i).map(|r| {
                     let source = (view(r), r.kind.dir(), record_body(r));
-                    cache.key(&fingerprint, &(&p.here, p.template, source))
+                    cache.key(&fingerprint, &(&p.out, p.template, source))
                 }),
+                PageRef::Party(i) => public
+                    .parties()
+                    .get(i)
+                    .map(|party| cache.key(&fingerprint, &(&p.out, p.template, party))),
+                // A page of a list, from its records, their number and the
+                // page's number (the rest of list.html's context follows).
+                PageRef::List(kind, n) => {
+                    let total = public.of_kind(kind).count();
+                    let chunk: Vec<RecordView> = public
+                        .of_kind(kind)
+                        .skip((n - 1) * PER_PAGE)
+                        .take(PER_PAGE)
+                        .map(view)
+                        .collect();
+                    let source = (kind.dir(), n, total, chunk);
+                    Some(cache.key(&fingerprint, &(&p.out, p.template, source)))
+                }
                 _ => None,
             }
             .unwrap_or_else(|| cache.key(&fingerprint, &(&p.here, &p.ctx)));
