@@ -347,6 +347,11 @@ impl List {
             None
         })
     }
+    /// The numbers as they are kept: `Δdoc, weight, …` for a list of
+    /// documents, `Δdoc, n, pos₁, pos₂ − pos₁, …` for one of positions.
+    pub fn stored(&self) -> impl Iterator<Item = u32> + '_ {
+        self.numbers()
+    }
     /// `doc, weight, doc, weight, …`
     pub fn grams(&self) -> Vec<u32> {
         let mut out = Vec::new();

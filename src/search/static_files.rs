@@ -4,7 +4,7 @@
 //! (fetched only for the results shown) and one facet table. Every file name
 //! carries its content hash, so hosts may cache them for ever.
 
-use super::index::{BODY, FACET_LABELS, FACETS, Index, List, decode};
+use super::index::{BODY, FACET_LABELS, FACETS, Index, List};
 use super::tokenize::fnv1a;
 use crate::output::{Staging, short_hash};
 use serde_json::{Value, json};
@@ -47,50 +47,52 @@ fn push_json_str(out: &mut String, s: &str) {
     }
 }
 
-fn encode_pairs(p: &[u32], out: &mut String) {
+fn encode_pairs(list: &List, out: &mut String) {
+    // The list holds these very differences (see `List::positions`): they
+    // are written as they are read, but for each document's first
+    // position.
     out.push('[');
-    let mut last = 0;
+    let mut it = list.stored();
     let mut first = true;
-    for (doc, positions) in decode(p) {
-        let mut lp = 0;
+    while let (Some(doc), Some(n)) = (it.next(), it.next()) {
         if !first {
             out.push(',');
         }
-        num(out, doc - last);
-        out.push(',');
-        num(out, positions.len() as u32);
         first = false;
-        last = doc;
-        for (i, pos) in positions.iter().enumerate() {
+        num(out, doc);
+        out.push(',');
+        num(out, n);
+        for i in 0..n {
+            let Some(pos) = it.next() else { break };
             let v = if i > 0 {
-                pos - lp
-            } else if *pos >= BODY {
+                pos
+            } else if pos >= BODY {
                 2 * (pos - BODY)
             } else {
                 2 * pos + 1
             };
             out.push(',');
             num(out, v);
-            lp = *pos;
         }
     }
     out.push(']');
 }
 
 /// `[Δdoc, Δdoc, -weight, …]`: a document's weight follows it, negated,
-/// only where it is not 1.
-fn encode_weighted(list: &[u32], out: &mut String) {
+/// only where it is not 1. The list holds `Δdoc, weight, …`.
+fn encode_weighted(list: &List, out: &mut String) {
     out.push('[');
-    let mut last = 0;
-    for (i, pair) in list.chunks_exact(2).enumerate() {
-        if i > 0 {
+    let mut it = list.stored();
+    let mut first = true;
+    while let (Some(doc), Some(weight)) = (it.next(), it.next()) {
+        if !first {
             out.push(',');
         }
-        num(out, pair[0] - last);
-        last = pair[0];
-        if pair[1] != 1 {
+        first = false;
+        num(out, doc);
+        if weight != 1 {
             out.push_str(",-");
-            num(out, pair[1]);
+            num(out, weight);
         }
     }
     out.push(']');
@@ -139,12 +141,12 @@ impl<'i> Posting<'i> {
     }
     fn encode(self, out: &mut String) {
         match self {
-            Posting::Gram(p) => encode_weighted(&p.grams(), out),
-            Posting::Span(p) => encode_pairs(&p.spans(), out),
+            Posting::Gram(p) => encode_weighted(p, out),
+            Posting::Span(p) => encode_pairs(p, out),
             Posting::Exact(d) => encode_docs(d, out),
             Posting::Run(p) => {
                 out.push_str("{\"p\":");
-                encode_pairs(&p.spans(), out);
+                encode_pairs(p, out);
                 out.push('}');
             }
             Posting::File(n) => num(out, n),
