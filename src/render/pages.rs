@@ -336,13 +336,7 @@ pub fn render_all(
                 // page's number (the rest of list.html's context follows).
                 PageRef::List(kind, n) => {
                     let total = public.of_kind(kind).count();
-                    let chunk: Vec<RecordView> = public
-                        .of_kind(kind)
-                        .skip((n - 1) * PER_PAGE)
-                        .take(PER_PAGE)
-                        .map(view)
-                        .collect();
-                    let source = (kind.dir(), n, total, chunk);
+                    let source = (kind.dir(), n, total, page_views(public.of_kind(kind), n));
                     Some(cache.key(&fingerprint, &(&p.out, p.template, source)))
                 }
                 _ => None,
@@ -725,6 +719,17 @@ fn list_page(public: &PublicSite, kind: Kind, n: usize) -> (&'static str, Value)
     ("list.html", ctx)
 }
 
+/// The views of the records on page `n` of a list.
+fn page_views<'p, 'a: 'p>(
+    all: impl Iterator<Item = &'p PubRecord<'a>>,
+    n: usize,
+) -> Vec<RecordView<'p>> {
+    all.skip((n - 1) * PER_PAGE)
+        .take(PER_PAGE)
+        .map(view)
+        .collect()
+}
+
 /// Page `n` of a list of records (list.html), from how many there are and
 /// the records in order: the page's records, the counts and the
 /// neighbouring pages by `url`.
@@ -737,11 +742,7 @@ fn list_context<'p, 'a: 'p>(
     url: impl Fn(usize) -> String,
 ) -> Value {
     let pages = total.div_ceil(PER_PAGE).max(1);
-    let chunk: Vec<RecordView> = all
-        .skip((n - 1) * PER_PAGE)
-        .take(PER_PAGE)
-        .map(view)
-        .collect();
+    let chunk = page_views(all, n);
     context! {
         kind => kind.dir(),
         label => label,
