@@ -362,18 +362,20 @@ fn packed(
     text: &str,
     options: zip::write::SimpleFileOptions,
 ) -> Option<std::sync::Arc<Vec<u8>>> {
-    use std::collections::HashMap;
+    use std::collections::BTreeMap;
     use std::sync::{Arc, Mutex};
-    type Parts = HashMap<(String, String), Arc<Vec<u8>>>;
+    /// Part name → content → its archive; looked up without a copy of
+    /// either.
+    type Parts = BTreeMap<String, BTreeMap<String, Arc<Vec<u8>>>>;
     /// More distinct parts than this are compressed where they are used.
     const MOST: usize = 256;
-    static PARTS: Mutex<Option<Parts>> = Mutex::new(None);
-    let key = (name.to_string(), text.to_string());
-    if let Some(m) = PARTS.lock().ok()?.as_ref() {
-        if let Some(p) = m.get(&key) {
+    static PARTS: Mutex<(Parts, usize)> = Mutex::new((Parts::new(), 0));
+    {
+        let parts = PARTS.lock().ok()?;
+        if let Some(p) = parts.0.get(name).and_then(|m| m.get(text)) {
             return Some(p.clone());
         }
-        if m.len() >= MOST {
+        if parts.1 >= MOST {
             return None;
         }
     }
@@ -382,9 +384,12 @@ fn packed(
     z.write_all(text.as_bytes()).ok()?;
     let bytes = Arc::new(z.finish().ok()?.into_inner());
     let mut parts = PARTS.lock().ok()?;
-    let parts = parts.get_or_insert_with(HashMap::new);
-    if parts.len() < MOST {
-        parts.insert(key, bytes.clone());
+    let (parts, count) = &mut *parts;
+    if *count < MOST {
+        let of_name = parts.entry(name.to_string()).or_default();
+        if of_name.insert(text.to_string(), bytes.clone()).is_none() {
+            *count += 1;
+        }
     }
     Some(bytes)
 }
