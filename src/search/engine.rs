@@ -5,7 +5,7 @@
 
 use super::index::{FACETS, SearchDoc};
 use super::query::Query;
-use super::tokenize::{exact_key, query_terms, tokens};
+use super::tokenize::{Walk, exact_key, query_terms};
 use serde::Serialize;
 use std::path::Path;
 use tantivy::collector::{DocSetCollector, TopDocs};
@@ -24,53 +24,63 @@ struct GongshiTokenizer;
 /// Where a separator stands between two tokens (a position of its own).
 const SEPARATOR: &str = "|";
 
-fn token(text: &str, position: usize) -> Token {
-    Token {
-        offset_from: 0,
-        offset_to: 0,
-        position,
-        text: text.to_string(),
-        position_length: 1,
-    }
-}
-
-struct Stream {
-    tokens: Vec<Token>,
-    next: usize,
+/// The tokens of a text for tantivy, with a separator token wherever the
+/// cut leaves a gap. One token and one spare buffer are reused throughout:
+/// no string per token.
+struct Stream<'a> {
+    walk: Walk<'a>,
+    token: Token,
+    /// A token read ahead while its separator is given first: its text is
+    /// in `spare`.
+    held: Option<u32>,
+    spare: String,
+    last: Option<u32>,
 }
 
 impl Tokenizer for GongshiTokenizer {
-    type TokenStream<'a> = Stream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Stream {
-        let mut out: Vec<Token> = Vec::new();
-        let mut last: Option<usize> = None;
-        for t in tokens(text) {
-            let position = t.pos as usize;
-            // A separator is a token of its own, so that a term with one
-            // does not match text with a token in its place.
-            if last.is_some_and(|l| position == l + 2) {
-                out.push(token(SEPARATOR, position - 1));
-            }
-            last = Some(position);
-            out.push(token(&t.text, position));
-        }
+    type TokenStream<'a> = Stream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Stream<'a> {
         Stream {
-            tokens: out,
-            next: 0,
+            walk: Walk::new(text, 0),
+            token: Token::default(),
+            held: None,
+            spare: String::new(),
+            last: None,
         }
     }
 }
 
-impl TokenStream for Stream {
+impl TokenStream for Stream<'_> {
     fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
+        let pos = match self.held.take() {
+            Some(pos) => pos,
+            None => {
+                let Some(pos) = self.walk.next_into(&mut self.spare) else {
+                    return false;
+                };
+                let gap = self.last.is_some_and(|l| pos == l + 2);
+                self.last = Some(pos);
+                if gap {
+                    // A separator is a token of its own, so that a term
+                    // with one does not match text with a token in its place.
+                    self.held = Some(pos);
+                    self.token.text.clear();
+                    self.token.text.push_str(SEPARATOR);
+                    self.token.position = pos as usize - 1;
+                    return true;
+                }
+                pos
+            }
+        };
+        std::mem::swap(&mut self.token.text, &mut self.spare);
+        self.token.position = pos as usize;
+        true
     }
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }
 

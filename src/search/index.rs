@@ -11,7 +11,7 @@
 //! five-character word in a third of the documents (液化石油气) its list of
 //! documents, not the positions of two common runs.
 
-use super::tokenize::{Token, exact_key, tokens_from};
+use super::tokenize::{Token, Walk, exact_key, tokens_from};
 use crate::content::model::Kind;
 use crate::publish::{PubBody, PubRecord, PublicSite};
 use rayon::prelude::*;
@@ -92,6 +92,19 @@ struct Tok {
     id: u32,
     pos: u32,
 }
+
+/// The id of a token that is one CJK character: the character itself.
+fn cjk_id(text: &str) -> Option<u32> {
+    let mut cs = text.chars();
+    match (cs.next(), cs.next()) {
+        (Some(c), None) if super::tokenize::is_cjk(c) => Some(c as u32),
+        _ => None,
+    }
+}
+
+/// A word's id while it is not yet given ([`Index::with_heavy`]): no id
+/// is this large.
+const UNNAMED: u32 = u32::MAX;
 
 fn pack(run: &[Tok]) -> Key {
     let mut k: Key = 0;
@@ -840,18 +853,35 @@ impl Index {
         const BLOCK: usize = 256;
         for start in (0..index.docs.len()).step_by(BLOCK) {
             let end = (start + BLOCK).min(index.docs.len());
-            let tokens: Vec<Vec<Token>> = index.docs[start..end]
+            // A CJK token is its own id; a word's id is given below.
+            let cut: Vec<(Vec<Tok>, Vec<String>)> = index.docs[start..end]
                 .par_iter()
                 .map(|d| {
-                    let mut t = tokens_from(&d.title, 0);
-                    t.extend(tokens_from(&d.body, BODY));
-                    t
+                    let (mut toks, mut words) = (Vec::new(), Vec::new());
+                    let mut buf = String::new();
+                    for (text, from) in [(&d.title, 0), (&d.body, BODY)] {
+                        let mut walk = Walk::new(text, from);
+                        while let Some(pos) = walk.next_into(&mut buf) {
+                            let id = cjk_id(&buf).unwrap_or_else(|| {
+                                words.push(buf.clone());
+                                UNNAMED
+                            });
+                            toks.push(Tok { id, pos });
+                        }
+                    }
+                    (toks, words)
                 })
                 .collect();
             // Words get their ids in order of meeting: deterministic.
-            let toks: Vec<Vec<Tok>> = tokens
+            let toks: Vec<Vec<Tok>> = cut
                 .into_iter()
-                .map(|ts| ts.into_iter().map(|t| index.tok(t)).collect())
+                .map(|(mut toks, words)| {
+                    let unnamed = toks.iter_mut().filter(|t| t.id == UNNAMED);
+                    for (t, word) in unnamed.zip(words) {
+                        t.id = index.word_id(word);
+                    }
+                    toks
+                })
                 .collect();
             let keys: Vec<DocKeys> = toks
                 .par_iter()
@@ -1113,23 +1143,27 @@ impl Index {
     }
 
     fn tok(&mut self, t: Token) -> Tok {
-        let mut cs = t.text.chars();
-        let id = match (cs.next(), cs.next()) {
-            (Some(c), None) if super::tokenize::is_cjk(c) => c as u32,
-            _ => match self.word_ids.get(&t.text) {
-                Some(id) => *id,
-                None => {
-                    // 2²⁷ − 2¹⁸ distinct words is far beyond any site the
-                    // limits allow; past it, words share the last id (and
-                    // search for them degrades) rather than corrupt keys.
-                    let id = (WORD_BASE as usize + self.words.len()).min((1 << ID_BITS) - 1) as u32;
-                    self.word_ids.insert(t.text.clone(), id);
-                    self.words.push(t.text);
-                    id
-                }
-            },
+        let id = match cjk_id(&t.text) {
+            Some(id) => id,
+            None => self.word_id(t.text),
         };
         Tok { id, pos: t.pos }
+    }
+
+    /// The id of a word, given in order of meeting.
+    fn word_id(&mut self, word: String) -> u32 {
+        match self.word_ids.get(&word) {
+            Some(id) => *id,
+            None => {
+                // 2²⁷ − 2¹⁸ distinct words is far beyond any site the
+                // limits allow; past it, words share the last id (and
+                // search for them degrades) rather than corrupt keys.
+                let id = (WORD_BASE as usize + self.words.len()).min((1 << ID_BITS) - 1) as u32;
+                self.word_ids.insert(word.clone(), id);
+                self.words.push(word);
+                id
+            }
+        }
     }
 
     /// The packed key of a run of query tokens; `None` when a word in it was
@@ -1137,10 +1171,9 @@ impl Index {
     pub fn key(&self, run: &[Token]) -> Option<Key> {
         let mut toks = Vec::with_capacity(run.len());
         for t in run {
-            let mut cs = t.text.chars();
-            let id = match (cs.next(), cs.next()) {
-                (Some(c), None) if super::tokenize::is_cjk(c) => c as u32,
-                _ => *self.word_ids.get(&t.text)?,
+            let id = match cjk_id(&t.text) {
+                Some(id) => id,
+                None => *self.word_ids.get(&t.text)?,
             };
             toks.push(Tok { id, pos: t.pos });
         }

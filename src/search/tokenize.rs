@@ -36,38 +36,91 @@ pub fn is_cjk(c: char) -> bool {
         0x3007 | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x323AF)
 }
 
+/// A walk through the tokens of a text that writes each token's text into
+/// a buffer of the caller's: the indexes cut millions of tokens, and a
+/// string for each would cost more than the cutting.
+pub struct Walk<'a> {
+    chars: std::str::Chars<'a>,
+    pos: u32,
+    started: bool,
+    gap: bool,
+    /// A CJK character that ended a word: the next token.
+    pending: Option<char>,
+}
+
+impl<'a> Walk<'a> {
+    /// The tokens of `text`, positions from `start`.
+    pub fn new(text: &'a str, start: u32) -> Walk<'a> {
+        Walk {
+            chars: text.chars(),
+            pos: start,
+            started: false,
+            gap: false,
+            pending: None,
+        }
+    }
+
+    /// The position of the next token, one past the last (two past it
+    /// after a separator).
+    fn advance(&mut self) -> u32 {
+        if self.started {
+            self.pos += if self.gap { 2 } else { 1 };
+        }
+        self.started = true;
+        self.gap = false;
+        self.pos
+    }
+
+    /// The next token: its text in `buf` (replacing what was there), its
+    /// position returned; `None` at the end.
+    pub fn next_into(&mut self, buf: &mut String) -> Option<u32> {
+        buf.clear();
+        if let Some(c) = self.pending.take() {
+            buf.push(c);
+            return Some(self.advance());
+        }
+        while let Some(raw) = self.chars.next() {
+            let c = normalize(raw);
+            if c.is_ascii_alphanumeric() {
+                // A word is ASCII: its length in bytes is its length.
+                if buf.len() < MAX_WORD {
+                    buf.push(c);
+                }
+                continue;
+            }
+            if !buf.is_empty() {
+                let at = self.advance();
+                if is_cjk(c) {
+                    self.pending = Some(c);
+                } else {
+                    self.gap = true;
+                }
+                return Some(at);
+            }
+            if is_cjk(c) {
+                buf.push(c);
+                return Some(self.advance());
+            }
+            self.gap = true;
+        }
+        if buf.is_empty() {
+            None
+        } else {
+            Some(self.advance())
+        }
+    }
+}
+
 /// Tokens of `text`, positions from `start`.
 pub fn tokens_from(text: &str, start: u32) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::new();
-    let mut pos = start;
-    let mut word = String::new();
-    let mut gap = false;
-    let push = |out: &mut Vec<Token>, text: String, gap: &mut bool, pos: &mut u32| {
-        if !out.is_empty() {
-            *pos += if *gap { 2 } else { 1 };
-        }
-        *gap = false;
-        out.push(Token { text, pos: *pos });
-    };
-    for raw in text.chars() {
-        let c = normalize(raw);
-        if c.is_ascii_alphanumeric() {
-            if word.chars().count() < MAX_WORD {
-                word.push(c);
-            }
-            continue;
-        }
-        if !word.is_empty() {
-            push(&mut out, std::mem::take(&mut word), &mut gap, &mut pos);
-        }
-        if is_cjk(c) {
-            push(&mut out, c.to_string(), &mut gap, &mut pos);
-        } else {
-            gap = true;
-        }
-    }
-    if !word.is_empty() {
-        push(&mut out, word, &mut gap, &mut pos);
+    let mut walk = Walk::new(text, start);
+    let mut buf = String::new();
+    while let Some(pos) = walk.next_into(&mut buf) {
+        out.push(Token {
+            text: buf.clone(),
+            pos,
+        });
     }
     out
 }
@@ -147,6 +200,59 @@ mod tests {
                 ("号".into(), 8)
             ]
         );
+    }
+
+    /// The cut as the module comment states it, one string per token.
+    fn cut_plainly(text: &str, start: u32) -> Vec<Token> {
+        let mut out: Vec<Token> = Vec::new();
+        let (mut pos, mut word, mut gap) = (start, String::new(), false);
+        let push = |out: &mut Vec<Token>, text: String, gap: &mut bool, pos: &mut u32| {
+            if !out.is_empty() {
+                *pos += if *gap { 2 } else { 1 };
+            }
+            *gap = false;
+            out.push(Token { text, pos: *pos });
+        };
+        for c in text.chars().map(normalize) {
+            if c.is_ascii_alphanumeric() {
+                if word.len() < MAX_WORD {
+                    word.push(c);
+                }
+                continue;
+            }
+            if !word.is_empty() {
+                push(&mut out, std::mem::take(&mut word), &mut gap, &mut pos);
+            }
+            if is_cjk(c) {
+                push(&mut out, c.to_string(), &mut gap, &mut pos);
+            } else {
+                gap = true;
+            }
+        }
+        if !word.is_empty() {
+            push(&mut out, word, &mut gap, &mut pos);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_walk_cuts_as_stated(
+            text in "[a-zA-Z0-9Ａ-Ｚ０-９安全阀门〇ぁ-ゖ，、 　.|〔〕-]{0,80}",
+            start in 0u32..5000,
+        ) {
+            proptest::prop_assert_eq!(tokens_from(&text, start), cut_plainly(&text, start));
+        }
+    }
+
+    #[test]
+    fn a_word_is_cut_at_forty_characters() {
+        let long = "a".repeat(45);
+        let text = format!("{long}安");
+        let t = tokens(&text);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].text.len(), MAX_WORD);
+        assert_eq!((t[1].text.as_str(), t[1].pos), ("安", 1));
     }
 
     #[test]
