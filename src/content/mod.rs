@@ -503,23 +503,33 @@ fn inside(canon_root: &Path, path: &Path) -> bool {
 
 fn read_text(root: &Path, path: &Path, max: u64, diags: &mut Diagnostics) -> Option<String> {
     let relp = rel(root, path);
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => {
-            diags.push(report(&relp, Pos::FILE, "", format!("无法读取文件：{e}")));
+    // One open: the size is read from the open file (no second lookup of
+    // the path), and no more than `max` bytes are read even if the file
+    // grows meanwhile.
+    let read = || -> std::io::Result<Result<Vec<u8>, u64>> {
+        use std::io::Read;
+        let file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        if len > max {
+            return Ok(Err(len));
+        }
+        let mut bytes = Vec::with_capacity(len as usize);
+        file.take(max + 1).read_to_end(&mut bytes)?;
+        Ok(match bytes.len() as u64 {
+            n if n > max => Err(n),
+            _ => Ok(bytes),
+        })
+    };
+    let bytes = match read() {
+        Ok(Ok(b)) => b,
+        Ok(Err(len)) => {
+            diags.push(
+                report(&relp, Pos::FILE, "", "文件过大，已拒绝")
+                    .expected(format!("不超过 {max} 字节（site.yaml 限制.文件大小）"))
+                    .found(format!("{len} 字节")),
+            );
             return None;
         }
-    };
-    if meta.len() > max {
-        diags.push(
-            report(&relp, Pos::FILE, "", "文件过大，已拒绝")
-                .expected(format!("不超过 {max} 字节（site.yaml 限制.文件大小）"))
-                .found(format!("{} 字节", meta.len())),
-        );
-        return None;
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
         Err(e) => {
             diags.push(report(&relp, Pos::FILE, "", format!("无法读取文件：{e}")));
             return None;
