@@ -111,7 +111,7 @@ pub fn parse(text: &str, limits: Limits) -> Result<Node, SyntaxError> {
     options.alias_limits.max_total_replayed_events = limits.max_nodes;
     options.alias_limits.max_replay_stack_depth = limits.max_depth;
     match serde_saphyr::from_str_with_options::<Spanned<Tree>>(text, options) {
-        Ok(t) => Ok(into_node(t)),
+        Ok(t) => Ok(located(t)),
         Err(e) => Err(convert_error(&e)),
     }
 }
@@ -158,31 +158,19 @@ fn convert_error(e: &serde_saphyr::Error) -> SyntaxError {
     }
 }
 
-/// The raw tree as serde gives it, children wrapped in `Spanned`.
-enum Tree {
-    Null,
-    Str(String),
-    Seq(Vec<Spanned<Tree>>),
-    Map(Vec<(Spanned<Tree>, Spanned<Tree>)>),
-}
+/// A value as serde gives it; each child is made a [`Node`] as soon as it
+/// is read (with the position its `Spanned` wrapper carries), so the tree is
+/// built once, not built and then copied.
+struct Tree(Value);
 
-fn into_node(t: Spanned<Tree>) -> Node {
-    let pos = Pos::new(
-        t.referenced.line() as u32,
-        t.referenced.column().max(1) as u32,
-    );
-    let value = match t.value {
-        Tree::Null => Value::Null,
-        Tree::Str(s) => Value::Str(s),
-        Tree::Seq(items) => Value::Seq(items.into_iter().map(into_node).collect()),
-        Tree::Map(entries) => Value::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| (into_node(k), into_node(v)))
-                .collect(),
+fn located(t: Spanned<Tree>) -> Node {
+    Node {
+        pos: Pos::new(
+            t.referenced.line() as u32,
+            t.referenced.column().max(1) as u32,
         ),
-    };
-    Node { pos, value }
+        value: t.value.0,
+    }
 }
 
 impl<'de> Deserialize<'de> for Tree {
@@ -199,34 +187,34 @@ impl<'de> Visitor<'de> for TreeVisitor {
         f.write_str("any YAML value")
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Tree, E> {
-        Ok(Tree::Str(v.to_string()))
+        Ok(Tree(Value::Str(v.to_string())))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Tree, E> {
-        Ok(Tree::Str(v.to_string()))
+        Ok(Tree(Value::Str(v.to_string())))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Tree, E> {
-        Ok(Tree::Str(v.to_string()))
+        Ok(Tree(Value::Str(v.to_string())))
     }
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<Tree, E> {
-        Ok(Tree::Str(v.to_string()))
+        Ok(Tree(Value::Str(v.to_string())))
     }
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Tree, E> {
-        Ok(Tree::Str(v.to_string()))
+        Ok(Tree(Value::Str(v.to_string())))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Tree, E> {
-        Ok(Tree::Str(v.to_string()))
+        Ok(Tree(Value::Str(v.to_string())))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Tree, E> {
-        Ok(Tree::Str(v.to_string()))
+        Ok(Tree(Value::Str(v.to_string())))
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Tree, E> {
-        Ok(Tree::Str(v))
+        Ok(Tree(Value::Str(v)))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Tree, E> {
-        Ok(Tree::Null)
+        Ok(Tree(Value::Null))
     }
     fn visit_none<E: de::Error>(self) -> Result<Tree, E> {
-        Ok(Tree::Null)
+        Ok(Tree(Value::Null))
     }
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Tree, D::Error> {
         Tree::deserialize(d)
@@ -234,17 +222,17 @@ impl<'de> Visitor<'de> for TreeVisitor {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
         let mut items = Vec::new();
         while let Some(item) = seq.next_element::<Spanned<Tree>>()? {
-            items.push(item);
+            items.push(located(item));
         }
-        Ok(Tree::Seq(items))
+        Ok(Tree(Value::Seq(items)))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
         let mut entries = Vec::new();
         while let Some(k) = map.next_key::<Spanned<Tree>>()? {
             let v = map.next_value::<Spanned<Tree>>()?;
-            entries.push((k, v));
+            entries.push((located(k), located(v)));
         }
-        Ok(Tree::Map(entries))
+        Ok(Tree(Value::Map(entries)))
     }
 }
 
