@@ -155,30 +155,34 @@ impl Sheet {
                 if row.is_some() {
                     x.push_str("</row>");
                 }
+                // Pieces pushed, not formatted: a report's workbook has
+                // thousands of cells, and `write!` costs more than they do.
+                x.push_str(r#"<row r=""#);
+                push_u32(&mut x, r + 1);
                 if heads.contains(r) {
-                    let _ = write!(x, r#"<row r="{}" ht="30" customHeight="1">"#, r + 1);
+                    x.push_str(r#"" ht="30" customHeight="1">"#);
                 } else {
-                    let _ = write!(x, r#"<row r="{}">"#, r + 1);
+                    x.push_str(r#"">"#);
                 }
                 row = Some(*r);
             }
-            let at = cell_ref(*r, *c);
-            let s = *s as u8;
+            x.push_str(r#"<c r=""#);
+            cell_ref_into(&mut x, *r, *c);
+            x.push_str(r#"" s=""#);
+            push_u32(&mut x, u32::from(*s as u8));
             match v {
-                Value::Blank => {
-                    let _ = write!(x, r#"<c r="{at}" s="{s}"/>"#);
-                }
+                Value::Blank => x.push_str(r#""/>"#),
                 Value::Number(n) => {
-                    let _ = write!(x, r#"<c r="{at}" s="{s}"><v>{n}</v></c>"#);
+                    x.push_str(r#""><v>"#);
+                    push_number(&mut x, *n);
+                    x.push_str("</v></c>");
                 }
                 Value::Text(t) => {
-                    let space =
-                        if t.starts_with(char::is_whitespace) || t.ends_with(char::is_whitespace) {
-                            r#" xml:space="preserve""#
-                        } else {
-                            ""
-                        };
-                    let _ = write!(x, r#"<c r="{at}" s="{s}" t="inlineStr"><is><t{space}>"#);
+                    x.push_str(r#"" t="inlineStr"><is><t"#);
+                    if t.starts_with(char::is_whitespace) || t.ends_with(char::is_whitespace) {
+                        x.push_str(r#" xml:space="preserve""#);
+                    }
+                    x.push('>');
                     escape_into(&mut x, t);
                     x.push_str("</t></is></c>");
                 }
@@ -191,12 +195,11 @@ impl Sheet {
         if !self.merges.is_empty() {
             let _ = write!(x, r#"<mergeCells count="{}">"#, self.merges.len());
             for (r1, c1, r2, c2) in &self.merges {
-                let _ = write!(
-                    x,
-                    r#"<mergeCell ref="{}:{}"/>"#,
-                    cell_ref(*r1, *c1),
-                    cell_ref(*r2, *c2)
-                );
+                x.push_str(r#"<mergeCell ref=""#);
+                cell_ref_into(&mut x, *r1, *c1);
+                x.push(':');
+                cell_ref_into(&mut x, *r2, *c2);
+                x.push_str(r#""/>"#);
             }
             x.push_str("</mergeCells>");
         }
@@ -395,21 +398,67 @@ fn packed(
 }
 
 /// `A1`-style reference of a zero-based row and column.
+#[cfg(test)]
 fn cell_ref(row: u32, col: u16) -> String {
-    let mut letters = Vec::new();
-    let mut c = col as u32 + 1;
+    let mut s = String::new();
+    cell_ref_into(&mut s, row, col);
+    s
+}
+
+/// [`cell_ref`] appended to `out`.
+fn cell_ref_into(out: &mut String, row: u32, col: u16) {
+    // Column 65,536 is "CRXP": four letters are enough for any u16.
+    let mut letters = [0u8; 4];
+    let mut n = 0;
+    let mut c = u32::from(col) + 1;
     while c > 0 {
-        let d = (c - 1) % 26;
-        letters.push(b'A' + d as u8);
+        letters[n] = b'A' + ((c - 1) % 26) as u8;
+        n += 1;
         c = (c - 1) / 26;
     }
-    letters.reverse();
-    format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
+    for &l in letters[..n].iter().rev() {
+        out.push(char::from(l));
+    }
+    push_u32(out, row + 1);
+}
+
+/// A number in decimal, appended to `out`.
+fn push_u32(out: &mut String, mut v: u32) {
+    let mut digits = [0u8; 10];
+    let mut n = 0;
+    loop {
+        digits[n] = b'0' + (v % 10) as u8;
+        n += 1;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &d in digits[..n].iter().rev() {
+        out.push(char::from(d));
+    }
+}
+
+/// A cell's number as `Display` writes it; whole numbers (the counts of
+/// a report) without the formatter.
+fn push_number(out: &mut String, n: f64) {
+    if n.is_sign_positive() && n.fract() == 0.0 && n <= f64::from(u32::MAX) {
+        push_u32(out, n as u32);
+    } else {
+        let _ = write!(out, "{n}");
+    }
 }
 
 /// XML text, escaped; characters XML 1.0 cannot carry are left out.
 fn escape_into(out: &mut String, s: &str) {
-    for ch in s.chars() {
+    // Runs of plain text are copied whole; only the bytes that may need
+    // care (markup, control characters, the lead byte of U+FFFE/U+FFFF)
+    // are looked at one character at a time.
+    let special = |b: u8| matches!(b, b'&' | b'<' | b'>' | b'"' | 0xEF) || b < 0x20;
+    let mut rest = s;
+    while let Some(i) = rest.bytes().position(special) {
+        out.push_str(&rest[..i]);
+        let ch = rest[i..].chars().next().unwrap_or_default();
         match ch {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -419,7 +468,9 @@ fn escape_into(out: &mut String, s: &str) {
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
             c => out.push(c),
         }
+        rest = &rest[i + ch.len_utf8()..];
     }
+    out.push_str(rest);
 }
 
 const ROOT_RELS: &str = concat!(
@@ -511,6 +562,57 @@ mod tests {
         assert_eq!(cell_ref(0, 26), "AA1");
         assert_eq!(cell_ref(0, 701), "ZZ1");
         assert_eq!(cell_ref(0, 702), "AAA1");
+    }
+
+    /// Escaping as the plain definition states it, a character at a time.
+    fn escape_plainly(s: &str) -> String {
+        s.chars()
+            .filter_map(|c| match c {
+                '&' => Some("&amp;".to_string()),
+                '<' => Some("&lt;".to_string()),
+                '>' => Some("&gt;".to_string()),
+                '"' => Some("&quot;".to_string()),
+                '\t' | '\n' | '\r' => Some(c.to_string()),
+                c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => None,
+                c => Some(c.to_string()),
+            })
+            .collect()
+    }
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        #[test]
+        fn escaping_agrees_with_the_plain_definition(
+            s in "[a-z<>&\"\x00-\x1f安\u{FFFD}-\u{FFFF}\u{EFFF}\u{F000}]{0,40}"
+        ) {
+            let mut got = String::new();
+            escape_into(&mut got, &s);
+            proptest::prop_assert_eq!(got, escape_plainly(&s));
+        }
+
+        #[test]
+        fn numbers_are_written_as_display_writes_them(
+            n in proptest::prop_oneof![
+                proptest::num::f64::ANY,
+                (0u32..=u32::MAX).prop_map(f64::from),
+                (0u32..100_000).prop_map(|v| f64::from(v) / 4.0),
+            ]
+        ) {
+            let mut got = String::new();
+            push_number(&mut got, n);
+            proptest::prop_assert_eq!(got, n.to_string());
+        }
+
+        #[test]
+        fn references_agree_with_bijective_base_26(row in 0u32..u32::MAX, col in 0u16..=u16::MAX) {
+            let (mut c, mut letters) = (u32::from(col) + 1, String::new());
+            while c > 0 {
+                letters.insert(0, char::from(b'A' + ((c - 1) % 26) as u8));
+                c = (c - 1) / 26;
+            }
+            proptest::prop_assert_eq!(cell_ref(row, col), format!("{letters}{}", row + 1));
+        }
     }
 
     #[test]
