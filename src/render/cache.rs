@@ -49,7 +49,8 @@ impl PageCache {
     }
 
     /// The hash of one page: what all pages share, and its own context,
-    /// serialized into a buffer kept per thread and hashed in one pass
+    /// written as tagged bytes ([`super::key_bytes`], not JSON: no escaping)
+    /// into a buffer kept per thread and hashed in one pass
     /// (SHA-256 runs on the CPU's SHA instructions where it has them; many
     /// small writes into a streaming hasher cost more than the hashing).
     pub fn key<T: serde::Serialize>(&self, fingerprint: &str, page_context: &T) -> String {
@@ -61,7 +62,7 @@ impl PageCache {
             buf.clear();
             buf.extend_from_slice(fingerprint.as_bytes());
             buf.push(0);
-            let _ = serde_json::to_writer(&mut *buf, page_context);
+            super::key_bytes::write(buf, page_context);
             let digest = Sha256::digest(buf.as_slice());
             if buf.capacity() > 1 << 22 {
                 *buf = Vec::new(); // one huge page does not keep its buffer

@@ -7,6 +7,7 @@
 //! filter, which never passes raw HTML.
 
 pub mod cache;
+mod key_bytes;
 pub mod markdown;
 mod pages;
 
