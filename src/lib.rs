@@ -10,6 +10,7 @@ pub mod check;
 pub mod cmd;
 pub mod codes;
 pub mod content;
+pub mod decimal;
 pub mod diag;
 pub mod export;
 pub mod output;

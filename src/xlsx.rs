@@ -8,6 +8,7 @@
 //! Output is deterministic: fixed zip timestamps, the creation time taken
 //! from the build date, cells written in row and column order.
 
+use crate::decimal::push_u32;
 use chrono::NaiveDate;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -420,23 +421,6 @@ fn cell_ref_into(out: &mut String, row: u32, col: u16) {
         out.push(char::from(l));
     }
     push_u32(out, row + 1);
-}
-
-/// A number in decimal, appended to `out`.
-fn push_u32(out: &mut String, mut v: u32) {
-    let mut digits = [0u8; 10];
-    let mut n = 0;
-    loop {
-        digits[n] = b'0' + (v % 10) as u8;
-        n += 1;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    for &d in digits[..n].iter().rev() {
-        out.push(char::from(d));
-    }
 }
 
 /// A cell's number as `Display` writes it; whole numbers (the counts of

@@ -6,6 +6,7 @@
 
 use super::index::{BODY, FACET_LABELS, FACETS, Index, List};
 use super::tokenize::fnv1a;
+use crate::decimal::push_u32 as num;
 use crate::output::{Staging, short_hash};
 use serde_json::{Value, json};
 
@@ -13,27 +14,6 @@ use serde_json::{Value, json};
 pub const SHARD_TARGET: usize = 1_500;
 /// Documents per chunk of result metadata.
 pub const CHUNK: usize = 4;
-
-/// `[Δdoc, n, pos, Δpos…, Δdoc, n, pos, Δpos…]`: deltas keep the numbers
-/// short. A document's first position is written as `2·(p − BODY)` in the
-/// body and `2·p + 1` in the title, so that it too is short.
-/// Append a number in decimal (faster than `write!` for the millions of
-/// numbers of an index).
-fn num(out: &mut String, mut v: u32) {
-    let mut buf = [0u8; 10];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    for b in &buf[i..] {
-        out.push(char::from(*b));
-    }
-}
 
 /// A string as JSON, byte for byte as serde_json writes it: keys rarely
 /// have anything to escape, and then need no second string.
@@ -47,6 +27,9 @@ fn push_json_str(out: &mut String, s: &str) {
     }
 }
 
+/// `[Δdoc, n, pos, Δpos…, Δdoc, n, pos, Δpos…]`: deltas keep the numbers
+/// short. A document's first position is written as `2·(p − BODY)` in the
+/// body and `2·p + 1` in the title, so that it too is short.
 fn encode_pairs(list: &List, out: &mut String) {
     // The list holds these very differences (see `List::positions`): they
     // are written as they are read, but for each document's first
