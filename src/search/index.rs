@@ -764,6 +764,27 @@ fn phrase_at(p: &Phrase, toks: &[Tok], i: usize) -> bool {
             .all(|(a, b)| a.id == b.id && b.pos.checked_sub(toks[i].pos) == Some(a.pos))
 }
 
+/// Entries sorted by partition, then by `within`: put in their partition
+/// first (one pass, as a counting sort), then each partition sorted on its
+/// own, which takes fewer and cheaper comparisons than sorting the whole.
+fn by_part(
+    v: Vec<(u8, Key, u32)>,
+    within: impl Fn(&(u8, Key, u32), &(u8, Key, u32)) -> std::cmp::Ordering + Copy,
+) -> Vec<(u8, Key, u32)> {
+    let starts = part_starts(&v);
+    let mut next = starts;
+    let mut out = vec![(0u8, 0, 0u32); v.len()];
+    for e in v {
+        let at = &mut next[usize::from(e.0)];
+        out[*at as usize] = e;
+        *at += 1;
+    }
+    for p in 0..PARTS {
+        out[starts[p] as usize..starts[p + 1] as usize].sort_unstable_by(within);
+    }
+    out
+}
+
 /// Where each partition's entries begin in a list sorted by partition.
 fn part_starts(v: &[(u8, Key, u32)]) -> [u32; PARTS + 1] {
     let mut starts = [0u32; PARTS + 1];
@@ -806,9 +827,9 @@ fn doc_keys(toks: &[Tok], d: &SearchDoc, phrases: &[Phrase], starts: &KeyMap<Vec
             n += 1;
         }
     }
-    grams.sort_unstable_by_key(|g| (g.0, g.1));
+    let mut grams = by_part(grams, |a, b| a.1.cmp(&b.1));
     sum_weights_by(&mut grams, |g| &mut g.1, |g| &mut g.2);
-    spans.sort_unstable();
+    let spans = by_part(spans, |a, b| (a.1, a.2).cmp(&(b.1, b.2)));
     let gram_parts = part_starts(&grams);
     let span_parts = part_starts(&spans);
     let mut exact: Vec<String> = d
