@@ -116,7 +116,24 @@ fn site_dir(site: Option<PathBuf>) -> PathBuf {
     site.unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// No transparent huge pages for this process. mimalloc asks for them on
+/// its arenas, and hands freed memory back to the system after 10 ms; a
+/// page touched again then faults in a whole 2 MiB page, zeroed, where a
+/// few KiB were needed. Perf put those faults at 1.4–10% of a build's
+/// time, varying from run to run, and the huge pages add to the peak:
+/// over thirteen builds of 20,000 records each way, the median peak fell
+/// from 243 to 236 MiB without them, the highest from 260 to 247 MiB.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_THP_DISABLE takes plain integers and only
+    // sets a flag of this process; its result is not needed.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 fn main() -> ExitCode {
+    no_huge_pages();
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Build {
