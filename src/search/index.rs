@@ -767,10 +767,11 @@ fn phrase_at(p: &Phrase, toks: &[Tok], i: usize) -> bool {
 /// Entries sorted by partition, then by `within`: put in their partition
 /// first (one pass, as a counting sort), then each partition sorted on its
 /// own, which takes fewer and cheaper comparisons than sorting the whole.
+/// Also where each partition begins.
 fn by_part(
     v: Vec<(u8, Key, u32)>,
     within: impl Fn(&(u8, Key, u32), &(u8, Key, u32)) -> std::cmp::Ordering + Copy,
-) -> Vec<(u8, Key, u32)> {
+) -> (Vec<(u8, Key, u32)>, [u32; PARTS + 1]) {
     let starts = part_starts(&v);
     let mut next = starts;
     let mut out = vec![(0u8, 0, 0u32); v.len()];
@@ -782,7 +783,7 @@ fn by_part(
     for p in 0..PARTS {
         out[starts[p] as usize..starts[p + 1] as usize].sort_unstable_by(within);
     }
-    out
+    (out, starts)
 }
 
 /// Where each partition's entries begin in a list sorted by partition.
@@ -827,11 +828,11 @@ fn doc_keys(toks: &[Tok], d: &SearchDoc, phrases: &[Phrase], starts: &KeyMap<Vec
             n += 1;
         }
     }
-    let mut grams = by_part(grams, |a, b| a.1.cmp(&b.1));
+    let (mut grams, _) = by_part(grams, |a, b| a.1.cmp(&b.1));
+    // Summing the weights of equal keys moves the partitions' starts.
     sum_weights_by(&mut grams, |g| &mut g.1, |g| &mut g.2);
-    let spans = by_part(spans, |a, b| (a.1, a.2).cmp(&(b.1, b.2)));
     let gram_parts = part_starts(&grams);
-    let span_parts = part_starts(&spans);
+    let (spans, span_parts) = by_part(spans, |a, b| (a.1, a.2).cmp(&(b.1, b.2)));
     let mut exact: Vec<String> = d
         .exact
         .iter()
