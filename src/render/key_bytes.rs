@@ -1,7 +1,7 @@
 //! The bytes a page's cache key is hashed from: any `Serialize` value
 //! written as a compact, unambiguous byte string. Every value carries a
-//! tag, every string and list its length, so two different values of a
-//! type never write the same bytes (what the cache needs), and nothing is
+//! tag, every string its length and every list, map and struct an end
+//! mark, so two different values of a type never write the same bytes (what the cache needs), and nothing is
 //! escaped or formatted (what JSON spent most of its time on).
 
 use serde::ser::{self, Serialize};
@@ -16,20 +16,21 @@ pub fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
 
 pub struct Enc<'a>(&'a mut Vec<u8>);
 
+/// An error raised by a value's own `Serialize`; the encoder raises none.
 #[derive(Debug)]
-pub struct Never(String);
+pub struct ValueError(String);
 
-impl fmt::Display for Never {
+impl fmt::Display for ValueError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-impl std::error::Error for Never {}
+impl std::error::Error for ValueError {}
 
-impl ser::Error for Never {
+impl ser::Error for ValueError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        Never(msg.to_string())
+        ValueError(msg.to_string())
     }
 }
 
@@ -75,7 +76,7 @@ impl Enc<'_> {
 
 impl<'a, 'b> ser::Serializer for &'a mut Enc<'b> {
     type Ok = ();
-    type Error = Never;
+    type Error = ValueError;
     type SerializeSeq = Self;
     type SerializeTuple = Self;
     type SerializeTupleStruct = Self;
@@ -84,85 +85,85 @@ impl<'a, 'b> ser::Serializer for &'a mut Enc<'b> {
     type SerializeStruct = Self;
     type SerializeStructVariant = Self;
 
-    fn serialize_bool(self, v: bool) -> Result<(), Never> {
+    fn serialize_bool(self, v: bool) -> Result<(), ValueError> {
         self.tag(BOOL);
         self.0.push(u8::from(v));
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Never> {
+    fn serialize_i8(self, v: i8) -> Result<(), ValueError> {
         self.serialize_i64(i64::from(v))
     }
-    fn serialize_i16(self, v: i16) -> Result<(), Never> {
+    fn serialize_i16(self, v: i16) -> Result<(), ValueError> {
         self.serialize_i64(i64::from(v))
     }
-    fn serialize_i32(self, v: i32) -> Result<(), Never> {
+    fn serialize_i32(self, v: i32) -> Result<(), ValueError> {
         self.serialize_i64(i64::from(v))
     }
-    fn serialize_i64(self, v: i64) -> Result<(), Never> {
+    fn serialize_i64(self, v: i64) -> Result<(), ValueError> {
         self.tag(INT);
         self.0.extend_from_slice(&v.to_le_bytes());
         Ok(())
     }
-    fn serialize_i128(self, v: i128) -> Result<(), Never> {
+    fn serialize_i128(self, v: i128) -> Result<(), ValueError> {
         self.tag(INT);
         self.0.extend_from_slice(&v.to_le_bytes());
         Ok(())
     }
-    fn serialize_u8(self, v: u8) -> Result<(), Never> {
+    fn serialize_u8(self, v: u8) -> Result<(), ValueError> {
         self.serialize_u64(u64::from(v))
     }
-    fn serialize_u16(self, v: u16) -> Result<(), Never> {
+    fn serialize_u16(self, v: u16) -> Result<(), ValueError> {
         self.serialize_u64(u64::from(v))
     }
-    fn serialize_u32(self, v: u32) -> Result<(), Never> {
+    fn serialize_u32(self, v: u32) -> Result<(), ValueError> {
         self.serialize_u64(u64::from(v))
     }
-    fn serialize_u64(self, v: u64) -> Result<(), Never> {
+    fn serialize_u64(self, v: u64) -> Result<(), ValueError> {
         self.tag(UINT);
         self.0.extend_from_slice(&v.to_le_bytes());
         Ok(())
     }
-    fn serialize_u128(self, v: u128) -> Result<(), Never> {
+    fn serialize_u128(self, v: u128) -> Result<(), ValueError> {
         self.tag(UINT);
         self.0.extend_from_slice(&v.to_le_bytes());
         Ok(())
     }
-    fn serialize_f32(self, v: f32) -> Result<(), Never> {
+    fn serialize_f32(self, v: f32) -> Result<(), ValueError> {
         self.serialize_f64(f64::from(v))
     }
-    fn serialize_f64(self, v: f64) -> Result<(), Never> {
+    fn serialize_f64(self, v: f64) -> Result<(), ValueError> {
         self.tag(FLOAT);
         self.0.extend_from_slice(&v.to_bits().to_le_bytes());
         Ok(())
     }
-    fn serialize_char(self, v: char) -> Result<(), Never> {
+    fn serialize_char(self, v: char) -> Result<(), ValueError> {
         self.tag(CHAR);
         self.0.extend_from_slice(&u32::from(v).to_le_bytes());
         Ok(())
     }
-    fn serialize_str(self, v: &str) -> Result<(), Never> {
+    fn serialize_str(self, v: &str) -> Result<(), ValueError> {
         self.tag(STR);
         self.text(v.as_bytes());
         Ok(())
     }
-    fn serialize_bytes(self, v: &[u8]) -> Result<(), Never> {
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), ValueError> {
         self.tag(BYTES);
         self.text(v);
         Ok(())
     }
-    fn serialize_none(self) -> Result<(), Never> {
+    fn serialize_none(self) -> Result<(), ValueError> {
         self.tag(NONE);
         Ok(())
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Never> {
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), ValueError> {
         self.tag(SOME);
         value.serialize(self)
     }
-    fn serialize_unit(self) -> Result<(), Never> {
+    fn serialize_unit(self) -> Result<(), ValueError> {
         self.tag(UNIT);
         Ok(())
     }
-    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Never> {
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), ValueError> {
         self.serialize_unit()
     }
     fn serialize_unit_variant(
@@ -170,7 +171,7 @@ impl<'a, 'b> ser::Serializer for &'a mut Enc<'b> {
         _name: &'static str,
         index: u32,
         _variant: &'static str,
-    ) -> Result<(), Never> {
+    ) -> Result<(), ValueError> {
         self.tag(VARIANT);
         self.len(index as usize);
         self.tag(UNIT);
@@ -180,7 +181,7 @@ impl<'a, 'b> ser::Serializer for &'a mut Enc<'b> {
         self,
         _name: &'static str,
         value: &T,
-    ) -> Result<(), Never> {
+    ) -> Result<(), ValueError> {
         self.tag(NEWTYPE);
         value.serialize(self)
     }
@@ -190,22 +191,22 @@ impl<'a, 'b> ser::Serializer for &'a mut Enc<'b> {
         index: u32,
         _variant: &'static str,
         value: &T,
-    ) -> Result<(), Never> {
+    ) -> Result<(), ValueError> {
         self.tag(VARIANT);
         self.len(index as usize);
         value.serialize(self)
     }
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Self, Never> {
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self, ValueError> {
         // Closed by END rather than counted: a length given up front may
         // be a guess (serde allows it), and the END after each element
         // list keeps `[[a], b]` apart from `[[a, b]]` all the same.
         self.tag(SEQ);
         Ok(self)
     }
-    fn serialize_tuple(self, len: usize) -> Result<Self, Never> {
+    fn serialize_tuple(self, len: usize) -> Result<Self, ValueError> {
         self.serialize_seq(Some(len))
     }
-    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<Self, Never> {
+    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<Self, ValueError> {
         self.serialize_seq(Some(len))
     }
     fn serialize_tuple_variant(
@@ -214,16 +215,16 @@ impl<'a, 'b> ser::Serializer for &'a mut Enc<'b> {
         index: u32,
         _variant: &'static str,
         len: usize,
-    ) -> Result<Self, Never> {
+    ) -> Result<Self, ValueError> {
         self.tag(VARIANT);
         self.len(index as usize);
         self.serialize_seq(Some(len))
     }
-    fn serialize_map(self, _len: Option<usize>) -> Result<Self, Never> {
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self, ValueError> {
         self.tag(MAP);
         Ok(self)
     }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self, Never> {
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self, ValueError> {
         self.tag(STRUCT);
         Ok(self)
     }
@@ -233,7 +234,7 @@ impl<'a, 'b> ser::Serializer for &'a mut Enc<'b> {
         index: u32,
         _variant: &'static str,
         _len: usize,
-    ) -> Result<Self, Never> {
+    ) -> Result<Self, ValueError> {
         self.tag(VARIANT);
         self.len(index as usize);
         self.tag(STRUCT);
@@ -246,11 +247,11 @@ macro_rules! elements {
     ($($trait:ident :: $method:ident),*) => {$(
         impl<'a, 'b> ser::$trait for &'a mut Enc<'b> {
             type Ok = ();
-            type Error = Never;
-            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Never> {
+            type Error = ValueError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ValueError> {
                 value.serialize(&mut **self)
             }
-            fn end(self) -> Result<(), Never> {
+            fn end(self) -> Result<(), ValueError> {
                 self.tag(END);
                 Ok(())
             }
@@ -267,14 +268,14 @@ elements!(
 
 impl<'a, 'b> ser::SerializeMap for &'a mut Enc<'b> {
     type Ok = ();
-    type Error = Never;
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Never> {
+    type Error = ValueError;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), ValueError> {
         key.serialize(&mut **self)
     }
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Never> {
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ValueError> {
         value.serialize(&mut **self)
     }
-    fn end(self) -> Result<(), Never> {
+    fn end(self) -> Result<(), ValueError> {
         self.tag(END);
         Ok(())
     }
@@ -287,20 +288,20 @@ macro_rules! fields {
     ($($trait:ident),*) => {$(
         impl<'a, 'b> ser::$trait for &'a mut Enc<'b> {
             type Ok = ();
-            type Error = Never;
+            type Error = ValueError;
             fn serialize_field<T: Serialize + ?Sized>(
                 &mut self,
                 _key: &'static str,
                 value: &T,
-            ) -> Result<(), Never> {
+            ) -> Result<(), ValueError> {
                 self.tag(FIELD);
                 value.serialize(&mut **self)
             }
-            fn skip_field(&mut self, _key: &'static str) -> Result<(), Never> {
+            fn skip_field(&mut self, _key: &'static str) -> Result<(), ValueError> {
                 self.tag(NONE);
                 Ok(())
             }
-            fn end(self) -> Result<(), Never> {
+            fn end(self) -> Result<(), ValueError> {
                 self.tag(END);
                 Ok(())
             }
