@@ -359,3 +359,63 @@ fn the_preview_reports_what_a_clean_check_reports_after_each_save() {
         );
     }
 }
+
+/// The static search index lives in a directory named by the hash of its
+/// files, so any edit names it anew; yet a rebuild links the files that did
+/// not change from the previous output instead of writing them again (on a
+/// disk, creating tens of thousands of files is most of a rebuild's time).
+#[cfg(unix)]
+#[test]
+fn a_rebuild_links_the_unchanged_files_of_the_renamed_search_index() {
+    use std::collections::BTreeMap;
+    use std::os::unix::fs::MetadataExt;
+    fn index_files(site: &Site) -> (String, BTreeMap<String, (u64, Vec<u8>)>) {
+        let search = site.path().join("public/search");
+        let dirs: Vec<_> = std::fs::read_dir(&search)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_type().unwrap().is_dir())
+            .collect();
+        assert_eq!(dirs.len(), 1, "one index directory");
+        let files = std::fs::read_dir(dirs[0].path())
+            .unwrap()
+            .flatten()
+            .map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let ino = e.metadata().unwrap().ino();
+                (name, (ino, std::fs::read(e.path()).unwrap()))
+            })
+            .collect();
+        (dirs[0].file_name().to_string_lossy().into_owned(), files)
+    }
+    let site = Site::new("base");
+    site.build("2022-02-15");
+    let (old_dir, old) = index_files(&site);
+    let text = site
+        .read("content/hazards/th-2022-001.yaml")
+        .replace("停用储罐", "立即停用储罐");
+    site.write("content/hazards/th-2022-001.yaml", &text);
+    site.build("2022-02-15");
+    let (new_dir, new) = index_files(&site);
+    assert_ne!(old_dir, new_dir, "the edit changes the index");
+    let (mut same, mut changed) = (0, 0);
+    for (name, (ino, bytes)) in &new {
+        match old.get(name) {
+            Some((old_ino, old_bytes)) if old_bytes == bytes => {
+                assert_eq!(ino, old_ino, "{name} is unchanged but was written again");
+                same += 1;
+            }
+            _ => {
+                assert!(
+                    old.values().all(|(i, _)| i != ino),
+                    "{name} changed but is linked"
+                );
+                changed += 1;
+            }
+        }
+    }
+    assert!(
+        changed > 0 && same > 0,
+        "{same} unchanged, {changed} changed"
+    );
+}

@@ -33,6 +33,10 @@ pub struct Staging {
     dirs: Mutex<std::collections::HashSet<PathBuf>>,
     /// Whether there is a previous output to take unchanged files from.
     has_old: bool,
+    /// Directories of this build that take another name at the end
+    /// ([`Staging::rename`]), each with the directory of the previous
+    /// output that its files are compared with.
+    renamed: std::sync::RwLock<Vec<(String, String)>>,
 }
 
 /// Why the output directory may not be used.
@@ -148,6 +152,7 @@ impl Staging {
             done: false,
             dirs: Mutex::new(std::collections::HashSet::new()),
             has_old: out.join(MARKER).is_file(),
+            renamed: Default::default(),
         })
     }
 
@@ -193,10 +198,10 @@ impl Staging {
     fn store(&self, rel: &str, bytes: &[u8]) {
         let path = self.tmp.join(rel);
         let result = self.make_parent(&path).and_then(|_| {
-            if self.unchanged(rel, bytes) {
+            if let Some(old) = self.unchanged(rel, bytes) {
                 // Never write through a link to the previous output's file.
                 let _ = std::fs::remove_file(&path);
-                if std::fs::hard_link(self.out.join(rel), &path).is_ok() {
+                if std::fs::hard_link(old, &path).is_ok() {
                     self.reused.fetch_add(1, Ordering::Relaxed);
                     return Ok(());
                 }
@@ -237,20 +242,54 @@ impl Staging {
         Ok(())
     }
 
-    /// Whether the current output already holds exactly these bytes: then
-    /// the file is linked, not written again. Files are never modified in
-    /// place, so sharing them between the old and the new output is safe.
-    fn unchanged(&self, rel: &str, bytes: &[u8]) -> bool {
+    /// The file of the current output that already holds exactly these
+    /// bytes, if there is one: then it is linked, not written again. Files
+    /// are never modified in place, so sharing them between the old and
+    /// the new output is safe.
+    fn unchanged(&self, rel: &str, bytes: &[u8]) -> Option<PathBuf> {
         if !self.has_old {
-            return false;
+            return None;
         }
-        let old = self.out.join(rel);
+        let old = self.out.join(self.previous_name(rel)?);
         match std::fs::symlink_metadata(&old) {
             Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
-                std::fs::read(&old).is_ok_and(|b| b == bytes)
+                std::fs::read(&old).is_ok_and(|b| b == bytes).then_some(old)
             }
-            _ => false,
+            _ => None,
         }
+    }
+
+    /// Where the previous output would hold the file written as `rel`.
+    fn previous_name(&self, rel: &str) -> Option<String> {
+        let renamed = self.renamed.read().unwrap_or_else(|e| e.into_inner());
+        for (dir, old) in renamed.iter() {
+            if let Some(name) = rel
+                .strip_prefix(dir.as_str())
+                .and_then(|r| r.strip_prefix('/'))
+            {
+                return Some(format!("{old}/{name}"));
+            }
+        }
+        Some(rel.to_string())
+    }
+
+    /// The previous output's directory `dir`, if there is a previous output
+    /// and it has that directory.
+    pub fn previous_dir(&self, dir: &str) -> Option<PathBuf> {
+        let path = self.out.join(dir);
+        (self.has_old && path.is_dir()).then_some(path)
+    }
+
+    /// Compare the files written below `dir` (a directory that is given its
+    /// final name by [`Staging::rename`] at the end) with those below `old`
+    /// of the previous output, so that the unchanged ones are linked, not
+    /// written again: a directory named by the hash of its content is named
+    /// anew whenever one of its files changes, while most of them do not.
+    pub fn compare_with(&self, dir: &str, old: &str) {
+        self.renamed
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((dir.to_string(), old.to_string()));
     }
 
     /// Files taken unchanged from the previous output.

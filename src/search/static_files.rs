@@ -439,6 +439,9 @@ pub fn write(index: &mut Index, staging: &Staging) -> String {
     // a directory that takes its hashed name at the end: no second copy of
     // the postings is ever held in memory.
     const BUILDING: &str = "search/.building";
+    if let Some(old) = previous_dir(staging) {
+        staging.compare_with(BUILDING, &old);
+    }
     // The gram, span and exact keys first; then, with the grams freed, the
     // runs of five tokens are joined from the spans, and the phrase keys
     // written. The two never take memory at the same time.
@@ -514,6 +517,23 @@ pub fn write(index: &mut Index, staging: &Staging) -> String {
         "facet_labels": FACET_LABELS,
     });
     write_json(staging, "index", &manifest)
+}
+
+/// The directory of the previous output's static index (`search/<hash>`),
+/// whose files the new index's are compared with: after a small change
+/// most shards are the same, and linking them instead of writing them
+/// anew spares the file system tens of thousands of new files.
+fn previous_dir(staging: &Staging) -> Option<String> {
+    let search = staging.previous_dir("search")?;
+    let mut dirs: Vec<String> = std::fs::read_dir(search)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_hexdigit()))
+        .collect();
+    dirs.sort();
+    dirs.first().map(|d| format!("search/{d}"))
 }
 
 /// Facet values, and one character per document naming its value.
