@@ -4,7 +4,8 @@
 #   - fresh builds, each into a new directory (no previous output, page
 #     hashes or tantivy index);
 #   - rebuilds of the unchanged site over the previous output;
-#   - rebuilds after one record was edited (the edit is undone at the end).
+#   - rebuilds after one record was edited, and after one was added (both
+#     are undone at the end).
 #
 #   bash bench/build.sh [N] [RUNS]
 #
@@ -31,7 +32,8 @@ mkdir -p "$dir"
 hazards=("$corpus"/content/hazards/*.yaml)
 edited="${hazards[0]}"
 cp "$edited" "$dir/edited.yaml"
-trap 'cp "$dir/edited.yaml" "$edited"; rm -rf "$dir"' EXIT
+added="$corpus/content/hazards/b99999"
+trap 'cp "$dir/edited.yaml" "$edited"; rm -f "$added"?.yaml; rm -rf "$dir"' EXIT
 echo "records: $n ($(find "$corpus/content" -name '*.yaml' | wc -l) files), cores: $(nproc), output: $dir"
 timed() {
   /usr/bin/time -f "$1: wall %e s, CPU %U s user + %S s system, peak RSS %M KB" \
@@ -49,4 +51,12 @@ for i in $(seq "$runs"); do
   # its party's page, the reports of its day and the search index change.
   sed -i "s/^整改措施: .*/&（第 $i 次修改）/" "$edited"
   timed "rebuild after one edit $i" "$dir/fresh-1"
+done
+for i in $(seq "$runs"); do
+  # A new hazard, published the day before the build date: the newest
+  # record, first in every list, and every later record's search document
+  # number moves by one.
+  sed -e "s/^发布日期: .*/发布日期: 2026-11-21/" -e "s/^整改措施: .*/&（新增 $i）/" \
+    "$dir/edited.yaml" > "$added$i.yaml"
+  timed "rebuild after one addition $i" "$dir/fresh-1"
 done
