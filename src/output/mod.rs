@@ -250,7 +250,7 @@ impl Staging {
         if !self.has_old {
             return None;
         }
-        let old = self.out.join(self.previous_name(rel));
+        let old = self.out.join(&*self.previous_name(rel));
         match std::fs::symlink_metadata(&old) {
             Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
                 std::fs::read(&old).is_ok_and(|b| b == bytes).then_some(old)
@@ -259,18 +259,19 @@ impl Staging {
         }
     }
 
-    /// Where the previous output would hold the file written as `rel`.
-    fn previous_name(&self, rel: &str) -> String {
+    /// Where the previous output would hold the file written as `rel`:
+    /// mostly `rel` itself, borrowed.
+    fn previous_name<'r>(&self, rel: &'r str) -> std::borrow::Cow<'r, str> {
         let renamed = self.renamed.read().unwrap_or_else(|e| e.into_inner());
         for (dir, old) in renamed.iter() {
             if let Some(name) = rel
                 .strip_prefix(dir.as_str())
                 .and_then(|r| r.strip_prefix('/'))
             {
-                return format!("{old}/{name}");
+                return format!("{old}/{name}").into();
             }
         }
-        rel.to_string()
+        rel.into()
     }
 
     /// The previous output's directory `dir`, if there is a previous output
