@@ -14,6 +14,7 @@ pub mod decimal;
 pub mod diag;
 pub mod export;
 pub mod output;
+pub mod privacy;
 pub mod publish;
 pub mod render;
 pub mod reports;

@@ -270,10 +270,11 @@ fn written_index(docs: Vec<SearchDoc>) -> (tempfile::TempDir, std::path::PathBuf
 }
 
 fn written_index_with(mut index: Index) -> (tempfile::TempDir, std::path::PathBuf) {
-    use gongshi::output::{Staging, scan::Scanner};
+    use gongshi::output::Staging;
+    use gongshi::privacy::Scanner;
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
-    let staging = Staging::begin(&out, Scanner::new(&[])).unwrap();
+    let staging = Staging::begin(&out, Scanner::default(), Default::default()).unwrap();
     gongshi::search::static_files::write(&mut index, &staging);
     assert!(staging.commit().is_ok(), "the index is written");
     (tmp, out)

@@ -6,6 +6,7 @@
 //! (unique ids, 关联 that must exist), and the timeliness warnings.
 
 pub mod calendar;
+pub mod privacy;
 
 use crate::codes::{CreditError, credit_code};
 use crate::content::Content;

@@ -1,9 +1,8 @@
 //! `gongshi build`: load → check → publish → render/export/reports → output.
 
 use super::{CONTENT_ERROR, OK, USAGE_ERROR};
-use crate::diag::{Diagnostic, report};
-use crate::output::{CommitError, Staging, check_out_dir, scan::Scanner, short_hash};
-use crate::publish::Data;
+use crate::diag::Diagnostic;
+use crate::output::{CommitError, Staging, check_out_dir, short_hash};
 use crate::publish::PublicSite;
 use crate::render::{self, Assets};
 use chrono::NaiveDate;
@@ -132,15 +131,36 @@ pub enum Outcome {
     Io(String),
 }
 
+/// The numbers that the records holding them declared in their 隐私例外
+/// (a draft's declare nothing): the output may show these.
+pub fn allowed_numbers(content: &crate::content::Content) -> std::collections::HashSet<String> {
+    use crate::content::model::Status;
+    content
+        .records
+        .iter()
+        .filter(|r| r.meta.status != Status::Draft)
+        .flat_map(|r| r.meta.privacy_used.iter().cloned())
+        .collect()
+}
+
 /// The whole pipeline: load → check → publish → render/search/export →
-/// output. Nothing is written unless everything succeeded.
-pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
+/// output. Nothing is written unless everything succeeded; with no
+/// output directory (`check`), nothing is written at all, but every file
+/// is made and scanned as a build would.
+pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
     let site = &opts.site;
     let mut t = Timer::new(opts.verbose, 5);
     let (content, mut diags) = crate::content::load(site);
     let content = &content;
     t.stage("读取");
     crate::check::check(content, &mut diags);
+    let scanner = crate::check::privacy::scanner(content);
+    for d in crate::check::privacy::records(content, &scanner, |_| true) {
+        diags.push_diag(d);
+    }
+    for d in crate::check::privacy::site_files(site, &scanner) {
+        diags.push_diag(d);
+    }
     t.stage("检查");
     let env = match render::environment(site) {
         Ok(env) => Some(env),
@@ -157,21 +177,20 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
     };
     let public = crate::publish::publish(content, opts.date, opts.drafts);
     t.stage("发布视图");
-    let scanner = Scanner::with_exceptions(&public.secrets, &public.allowed);
-    let leaks = scan_public(&public, &scanner);
-    if !leaks.is_empty() {
-        let mut all = diags.clone();
-        leaks.into_iter().for_each(|d| all.push_diag(d));
-        return Outcome::Failed(
-            all.sorted(),
-            "构建失败：发布内容含有个人隐私信息，输出目录未改动",
-        );
-    }
     let warnings = diags.sorted();
-    let staging = match Staging::begin(out, scanner.clone()) {
-        Ok(s) => s,
-        Err(e) => return Outcome::Io(format!("无法创建临时输出目录：{e}；输出目录未改动")),
+    let allowed = allowed_numbers(content);
+    let staging = match out {
+        Some(out) => match Staging::begin(out, scanner, allowed) {
+            Ok(s) => s,
+            Err(e) => {
+                return Outcome::Io(format!("无法创建临时输出目录：{e}；输出目录未改动"));
+            }
+        },
+        None => Staging::dry(scanner, allowed),
     };
+    let dry = out.is_none();
+    let engine_out = out.filter(|_| opts.engine);
+    let out = out.unwrap_or(Path::new(""));
     let assets = write_assets(site, &staging);
     let extra = figures(&public);
     let cache = crate::render::cache::PageCache::load(out);
@@ -186,12 +205,11 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
                 let docs = index.docs.clone();
                 rayon::join(
                     || crate::search::static_files::write(&mut index, &staging),
-                    || opts.engine.then(|| build_engine(out, &docs)),
+                    || engine_out.map(|out| build_engine(out, &docs)),
                 )
             } else {
-                let engine = opts
-                    .engine
-                    .then(|| build_engine(out, &crate::search::index::documents(&public)));
+                let engine = engine_out
+                    .map(|out| build_engine(out, &crate::search::index::documents(&public)));
                 (LAZY_SEARCH_INDEX.to_string(), engine)
             }
         },
@@ -248,6 +266,15 @@ pub fn build_site(opts: &BuildOptions, out: &Path) -> Outcome {
         }
         Err(CommitError::Io(msg)) => return Outcome::Io(format!("{msg}；输出目录未改动")),
     }
+    if dry {
+        // Nothing was written (`check`).
+        t.stage("写入");
+        return Outcome::Built {
+            warnings,
+            files,
+            bytes,
+        };
+    }
     cache.save();
     if opts.verbose {
         use std::sync::atomic::Ordering;
@@ -282,7 +309,7 @@ pub fn run(opts: BuildOptions) -> u8 {
         return USAGE_ERROR;
     }
     let start = Instant::now();
-    match build_site(&opts, &out) {
+    match build_site(&opts, Some(&out)) {
         Outcome::Built {
             warnings,
             files,
@@ -436,105 +463,4 @@ fn page_urls(public: &PublicSite) -> Vec<(String, Option<NaiveDate>)> {
             Some((crate::render::out_path(public, page)?, date))
         })
         .collect()
-}
-
-/// Find private data in the public fields of every record, naming the record
-/// and the field; this runs before anything is written.
-pub fn scan_public(public: &PublicSite, scanner: &Scanner) -> Vec<Diagnostic> {
-    scan_public_where(public, scanner, |_| true)
-}
-
-/// [`scan_public`] of the records `wanted` (the notices always).
-pub fn scan_public_where(
-    public: &PublicSite,
-    scanner: &Scanner,
-    wanted: impl Fn(&crate::publish::PubRecord) -> bool,
-) -> Vec<Diagnostic> {
-    if let Some(e) = scanner.broken() {
-        return vec![
-            report(
-                "content",
-                crate::diag::Pos::FILE,
-                "",
-                "隐私扫描无法进行，已阻止发布",
-            )
-            .expected("能够建立的隐私字段扫描器")
-            .found(e.to_string())
-            .build(),
-        ];
-    }
-    let mut out = Vec::new();
-    for r in public.pages().filter(|r| wanted(r)) {
-        let mut fields = Vec::new();
-        strings("", &r.data, &mut fields);
-        fields.push(("标题".to_string(), r.title.clone()));
-        if let crate::publish::PubBody::Page(p) = &r.body {
-            fields.push(("正文".to_string(), p.body.clone()));
-        }
-        let person = r.party.as_ref().is_some_and(|p| p.kind == "自然人");
-        for (field, text) in fields {
-            let mut hits = scanner.scan(text.as_bytes());
-            if person {
-                hits.extend(
-                    crate::output::scan::landlines(&text)
-                        .into_iter()
-                        .filter(|h| !scanner.allows(&h.excerpt)),
-                );
-            }
-            for hit in hits {
-                let pos = r.meta.pos_of(&field);
-                out.push(
-                    report(
-                        &r.meta.path,
-                        pos,
-                        &field,
-                        format!("公开字段中含有{}，不得发布", hit.what),
-                    )
-                    .expected("删除或脱敏后的内容")
-                    .found(hit.excerpt)
-                    .build(),
-                );
-            }
-        }
-    }
-    for n in &public.notices {
-        for hit in scanner.scan(format!("{} {}", n.title, n.reason).as_bytes()) {
-            out.push(
-                report(
-                    &format!("content/{}/{}.yaml", n.kind.dir(), n.id),
-                    crate::diag::Pos::new(1, 1),
-                    "撤回.原因",
-                    format!("撤回公告中含有{}，不得发布", hit.what),
-                )
-                .expected("删除或脱敏后的内容")
-                .found(hit.excerpt)
-                .build(),
-            );
-        }
-    }
-    out.sort_by(|a, b| (&a.path, a.line, &a.field).cmp(&(&b.path, b.line, &b.field)));
-    out.dedup();
-    out
-}
-
-fn strings(prefix: &str, v: &Data, out: &mut Vec<(String, String)>) {
-    match v {
-        Data::Str(s) => out.push((prefix.to_string(), s.to_string())),
-        Data::List(items) => {
-            for (i, item) in items.iter().enumerate() {
-                strings(&format!("{prefix}[{}]", i + 1), item, out);
-            }
-        }
-        Data::Map(m) => {
-            for (k, item) in m {
-                let p = if prefix.is_empty() {
-                    k.to_string()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                strings(&p, item, out);
-            }
-        }
-        _ => {}
-    }
 }

@@ -169,6 +169,7 @@ fn decode_meta(
         sector,
         equipment,
         privacy_ok,
+        privacy_used: Vec::new(),
     })
 }
 

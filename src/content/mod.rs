@@ -8,6 +8,7 @@ pub mod decode;
 pub mod fields;
 pub mod kinds;
 pub mod model;
+pub mod scan;
 pub mod site;
 pub mod yaml;
 
@@ -361,6 +362,14 @@ fn load_site(root: &Path, diags: &mut Diagnostics) -> Site {
     };
     match yaml::parse(&text, Limits::default()) {
         Ok(node) => {
+            scan::site(
+                &scan::Source {
+                    rel: &relp,
+                    text: &text,
+                },
+                &node,
+                diags,
+            );
             let mut ctx = Ctx::new(&relp, diags);
             site::decode(&mut ctx, &node)
         }
@@ -577,6 +586,10 @@ fn load_file(root: &Path, kind: Kind, path: &Path, site: &Site) -> (Vec<Record>,
         }
     };
     let mut records = Vec::new();
+    let src = scan::Source {
+        rel: &relp,
+        text: &text,
+    };
     match &node.value {
         Value::Seq(items) if kind == Kind::Actions => {
             if items.is_empty() {
@@ -589,10 +602,12 @@ fn load_file(root: &Path, kind: Kind, path: &Path, site: &Site) -> (Vec<Record>,
             }
             for item in items {
                 let id = bulk_id(&relp, item, &mut diags);
+                let used = scan::record(&src, kind, item, &mut diags);
                 let mut ctx = Ctx::new(&relp, &mut diags);
-                if let Some(r) = kinds::decode(&mut ctx, kind, &id, item, &site.sectors, true)
+                if let Some(mut r) = kinds::decode(&mut ctx, kind, &id, item, &site.sectors, true)
                     && !id.is_empty()
                 {
+                    r.meta.privacy_used = used;
                     records.push(r);
                 }
             }
@@ -605,8 +620,10 @@ fn load_file(root: &Path, kind: Kind, path: &Path, site: &Site) -> (Vec<Record>,
                         .found(stem.clone()),
                 );
             }
+            let used = scan::record(&src, kind, &node, &mut diags);
             let mut ctx = Ctx::new(&relp, &mut diags);
-            if let Some(r) = kinds::decode(&mut ctx, kind, &stem, &node, &site.sectors, false) {
+            if let Some(mut r) = kinds::decode(&mut ctx, kind, &stem, &node, &site.sectors, false) {
+                r.meta.privacy_used = used;
                 records.push(r);
             }
         }
@@ -691,8 +708,55 @@ fn load_page(relp: &str, stem: &str, text: &str, diags: &mut Diagnostics) -> Opt
             return None;
         }
     };
+    let src = scan::Source {
+        rel: relp,
+        text: &normalized,
+    };
+    let mut used = scan::record(&src, Kind::Pages, &node, diags);
+    let draft = node_str(&node, "状态") == Some("草稿");
+    let exceptions: Vec<String> = if draft {
+        Vec::new()
+    } else {
+        page_exceptions(&node)
+    };
+    let offset = body.as_ptr() as usize - normalized.as_ptr() as usize;
+    for key in scan::body(&src, body, offset, &exceptions, diags) {
+        if !used.contains(&key) {
+            used.push(key);
+        }
+    }
     let mut ctx = Ctx::new(relp, diags);
-    kinds::decode_page(&mut ctx, stem, &node, body.to_string())
+    let mut page = kinds::decode_page(&mut ctx, stem, &node, body.to_string())?;
+    page.meta.privacy_used = used;
+    Some(page)
+}
+
+fn node_str<'n>(node: &'n yaml::Node, key: &str) -> Option<&'n str> {
+    match &node.value {
+        Value::Map(entries) => entries
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .and_then(|(_, v)| v.as_str()),
+        _ => None,
+    }
+}
+
+/// The numbers a page's 隐私例外 accept, normalized.
+fn page_exceptions(node: &yaml::Node) -> Vec<String> {
+    let Value::Map(entries) = &node.value else {
+        return Vec::new();
+    };
+    let Some((_, list)) = entries.iter().find(|(k, _)| k.as_str() == Some("隐私例外")) else {
+        return Vec::new();
+    };
+    let Value::Seq(items) = &list.value else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|e| node_str(e, "内容"))
+        .map(crate::privacy::normalize_number)
+        .collect()
 }
 
 fn shift(n: &mut yaml::Node, lines: u32) {

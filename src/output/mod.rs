@@ -6,11 +6,10 @@
 //! in (atomically where the system allows it). A failed or killed build leaves
 //! the previous output exactly as it was.
 
-pub mod scan;
-
 use crate::diag::{Diagnostic, Pos, report};
-use scan::Scanner;
+use crate::privacy::{Found, Scanner, formats};
 use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -23,7 +22,11 @@ pub struct Staging {
     out: PathBuf,
     tmp: PathBuf,
     scanner: Scanner,
-    findings: Mutex<Vec<Diagnostic>>,
+    /// Numbers that the 隐私例外 of the records that hold them accepted.
+    allowed: HashSet<String>,
+    findings: Mutex<Vec<OutputFinding>>,
+    /// Nothing is written: the files are only scanned (`check`).
+    dry: bool,
     io_errors: Mutex<Vec<String>>,
     files: AtomicUsize,
     reused: AtomicUsize,
@@ -120,7 +123,32 @@ fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 impl Staging {
-    pub fn begin(out: &Path, scanner: Scanner) -> std::io::Result<Staging> {
+    /// A staging that writes nothing: every file is scanned as a build
+    /// would scan it, so that `check` finds what `build` finds.
+    pub fn dry(scanner: Scanner, allowed: HashSet<String>) -> Staging {
+        Staging {
+            out: PathBuf::new(),
+            tmp: PathBuf::new(),
+            scanner,
+            allowed,
+            findings: Mutex::new(Vec::new()),
+            dry: true,
+            io_errors: Mutex::new(Vec::new()),
+            files: AtomicUsize::new(0),
+            reused: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            done: true,
+            dirs: Mutex::new(Default::default()),
+            has_old: false,
+            renamed: Default::default(),
+        }
+    }
+
+    pub fn begin(
+        out: &Path,
+        scanner: Scanner,
+        allowed: HashSet<String>,
+    ) -> std::io::Result<Staging> {
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -144,7 +172,9 @@ impl Staging {
             out: out.to_path_buf(),
             tmp,
             scanner,
+            allowed,
             findings: Mutex::new(Vec::new()),
+            dry: false,
             io_errors: Mutex::new(Vec::new()),
             files: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
@@ -165,6 +195,9 @@ impl Staging {
     /// Give a directory written in this build its final name (for a
     /// directory named by the hash of what was written into it).
     pub fn rename(&self, from: &str, to: &str) {
+        if self.dry {
+            return;
+        }
         let (a, b) = (self.tmp.join(from), self.tmp.join(to));
         let result = b
             .parent()
@@ -186,7 +219,7 @@ impl Staging {
 
     /// The privacy scan of one file about to be published.
     fn scan(&self, rel: &str, bytes: &[u8], origin: Option<&str>) {
-        let found = findings_in(&self.scanner, rel, bytes, origin);
+        let found = scan_file(&self.scanner, &self.allowed, rel, bytes, origin);
         if !found.is_empty() {
             self.findings
                 .lock()
@@ -196,6 +229,11 @@ impl Staging {
     }
 
     fn store(&self, rel: &str, bytes: &[u8]) {
+        if self.dry {
+            self.files.fetch_add(1, Ordering::Relaxed);
+            self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+            return;
+        }
         let path = self.tmp.join(rel);
         let result = self.make_parent(&path).and_then(|_| {
             if let Some(old) = self.unchanged(rel, bytes) {
@@ -301,6 +339,9 @@ impl Staging {
     /// Take `rel` unchanged from the previous output: scanned again (the
     /// secrets may have changed), then linked. False if it is not there.
     pub fn reuse(&self, rel: &str, origin: Option<&str>) -> bool {
+        if self.dry {
+            return false;
+        }
         let old = self.out.join(rel);
         let path = self.tmp.join(rel);
         let len = std::fs::read(&old).ok().and_then(|bytes| {
@@ -326,12 +367,11 @@ impl Staging {
         self.bytes.load(Ordering::Relaxed)
     }
 
-    /// Findings of the privacy scan so far.
+    /// Findings of the privacy scan so far: one for each thing found,
+    /// however many files it stands in.
     pub fn findings(&self) -> Vec<Diagnostic> {
-        self.findings
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        let found = self.findings.lock().unwrap_or_else(|e| e.into_inner());
+        group(&found)
     }
 
     /// Swap the new site in, if nothing went wrong.
@@ -339,6 +379,9 @@ impl Staging {
         let findings = self.findings();
         if !findings.is_empty() {
             return Err(CommitError::Privacy(findings));
+        }
+        if self.dry {
+            return Ok(());
         }
         let io = self
             .io_errors
@@ -371,36 +414,106 @@ pub enum CommitError {
     Io(String),
 }
 
-/// The privacy findings in one output file `rel`, each naming the record
-/// and field of a private value, else the record the file was made from
-/// (`origin`), else the file.
+/// A finding in a file about to be published.
+#[derive(Debug, Clone)]
+pub struct OutputFinding {
+    /// What was found, for the message.
+    what: String,
+    key: String,
+    excerpt: String,
+    rel: String,
+    /// The source record of the file (`PATH:LINE`), if it shows one.
+    origin: Option<String>,
+}
+
+/// The privacy findings in one output file `rel`: the numbers and private
+/// values a reader of it would see, except the numbers that the records
+/// holding them declared (`allowed`).
+pub fn scan_file(
+    scanner: &Scanner,
+    allowed: &HashSet<String>,
+    rel: &str,
+    bytes: &[u8],
+    origin: Option<&str>,
+) -> Vec<OutputFinding> {
+    let format = formats::Format::of(rel);
+    if format == formats::Format::Binary {
+        return Vec::new();
+    }
+    let mut text = Vec::with_capacity(bytes.len());
+    let readable = formats::read(format, bytes, &mut text);
+    let mut found = Vec::new();
+    scanner.scan_folded(&text, false, &mut found);
+    let mut out: Vec<OutputFinding> = found
+        .into_iter()
+        .filter(|f| !(matches!(f.what, Found::Number(_)) && allowed.contains(&f.key)))
+        .map(|f| OutputFinding {
+            what: scanner.describe(&f.what),
+            key: f.key,
+            excerpt: f.excerpt,
+            rel: rel.to_string(),
+            origin: origin.map(str::to_string),
+        })
+        .collect();
+    if let Err(why) = readable {
+        out.push(OutputFinding {
+            what: format!("无法读取的内容（{why}）"),
+            key: format!("unreadable:{rel}"),
+            excerpt: String::new(),
+            rel: rel.to_string(),
+            origin: origin.map(str::to_string),
+        });
+    }
+    out
+}
+
+/// [`scan_file`] as diagnostics (the preview's page by page).
 pub fn findings_in(
     scanner: &Scanner,
+    allowed: &HashSet<String>,
     rel: &str,
     bytes: &[u8],
     origin: Option<&str>,
 ) -> Vec<Diagnostic> {
-    if !is_text(rel) {
-        return Vec::new();
+    group(&scan_file(scanner, allowed, rel, bytes, origin))
+}
+
+/// One diagnostic for each thing found, at the source of the first file
+/// that shows it (files of records before others), however many files it
+/// stands in. The sources themselves were scanned before anything was
+/// written, so what is found here was put together by a template, or
+/// from several fields.
+fn group(found: &[OutputFinding]) -> Vec<Diagnostic> {
+    let mut by_key: BTreeMap<(&str, &str), Vec<&OutputFinding>> = BTreeMap::new();
+    for f in found {
+        by_key.entry((&f.key, &f.what)).or_default().push(f);
     }
-    scanner
-        .scan(bytes)
-        .into_iter()
-        .map(|hit| {
-            let path = hit
-                .source
-                .clone()
-                .or_else(|| origin.map(str::to_string))
-                .unwrap_or_else(|| rel.to_string());
-            let (path, line) = split_source(&path);
+    by_key
+        .into_values()
+        .map(|all| {
+            let mut all = all;
+            all.sort_by(|a, b| (a.origin.is_none(), &a.rel).cmp(&(b.origin.is_none(), &b.rel)));
+            let f = all[0];
+            let (path, line) = match &f.origin {
+                Some(o) => split_source(o),
+                None => ("templates".to_string(), 1),
+            };
+            let files = if all.len() > 1 {
+                format!("{} 等 {} 个输出文件", f.rel, all.len())
+            } else {
+                format!("输出文件 {}", f.rel)
+            };
             report(
                 &path,
                 Pos::new(line, 1),
                 "",
-                format!("发布内容中含有{}，已阻止发布", hit.what),
+                format!(
+                    "发布内容中含有{}（由模板或多个字段拼合而成），已阻止发布",
+                    f.what
+                ),
             )
-            .expected("不含个人隐私信息的公开内容（请删除或脱敏）")
-            .found(format!("{}（输出文件 {rel}）", hit.excerpt))
+            .expected("不含个人隐私信息的公开内容（请检查模板和相关字段，删除或脱敏）")
+            .found(format!("{}（{files}）", f.excerpt))
             .build()
         })
         .collect()
@@ -413,13 +526,6 @@ fn split_source(s: &str) -> (String, u32) {
         }
         _ => (s.to_string(), 1),
     }
-}
-
-fn is_text(rel: &str) -> bool {
-    matches!(
-        rel.rsplit('.').next(),
-        Some("html" | "json" | "csv" | "xml" | "txt" | "js" | "css" | "svg" | "idx")
-    )
 }
 
 /// Remove temporary directories left by builds that were killed.

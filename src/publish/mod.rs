@@ -211,13 +211,6 @@ pub struct PartyPage {
     pub blacklisted: bool,
 }
 
-/// A private value the output must never contain.
-pub struct Secret {
-    pub source: String,
-    pub field: &'static str,
-    pub value: String,
-}
-
 pub struct PublicSite<'a> {
     pub date: NaiveDate,
     pub site: &'a Site,
@@ -231,9 +224,6 @@ pub struct PublicSite<'a> {
     parties: std::sync::OnceLock<Vec<PartyPage>>,
     /// Position in [`PublicSite::pages`] of each record by kind and id.
     by_id: crate::search::index::FastMap<(Kind, &'a str), usize>,
-    pub secrets: Vec<Secret>,
-    /// Numbers reviewed as not personal (隐私例外 of every record).
-    pub allowed: Vec<String>,
     pub drafts: bool,
     calendar: std::sync::OnceLock<crate::reports::forms::Calendar>,
 }
@@ -443,48 +433,41 @@ pub fn publish_after<'a>(
     // Each record's public form is independent of the others: made in
     // parallel, gathered in order.
     use rayon::prelude::*;
-    let seen: Vec<(Seen, Vec<Secret>)> = content
+    let seen: Vec<Seen> = content
         .records
         .par_iter()
-        .map(|r| {
-            let mut secrets = Vec::new();
-            collect_secrets(r, site, &mut secrets);
-            let seen = match visibility(r, site, date, drafts) {
-                Visibility::Hidden => Seen::Hidden,
-                Visibility::Withdrawn => {
-                    let w = r.meta.withdrawal.as_ref();
-                    Seen::Notice(Notice {
-                        kind: r.meta.kind,
-                        kind_label: r.meta.kind.label(),
-                        id: r.meta.id.clone(),
-                        url: url_of(r.meta.kind, &r.meta.id),
-                        title: title_of(r, site),
-                        published: r.meta.published,
-                        date: w.map(|w| w.date).unwrap_or(r.meta.published),
-                        reason: w.map(|w| w.reason.clone()).unwrap_or_default(),
-                    })
-                }
-                Visibility::Listed(preview) => {
-                    let known = known.get(&address(&r.meta)).copied();
-                    Seen::Listed(pub_record(r, site, date, preview, known))
-                }
-                Visibility::RemovalNotice => {
-                    let known = known.get(&address(&r.meta)).copied();
-                    Seen::Removed(pub_record(r, site, date, None, known))
-                }
-            };
-            (seen, secrets)
+        .map(|r| match visibility(r, site, date, drafts) {
+            Visibility::Hidden => Seen::Hidden,
+            Visibility::Withdrawn => {
+                let w = r.meta.withdrawal.as_ref();
+                Seen::Notice(Notice {
+                    kind: r.meta.kind,
+                    kind_label: r.meta.kind.label(),
+                    id: r.meta.id.clone(),
+                    url: url_of(r.meta.kind, &r.meta.id),
+                    title: title_of(r, site),
+                    published: r.meta.published,
+                    date: w.map(|w| w.date).unwrap_or(r.meta.published),
+                    reason: w.map(|w| w.reason.clone()).unwrap_or_default(),
+                })
+            }
+            Visibility::Listed(preview) => {
+                let known = known.get(&address(&r.meta)).copied();
+                Seen::Listed(pub_record(r, site, date, preview, known))
+            }
+            Visibility::RemovalNotice => {
+                let known = known.get(&address(&r.meta)).copied();
+                Seen::Removed(pub_record(r, site, date, None, known))
+            }
         })
         .collect();
     // Sized up front: a public record is large, and growing the vectors
     // would copy all of them several times over.
-    let count = |f: fn(&Seen) -> bool| seen.iter().filter(|(s, _)| f(s)).count();
+    let count = |f: fn(&Seen) -> bool| seen.iter().filter(|s| f(s)).count();
     let mut records = Vec::with_capacity(count(|s| matches!(s, Seen::Listed(_))));
     let mut removed = Vec::with_capacity(count(|s| matches!(s, Seen::Removed(_))));
     let mut notices = Vec::with_capacity(count(|s| matches!(s, Seen::Notice(_))));
-    let mut secrets = Vec::with_capacity(seen.iter().map(|(_, s)| s.len()).sum());
-    for (seen, s) in seen {
-        secrets.extend(s);
+    for seen in seen {
         match seen {
             Seen::Hidden => {}
             Seen::Notice(n) => notices.push(n),
@@ -496,7 +479,6 @@ pub fn publish_after<'a>(
     sort_records(&mut removed);
     notices.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
     let by_id = link_relations(content, &mut records, &mut removed);
-    secrets.sort_by(|a, b| (&a.source, a.field).cmp(&(&b.source, b.field)));
     PublicSite {
         date,
         site,
@@ -505,12 +487,6 @@ pub fn publish_after<'a>(
         notices,
         parties: std::sync::OnceLock::new(),
         by_id,
-        secrets,
-        allowed: content
-            .records
-            .iter()
-            .flat_map(|r| r.meta.privacy_ok.iter().map(|(v, _)| v.clone()))
-            .collect(),
         drafts,
         calendar: std::sync::OnceLock::new(),
     }
@@ -534,48 +510,6 @@ fn page_url(dir: &str, name: &str) -> String {
 /// `PATH:LINE` of a record, as messages name it.
 fn source_of(m: &Meta) -> String {
     format!("{}:{}", m.path, m.pos.line.max(1))
-}
-
-fn collect_secrets(r: &Record, site: &Site, out: &mut Vec<Secret>) {
-    let source = std::cell::OnceCell::new();
-    let src = || source.get_or_init(|| source_of(&r.meta)).clone();
-    if let Body::Clue(c) = &r.body {
-        for (field, value) in c.private.values() {
-            let value = value.trim();
-            if field == "举报内容" {
-                // The raw report leaks as a whole or as any sentence of it.
-                for part in value.split(['。', '！', '？', '\n', '；']) {
-                    let part = part.trim();
-                    if part.chars().count() >= 8 {
-                        out.push(Secret {
-                            source: src(),
-                            field,
-                            value: part.to_string(),
-                        });
-                    }
-                }
-            }
-            if value.chars().count() >= 2 {
-                out.push(Secret {
-                    source: src(),
-                    field,
-                    value: value.to_string(),
-                });
-            }
-        }
-    }
-    if site.mask_persons
-        && let Some(p) = r.party().filter(|p| p.is_person())
-    {
-        let masked = mask_name(&p.name);
-        if p.name.chars().count() >= 2 && masked != p.name {
-            out.push(Secret {
-                source: src(),
-                field: "当事人.名称（自然人）",
-                value: p.name.clone(),
-            });
-        }
-    }
 }
 
 fn pub_party(p: &Party, site: &Site) -> PubParty {

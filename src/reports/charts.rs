@@ -30,7 +30,7 @@ pub fn bars(id: &str, title: &str, rows: &[(String, f64)]) -> String {
         let y = i as f64 * row_h + 5.0;
         let w = (v / max * bar_w).max(if *v > 0.0 { 2.0 } else { 0.0 });
         s.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"14\" fill=\"#222\">{}</text><rect x=\"{label_w}\" y=\"{}\" width=\"{w:.1}\" height=\"{}\" fill=\"#1f4e8c\"/><text x=\"{}\" y=\"{}\" font-size=\"14\" fill=\"#222\">{}</text>",
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"14\" fill=\"#222\">{}</text><rect x=\"{label_w:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"#1f4e8c\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"14\" fill=\"#222\">{}</text>",
             label_w - 8.0,
             y + 18.0,
             esc(label),

@@ -118,12 +118,16 @@ impl State {
             let mut index = crate::search::Index::from_docs(snapshot.docs().as_ref().clone());
             // Scanned like the site itself: a finding leaves search.html
             // without an index (and `build` refuses the site anyway).
-            let name = crate::output::Staging::begin(&self.search_root, snapshot.scanner().clone())
-                .ok()
-                .and_then(|staging| {
-                    let name = crate::search::static_files::write(&mut index, &staging);
-                    staging.commit().ok().map(|()| name)
-                });
+            let name = crate::output::Staging::begin(
+                &self.search_root,
+                snapshot.scanner().clone(),
+                snapshot.allowed().clone(),
+            )
+            .ok()
+            .and_then(|staging| {
+                let name = crate::search::static_files::write(&mut index, &staging);
+                staging.commit().ok().map(|()| name)
+            });
             if name.is_none() {
                 eprintln!("警告：预览的站内搜索索引写入失败");
             }
@@ -145,14 +149,17 @@ impl State {
         let mut pending = self.files_pending.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(snapshot) = pending.take() {
             let cache = crate::render::cache::PageCache::load(&self.root);
-            let staging =
-                match crate::output::Staging::begin(&self.root, snapshot.scanner().clone()) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        eprintln!("警告：预览的数据文件写入失败：{e}");
-                        return;
-                    }
-                };
+            let staging = match crate::output::Staging::begin(
+                &self.root,
+                snapshot.scanner().clone(),
+                snapshot.allowed().clone(),
+            ) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("警告：预览的数据文件写入失败：{e}");
+                    return;
+                }
+            };
             crate::cmd::build::write_files(snapshot.public(), &staging, &cache);
             match staging.commit() {
                 Ok(()) => cache.save(),

@@ -7,11 +7,11 @@
 //! A snapshot is made only from content without errors and with templates
 //! that render; otherwise the previous one keeps being served.
 
-use crate::cmd::build::{BuildOptions, Timer, figures, scan_public_where, theme_assets};
+use crate::cmd::build::{BuildOptions, Timer, allowed_numbers, figures, theme_assets};
 use crate::content::{Content, LoadCache};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::output::scan::Scanner;
-use crate::publish::{PubRecord, PublicSite};
+use crate::privacy::Scanner;
+use crate::publish::PublicSite;
 use crate::render::{Assets, PageRef, Renderer};
 use minijinja::{Environment, Value};
 use std::collections::{HashMap, HashSet};
@@ -36,6 +36,8 @@ pub struct Snapshot {
     /// is found without it ([`Snapshot::record_page`]).
     pages: OnceLock<PageMap>,
     scanner: Scanner,
+    /// The numbers the records' 隐私例外 accepted.
+    allowed: HashSet<String>,
     /// The records whose public fields `scanner` found clean, by the
     /// address of their metadata. The records are shared with the load
     /// cache and stay alive as long as this snapshot, so an address here
@@ -178,34 +180,36 @@ impl Snapshot {
         let Some(env) = env else {
             return Err((diags.sorted(), "预览未更新：模板出错"));
         };
-        let public = published.borrow_dependent();
+        let content = published.borrow_owner();
         // The scanner of the previous snapshot, while the private values
-        // and the exceptions are the same (its automaton takes a while).
-        let same_secrets =
-            |p: &&Snapshot| {
-                let old = p.public();
-                old.allowed == public.allowed
-                    && old.secrets.len() == public.secrets.len()
-                    && old.secrets.iter().zip(&public.secrets).all(|(a, b)| {
-                        (&a.source, a.field, &a.value) == (&b.source, b.field, &b.value)
-                    })
-            };
-        let scanner = match previous.filter(same_secrets) {
+        // are the same (its automaton takes a while).
+        let secrets: Vec<crate::privacy::Secret> = content
+            .records
+            .iter()
+            .flat_map(|r| r.secrets(&content.site))
+            .collect();
+        let scanner = match previous.filter(|p| p.scanner.secrets() == secrets.as_slice()) {
             Some(p) => p.scanner.clone(),
-            None => Scanner::with_exceptions(&public.secrets, &public.allowed),
+            None => Scanner::new(secrets),
         };
         let known = previous
             .filter(|p| p.scanner.fingerprint() == scanner.fingerprint())
             .map(|p| &p.clean);
-        let leaks = scan_public_where(public, &scanner, |r| {
-            known.is_none_or(|k| !k.contains(&r.address()))
+        let mut leaks = crate::check::privacy::records(content, &scanner, |r| {
+            known.is_none_or(|k| !k.contains(&crate::publish::address(&r.meta)))
         });
+        leaks.extend(crate::check::privacy::site_files(&opts.site, &scanner));
         if !leaks.is_empty() {
             let mut all = diags.sorted();
             all.extend(leaks);
             return Err((all, "预览未更新：发布内容含有个人隐私信息"));
         }
-        let clean = public.pages().map(PubRecord::address).collect();
+        let clean = content
+            .records
+            .iter()
+            .map(|r| crate::publish::address(&r.meta))
+            .collect();
+        let allowed = allowed_numbers(content);
         t.stage("检查、发布视图");
         let (assets, files) = theme_assets(&opts.site);
         let templates = crate::render::fingerprint(&env, &[]);
@@ -217,6 +221,7 @@ impl Snapshot {
             theme: files.into_iter().collect(),
             pages: OnceLock::new(),
             scanner,
+            allowed,
             clean,
             checked,
             figures: OnceLock::new(),
@@ -249,6 +254,11 @@ impl Snapshot {
 
     pub fn scanner(&self) -> &Scanner {
         &self.scanner
+    }
+
+    /// The numbers the records' 隐私例外 accepted.
+    pub fn allowed(&self) -> &HashSet<String> {
+        &self.allowed
     }
 
     /// A theme file by output path.
@@ -351,7 +361,8 @@ impl Snapshot {
             PageRef::Record(i) => public.page(*i).map(|r| r.source.as_str()),
             _ => None,
         };
-        let found = crate::output::findings_in(&self.scanner, &out, html.as_bytes(), origin);
+        let found =
+            crate::output::findings_in(&self.scanner, &self.allowed, &out, html.as_bytes(), origin);
         if found.is_empty() {
             Ok(html.into_bytes())
         } else {

@@ -1,0 +1,211 @@
+//! The privacy scan of each file as it is loaded: every value that may be
+//! published is searched for personal numbers while the file's text and
+//! its located tree are at hand, so that a finding names the line and
+//! column of the number itself (inside a block scalar or a Markdown body,
+//! the line it stands on). It runs on every record, whatever its
+//! 发布日期 and 状态: a draft with an ID number in it is an error today.
+//!
+//! Not scanned: the whistleblower's fields of a clue (举报人, 举报内容:
+//! private, never published) and the 隐私例外 list itself. A record's own
+//! 隐私例外 accept a reviewed number in that record only; a draft's accept
+//! nothing.
+
+use super::model::Kind;
+use super::yaml::{Node, Value};
+use crate::diag::{Diagnostics, Pos, report};
+use crate::privacy::{Finding, Found, Scanner, fold::Mode, locate, normalize_number};
+
+/// A file being loaded: its site-relative path and its text.
+pub struct Source<'a> {
+    pub rel: &'a str,
+    pub text: &'a str,
+}
+
+impl Source<'_> {
+    /// Report `f`, found in a value that begins at `pos`, at the place of
+    /// the file where it is written.
+    pub fn report(&self, pos: Pos, field: &str, f: &Finding, label: &str, diags: &mut Diagnostics) {
+        let from = locate::line_start(self.text, pos.line);
+        let at = locate::find(self.text, from, f.what, &f.key).unwrap_or(from);
+        let pos = match at {
+            at if at == from => Pos::new(pos.line.max(1), pos.col.max(1)),
+            at => locate::pos_at(self.text, at),
+        };
+        diags.push(
+            report(
+                self.rel,
+                pos,
+                field,
+                format!("公开内容中含有{label}，不得发布"),
+            )
+            .expected("删除或脱敏后的内容；确属误判的号码，经审核后写入本记录的「隐私例外」")
+            .found(f.excerpt.clone()),
+        );
+    }
+}
+
+/// Whether a value may hold a number of 10 digits or more: most values
+/// (names, dates, short sentences) cannot, and are not folded at all.
+pub fn may_hold_number(value: &str) -> bool {
+    let mut digits = 0;
+    for c in value.chars() {
+        digits += match c {
+            '0'..='9' | '&' => 1,
+            c if c.is_ascii() => 0,
+            '\u{3001}'..='\u{3006}' | '\u{3008}'..='\u{303F}' | '\u{4E00}'..='\u{9FFF}' => 0,
+            // A circled ２０ is two digits.
+            _ => 2,
+        };
+        if digits >= 10 {
+            return true;
+        }
+    }
+    false
+}
+
+/// Scan the record whose tree is `node` (a file's, or one item of a bulk
+/// file). Returns the numbers its own 隐私例外 accepted.
+pub fn record(src: &Source, kind: Kind, node: &Node, diags: &mut Diagnostics) -> Vec<String> {
+    let person = ["当事人", "被检查对象", "涉及单位"].iter().any(|k| {
+        get(node, k)
+            .and_then(|p| get(p, "类型"))
+            .and_then(Node::as_str)
+            == Some("自然人")
+    });
+    let draft = get(node, "状态").and_then(Node::as_str) == Some("草稿");
+    let exceptions: Vec<String> = match (draft, get(node, "隐私例外")) {
+        (
+            false,
+            Some(Node {
+                value: Value::Seq(items),
+                ..
+            }),
+        ) => items
+            .iter()
+            .filter_map(|e| get(e, "内容").and_then(Node::as_str))
+            .map(normalize_number)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let private: &[&str] = match kind {
+        Kind::Clues => &["举报人", "举报内容", "隐私例外"],
+        _ => &["隐私例外"],
+    };
+    let mut used = Vec::new();
+    values(node, "", &mut |path, n, text| {
+        let top = path.split(['.', '[']).next().unwrap_or(path);
+        if private.contains(&top) || !may_hold_number(text) {
+            return;
+        }
+        for f in Scanner::default().scan_str(text, 0, Mode::Markup, person) {
+            if exceptions.contains(&f.key) {
+                if !used.contains(&f.key) {
+                    used.push(f.key);
+                }
+                continue;
+            }
+            src.report(n.pos, path, &f, &label(&f), diags);
+        }
+    });
+    used
+}
+
+/// Scan site.yaml: every value of it may be shown (its footer fields on
+/// every page).
+pub fn site(src: &Source, node: &Node, diags: &mut Diagnostics) {
+    values(node, "", &mut |path, n, text| {
+        if !may_hold_number(text) {
+            return;
+        }
+        for f in Scanner::default().scan_str(text, 0, Mode::Markup, false) {
+            src.report(n.pos, path, &f, &label(&f), diags);
+        }
+    });
+}
+
+/// Scan a page's Markdown body, which begins at byte `offset` of the file.
+pub fn body(
+    src: &Source,
+    body: &str,
+    offset: usize,
+    exceptions: &[String],
+    diags: &mut Diagnostics,
+) -> Vec<String> {
+    let mut used = Vec::new();
+    for f in Scanner::default().scan_str(body, offset as u32, Mode::Markup, false) {
+        if exceptions.contains(&f.key) {
+            used.push(f.key);
+            continue;
+        }
+        let pos = locate::pos_at(src.text, f.start as usize);
+        diags.push(
+            report(
+                src.rel,
+                pos,
+                "正文",
+                format!("公开内容中含有{}，不得发布", label(&f)),
+            )
+            .expected("删除或脱敏后的内容；确属误判的号码，经审核后写入本页的「隐私例外」")
+            .found(f.excerpt.clone()),
+        );
+    }
+    used
+}
+
+fn label(f: &Finding) -> String {
+    match f.what {
+        Found::Number(w) => w.label().to_string(),
+        Found::Secret(_) => "隐私内容".to_string(),
+    }
+}
+
+fn get<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
+    match &node.value {
+        Value::Map(entries) => entries
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+/// Call `f(path, node, text)` for every scalar of `node`.
+fn values(node: &Node, path: &str, f: &mut impl FnMut(&str, &Node, &str)) {
+    match &node.value {
+        Value::Str(s) => f(path, node, s),
+        Value::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                values(item, &format!("{path}[{}]", i + 1), f);
+            }
+        }
+        Value::Map(entries) => {
+            for (k, v) in entries {
+                let key = k.as_str().unwrap_or("");
+                let p = if path.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{path}.{key}")
+                };
+                values(v, &p, f);
+            }
+        }
+        Value::Null => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_prefilter_lets_every_possible_number_through() {
+        assert!(may_hold_number("电话13812345678"));
+        assert!(may_hold_number("１３８１２３４５６７８"));
+        assert!(may_hold_number(
+            "&#49;&#51;&#56;&#49;&#50;&#51;&#52;&#53;&#54;&#55;"
+        ));
+        assert!(may_hold_number("⑪⑫⑬⑭⑮"));
+        assert!(!may_hold_number("2026-11-22"));
+        assert!(!may_hold_number("海城市某某化工有限公司"));
+    }
+}

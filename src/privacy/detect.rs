@@ -1,0 +1,329 @@
+//! Personal numbers in a reader's text ([`super::fold`]): resident identity
+//! numbers (18 characters with a valid check character and birth date, and
+//! the old 15-digit form with a valid birth date), mobile numbers (with or
+//! without +86 / 0086), bank card numbers (16 to 19 digits passing Luhn),
+//! and, in records about natural persons, landline numbers.
+//!
+//! A number is a run of digit groups; any run of separators
+//! ([`super::fold::is_separator`]) between two groups is read as nothing,
+//! as a reader reads `138 1234-5678`. A letter glued to a number does not
+//! hide it. The whole run is tested, and so is every stretch of whole
+//! groups inside it, for the shapes that stand on their own (a mobile
+//! number after an area code, an identity number after a date).
+
+use super::fold::{At, is_separator};
+use crate::codes::{luhn, resident_id};
+
+/// What kind of number was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum What {
+    ResidentId,
+    OldResidentId,
+    Mobile,
+    BankCard,
+    Landline,
+}
+
+impl What {
+    pub fn label(self) -> &'static str {
+        match self {
+            What::ResidentId => "公民身份号码",
+            What::OldResidentId => "公民身份号码（15 位旧号码）",
+            What::Mobile => "手机号码",
+            What::BankCard => "银行卡号",
+            What::Landline => "自然人的固定电话号码",
+        }
+    }
+}
+
+/// A number found: what it is, its digits as a reader would write them
+/// down (the key that findings are compared and excepted by), and where it
+/// stands (indexes into the folded text, end exclusive).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Number {
+    pub what: What,
+    pub key: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// At most this many separators between two groups of one number: more
+/// is layout, not writing.
+const MAX_GAP: usize = 12;
+
+fn digit(c: char) -> Option<u8> {
+    c.is_ascii_digit().then_some(c as u8)
+}
+
+/// Every number of `text` that a reader would recognise as personal.
+/// `person`: the text is about a natural person, whose landline is
+/// private too.
+pub fn numbers(text: &[At], person: bool, out: &mut Vec<Number>) {
+    let mut digits: Vec<u8> = Vec::with_capacity(32);
+    // Folded index of each digit, and the digit ranges of the groups.
+    let mut places: Vec<usize> = Vec::with_capacity(32);
+    let mut groups: Vec<(usize, usize)> = Vec::with_capacity(8);
+    let mut i = 0;
+    while i < text.len() {
+        if digit(text[i].c).is_none() {
+            i += 1;
+            continue;
+        }
+        digits.clear();
+        places.clear();
+        groups.clear();
+        let mut j = i;
+        let mut trailing_x = None;
+        loop {
+            let g = digits.len();
+            while let Some(d) = text.get(j).and_then(|a| digit(a.c)) {
+                digits.push(d);
+                places.push(j);
+                j += 1;
+            }
+            groups.push((g, digits.len()));
+            let mut k = j;
+            while k < text.len() && k - j <= MAX_GAP && is_separator(text[k].c) {
+                k += 1;
+            }
+            match text.get(k).map(|a| a.c) {
+                Some(c) if digit(c).is_some() && k - j <= MAX_GAP => j = k,
+                Some('X' | 'x') if k - j <= MAX_GAP => {
+                    trailing_x = Some(k);
+                    break;
+                }
+                _ => break,
+            }
+        }
+        // A number that goes on past the longest there is, or a dozen
+        // groups, is a table of figures: its parts are still tested.
+        if digits.len() >= 7 {
+            test_run(&digits, &places, &groups, trailing_x, person, out);
+        }
+        i = j.max(i + 1);
+    }
+}
+
+/// Test a run and the stretches of whole groups inside it.
+fn test_run(
+    digits: &[u8],
+    places: &[usize],
+    groups: &[(usize, usize)],
+    trailing_x: Option<usize>,
+    person: bool,
+    out: &mut Vec<Number>,
+) {
+    let n = groups.len();
+    let found_before = out.len();
+    // The whole run first (with the X that ends it), then stretches,
+    // longest first; a digit is reported once.
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    let whole = (0, digits.len());
+    let mut spans: Vec<(usize, usize, bool)> = vec![(whole.0, whole.1, true)];
+    if n > 1 && n <= 24 {
+        for len in (1..n).rev() {
+            for a in 0..=n - len {
+                let (s, e) = (groups[a].0, groups[a + len - 1].1);
+                spans.push((s, e, a + len == n));
+            }
+        }
+    }
+    for (s, e, at_end) in spans {
+        if covered.iter().any(|&(cs, ce)| s < ce && cs < e) {
+            continue;
+        }
+        let whole_run = (s, e) == whole;
+        let x = at_end.then_some(trailing_x).flatten();
+        if let Some((what, key)) = classify(&digits[s..e], x.is_some(), whole_run, person) {
+            let end = match (what, x) {
+                (What::ResidentId, Some(k)) => k + 1,
+                _ => places[e - 1] + 1,
+            };
+            out.push(Number {
+                what,
+                key,
+                start: places[s],
+                end,
+            });
+            covered.push((s, e));
+        }
+    }
+    out[found_before..].sort_by_key(|n| n.start);
+}
+
+/// What `d` is, if it is personal. `whole`: the digits are a whole run,
+/// not a stretch of one (only the shapes that stand out are looked for
+/// inside a run).
+fn classify(d: &[u8], x: bool, whole: bool, person: bool) -> Option<(What, String)> {
+    let text = |d: &[u8]| String::from_utf8_lossy(d).into_owned();
+    let n = d.len();
+    if n == 17 && x {
+        let mut id = d.to_vec();
+        id.push(b'X');
+        if resident_id(&id) {
+            return Some((What::ResidentId, text(&id)));
+        }
+    }
+    if n == 18 && resident_id(d) {
+        return Some((What::ResidentId, text(d)));
+    }
+    let mobile = |d: &[u8]| d.len() == 11 && d[0] == b'1' && (b'3'..=b'9').contains(&d[1]);
+    if mobile(d) {
+        return Some((What::Mobile, text(d)));
+    }
+    if n == 13 && d.starts_with(b"86") && mobile(&d[2..]) {
+        return Some((What::Mobile, text(&d[2..])));
+    }
+    if n == 15 && d.starts_with(b"0086") && mobile(&d[4..]) {
+        return Some((What::Mobile, text(&d[4..])));
+    }
+    if !whole {
+        return None;
+    }
+    if n == 15 && old_resident_id(d) {
+        return Some((What::OldResidentId, text(d)));
+    }
+    if (16..=19).contains(&n) && !x && luhn(d) && !two_dates(d) {
+        return Some((What::BankCard, text(d)));
+    }
+    if person && landline(d) {
+        return Some((What::Landline, text(d)));
+    }
+    None
+}
+
+/// The 15-digit identity number of before 1999: a 6-digit area code whose
+/// first digit names a region (1–8), a birth date `YYMMDD` in 19YY, and a
+/// 3-digit sequence.
+fn old_resident_id(d: &[u8]) -> bool {
+    if !(b'1'..=b'8').contains(&d[0]) {
+        return false;
+    }
+    let num = |a: usize, b: usize| -> u32 {
+        d[a..b].iter().fold(0, |v, &c| v * 10 + u32::from(c - b'0'))
+    };
+    let (y, m, day) = (1900 + num(6, 8) as i32, num(8, 10), num(10, 12));
+    chrono::NaiveDate::from_ymd_opt(y, m, day).is_some()
+}
+
+/// Two dates `YYYYMMDD` side by side (`2026-11-22 2026-12-01`), which
+/// are not a card number.
+fn two_dates(d: &[u8]) -> bool {
+    let date = |p: &[u8]| -> bool {
+        let s = std::str::from_utf8(p).unwrap_or("");
+        p.len() == 8
+            && (s.starts_with("19") || s.starts_with("20"))
+            && chrono::NaiveDate::parse_from_str(s, "%Y%m%d").is_ok()
+    };
+    d.len() == 16 && date(&d[..8]) && date(&d[8..])
+}
+
+/// A landline: 0, a 2- or 3-digit area code, and a 7- or 8-digit local
+/// number (10 to 12 digits in all), not a mobile number.
+fn landline(d: &[u8]) -> bool {
+    (10..=12).contains(&d.len()) && d[0] == b'0' && d[1] != b'0'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fold::{Mode, fold_into};
+    use super::*;
+
+    fn found(s: &str, person: bool) -> Vec<(What, String)> {
+        let mut text = Vec::new();
+        fold_into(s, 0, Mode::Markup, &mut text);
+        let mut out = Vec::new();
+        numbers(&text, person, &mut out);
+        out.into_iter().map(|n| (n.what, n.key)).collect()
+    }
+
+    fn mobile(s: &str) -> Vec<(What, String)> {
+        vec![(What::Mobile, s.to_string())]
+    }
+
+    #[test]
+    fn mobiles_in_the_forms_people_write_them() {
+        for s in [
+            "电话13812345678",
+            "138 1234 5678",
+            "138-1234-5678",
+            "138\t1234\n5678",
+            "１３８－１２３４－５６７８",
+            "+86 138 1234 5678",
+            "＋８６１３８１２３４５６７８",
+            "0086-13812345678",
+            "(+86)13812345678",
+            "tel13812345678号",
+            "138<b>1234</b>5678",
+            "1&#51;812345678",
+            "1\u{200b}3812345678",
+            "138**1234**5678",
+            "138. 1234. 5678",
+            "13812345678a",
+        ] {
+            assert_eq!(found(s, false), mobile("13812345678"), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn identity_numbers() {
+        let id = vec![(What::ResidentId, "11010519491231002X".to_string())];
+        for s in [
+            "11010519491231002X",
+            "11010519491231002x",
+            "１１０１０５１９４９１２３１００２Ｘ",
+            "110105 19491231 002X",
+            "110105 19491231 002 X",
+            "ID11010519491231002X号",
+            "日期 2026-11-22 11010519491231002X",
+        ] {
+            assert_eq!(found(s, false), id, "{s:?}");
+        }
+        // Wrong check digit, impossible date: document numbers.
+        assert!(found("110105194912310021", false).is_empty());
+        assert_eq!(
+            found("身份证 110105491231002", false),
+            [(What::OldResidentId, "110105491231002".to_string())]
+        );
+        assert!(found("110105491331002", false).is_empty());
+    }
+
+    #[test]
+    fn cards_and_ordinary_numbers() {
+        assert_eq!(
+            found("6222 0202 0011 2233 446", false),
+            [(What::BankCard, "6222020200112233446".to_string())]
+        );
+        for s in [
+            "2026-11-22",
+            "0412-1234567",
+            "91350100M000100Y43",
+            "海市监罚〔2022〕12号",
+            "2026-11-22 2026-12-01",
+            "<td>2026-11-22</td><td>2026-12-01</td>",
+            "1 2 3 4 5",
+            "1,234,567.89",
+        ] {
+            assert!(found(s, false).is_empty(), "{s:?}");
+        }
+        assert_eq!(
+            found("电话 0412-1234567", true),
+            [(What::Landline, "04121234567".to_string())]
+        );
+        assert_eq!(found("电话 0412 13812345678", false), mobile("13812345678"));
+    }
+
+    #[test]
+    fn offsets_cover_the_number() {
+        let s = "电话 138-1234-5678。";
+        let mut text = Vec::new();
+        fold_into(s, 0, Mode::Markup, &mut text);
+        let mut out = Vec::new();
+        numbers(&text, false, &mut out);
+        let (a, b) = (
+            text[out[0].start].at as usize,
+            text[out[0].end - 1].at as usize,
+        );
+        assert_eq!(&s[a..=b], "138-1234-5678");
+    }
+}

@@ -1,0 +1,410 @@
+//! The text a reader sees, folded the way a reader folds it.
+//!
+//! A person reading a page does not see markup, character references or
+//! invisible characters, and reads a full-width `１３８` or a circled `①`
+//! as digits. [`fold_into`] turns text (or markup) into that reading: each
+//! character of the result carries the byte offset of what it came from, so
+//! a finding can be located in the file that was written.
+//!
+//! - Markup ([`Mode::Markup`]): tags are removed. Inline tags (`<b>`,
+//!   `<span>`, …) and comments vanish, so they cannot split a number; block
+//!   tags (`<p>`, `<td>`, …) become a [`BOUNDARY`] that no number crosses,
+//!   as a reader sees two cells as two things; `<br>` is a line break.
+//!   Attribute values are read too, each as a text of its own. Character
+//!   references (`&#49;`, `&#x31;`, `&nbsp;`, …) are decoded.
+//! - Always: Unicode compatibility folding (NFKC's mapping: full-width
+//!   letters, digits and signs, circled and superscript digits), and the
+//!   removal of invisible characters: every character of Unicode category
+//!   Cf (zero-width spaces and joiners, soft hyphen, bidi marks), variation
+//!   selectors, and control characters other than white space.
+
+use unicode_normalization::char::decompose_compatible;
+
+/// A character of the reader's text and the byte offset of its source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct At {
+    pub c: char,
+    pub at: u32,
+}
+
+/// Where a reader sees two separate things (table cells, paragraphs,
+/// attribute values): no number runs across it.
+pub const BOUNDARY: char = '\u{1}';
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Text shown as it is (a JavaScript or CSS file).
+    Plain,
+    /// HTML or XML, or a value that a page may show as such.
+    Markup,
+}
+
+/// Append the reader's view of `text` to `out`; offsets start at `base`.
+pub fn fold_into(text: &str, base: u32, mode: Mode, out: &mut Vec<At>) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if mode == Mode::Markup && b == b'<' && is_tag_start(bytes, i) {
+            i = tag(text, i, base, out);
+            continue;
+        }
+        if mode == Mode::Markup
+            && b == b'&'
+            && let Some((c, len)) = char_ref(&bytes[i..])
+        {
+            push(c, base + i as u32, out);
+            i += len;
+            continue;
+        }
+        if b < 0x80 {
+            push_ascii(b, base + i as u32, out);
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+        push(c, base + i as u32, out);
+        i += c.len_utf8();
+    }
+}
+
+fn push_ascii(b: u8, at: u32, out: &mut Vec<At>) {
+    // Control characters other than white space are invisible.
+    if b >= 0x20 && b != 0x7F || matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) {
+        out.push(At { c: b as char, at });
+    }
+}
+
+/// Push `c` as a reader reads it: compatibility-folded, nothing if it is
+/// invisible.
+pub fn push(c: char, at: u32, out: &mut Vec<At>) {
+    if c.is_ascii() {
+        push_ascii(c as u8, at, out);
+        return;
+    }
+    if invisible(c) {
+        return;
+    }
+    // Most text is CJK, which has no compatibility form.
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        out.push(At { c, at });
+        return;
+    }
+    decompose_compatible(c, |d| {
+        if d.is_ascii() {
+            push_ascii(d as u8, at, out);
+        } else if !invisible(d) && !is_combining_mark(d) {
+            out.push(At { c: d, at });
+        }
+    });
+}
+
+/// Combining marks that a compatibility decomposition leaves behind
+/// (`①` is plain, but `1️⃣` is `1` + U+FE0F + U+20E3): a reader sees the
+/// base character.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// Characters a reader does not see: Unicode category Cf, variation
+/// selectors, fillers, C0 and C1 controls other than white space.
+pub fn invisible(c: char) -> bool {
+    matches!(c as u32,
+        0x00..=0x08 | 0x0E..=0x1F | 0x7F..=0x84 | 0x86..=0x9F
+        | 0xAD | 0x034F | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F
+        | 0x0890..=0x0891 | 0x08E2 | 0x115F | 0x1160 | 0x17B4 | 0x17B5
+        | 0x180B..=0x180F | 0x200B..=0x200F | 0x202A..=0x202E
+        | 0x2060..=0x206F | 0x20E3 | 0x3164 | 0xFE00..=0xFE0F | 0xFEFF
+        | 0xFFA0 | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F
+        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F
+        | 0xE0100..=0xE01EF)
+}
+
+/// Whether `<` at `i` opens a tag or a comment (and is not a lone `<`).
+fn is_tag_start(b: &[u8], i: usize) -> bool {
+    matches!(b.get(i + 1), Some(c) if c.is_ascii_alphabetic() || matches!(c, b'/' | b'!' | b'?'))
+}
+
+/// Tags that a reader does not see as a break: they vanish.
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font", "i",
+    "ins", "kbd", "mark", "nobr", "q", "s", "samp", "small", "span", "strike", "strong", "sub",
+    "sup", "time", "tt", "u", "var", "wbr",
+];
+
+/// Read the tag at `i`; returns where the text goes on.
+fn tag(text: &str, i: usize, base: u32, out: &mut Vec<At>) -> usize {
+    let b = text.as_bytes();
+    if b[i..].starts_with(b"<!--") {
+        return match text[i + 4..].find("-->") {
+            Some(k) => i + 4 + k + 3,
+            None => b.len(),
+        };
+    }
+    let mut j = i + 1;
+    let closing = b.get(j) == Some(&b'/');
+    if closing {
+        j += 1;
+    }
+    let name_start = j;
+    while j < b.len() && (b[j].is_ascii_alphanumeric() || matches!(b[j], b'-' | b':')) {
+        j += 1;
+    }
+    let name = text[name_start..j].to_ascii_lowercase();
+    // Attributes: each value is a text of its own.
+    while j < b.len() && b[j] != b'>' {
+        match b[j] {
+            q @ (b'"' | b'\'') => {
+                let end = text[j + 1..].find(q as char).map_or(b.len(), |k| j + 1 + k);
+                out.push(At {
+                    c: BOUNDARY,
+                    at: base + j as u32,
+                });
+                fold_into(&text[j + 1..end], base + j as u32 + 1, Mode::Markup, out);
+                out.push(At {
+                    c: BOUNDARY,
+                    at: base + end as u32,
+                });
+                j = (end + 1).min(b.len());
+            }
+            b'=' => {
+                j += 1;
+                // An unquoted value.
+                let start = j;
+                while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+                    if matches!(b[j], b'"' | b'\'') && j == start {
+                        break;
+                    }
+                    j += 1;
+                }
+                if j > start {
+                    out.push(At {
+                        c: BOUNDARY,
+                        at: base + start as u32,
+                    });
+                    fold_into(&text[start..j], base + start as u32, Mode::Markup, out);
+                    out.push(At {
+                        c: BOUNDARY,
+                        at: base + j as u32,
+                    });
+                }
+            }
+            _ => j += 1,
+        }
+    }
+    let after = (j + 1).min(b.len());
+    let at = base + i as u32;
+    if name == "br" {
+        out.push(At { c: '\n', at });
+    } else if !INLINE.contains(&name.as_str()) {
+        out.push(At { c: BOUNDARY, at });
+    }
+    // A script or style is read as plain text up to its end tag.
+    if !closing && (name == "script" || name == "style") {
+        let end_tag = format!("</{name}");
+        let rest = &text[after..];
+        let end = find_ascii_ci(rest, &end_tag).map_or(text.len(), |k| after + k);
+        fold_into(&text[after..end], base + after as u32, Mode::Plain, out);
+        return end;
+    }
+    after
+}
+
+/// Where `needle` (ASCII) first stands in `hay`, ignoring ASCII case.
+fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    (0..h.len().saturating_sub(n.len() - 1)).find(|&k| h[k..k + n.len()].eq_ignore_ascii_case(n))
+}
+
+/// A character reference at the start of `b`: the character and the
+/// reference's length. Numeric references may omit the `;`, as browsers
+/// allow.
+fn char_ref(b: &[u8]) -> Option<(char, usize)> {
+    if b.get(1) == Some(&b'#') {
+        let (radix, start) = match b.get(2) {
+            Some(b'x' | b'X') => (16, 3),
+            _ => (10, 2),
+        };
+        let mut end = start;
+        while end < b.len() && end - start < 8 && (b[end] as char).is_digit(radix) {
+            end += 1;
+        }
+        if end == start {
+            return None;
+        }
+        let digits = std::str::from_utf8(&b[start..end]).ok()?;
+        let v = u32::from_str_radix(digits, radix).ok()?;
+        let c = char::from_u32(v).unwrap_or('\u{FFFD}');
+        let len = if b.get(end) == Some(&b';') {
+            end + 1
+        } else {
+            end
+        };
+        return Some((c, len));
+    }
+    let mut end = 1;
+    while end < b.len() && end < 40 && b[end].is_ascii_alphanumeric() {
+        end += 1;
+    }
+    let name = std::str::from_utf8(&b[1..end]).ok()?;
+    let c = named(name)?;
+    Some(if b.get(end) == Some(&b';') {
+        (c, end + 1)
+    } else if matches!(name, "amp" | "lt" | "gt" | "quot" | "nbsp" | "shy") {
+        (c, end)
+    } else {
+        return None;
+    })
+}
+
+/// The named references that can stand in a number: spaces, dashes, dots,
+/// invisible characters, and the markup characters themselves.
+fn named(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" | "NonBreakingSpace" => '\u{A0}',
+        "ensp" => '\u{2002}',
+        "emsp" => '\u{2003}',
+        "emsp13" => '\u{2004}',
+        "emsp14" => '\u{2005}',
+        "numsp" => '\u{2007}',
+        "puncsp" => '\u{2008}',
+        "thinsp" | "ThinSpace" => '\u{2009}',
+        "hairsp" | "VeryThinSpace" => '\u{200A}',
+        "MediumSpace" => '\u{205F}',
+        "Tab" => '\t',
+        "NewLine" => '\n',
+        "ZeroWidthSpace"
+        | "NegativeVeryThinSpace"
+        | "NegativeThinSpace"
+        | "NegativeMediumSpace"
+        | "NegativeThickSpace" => '\u{200B}',
+        "zwnj" => '\u{200C}',
+        "zwj" => '\u{200D}',
+        "lrm" => '\u{200E}',
+        "rlm" => '\u{200F}',
+        "shy" => '\u{AD}',
+        "NoBreak" => '\u{2060}',
+        "af" | "ApplyFunction" => '\u{2061}',
+        "it" | "InvisibleTimes" => '\u{2062}',
+        "ic" | "InvisibleComma" => '\u{2063}',
+        "hyphen" | "dash" => '\u{2010}',
+        "ndash" => '\u{2013}',
+        "mdash" => '\u{2014}',
+        "horbar" => '\u{2015}',
+        "minus" => '\u{2212}',
+        "period" => '.',
+        "middot" | "centerdot" | "CenterDot" => '\u{B7}',
+        "bull" | "bullet" => '\u{2022}',
+        "sdot" => '\u{22C5}',
+        "lowbar" | "UnderBar" => '_',
+        "ast" | "midast" => '*',
+        "grave" | "DiacriticalGrave" => '`',
+        "lpar" => '(',
+        "rpar" => ')',
+        "plus" => '+',
+        "num" => '#',
+        "colon" => ':',
+        "comma" => ',',
+        "sol" => '/',
+        _ => return None,
+    })
+}
+
+/// Whether `c` (folded) may stand between the digit groups of one number:
+/// white space of any kind, dashes, dots, brackets around an area code,
+/// and the marks of Markdown emphasis.
+pub fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '.'
+                | '_'
+                | '*'
+                | '`'
+                | '~'
+                | '('
+                | ')'
+                | '\u{B7}'
+                | '\u{058A}'
+                | '\u{05BE}'
+                | '\u{1400}'
+                | '\u{1806}'
+                | '\u{2010}'
+                ..='\u{2015}'
+                    | '\u{2022}'
+                    | '\u{2027}'
+                    | '\u{2043}'
+                    | '\u{2053}'
+                    | '\u{2212}'
+                    | '\u{2219}'
+                    | '\u{22C5}'
+                    | '\u{2E17}'
+                    | '\u{2E1A}'
+                    | '\u{2E3A}'
+                    | '\u{2E3B}'
+                    | '\u{2E40}'
+                    | '\u{301C}'
+                    | '\u{3030}'
+                    | '\u{30A0}'
+                    | '\u{30FB}'
+                    | '\u{30FC}'
+                    | '\u{FE31}'
+                    | '\u{FE32}'
+                    | '\u{FE58}'
+                    | '\u{FF65}'
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(s: &str, mode: Mode) -> String {
+        let mut out = Vec::new();
+        fold_into(s, 0, mode, &mut out);
+        out.iter().map(|a| a.c).collect()
+    }
+
+    #[test]
+    fn markup_is_read_as_a_reader_reads_it() {
+        assert_eq!(read("138<b>1234</b>5678", Mode::Markup), "13812345678");
+        assert_eq!(read("138<!-- x -->1234", Mode::Markup), "1381234");
+        assert_eq!(read("&#49;&#x33;&#56", Mode::Markup), "138");
+        assert_eq!(read("1&nbsp;2&zwj;3", Mode::Markup), "1 23");
+        assert_eq!(
+            read("<td>1</td><td>2</td>", Mode::Markup),
+            "\u{1}1\u{1}\u{1}2\u{1}"
+        );
+        assert_eq!(read("a<br>b", Mode::Markup), "a\nb");
+        assert_eq!(
+            read("<a title=\"13&#56;\">x</a>", Mode::Markup),
+            "\u{1}138\u{1}x"
+        );
+        assert_eq!(read("a < b", Mode::Markup), "a < b");
+        assert_eq!(read("<b>1</b>", Mode::Plain), "<b>1</b>");
+    }
+
+    #[test]
+    fn compatibility_forms_and_invisible_characters() {
+        assert_eq!(read("１３８Ｘ＋", Mode::Plain), "138X+");
+        assert_eq!(read("①②③¹𝟖", Mode::Plain), "12318");
+        assert_eq!(
+            read("1\u{200b}3\u{ad}8\u{202e}0\u{feff}", Mode::Plain),
+            "1380"
+        );
+        assert_eq!(read("1\u{fe0f}\u{20e3}", Mode::Plain), "1");
+        assert_eq!(read("中文", Mode::Plain), "中文");
+    }
+
+    #[test]
+    fn offsets_point_at_the_source() {
+        let mut out = Vec::new();
+        fold_into("<b>１</b>&#50;", 10, Mode::Markup, &mut out);
+        assert_eq!(out, [At { c: '1', at: 13 }, At { c: '2', at: 20 }]);
+    }
+}

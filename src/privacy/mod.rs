@@ -1,0 +1,347 @@
+//! What must never reach the public, found where a reader would find it.
+//!
+//! This module sits below every stage: `content` scans each value as it is
+//! loaded (so a finding names the line and column of the number itself in
+//! the file the clerk wrote), `check` scans every record for the private
+//! values of the others, and `output` scans every file about to be
+//! published, as a reader or a program would read it ([`formats`]).
+//!
+//! Everything is looked for in the reader's text ([`fold`]): markup removed,
+//! character references decoded, compatibility forms folded, invisible
+//! characters dropped. Numbers ([`detect`]) are read across any separators
+//! between their digit groups; private literal values (a whistleblower's
+//! name, phone, address, the sentences of the report) are compared with the
+//! separators removed on both sides ([`Scanner`]).
+
+pub mod detect;
+pub mod fold;
+pub mod formats;
+mod literals;
+pub mod locate;
+
+pub use detect::What;
+use fold::{At, BOUNDARY, Mode, fold_into, is_separator};
+use literals::Literals;
+use std::sync::Arc;
+
+/// A private value that must never be published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Secret {
+    /// The site-relative file that holds it.
+    pub path: String,
+    /// `kind/id` of the record it belongs to.
+    pub record: String,
+    /// The private field, for messages (`举报人.姓名`).
+    pub field: &'static str,
+    pub value: String,
+}
+
+/// Values that mean "nobody" and are not anyone's secret.
+const PLACEHOLDERS: &[&str] = &[
+    "匿名",
+    "无",
+    "不详",
+    "未知",
+    "保密",
+    "略",
+    "空",
+    "暂无",
+    "未提供",
+    "不愿透露",
+    "匿名举报",
+    "无名氏",
+    "本人",
+    "群众",
+    "网民",
+    "市民",
+];
+
+/// Whether a private value is only a placeholder (匿名, 无, 不详, …).
+pub fn is_placeholder(value: &str) -> bool {
+    let c = compact(value);
+    c.chars().count() < 2 || PLACEHOLDERS.iter().any(|p| compact(p) == c)
+}
+
+/// What was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Found {
+    Number(What),
+    /// The index of a [`Secret`] of the scanner.
+    Secret(usize),
+}
+
+/// One finding in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub what: Found,
+    /// The number's digits, or the secret's compact text: two findings of
+    /// the same thing have the same key.
+    pub key: String,
+    /// Byte offsets of the finding in the text scanned (plus its base).
+    pub start: u32,
+    pub end: u32,
+    /// What a reader sees there.
+    pub excerpt: String,
+}
+
+/// Looks for personal numbers and for a set of private values. Cheap to
+/// clone: a build makes one and shares it.
+#[derive(Clone)]
+pub struct Scanner {
+    literals: Result<Option<Arc<Literals>>, Arc<str>>,
+    /// The secret of each literal pattern.
+    owners: Arc<[usize]>,
+    secrets: Arc<[Secret]>,
+    fingerprint: Arc<str>,
+}
+
+impl Default for Scanner {
+    fn default() -> Self {
+        Scanner::new(Vec::new())
+    }
+}
+
+impl Scanner {
+    pub fn new(secrets: Vec<Secret>) -> Scanner {
+        let mut patterns = Vec::new();
+        let mut owners = Vec::new();
+        for (i, s) in secrets.iter().enumerate() {
+            if is_placeholder(&s.value) {
+                continue;
+            }
+            let p = compact(&s.value);
+            if !patterns.contains(&p) {
+                patterns.push(p);
+                owners.push(i);
+            }
+        }
+        let fingerprint = {
+            use sha2::{Digest, Sha256};
+            let mut h = Sha256::new();
+            for (p, &i) in patterns.iter().zip(&owners) {
+                let s = &secrets[i];
+                for part in [p.as_str(), &s.path, &s.record, s.field] {
+                    h.update((part.len() as u64).to_le_bytes());
+                    h.update(part.as_bytes());
+                }
+            }
+            h.finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        Scanner {
+            literals: Literals::new(&patterns)
+                .map(|l| l.map(Arc::new))
+                .map_err(Arc::from),
+            owners: owners.into(),
+            secrets: secrets.into(),
+            fingerprint: fingerprint.into(),
+        }
+    }
+
+    /// The private values looked for.
+    pub fn secrets(&self) -> &[Secret] {
+        &self.secrets
+    }
+
+    /// Identifies what this scanner finds: two with the same fingerprint
+    /// find the same things.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// Why this scanner cannot look for the private values, if it cannot.
+    pub fn broken(&self) -> Option<&str> {
+        self.literals.as_ref().err().map(|e| &**e)
+    }
+
+    /// The findings in `text` (a value, a template, a page): offsets from
+    /// `base`. `person`: the text is about a natural person.
+    pub fn scan_str(&self, text: &str, base: u32, mode: Mode, person: bool) -> Vec<Finding> {
+        let mut folded = Vec::with_capacity(text.len());
+        fold_into(text, base, mode, &mut folded);
+        let mut out = Vec::new();
+        self.scan_folded(&folded, person, &mut out);
+        out
+    }
+
+    /// The findings in a reader's text.
+    pub fn scan_folded(&self, text: &[At], person: bool, out: &mut Vec<Finding>) {
+        let mut numbers = Vec::new();
+        detect::numbers(text, person, &mut numbers);
+        for n in numbers {
+            out.push(Finding {
+                what: Found::Number(n.what),
+                key: n.key,
+                start: text[n.start].at,
+                end: text[n.end - 1].at + 1,
+                excerpt: excerpt(&text[n.start..n.end]),
+            });
+        }
+        match &self.literals {
+            Ok(None) => {}
+            Ok(Some(lit)) => {
+                let (bytes, index) = compact_folded(text);
+                let mut found = Vec::new();
+                lit.find(bytes.as_bytes(), &mut found);
+                for (p, s, e) in found {
+                    let (a, b) = (index[s] as usize, index[e - 1] as usize);
+                    let secret = self.owners[p];
+                    out.push(Finding {
+                        what: Found::Secret(secret),
+                        key: bytes[s..e].to_string(),
+                        start: text[a].at,
+                        end: text[b].at + 1,
+                        excerpt: excerpt(&text[a..=b]),
+                    });
+                }
+            }
+            // A scanner that cannot look for the private values finds
+            // every text: nothing is published unchecked.
+            Err(_) if !text.is_empty() => out.push(Finding {
+                what: Found::Secret(usize::MAX),
+                key: String::new(),
+                start: text[0].at,
+                end: text[0].at,
+                excerpt: String::new(),
+            }),
+            Err(_) => {}
+        }
+    }
+
+    /// What a finding is, for a message.
+    pub fn describe(&self, f: &Found) -> String {
+        match f {
+            Found::Number(w) => w.label().to_string(),
+            Found::Secret(i) => match self.secrets.get(*i) {
+                Some(s) => format!("隐私字段「{}」的内容（{}）", s.field, s.path),
+                None => format!(
+                    "无法检查的内容（隐私字段的扫描器未能建立：{}）",
+                    self.broken().unwrap_or("")
+                ),
+            },
+        }
+    }
+}
+
+/// The text of a value with every separator removed, ASCII letters
+/// lower-cased: how private values are compared.
+pub fn compact(value: &str) -> String {
+    let mut folded = Vec::with_capacity(value.len());
+    fold_into(value, 0, Mode::Markup, &mut folded);
+    compact_folded(&folded).0
+}
+
+/// [`compact`] of a folded text, with the folded index of each byte.
+fn compact_folded(text: &[At]) -> (String, Vec<u32>) {
+    let mut s = String::with_capacity(text.len());
+    let mut index = Vec::with_capacity(text.len());
+    for (i, a) in text.iter().enumerate() {
+        if is_separator(a.c) {
+            continue;
+        }
+        let c = a.c.to_ascii_lowercase();
+        let before = s.len();
+        s.push(c);
+        index.resize(index.len() + (s.len() - before), i as u32);
+    }
+    (s, index)
+}
+
+/// A number as reviewed in a 隐私例外: its digits and X, upper-case, an
+/// international prefix of a mobile number dropped.
+pub fn normalize_number(s: &str) -> String {
+    let mut folded = Vec::new();
+    fold_into(s, 0, Mode::Markup, &mut folded);
+    let n: String = folded
+        .iter()
+        .map(|a| a.c.to_ascii_uppercase())
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let mobile = |d: &str| d.len() == 11 && d.starts_with('1');
+    for prefix in ["0086", "86"] {
+        if let Some(rest) = n.strip_prefix(prefix)
+            && mobile(rest)
+        {
+            return rest.to_string();
+        }
+    }
+    n
+}
+
+fn excerpt(text: &[At]) -> String {
+    let s: String = text
+        .iter()
+        .map(|a| if a.c == BOUNDARY { ' ' } else { a.c })
+        .take(40)
+        .collect();
+    if text.len() > 40 {
+        format!("{s}…")
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(field: &'static str, value: &str) -> Secret {
+        Secret {
+            path: "content/clues/a.yaml".into(),
+            record: "clues/a".into(),
+            field,
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn private_values_are_found_in_any_form() {
+        let s = Scanner::new(vec![
+            secret("举报人.姓名", "张三丰"),
+            secret("举报人.电话", "0412-7654321"),
+            secret("举报人.地址", "匿名"),
+        ]);
+        for text in [
+            "举报人张三丰反映",
+            "举报人张 三　丰反映",
+            "张<b>三</b>丰",
+            "张&#x4E09;丰",
+            "电话 0412 7654321",
+            "电话04127654321",
+            "电话（０４１２）７６５４３２１",
+        ] {
+            let found = s.scan_str(text, 0, Mode::Markup, false);
+            assert!(
+                found.iter().any(|f| matches!(f.what, Found::Secret(_))),
+                "{text}: {found:?}"
+            );
+        }
+        // A placeholder is nobody's secret.
+        assert!(
+            s.scan_str("支持匿名举报", 0, Mode::Markup, false)
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn exceptions_are_compared_by_their_digits() {
+        assert_eq!(normalize_number("+86 139-1234-5678"), "13912345678");
+        assert_eq!(
+            normalize_number("１１０１０５１９４９１２３１００２ｘ"),
+            "11010519491231002X"
+        );
+    }
+
+    #[test]
+    fn a_scanner_without_its_automaton_lets_nothing_through() {
+        let s = Scanner {
+            literals: Err(Arc::from("too large")),
+            ..Scanner::default()
+        };
+        let found = s.scan_str("plain text", 0, Mode::Plain, false);
+        assert_eq!(found.len(), 1);
+        assert!(s.describe(&found[0].what).contains("too large"));
+    }
+}
