@@ -159,14 +159,14 @@ fn publicity_periods_expire() {
         "2022-01-11",
         "罚款金额: 5\n公示截止日期: 2022-03-31\n",
     );
-    site.build("2022-04-10");
+    site.build("2022-04-11");
     assert!(
         site.exists("public/actions/light.html"),
-        "3 months from 2022-01-10 is 2022-04-10: still public"
+        "3 months from its publication on 2022-01-11 is 2022-04-11: still public"
     );
     assert!(!site.exists("public/actions/ends.html"));
     assert!(files_containing(&site, "截止文号").is_empty());
-    site.build("2022-04-11");
+    site.build("2022-04-12");
     assert!(!site.exists("public/actions/light.html"));
     assert!(
         files_containing(&site, "轻微文号").is_empty(),
@@ -174,7 +174,57 @@ fn publicity_periods_expire() {
     );
     assert!(site.exists("public/actions/heavy.html"));
     site.build("2025-01-11");
+    assert!(site.exists("public/actions/heavy.html"));
+    site.build("2025-01-12");
     assert!(!site.exists("public/actions/heavy.html"));
+}
+
+#[test]
+fn publicity_periods_run_from_the_decision_where_the_site_says_so() {
+    let site = Site::new("base");
+    action(
+        &site,
+        "light",
+        "轻微文号〔2022〕1号",
+        "2022-01-10",
+        "2022-01-11",
+        "罚款金额: 0.5\n",
+    );
+    site.build("2022-04-11");
+    assert!(site.exists("public/actions/light.html"));
+    let cfg = site.read("content/site.yaml") + "公示期起算: 决定日期\n";
+    site.write("content/site.yaml", &cfg);
+    site.build("2022-04-11");
+    assert!(
+        !site.exists("public/actions/light.html"),
+        "3 months from the decision on 2022-01-10 ended on 2022-04-10"
+    );
+}
+
+#[test]
+fn a_withdrawal_or_correction_dated_later_has_no_effect_yet() {
+    let site = Site::new("base");
+    let text = site.read("content/actions/ta-2022-001.yaml")
+        + "状态: 已撤回\n撤回: {日期: 2022-03-01, 原因: 决定已被撤销。}\n更正:\n  - {日期: 2022-03-05, 说明: 更正决定书文号。}\n";
+    site.write("content/actions/ta-2022-001.yaml", &text);
+    site.build("2022-02-15");
+    let page = site.read("public/actions/ta-2022-001.html");
+    assert!(!page.contains("决定已被撤销"), "not withdrawn yet");
+    assert!(page.contains("充装超期未检气瓶"), "the record as published");
+    assert!(!page.contains("更正决定书文号"), "no correction yet");
+    assert!(
+        site.read("public/data/actions.json")
+            .contains("ta-2022-001")
+    );
+    site.build("2022-03-01");
+    let page = site.read("public/actions/ta-2022-001.html");
+    assert!(page.contains("决定已被撤销"));
+    assert!(!page.contains("充装超期未检气瓶"));
+    assert!(
+        !site
+            .read("public/data/actions.json")
+            .contains("ta-2022-001")
+    );
 }
 
 #[test]
@@ -199,6 +249,11 @@ fn light_penalty_period_follows_site_settings() {
         "罚款金额: 0.5\n",
     );
     site.build("2022-01-21");
+    assert!(
+        site.exists("public/actions/light.html"),
+        "10 days from 2022-01-11"
+    );
+    site.build("2022-01-22");
     assert!(!site.exists("public/actions/light.html"));
     assert!(site.exists("public/actions/over.html"));
 }
@@ -223,6 +278,12 @@ fn hazard_statuses_on_the_build_date() {
     let text = site.read("content/hazards/th-2022-001.yaml")
         + "销号: {日期: 2022-03-05, 验收单位: 测试市市场监督管理局}\n";
     site.write("content/hazards/th-2022-001.yaml", &text);
+    site.build("2022-03-04");
+    let page = site.read("public/hazards/th-2022-001.html");
+    assert!(
+        page.contains("badge--danger\">已逾期"),
+        "signed off only from the sign-off date on"
+    );
     site.build("2022-03-10");
     let page = site.read("public/hazards/th-2022-001.html");
     assert!(page.contains("badge--ok\">已销号"));
@@ -250,6 +311,34 @@ fn clue_feedback_deadline() {
     assert!(
         site.read("public/data/clues.json")
             .contains("\"状态\":\"已反馈\"")
+    );
+}
+
+#[test]
+fn a_default_feedback_deadline_on_a_rest_day_moves_to_the_next_working_day() {
+    let site = Site::new("base");
+    // Assigned Monday 2022-01-24: + 7 days is 2022-01-31, a holiday of the
+    // site (2022-01-31 to 2022-02-04), then a weekend: Monday 2022-02-07.
+    let text = site
+        .read("content/clues/tx-2022-001.yaml")
+        .replace("交办日期: 2022-01-17", "交办日期: 2022-01-24");
+    site.write("content/clues/tx-2022-001.yaml", &text);
+    site.build("2022-02-07");
+    let data = site.read("public/data/clues.json");
+    assert!(data.contains("\"反馈期限\":\"2022-02-07\""), "{data}");
+    assert!(data.contains("\"状态\":\"办理中\""), "{data}");
+    site.build("2022-02-08");
+    assert!(
+        site.read("public/data/clues.json")
+            .contains("\"状态\":\"超期未反馈\"")
+    );
+    // A deadline that is written is kept as written.
+    let text = site.read("content/clues/tx-2022-001.yaml") + "反馈期限: 2022-01-31\n";
+    site.write("content/clues/tx-2022-001.yaml", &text);
+    site.build("2022-02-01");
+    assert!(
+        site.read("public/data/clues.json")
+            .contains("\"反馈期限\":\"2022-01-31\"")
     );
 }
 
@@ -531,12 +620,12 @@ fn the_party_index_is_paginated() {
             &format!("索引文号〔2022〕{}号", 200 + i),
             "2022-02-10",
             "2022-02-11",
-            "",
+            "罚款金额: 1\n",
         );
         let path = format!("content/actions/pi-{i:03}.yaml");
         let text = site.read(&path).replace(
             "  名称: 测试燃气有限公司\n  统一社会信用代码: 91210381MA0TAX0017\n",
-            &format!("  名称: 索引测试第{i:03}号有限公司\n"),
+            &format!("  名称: 索引测试第{i:03}号有限公司\n  类型: 企业\n"),
         );
         site.write(&path, &text);
     }

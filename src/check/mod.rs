@@ -5,7 +5,6 @@
 //! to each other (date order, check digits, counts) and records to each other
 //! (unique ids, 关联 that must exist), and the timeliness warnings.
 
-pub mod calendar;
 pub mod privacy;
 
 use crate::codes::{CreditError, credit_code};
@@ -340,6 +339,26 @@ impl RecordCheck<'_> {
                 );
             }
         }
+        if a.classes.iter().any(|c| c == "罚款") && a.fine.is_none() {
+            self.error(
+                "罚款金额",
+                "处罚类别含「罚款」时须填写「罚款金额」",
+                "罚款金额（万元，数字）",
+                "未填写",
+            );
+        }
+        if let Some(fine) = a.fine.filter(|f| *f >= 1000.0) {
+            let r = report(
+                &self.rec.meta.path,
+                self.pos("罚款金额"),
+                "罚款金额",
+                "罚款金额在 1000 万元以上，是否以元为单位填写？",
+            )
+            .expected("以万元为单位的金额（3 万元写作 3）")
+            .found(format!("{} 万元", crate::render::format_wan(fine)))
+            .warning();
+            self.diags.push(r);
+        }
         self.order(("发布日期", published), ("决定日期", a.decided));
         if let Some(acc) = &a.acceptance {
             self.order(("整改验收.验收时间", acc.date), ("决定日期", a.decided));
@@ -347,7 +366,7 @@ impl RecordCheck<'_> {
         if let Some(end) = a.publicity_end {
             self.order(("公示截止日期", end), ("决定日期", a.decided));
         }
-        let deadline = calendar::add_working_days(a.decided, site.working_days, site);
+        let deadline = site.add_working_days(a.decided, site.working_days);
         if published > deadline {
             let r = report(
                 &self.rec.meta.path,

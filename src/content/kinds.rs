@@ -187,9 +187,20 @@ fn party(ctx: &mut Ctx, o: &mut Obj, key: &str, required: bool) -> Option<Party>
     let mut p = o.sub(ctx, key, required)?;
     let name = p.req_str(ctx, "名称");
     let code = p.opt_str(ctx, "统一社会信用代码");
-    let kind = p
-        .opt_choice(ctx, "类型", PARTY_TYPES)
-        .unwrap_or_else(|| "企业".to_string());
+    let kind = p.opt_choice(ctx, "类型", PARTY_TYPES);
+    if kind.is_none() && code.is_none() {
+        // Without either, a natural person could be published by full name.
+        let r = ctx
+            .error(
+                p.pos,
+                &p.field("类型"),
+                "当事人没有统一社会信用代码时须填写「类型」",
+            )
+            .expected(format!("类型：{}", PARTY_TYPES.join("、")))
+            .found("类型、统一社会信用代码都未填写");
+        ctx.push(r);
+    }
+    let kind = kind.unwrap_or_else(|| "企业".to_string());
     p.finish(ctx, &["名称", "统一社会信用代码", "类型"]);
     Some(Party {
         name: name?,

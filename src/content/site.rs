@@ -86,6 +86,59 @@ pub struct Site {
     pub mask_persons: bool,
     pub mask_officials: bool,
     pub limits: InputLimits,
+    /// Publicity periods of actions run from 决定日期 (site.yaml
+    /// `公示期起算: 决定日期`) instead of 发布日期.
+    pub period_from_decision: bool,
+}
+
+impl Site {
+    /// Monday to Friday, minus the holidays, plus the make-up working days
+    /// (调休上班日).
+    pub fn is_working_day(&self, d: NaiveDate) -> bool {
+        use chrono::{Datelike, Weekday};
+        if self.workdays.binary_search(&d).is_ok() {
+            return true;
+        }
+        if self.holidays.binary_search(&d).is_ok() {
+            return false;
+        }
+        !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+    }
+
+    /// The date of the `n`-th working day after `from` (not counting it).
+    pub fn add_working_days(&self, from: NaiveDate, n: u32) -> NaiveDate {
+        let mut d = from;
+        let mut left = n;
+        // A year of holidays cannot hold more than 366 days: bound the walk.
+        let mut steps = 0u32;
+        while left > 0 && steps < n.saturating_mul(7).saturating_add(400) {
+            d = match d.succ_opt() {
+                Some(next) => next,
+                None => return NaiveDate::MAX,
+            };
+            steps += 1;
+            if self.is_working_day(d) {
+                left -= 1;
+            }
+        }
+        d
+    }
+
+    /// `d` if it is a working day, else the next working day: a time limit
+    /// that ends on a rest day ends on the next working day (民法典 Art. 203).
+    pub fn on_or_after_working_day(&self, d: NaiveDate) -> NaiveDate {
+        let mut d = d;
+        for _ in 0..400 {
+            if self.is_working_day(d) {
+                return d;
+            }
+            match d.succ_opt() {
+                Some(next) => d = next,
+                None => return d,
+            }
+        }
+        d
+    }
 }
 
 impl Default for Site {
@@ -118,6 +171,7 @@ impl Default for Site {
                 max_file_bytes: 1024 * 1024,
                 max_records: 200_000,
             },
+            period_from_decision: false,
         }
     }
 }
@@ -133,6 +187,7 @@ const KEYS: &[&str] = &[
     "举报邮箱",
     "行业领域",
     "公示期",
+    "公示期起算",
     "较低数额罚款",
     "公示时限",
     "节假日",
@@ -193,6 +248,9 @@ pub fn decode(ctx: &mut Ctx, node: &Node) -> Site {
         period(ctx, "黑名单", &mut site.periods.blacklist);
         period(ctx, "移出公告", &mut site.periods.removal_notice);
         p.finish(ctx, &["执法措施", "轻微处罚", "黑名单", "移出公告"]);
+    }
+    if let Some(v) = o.opt_choice(ctx, "公示期起算", &["发布日期", "决定日期"]) {
+        site.period_from_decision = v == "决定日期";
     }
     if let Some(v) = o.opt_money(ctx, "较低数额罚款") {
         site.light_fine = v;
@@ -274,6 +332,48 @@ pub fn parse_size(s: &str) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn seven_working_days_skip_the_weekend() {
+        let site = Site::default();
+        // Thursday 2022-01-06 + 7 working days = Monday 2022-01-17
+        assert_eq!(
+            site.add_working_days(day("2022-01-06"), 7),
+            day("2022-01-17")
+        );
+    }
+
+    #[test]
+    fn holidays_and_make_up_days() {
+        let site = Site {
+            holidays: vec![day("2022-01-31"), day("2022-02-01"), day("2022-02-02")],
+            workdays: vec![day("2022-01-29")],
+            ..Site::default()
+        };
+        // Friday 2022-01-28: Sat 29 (make-up) is day 1, then Feb 3, 4, 7, 8, 9, 10.
+        assert_eq!(
+            site.add_working_days(day("2022-01-28"), 7),
+            day("2022-02-10")
+        );
+        // A limit ending on a holiday ends on the next working day.
+        assert_eq!(
+            site.on_or_after_working_day(day("2022-01-31")),
+            day("2022-02-03")
+        );
+        assert_eq!(
+            site.on_or_after_working_day(day("2022-01-29")),
+            day("2022-01-29")
+        );
+        assert_eq!(
+            site.on_or_after_working_day(day("2022-01-30")),
+            day("2022-02-03")
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -183,7 +183,7 @@ fn classify(d: &[u8], x: bool, whole: bool, person: bool) -> Option<(What, Strin
     if n == 15 && old_resident_id(d) {
         return Some((What::OldResidentId, text(d)));
     }
-    if (16..=19).contains(&n) && !x && luhn(d) && !two_dates(d) {
+    if (16..=19).contains(&n) && luhn(d) && !two_dates(d) {
         return Some((What::BankCard, text(d)));
     }
     if person && landline(d) {

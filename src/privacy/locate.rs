@@ -92,7 +92,14 @@ fn find_digits(text: &[At], key: &str) -> Option<usize> {
                 .windows(key.len())
                 .position(|w| w.iter().map(|p| p.0).eq(key.iter().copied()))
         {
-            return Some(run[k].1 as usize);
+            // A mobile number's international prefix is part of it.
+            let digits: String = run[..k].iter().map(|p| p.0).collect();
+            let start = if matches!(digits.as_str(), "86" | "0086") {
+                0
+            } else {
+                k
+            };
+            return Some(run[start].1 as usize);
         }
         run.clear();
         i += 1;

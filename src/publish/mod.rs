@@ -290,8 +290,11 @@ pub fn removal_date<'b>(
     }
 }
 
-/// The last day an action is public.
-pub fn action_publicity_end(a: &Action, site: &Site) -> NaiveDate {
+/// The last day an action is public: its own 公示截止日期, or the period
+/// of its kind counted from the day it was published (市场监督管理行政处罚
+/// 信息公示规定: "自公示之日起"), or from its decision where site.yaml says
+/// `公示期起算: 决定日期`.
+pub fn action_publicity_end(a: &Action, published: NaiveDate, site: &Site) -> NaiveDate {
     if let Some(end) = a.publicity_end {
         return end;
     }
@@ -304,7 +307,12 @@ pub fn action_publicity_end(a: &Action, site: &Site) -> NaiveDate {
     } else {
         site.periods.actions
     };
-    period.after(a.decided)
+    let from = if site.period_from_decision {
+        a.decided
+    } else {
+        published
+    };
+    period.after(from)
 }
 
 pub fn hazard_status(h: &Hazard, date: NaiveDate) -> Badge {
@@ -315,17 +323,21 @@ pub fn hazard_status(h: &Hazard, date: NaiveDate) -> Badge {
     }
 }
 
-/// The feedback deadline: written, or 交办日期 + 7 days.
-pub fn clue_deadline(c: &ClueFields) -> Option<NaiveDate> {
-    c.deadline
-        .or_else(|| c.assigned.and_then(|d| d.checked_add_days(Days::new(7))))
+/// The feedback deadline: written, or 交办日期 + 7 days; a default that
+/// falls on a rest day moves to the next working day (民法典 Art. 203).
+pub fn clue_deadline(c: &ClueFields, site: &Site) -> Option<NaiveDate> {
+    c.deadline.or_else(|| {
+        c.assigned
+            .and_then(|d| d.checked_add_days(Days::new(7)))
+            .map(|d| site.on_or_after_working_day(d))
+    })
 }
 
-pub fn clue_status(c: &ClueFields, date: NaiveDate) -> Badge {
+pub fn clue_status(c: &ClueFields, date: NaiveDate, site: &Site) -> Badge {
     match (c.assigned, c.answered) {
         (None, _) => RECEIVED,
         (Some(_), Some(a)) if a <= date => ANSWERED,
-        (Some(_), _) => match clue_deadline(c) {
+        (Some(_), _) => match clue_deadline(c, site) {
             Some(d) if d < date => FEEDBACK_OVERDUE,
             _ => IN_HAND,
         },
@@ -338,6 +350,8 @@ fn visibility(r: &Record, site: &Site, date: NaiveDate, drafts: bool) -> Visibil
     match m.status {
         Status::Draft if drafts => return Visibility::Listed(Some("草稿")),
         Status::Draft => return Visibility::Hidden,
+        // A withdrawal dated after the build date has no effect yet.
+        Status::Withdrawn if m.withdrawal.as_ref().is_some_and(|w| w.date > date) => {}
         Status::Withdrawn if scheduled && !drafts => return Visibility::Hidden,
         Status::Withdrawn => return Visibility::Withdrawn,
         Status::Published => {}
@@ -350,7 +364,7 @@ fn visibility(r: &Record, site: &Site, date: NaiveDate, drafts: bool) -> Visibil
         };
     }
     match &r.body {
-        Body::Action(a) if action_publicity_end(a, site) < date => Visibility::Hidden,
+        Body::Action(a) if action_publicity_end(a, m.published, site) < date => Visibility::Hidden,
         Body::Blacklist(b) => match removal_date(b, site, date) {
             None => Visibility::Listed(None),
             Some((d, _)) if site.periods.removal_notice.after(d) >= date => {
@@ -559,7 +573,7 @@ fn pub_core(r: &Record, site: &Site, date: NaiveDate, preview: Option<&'static s
     let party = r.party().map(|p| pub_party(p, site));
     let status = match &r.body {
         Body::Hazard(h) => Some(hazard_status(h, date)),
-        Body::Clue(c) => Some(clue_status(&c.public, date)),
+        Body::Clue(c) => Some(clue_status(&c.public, date, site)),
         Body::Blacklist(b) => Some(if removal_date(b, site, date).is_some() {
             REMOVED
         } else {
@@ -568,7 +582,13 @@ fn pub_core(r: &Record, site: &Site, date: NaiveDate, preview: Option<&'static s
         _ => None,
     };
     let org = m.org.clone().unwrap_or_else(|| site.info.org.clone());
-    let mut corrections = m.corrections.clone();
+    // A correction dated after the build date has no effect yet.
+    let mut corrections: Vec<Note> = m
+        .corrections
+        .iter()
+        .filter(|c| c.date <= date)
+        .cloned()
+        .collect();
     corrections.sort_by_key(|c| c.date);
     let fields = Arc::new(open_data(
         r,
@@ -613,7 +633,10 @@ fn open_data(
         Body::Case(c) => to_map(c),
         Body::Action(a) => {
             let mut f = to_map(a);
-            f.insert("公示截止日期".into(), json!(action_publicity_end(a, site)));
+            f.insert(
+                "公示截止日期".into(),
+                json!(action_publicity_end(a, m.published, site)),
+            );
             f
         }
         Body::Hazard(h) => to_map(h),
@@ -626,7 +649,7 @@ fn open_data(
         }
         Body::Clue(c) => {
             let mut f = to_map(&c.public);
-            if let Some(d) = clue_deadline(&c.public)
+            if let Some(d) = clue_deadline(&c.public, site)
                 && c.public.deadline.is_none()
             {
                 // keep the form's column order: after 交办日期

@@ -111,8 +111,7 @@ pub fn stats(public: &PublicSite) -> Stats {
             }
             if a.measure == "行政处罚" {
                 penalties += 1;
-                let deadline =
-                    crate::check::calendar::add_working_days(a.decided, site.working_days, site);
+                let deadline = site.add_working_days(a.decided, site.working_days);
                 if r.published <= deadline {
                     timely += 1;
                 }
@@ -131,7 +130,7 @@ pub fn stats(public: &PublicSite) -> Stats {
             && c.assigned.is_some()
         {
             assigned += 1;
-            if let (Some(a), Some(d)) = (c.answered, clue_deadline(c))
+            if let (Some(a), Some(d)) = (c.answered, clue_deadline(c, site))
                 && a <= d
                 && a <= public.date
             {
