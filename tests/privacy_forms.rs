@@ -121,7 +121,7 @@ fn written(number: &str, kind: &Kind, form: usize, pick: usize) -> (String, usiz
             let refs: String = a
                 .chars()
                 .map(|c| {
-                    if pick % 2 == 0 {
+                    if pick.is_multiple_of(2) {
                         format!("&#{};", c as u32)
                     } else {
                         format!("&#x{:x};", c as u32)
