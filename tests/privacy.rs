@@ -167,3 +167,261 @@ fn a_natural_persons_landline_is_private_a_companys_is_not() {
         Some(1)
     );
 }
+
+/// The diagnostics of `check --format json` that are errors.
+fn errors(site: &Site, date: &str) -> (i32, Vec<serde_json::Value>) {
+    let (code, diags) = site.check_json(date);
+    let errors = diags
+        .into_iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    (code, errors)
+}
+
+#[test]
+fn placeholders_are_nobodys_secret() {
+    let site = Site::new("base");
+    site.write(
+        "content/clues/anon.yaml",
+        "发布日期: 2022-02-01\n举报日期: 2022-01-30\n举报来源: 网络\n举报人: {姓名: 匿名, 电话: 无, 地址: 不详}\n举报内容: 某处有非法充装行为，请查处。\n问题摘要: 反映非法充装行为。\n举报类型: 其他\n属地: 西河镇\n",
+    );
+    site.write(
+        "content/pages/report.md",
+        "---\n标题: 如何举报\n发布日期: 2022-01-01\n---\n本平台支持匿名举报，无需留下姓名；地址不详的也可受理。\n",
+    );
+    let (code, errs) = errors(&site, "2022-02-15");
+    assert_eq!(code, 0, "{errs:#?}");
+    site.build("2022-02-15");
+    assert!(
+        site.read("public/pages/report.html")
+            .contains("支持匿名举报")
+    );
+}
+
+#[test]
+fn a_whistleblowers_landline_is_found_with_or_without_its_separator() {
+    for written in [
+        "04127654321",
+        "0412 765 4321",
+        "（0412）7654321",
+        "０４１２－７６５４３２１",
+    ] {
+        let site = Site::new("base");
+        let text = site
+            .read("content/clues/tx-2022-001.yaml")
+            .replace("电话: \"13800000000\"", "电话: 0412-7654321");
+        site.write("content/clues/tx-2022-001.yaml", &text);
+        let text = site.read("content/cases/tc-2022-001.yaml").replace(
+            "要旨: 充装单位应当",
+            &format!("要旨: 咨询电话 {written}。充装单位应当"),
+        );
+        site.write("content/cases/tc-2022-001.yaml", &text);
+        let (code, errs) = errors(&site, "2022-02-15");
+        assert_eq!(code, 1, "{written}");
+        let d = &errs[0];
+        assert_eq!(d["path"], "content/cases/tc-2022-001.yaml", "{written}");
+        // The number itself: after the bracket where there is one.
+        let col = if written.starts_with('（') { 11 } else { 10 };
+        assert_eq!(
+            (d["line"].as_u64(), d["column"].as_u64()),
+            (Some(7), Some(col)),
+            "{written}: {d}"
+        );
+        assert!(
+            d["message"].as_str().unwrap().contains("举报人.电话"),
+            "{d}"
+        );
+    }
+}
+
+#[test]
+fn a_sentence_of_the_raw_report_in_another_record_is_found() {
+    let site = Site::new("base");
+    // The clue's report: 有人在居民楼下非法倒装液化气，非常危险，请尽快查处。
+    let text = site.read("content/cases/tc-2022-001.yaml").replace(
+        "基本案情: |\n",
+        "基本案情: |\n  群众反映：有人在居民楼下非法倒装液化气，\n  非常危险，请尽快查处。\n",
+    );
+    site.write("content/cases/tc-2022-001.yaml", &text);
+    let (code, errs) = errors(&site, "2022-02-15");
+    assert_eq!(code, 1);
+    let d = &errs[0];
+    assert_eq!(d["location"], "content/cases/tc-2022-001.yaml:14:8", "{d}");
+    assert_eq!(d["field"], "基本案情", "{d}");
+}
+
+#[test]
+fn a_draft_or_scheduled_record_is_checked_today() {
+    for extra in [
+        "状态: 草稿\n",
+        "",
+        "状态: 已撤回\n撤回: {日期: 2022-02-10, 原因: 撤销。}\n",
+    ] {
+        let site = Site::new("base");
+        let published = if extra.is_empty() {
+            "2023-01-01"
+        } else {
+            "2022-02-10"
+        };
+        site.write(
+            "content/actions/later.yaml",
+            &format!("发布日期: {published}\n{extra}措施类型: 责令限期整改\n当事人: {{名称: 测试燃气有限公司, 统一社会信用代码: 91210381MA0TAX0017}}\n决定日期: 2022-02-09\n决定机关: 测试市市场监督管理局\n原因: 联系人 11010519491231002X。\n"),
+        );
+        let (code, errs) = errors(&site, "2022-02-15");
+        assert_eq!(code, 1, "{extra:?}");
+        assert!(errs.iter().any(|d| {
+            d["location"]
+                .as_str()
+                .unwrap()
+                .starts_with("content/actions/later.yaml:")
+        }));
+        let out = site.run(&["build", "--date", "2022-02-15"]);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}");
+    }
+}
+
+#[test]
+fn check_fails_exactly_when_build_does() {
+    // Content that every stage accepts but a template puts together: the
+    // template's text and a field's text make a mobile number only in
+    // the output.
+    let site = Site::new("base");
+    site.write(
+        "templates/actions.html",
+        "{% extends \"record.html\" %}{% block record %}<p>电话 138{{ r.d.原因 }}</p>{% endblock %}",
+    );
+    let text = site
+        .read("content/actions/ta-2022-001.yaml")
+        .replace("原因: 充装超期未检气瓶。", "原因: \"12345678\"");
+    site.write("content/actions/ta-2022-001.yaml", &text);
+    let (code, errs) = errors(&site, "2022-02-15");
+    assert_eq!(code, 1, "{errs:#?}");
+    let out = site.run(&["build", "--date", "2022-02-15"]);
+    assert_eq!(out.status.code(), Some(1), "check and build agree");
+    let d = &errs[0];
+    assert_eq!(
+        d["path"], "content/actions/ta-2022-001.yaml",
+        "named at the record: {d}"
+    );
+    assert!(d["found"].as_str().unwrap().contains("13812345678"), "{d}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains(".tmp-") && !err.contains("public/"), "{err}");
+    // And without the composing template both build.
+    site.remove("templates/actions.html");
+    assert_eq!(errors(&site, "2022-02-15").0, 0);
+    site.build("2022-02-15");
+}
+
+#[test]
+fn a_build_with_content_errors_also_reports_its_privacy_findings() {
+    let site = Site::new("base");
+    let text = site.read("content/actions/ta-2022-001.yaml").replace(
+        "原因: 充装超期未检气瓶。",
+        "原因: 电话 13812345678。\n标提: 错字",
+    );
+    site.write("content/actions/ta-2022-001.yaml", &text);
+    let (code, errs) = errors(&site, "2022-02-15");
+    assert_eq!(code, 1);
+    let fields: Vec<&str> = errs.iter().map(|d| d["field"].as_str().unwrap()).collect();
+    assert!(
+        fields.contains(&"原因") && fields.contains(&"标提"),
+        "{errs:#?}"
+    );
+}
+
+#[test]
+fn an_exception_stays_in_the_record_that_declares_it() {
+    let cylinder = "13912345678";
+    let site = Site::new("base");
+    let text = site.read("content/actions/ta-2022-001.yaml").replace(
+        "原因: 充装超期未检气瓶。",
+        &format!("原因: 充装钢印号为 {cylinder} 的超期未检气瓶。\n隐私例外: [{{内容: \"{cylinder}\", 说明: 气瓶钢印号，经审核}}]"),
+    );
+    site.write("content/actions/ta-2022-001.yaml", &text);
+    let (code, errs) = errors(&site, "2022-02-15");
+    assert_eq!(code, 0, "its own field: {errs:#?}");
+    site.build("2022-02-15");
+    assert!(
+        site.read("public/actions/ta-2022-001.html")
+            .contains(cylinder)
+    );
+    assert!(site.read("public/data/actions.json").contains(cylinder));
+    // Another record with the same number, without an exception, fails.
+    let other = site.read("content/cases/tc-2022-001.yaml").replace(
+        "要旨: 充装单位",
+        &format!("要旨: 钢印号 {cylinder}。充装单位"),
+    );
+    site.write("content/cases/tc-2022-001.yaml", &other);
+    let (code, errs) = errors(&site, "2022-02-15");
+    assert_eq!(code, 1);
+    assert_eq!(errs[0]["path"], "content/cases/tc-2022-001.yaml");
+    // So does a template, and a draft's exception accepts nothing.
+    let site = Site::new("base");
+    site.write(
+        "content/cases/draft.yaml",
+        &site.read("content/cases/tc-2022-001.yaml").replace(
+            "要旨: 充装单位",
+            &format!("状态: 草稿\n隐私例外: [{{内容: \"{cylinder}\", 说明: 审核}}]\n要旨: 钢印号 {cylinder}。充装单位"),
+        ),
+    );
+    let (code, errs) = errors(&site, "2022-02-15");
+    assert_eq!(code, 1, "a draft's exceptions apply to nothing");
+    assert_eq!(errs[0]["path"], "content/cases/draft.yaml");
+    let site = Site::new("base");
+    let text = site.read("content/actions/ta-2022-001.yaml").replace(
+        "原因: 充装超期未检气瓶。",
+        &format!("原因: 充装超期未检气瓶。\n隐私例外: [{{内容: \"{cylinder}\", 说明: 审核}}]"),
+    );
+    site.write("content/actions/ta-2022-001.yaml", &text);
+    site.write(
+        "templates/404.html",
+        &format!(
+            "{{% extends \"base.html\" %}}{{% block main %}}<p>电话 {cylinder}</p>{{% endblock %}}"
+        ),
+    );
+    let (code, errs) = errors(&site, "2022-02-15");
+    assert_eq!(code, 1);
+    assert_eq!(errs[0]["location"], "templates/404.html:1:48", "{errs:#?}");
+}
+
+#[test]
+fn templates_that_dump_their_whole_context_on_every_page_publish_nothing_private() {
+    let site = whistleblower_site();
+    // A natural person, and officials' names masked.
+    site.write(
+        "content/actions/person.yaml",
+        "发布日期: 2022-02-10\n措施类型: 关闭取缔\n当事人: {名称: 欧阳标记某, 类型: 自然人}\n决定日期: 2022-02-09\n决定机关: 测试市应急管理局\n原因: 非法倒装液化石油气。\n",
+    );
+    let cfg = site.read("content/site.yaml") + "隐私: {自然人姓名: 脱敏, 问责人员姓名: 脱敏}\n";
+    site.write("content/site.yaml", &cfg);
+    let official = site.read("content/accountability/tq-2022-001.yaml");
+    let name = official
+        .lines()
+        .find_map(|l| l.strip_prefix("姓名: "))
+        .expect("an official's name")
+        .to_string();
+    let builtin = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    for e in std::fs::read_dir(&builtin).unwrap() {
+        let file = e.unwrap().file_name().to_string_lossy().to_string();
+        if ["base.html", "macros.html", "header.html", "footer.html"].contains(&file.as_str()) {
+            continue;
+        }
+        site.write(
+            &format!("templates/{file}"),
+            "<!DOCTYPE html><html lang=\"zh-CN\"><title>x</title><pre>{{ debug() }}</pre></html>\n",
+        );
+    }
+    site.build("2022-02-15");
+    let out = snapshot(&site.path().join("public"));
+    assert!(
+        out.iter().any(|(p, b)| p.ends_with("actions/person.html")
+            && String::from_utf8_lossy(b).contains("欧阳某")),
+        "the overrides were used"
+    );
+    for (path, bytes) in out {
+        let text = String::from_utf8_lossy(&bytes);
+        for m in MARKERS.iter().chain([&"欧阳标记某", &name.as_str()]) {
+            assert!(!text.contains(m), "{m} leaked into {path}");
+        }
+    }
+}

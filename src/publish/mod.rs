@@ -19,6 +19,7 @@ pub use mask::mask_name;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// A status derived on the build date, with its look.
@@ -89,14 +90,18 @@ pub struct PubParty {
     pub url: Option<String>,
 }
 
-/// The typed public content of a record, for reports and statistics.
+/// The typed public content of a record, for reports and statistics:
+/// borrowed from the loaded record where nothing in it is masked, a masked
+/// copy where something is (a natural person's name, an official's name
+/// where the site masks those). Nothing downstream can reach the name as
+/// written; a clue enters as its public fields only.
 pub enum PubBody<'a> {
-    Case(&'a Case),
-    Action(&'a Action),
-    Hazard(&'a Hazard),
-    Accountability(&'a Accountability),
-    Clue(&'a ClueFields),
-    Blacklist(&'a Blacklist),
+    Case(Cow<'a, Case>),
+    Action(Cow<'a, Action>),
+    Hazard(Cow<'a, Hazard>),
+    Accountability(Cow<'a, Accountability>),
+    Clue(Cow<'a, ClueFields>),
+    Blacklist(Cow<'a, Blacklist>),
     Daily(&'a Daily),
     Page(&'a Page),
 }
@@ -169,7 +174,7 @@ impl PubRecord<'_> {
     }
     /// Decision or publication date used by reports.
     pub fn event_date(&self) -> NaiveDate {
-        match self.body {
+        match &self.body {
             PubBody::Action(a) => a.decided,
             PubBody::Hazard(h) => h.listed,
             PubBody::Accountability(a) => a.decided,
@@ -543,16 +548,7 @@ fn pub_record<'a>(
     known: Option<&Arc<PubCore>>,
 ) -> PubRecord<'a> {
     let m = &r.meta;
-    let body = match &r.body {
-        Body::Case(c) => PubBody::Case(c),
-        Body::Action(a) => PubBody::Action(a),
-        Body::Hazard(h) => PubBody::Hazard(h),
-        Body::Accountability(a) => PubBody::Accountability(a),
-        Body::Clue(c) => PubBody::Clue(&c.public),
-        Body::Blacklist(b) => PubBody::Blacklist(b),
-        Body::Daily(d) => PubBody::Daily(d),
-        Body::Page(p) => PubBody::Page(p),
-    };
+    let body = public_body(r, site);
     let core = match known {
         Some(core) => Arc::clone(core),
         None => Arc::new(pub_core(r, site, date, preview)),
@@ -564,6 +560,51 @@ fn pub_record<'a>(
         core,
         body,
         meta: m,
+    }
+}
+
+/// The typed public content of `r`: names masked as the site says.
+fn public_body<'a>(r: &'a Record, site: &Site) -> PubBody<'a> {
+    let masked = |p: &Party| Party {
+        name: mask::public_name(p, site),
+        ..p.clone()
+    };
+    let person = r.party().is_some_and(|p| p.is_person()) && site.mask_persons;
+    match &r.body {
+        Body::Case(c) if person => PubBody::Case(Cow::Owned(Case {
+            party: masked(&c.party),
+            ..c.clone()
+        })),
+        Body::Case(c) => PubBody::Case(Cow::Borrowed(c)),
+        Body::Action(a) if person => PubBody::Action(Cow::Owned(Action {
+            party: masked(&a.party),
+            ..a.clone()
+        })),
+        Body::Action(a) => PubBody::Action(Cow::Borrowed(a)),
+        Body::Hazard(h) if person => PubBody::Hazard(Cow::Owned(Hazard {
+            party: masked(&h.party),
+            ..h.clone()
+        })),
+        Body::Hazard(h) => PubBody::Hazard(Cow::Borrowed(h)),
+        Body::Accountability(a) if site.mask_officials => {
+            PubBody::Accountability(Cow::Owned(Accountability {
+                name: mask_name(&a.name),
+                ..a.clone()
+            }))
+        }
+        Body::Accountability(a) => PubBody::Accountability(Cow::Borrowed(a)),
+        Body::Clue(c) if person => PubBody::Clue(Cow::Owned(ClueFields {
+            party: c.public.party.as_ref().map(masked),
+            ..c.public.clone()
+        })),
+        Body::Clue(c) => PubBody::Clue(Cow::Borrowed(&c.public)),
+        Body::Blacklist(b) if person => PubBody::Blacklist(Cow::Owned(Blacklist {
+            party: masked(&b.party),
+            ..b.clone()
+        })),
+        Body::Blacklist(b) => PubBody::Blacklist(Cow::Borrowed(b)),
+        Body::Daily(d) => PubBody::Daily(d),
+        Body::Page(p) => PubBody::Page(p),
     }
 }
 

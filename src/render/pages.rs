@@ -506,7 +506,7 @@ fn overdue<'p, 'a>(public: &'p PublicSite<'a>) -> Vec<&'p PubRecord<'a>> {
         .of_kind(Kind::Hazards)
         .filter(|r| r.status.as_ref().is_some_and(|s| s.label == "已逾期"))
         .collect();
-    v.sort_by_key(|r| match r.body {
+    v.sort_by_key(|r| match &r.body {
         crate::publish::PubBody::Hazard(h) => Some(h.deadline),
         _ => None,
     });

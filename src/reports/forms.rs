@@ -135,7 +135,7 @@ const MEASURES: [(&str, &str, &str); 5] = [
 
 /// The day a record counts for in the reports.
 pub fn event_day(r: &PubRecord) -> Option<NaiveDate> {
-    match r.body {
+    match &r.body {
         PubBody::Action(a) => Some(a.decided),
         PubBody::Hazard(h) => Some(h.listed),
         PubBody::Accountability(a) => Some(a.decided),
@@ -230,7 +230,7 @@ pub fn daily(public: &PublicSite, day: NaiveDate) -> DailyReport {
     let mut accountability = Vec::new();
     let mut hazards = Vec::new();
     for r in &records {
-        match r.body {
+        match &r.body {
             PubBody::Daily(d) => {
                 for reg in &d.regions {
                     let x = entry(&mut rows, reg.name.clone());
@@ -366,7 +366,7 @@ pub fn weeks(public: &PublicSite) -> Vec<String> {
 }
 
 fn weekly_day(r: &PubRecord) -> Option<NaiveDate> {
-    match r.body {
+    match &r.body {
         PubBody::Clue(c) => c
             .results
             .iter()
@@ -394,7 +394,7 @@ pub fn weekly(public: &PublicSite, key: &str) -> WeeklyReport {
         end = Some(monday + chrono::Days::new(6));
         let town = unit_of(r);
         let category = r.sector.clone().unwrap_or_default();
-        let row = match r.body {
+        let row = match &r.body {
             PubBody::Action(a) => WeeklyRow {
                 name: party_name(r),
                 checker: a.authority.clone(),

@@ -101,7 +101,7 @@ pub fn stats(public: &PublicSite) -> Stats {
     let mut penalties = 0;
     let mut timely = 0;
     for r in &actions {
-        if let PubBody::Action(a) = r.body {
+        if let PubBody::Action(a) = &r.body {
             if let Some(f) = a.fine {
                 fines_total += f;
                 fines_count += 1;
@@ -126,7 +126,7 @@ pub fn stats(public: &PublicSite) -> Stats {
     let mut assigned = 0;
     let mut in_time = 0;
     for r in listed().filter(|r| r.kind == Kind::Clues) {
-        if let PubBody::Clue(c) = r.body
+        if let PubBody::Clue(c) = &r.body
             && c.assigned.is_some()
         {
             assigned += 1;

@@ -470,7 +470,7 @@ fn doc_of(r: &PubRecord) -> SearchDoc {
             exact.push(c.clone());
         }
     }
-    match r.body {
+    match &r.body {
         PubBody::Case(c) => {
             body.push(c.keywords.join("、"));
             body.push(c.gist.clone());
@@ -538,7 +538,7 @@ fn doc_of(r: &PubRecord) -> SearchDoc {
     }
     let body: Vec<String> = body.into_iter().filter(|s| !s.trim().is_empty()).collect();
     let joined = body.join("\n");
-    let summary_src = match r.body {
+    let summary_src = match &r.body {
         PubBody::Case(c) => c.gist.clone(),
         PubBody::Action(a) => a.reason.clone(),
         PubBody::Hazard(h) => h.content.clone(),
@@ -563,7 +563,7 @@ fn doc_of(r: &PubRecord) -> SearchDoc {
         .as_ref()
         .map(|s| s.label.to_string())
         .unwrap_or_default();
-    let region = r.region.clone().or_else(|| match r.body {
+    let region = r.region.clone().or_else(|| match &r.body {
         PubBody::Clue(c) => Some(c.locality.clone()),
         _ => None,
     });
