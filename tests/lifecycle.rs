@@ -665,3 +665,52 @@ fn the_party_index_is_paginated() {
         );
     }
 }
+
+#[test]
+fn a_removal_notice_links_to_its_party_only_while_that_page_exists() {
+    let site = Site::new("base");
+    blacklist_removed(
+        &site,
+        "移出: {日期: 2023-03-01, 原因: 信用修复, 说明: 已完成信用修复}\n",
+    );
+    site.build("2023-02-28");
+    assert!(
+        site.read("public/blacklist/tb-2022-001.html")
+            .contains("parties/91210381MA0BLK001M.html")
+    );
+    site.build("2023-03-15");
+    assert!(!site.exists("public/parties/91210381MA0BLK001M.html"));
+    for page in [
+        "public/blacklist/tb-2022-001.html",
+        "public/blacklist/removed.html",
+    ] {
+        assert!(
+            !site.read(page).contains("parties/91210381MA0BLK001M.html"),
+            "{page} links to a page that is not there"
+        );
+    }
+}
+
+#[test]
+fn a_dangling_link_is_a_build_error_named_at_its_record() {
+    let site = Site::new("base");
+    site.build("2022-02-15");
+    let before = snapshot(&site.path().join("public"));
+    let text = site.read("content/cases/tc-2022-001.yaml").replace(
+        "  2022年1月10日",
+        "  见 [处罚决定](../actions/no-such-action.html)。\n\n  2022年1月10日",
+    );
+    site.write("content/cases/tc-2022-001.yaml", &text);
+    let out = site.run(&["build", "--date", "2022-02-15"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("content/cases/tc-2022-001.yaml:"), "{err}");
+    assert!(err.contains("actions/no-such-action.html"), "{err}");
+    assert_eq!(before, snapshot(&site.path().join("public")));
+    let (code, _) = site.check_json("2022-02-15");
+    assert_eq!(code, 1, "check agrees");
+    // A link to a page that exists is fine.
+    let text = text.replace("no-such-action", "ta-2022-001");
+    site.write("content/cases/tc-2022-001.yaml", &text);
+    site.build("2022-02-15");
+}

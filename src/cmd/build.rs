@@ -181,12 +181,12 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
     let allowed = allowed_numbers(content);
     let staging = match out {
         Some(out) => match Staging::begin(out, scanner, allowed) {
-            Ok(s) => s,
+            Ok(s) => s.with_links(&content.site.info.base_url),
             Err(e) => {
                 return Outcome::Io(format!("无法创建临时输出目录：{e}；输出目录未改动"));
             }
         },
-        None => Staging::dry(scanner, allowed),
+        None => Staging::dry(scanner, allowed).with_links(&content.site.info.base_url),
     };
     let dry = out.is_none();
     let engine_out = out.filter(|_| opts.engine);
@@ -262,7 +262,10 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
     match committed {
         Ok(()) => {}
         Err(CommitError::Privacy(findings)) => {
-            return Outcome::Failed(findings, "构建失败：输出中发现个人隐私信息，输出目录未改动");
+            return Outcome::Failed(
+                findings,
+                "构建失败：输出中发现个人隐私信息或失效链接，输出目录未改动",
+            );
         }
         Err(CommitError::Io(msg)) => return Outcome::Io(format!("{msg}；输出目录未改动")),
     }

@@ -6,6 +6,8 @@
 //! in (atomically where the system allows it). A failed or killed build leaves
 //! the previous output exactly as it was.
 
+pub mod links;
+
 use crate::diag::{Diagnostic, Pos, report};
 use crate::privacy::{Found, Scanner, formats};
 use sha2::{Digest, Sha256};
@@ -27,6 +29,9 @@ pub struct Staging {
     findings: Mutex<Vec<OutputFinding>>,
     /// Nothing is written: the files are only scanned (`check`).
     dry: bool,
+    /// The links of the pages, checked at the end when the whole site
+    /// is written ([`Staging::with_links`]).
+    links: Option<links::Links>,
     io_errors: Mutex<Vec<String>>,
     files: AtomicUsize,
     reused: AtomicUsize,
@@ -133,6 +138,7 @@ impl Staging {
             allowed,
             findings: Mutex::new(Vec::new()),
             dry: true,
+            links: None,
             io_errors: Mutex::new(Vec::new()),
             files: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
@@ -175,6 +181,7 @@ impl Staging {
             allowed,
             findings: Mutex::new(Vec::new()),
             dry: false,
+            links: None,
             io_errors: Mutex::new(Vec::new()),
             files: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
@@ -186,9 +193,19 @@ impl Staging {
         })
     }
 
+    /// Check, when the site is committed, that every internal link of
+    /// its pages names a file it wrote; `base_url` is the site's 网址.
+    pub fn with_links(mut self, base_url: &str) -> Staging {
+        self.links = Some(links::Links::new(base_url));
+        self
+    }
+
     /// Write one file; `origin` names the record it shows, for findings.
     pub fn write(&self, rel: &str, bytes: &[u8], origin: Option<&str>) {
         self.scan(rel, bytes, origin);
+        if let Some(links) = &self.links {
+            links.add(rel, bytes, origin);
+        }
         self.store(rel, bytes);
     }
 
@@ -346,6 +363,9 @@ impl Staging {
         let path = self.tmp.join(rel);
         let len = std::fs::read(&old).ok().and_then(|bytes| {
             self.scan(rel, &bytes, origin);
+            if let Some(links) = &self.links {
+                links.add(rel, &bytes, origin);
+            }
             self.make_parent(&path)
                 .and_then(|_| std::fs::hard_link(&old, &path).or_else(|_| write_new(&path, &bytes)))
                 .ok()
@@ -376,7 +396,12 @@ impl Staging {
 
     /// Swap the new site in, if nothing went wrong.
     pub fn commit(mut self) -> Result<(), CommitError> {
-        let findings = self.findings();
+        let mut findings = self.findings();
+        if let Some(links) = &self.links {
+            // The static search index is linked from its manifest, not
+            // from pages, and written under its final name at the end.
+            findings.extend(links.dangling(&["search/"]));
+        }
         if !findings.is_empty() {
             return Err(CommitError::Privacy(findings));
         }

@@ -122,6 +122,7 @@ pub struct PubRecord<'a> {
 }
 
 /// What a published record shows of itself on the build date.
+#[derive(Clone)]
 pub struct PubCore {
     pub kind: Kind,
     pub id: String,
@@ -498,6 +499,7 @@ pub fn publish_after<'a>(
     sort_records(&mut removed);
     notices.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
     let by_id = link_relations(content, &mut records, &mut removed);
+    unlink_missing_parties(&records, &mut removed);
     PublicSite {
         date,
         site,
@@ -508,6 +510,26 @@ pub fn publish_after<'a>(
         by_id,
         drafts,
         calendar: std::sync::OnceLock::new(),
+    }
+}
+
+/// A removal notice links to its party's page only while that page
+/// exists: party pages gather the listed records, and a party whose only
+/// record is a removed entry has none.
+fn unlink_missing_parties(records: &[PubRecord], removed: &mut [PubRecord]) {
+    let pages: std::collections::HashSet<&str> = records
+        .iter()
+        .filter_map(|r| r.party.as_ref()?.url.as_deref())
+        .collect();
+    for r in removed.iter_mut() {
+        let orphan = r
+            .party
+            .as_ref()
+            .and_then(|p| p.url.as_deref())
+            .is_some_and(|u| !pages.contains(u));
+        if orphan && let Some(p) = &mut Arc::make_mut(&mut r.core).party {
+            p.url = None;
+        }
     }
 }
 

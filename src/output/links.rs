@@ -1,0 +1,268 @@
+//! Links that exist: every internal `href` and `src` of the pages written
+//! must name a file of the same output. A dangling link (a page that is not
+//! generated, an asset that is not there) is a build error, named at what
+//! produced the page that holds it.
+
+use crate::diag::{Diagnostic, Pos, report};
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+/// The links of a build's pages, by the file they point at.
+#[derive(Default)]
+pub struct Links {
+    /// The site's base URL: an absolute link under it is internal.
+    base: String,
+    /// Each target with the first page that links to it (and that page's
+    /// source record, if it shows one).
+    targets: Mutex<HashMap<String, (String, Option<String>)>>,
+    written: Mutex<HashSet<String>>,
+}
+
+impl Links {
+    pub fn new(base_url: &str) -> Links {
+        Links {
+            base: base_url.to_string(),
+            ..Links::default()
+        }
+    }
+
+    /// Note a file written as `rel`, and the links of it if it is a page.
+    pub fn add(&self, rel: &str, bytes: &[u8], origin: Option<&str>) {
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.to_string());
+        if !rel.ends_with(".html") {
+            return;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let mut found: Vec<String> = Vec::new();
+        for link in attribute_values(&text, &["href", "src"]) {
+            if let Some(t) = self.target(rel, &link)
+                && !found.contains(&t)
+            {
+                found.push(t);
+            }
+        }
+        let mut targets = self.targets.lock().unwrap_or_else(|e| e.into_inner());
+        for t in found {
+            targets
+                .entry(t)
+                .or_insert_with(|| (rel.to_string(), origin.map(str::to_string)));
+        }
+    }
+
+    /// The output file a link of page `from` names, if it is internal.
+    fn target(&self, from: &str, link: &str) -> Option<String> {
+        let link = decode_entities(link.trim());
+        let link = link.split(['#', '?']).next().unwrap_or("");
+        if link.is_empty() {
+            return None;
+        }
+        let path = if let Some(rest) = (!self.base.is_empty())
+            .then(|| link.strip_prefix(self.base.as_str()))
+            .flatten()
+        {
+            rest.to_string()
+        } else if link.contains(':') || link.starts_with("//") {
+            // Another site, mailto:, tel:, data:, javascript:.
+            return None;
+        } else if let Some(rest) = link.strip_prefix('/') {
+            // Root-relative: below the base URL's path.
+            let base_path = self
+                .base
+                .split_once("//")
+                .and_then(|(_, r)| r.split_once('/'))
+                .map_or("", |(_, p)| p);
+            rest.strip_prefix(base_path).unwrap_or(rest).to_string()
+        } else {
+            let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+            if dir.is_empty() {
+                link.to_string()
+            } else {
+                format!("{dir}/{link}")
+            }
+        };
+        let mut parts: Vec<&str> = Vec::new();
+        for p in path.split('/') {
+            match p {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                p => parts.push(p),
+            }
+        }
+        let mut t = parts.join("/");
+        if t.is_empty() || path.ends_with('/') {
+            t = if t.is_empty() {
+                "index.html".to_string()
+            } else {
+                format!("{t}/index.html")
+            };
+        }
+        Some(t)
+    }
+
+    /// A diagnostic for each link to a file that was not written; files
+    /// below `skip` (written under another name, or on request) are not
+    /// checked.
+    pub fn dangling(&self, skip: &[&str]) -> Vec<Diagnostic> {
+        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        let targets = self.targets.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out: Vec<Diagnostic> = targets
+            .iter()
+            .filter(|(t, _)| !written.contains(*t) && !skip.iter().any(|s| t.starts_with(s)))
+            .map(|(t, (page, origin))| {
+                let (path, line) = match origin {
+                    Some(o) => match o.rsplit_once(':') {
+                        Some((p, l)) => (p.to_string(), l.parse().unwrap_or(1)),
+                        None => (o.clone(), 1),
+                    },
+                    None => ("templates".to_string(), 1),
+                };
+                report(&path, Pos::new(line, 1), "", "页面链接到不存在的文件")
+                    .expected("站点中生成的页面或文件")
+                    .found(format!("{t}（见输出文件 {page}）"))
+                    .build()
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.path, &a.found).cmp(&(&b.path, &b.found)));
+        out
+    }
+}
+
+/// The values of the attributes `names` of the tags of an HTML text
+/// (text that only looks like a tag, `&lt;img src=x&gt;`, is not one).
+fn attribute_values(text: &str, names: &[&str]) -> Vec<String> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(k) = text[i..].find('<') {
+        i += k + 1;
+        if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        // The tag's name, then its attributes up to `>`.
+        while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+            i += 1;
+        }
+        loop {
+            while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+                i += 1;
+            }
+            if i >= b.len() || b[i] == b'>' {
+                break;
+            }
+            let start = i;
+            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/')
+            {
+                i += 1;
+            }
+            let name = &text[start..i];
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if b.get(i) != Some(&b'=') {
+                if i == start {
+                    i += 1;
+                }
+                continue;
+            }
+            i += 1;
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let value = match b.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = text[i + 1..].find(q as char).map_or(b.len(), |e| i + 1 + e);
+                    let v = &text[i + 1..end];
+                    i = (end + 1).min(b.len());
+                    v
+                }
+                _ => {
+                    let s = i;
+                    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                        i += 1;
+                    }
+                    &text[s..i]
+                }
+            };
+            if names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                out.push(value.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&amp;", "&")
+        .replace("&#x2F;", "/")
+        .replace("&#47;", "/")
+        .replace("&quot;", "\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_against_their_page() {
+        let l = Links::new("https://example.gov.cn/disclosure/");
+        assert_eq!(
+            l.target("cases/a.html", "../parties/x.html").as_deref(),
+            Some("parties/x.html")
+        );
+        assert_eq!(
+            l.target("cases/a.html", "b.html#top").as_deref(),
+            Some("cases/b.html")
+        );
+        assert_eq!(
+            l.target("index.html", "search.html?q=x").as_deref(),
+            Some("search.html")
+        );
+        assert_eq!(
+            l.target(
+                "a/b/404.html",
+                "https://example.gov.cn/disclosure/index.html"
+            )
+            .as_deref(),
+            Some("index.html")
+        );
+        assert_eq!(
+            l.target("x.html", "/disclosure/cases/").as_deref(),
+            Some("cases/index.html")
+        );
+        assert_eq!(l.target("x.html", "https://other.example/"), None);
+        assert_eq!(l.target("x.html", "mailto:a@b"), None);
+        assert_eq!(l.target("x.html", "../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn a_dangling_link_is_named_at_its_page_source() {
+        let l = Links::new("/");
+        l.add(
+            "blacklist/removed.html",
+            br#"<a href="../parties/91x.html">x</a> <img src="../assets/a.png">"#,
+            Some("content/blacklist/b.yaml:1"),
+        );
+        l.add("assets/a.png", b"", None);
+        let d = l.dangling(&[]);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].path, "content/blacklist/b.yaml");
+        assert!(d[0].found.as_deref().unwrap().contains("parties/91x.html"));
+    }
+
+    #[test]
+    fn attribute_values_are_found_quoted_or_not() {
+        let v = attribute_values(
+            r#"<a href="a.html" data-href="no"><img src='b.png'><link rel=x href=c.css> &lt;img src=x&gt; src=y"#,
+            &["href", "src"],
+        );
+        assert_eq!(v, ["a.html", "b.png", "c.css"]);
+    }
+}
