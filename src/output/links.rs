@@ -35,15 +35,19 @@ impl Links {
         if !rel.ends_with(".html") {
             return;
         }
-        let text = String::from_utf8_lossy(bytes);
-        let mut found: Vec<String> = Vec::new();
-        for link in attribute_values(&text, &["href", "src"]) {
-            if let Some(t) = self.target(rel, &link)
-                && !found.contains(&t)
-            {
-                found.push(t);
-            }
-        }
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => std::borrow::Cow::Borrowed(t),
+            Err(_) => String::from_utf8_lossy(bytes),
+        };
+        let mut links = attribute_values(&text, &["href", "src"]);
+        links.sort_unstable();
+        links.dedup();
+        let mut found: Vec<String> = links
+            .iter()
+            .filter_map(|link| self.target(rel, link))
+            .collect();
+        found.sort_unstable();
+        found.dedup();
         let mut targets = self.targets.lock().unwrap_or_else(|e| e.into_inner());
         for t in found {
             targets

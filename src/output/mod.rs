@@ -465,10 +465,21 @@ pub fn scan_file(
     if format == formats::Format::Binary {
         return Vec::new();
     }
-    let mut text = Vec::with_capacity(bytes.len());
-    let readable = formats::read(format, bytes, &mut text);
+    // One buffer a thread: the site's files are read one after another.
+    thread_local! {
+        static TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
     let mut found = Vec::new();
-    scanner.scan_folded(&text, false, &mut found);
+    let readable = TEXT.with_borrow_mut(|text| {
+        text.clear();
+        let readable = formats::read(format, bytes, text);
+        scanner.scan_reader(text, &mut found);
+        if text.capacity() > 1 << 24 {
+            // Not kept for the rest of the build after one large file.
+            *text = String::new();
+        }
+        readable
+    });
     let mut out: Vec<OutputFinding> = found
         .into_iter()
         .filter(|f| !(matches!(f.what, Found::Number(_)) && allowed.contains(&f.key)))

@@ -55,52 +55,95 @@ fn digit(c: char) -> Option<u8> {
     c.is_ascii_digit().then_some(c as u8)
 }
 
+/// A folded text as the detector reads it: by position, each position
+/// holding a character and naming the next. Positions are indexes of a
+/// `[At]`, or byte offsets of a `str`.
+pub trait Text {
+    fn char_at(&self, i: usize) -> Option<(char, usize)>;
+    /// The first position at or after `from` that holds an ASCII digit.
+    fn next_digit(&self, from: usize) -> Option<usize>;
+}
+
+impl Text for [At] {
+    fn char_at(&self, i: usize) -> Option<(char, usize)> {
+        self.get(i).map(|a| (a.c, i + 1))
+    }
+    fn next_digit(&self, from: usize) -> Option<usize> {
+        self.get(from..)?
+            .iter()
+            .position(|a| a.c.is_ascii_digit())
+            .map(|k| from + k)
+    }
+}
+
+impl Text for str {
+    fn char_at(&self, i: usize) -> Option<(char, usize)> {
+        let b = *self.as_bytes().get(i)?;
+        if b < 0x80 {
+            return Some((b as char, i + 1));
+        }
+        let c = self.get(i..)?.chars().next()?;
+        Some((c, i + c.len_utf8()))
+    }
+    fn next_digit(&self, from: usize) -> Option<usize> {
+        // Digits are ASCII: any byte that is one starts a character.
+        self.as_bytes()
+            .get(from..)?
+            .iter()
+            .position(u8::is_ascii_digit)
+            .map(|k| from + k)
+    }
+}
+
 /// Every number of `text` that a reader would recognise as personal.
 /// `person`: the text is about a natural person, whose landline is
 /// private too.
-pub fn numbers(text: &[At], person: bool, out: &mut Vec<Number>) {
+pub fn numbers<T: Text + ?Sized>(text: &T, person: bool, out: &mut Vec<Number>) {
     let mut digits: Vec<u8> = Vec::with_capacity(32);
-    // Folded index of each digit, and the digit ranges of the groups.
+    // The position of each digit, and the digit ranges of the groups.
     let mut places: Vec<usize> = Vec::with_capacity(32);
     let mut groups: Vec<(usize, usize)> = Vec::with_capacity(8);
     let mut i = 0;
-    while i < text.len() {
-        if digit(text[i].c).is_none() {
-            i += 1;
-            continue;
-        }
+    while let Some(start) = text.next_digit(i) {
         digits.clear();
         places.clear();
         groups.clear();
-        let mut j = i;
+        let mut j = start;
         let mut trailing_x = None;
         loop {
             let g = digits.len();
-            while let Some(d) = text.get(j).and_then(|a| digit(a.c)) {
+            while let Some((c, next)) = text.char_at(j) {
+                let Some(d) = digit(c) else { break };
                 digits.push(d);
                 places.push(j);
-                j += 1;
+                j = next;
             }
             groups.push((g, digits.len()));
-            let mut k = j;
-            while k < text.len() && k - j <= MAX_GAP && is_separator(text[k].c) {
-                k += 1;
+            let (mut k, mut gap) = (j, 0);
+            while gap <= MAX_GAP {
+                match text.char_at(k) {
+                    Some((c, next)) if is_separator(c) => {
+                        k = next;
+                        gap += 1;
+                    }
+                    _ => break,
+                }
             }
-            match text.get(k).map(|a| a.c) {
-                Some(c) if digit(c).is_some() && k - j <= MAX_GAP => j = k,
-                Some('X' | 'x') if k - j <= MAX_GAP => {
+            match text.char_at(k) {
+                Some((c, _)) if digit(c).is_some() && gap <= MAX_GAP => j = k,
+                Some(('X' | 'x', _)) if gap <= MAX_GAP => {
                     trailing_x = Some(k);
                     break;
                 }
                 _ => break,
             }
         }
-        // A number that goes on past the longest there is, or a dozen
-        // groups, is a table of figures: its parts are still tested.
-        if digits.len() >= 7 {
+        // Nothing personal is shorter than a mobile number (a landline,
+        // in a text about a person): most runs are dates and amounts.
+        if digits.len() >= if person { 10 } else { 11 } {
             test_run(&digits, &places, &groups, trailing_x, person, out);
         }
-        i = j.max(i + 1);
+        i = j.max(start + 1);
     }
 }
 
@@ -233,7 +276,7 @@ mod tests {
         let mut text = Vec::new();
         fold_into(s, 0, Mode::Markup, &mut text);
         let mut out = Vec::new();
-        numbers(&text, person, &mut out);
+        numbers(text.as_slice(), person, &mut out);
         out.into_iter().map(|n| (n.what, n.key)).collect()
     }
 
@@ -319,7 +362,7 @@ mod tests {
         let mut text = Vec::new();
         fold_into(s, 0, Mode::Markup, &mut text);
         let mut out = Vec::new();
-        numbers(&text, false, &mut out);
+        numbers(text.as_slice(), false, &mut out);
         let (a, b) = (
             text[out[0].start].at as usize,
             text[out[0].end - 1].at as usize,

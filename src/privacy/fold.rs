@@ -31,6 +31,36 @@ pub struct At {
 /// attribute values): no number runs across it.
 pub const BOUNDARY: char = '\u{1}';
 
+/// Where folded text goes: characters with their source offsets
+/// (`Vec<At>`, to locate findings), or a plain string (`String`, for the
+/// output's files, where only what was found matters).
+pub trait Sink {
+    fn put(&mut self, c: char, at: u32);
+    /// A run of printable ASCII, which folds to itself.
+    fn put_ascii(&mut self, run: &str, at: u32);
+}
+
+impl Sink for Vec<At> {
+    fn put(&mut self, c: char, at: u32) {
+        self.push(At { c, at });
+    }
+    fn put_ascii(&mut self, run: &str, at: u32) {
+        self.extend(run.bytes().enumerate().map(|(k, c)| At {
+            c: c as char,
+            at: at + k as u32,
+        }));
+    }
+}
+
+impl Sink for String {
+    fn put(&mut self, c: char, _: u32) {
+        self.push(c);
+    }
+    fn put_ascii(&mut self, run: &str, _: u32) {
+        self.push_str(run);
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Text shown as it is (a JavaScript or CSS file).
@@ -40,7 +70,7 @@ pub enum Mode {
 }
 
 /// Append the reader's view of `text` to `out`; offsets start at `base`.
-pub fn fold_into(text: &str, base: u32, mode: Mode, out: &mut Vec<At>) {
+pub fn fold_into<S: Sink>(text: &str, base: u32, mode: Mode, out: &mut S) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -58,8 +88,18 @@ pub fn fold_into(text: &str, base: u32, mode: Mode, out: &mut Vec<At>) {
             continue;
         }
         if b < 0x80 {
-            push_ascii(b, base + i as u32, out);
-            i += 1;
+            // Plain ASCII text up to the next byte that needs a look.
+            let run = bytes[i..]
+                .iter()
+                .position(|&c| c >= 0x80 || c < 0x20 || c == 0x7F || c == b'<' || c == b'&')
+                .unwrap_or(bytes.len() - i);
+            if run == 0 {
+                push_ascii(b, base + i as u32, out);
+                i += 1;
+                continue;
+            }
+            out.put_ascii(&text[i..i + run], base + i as u32);
+            i += run;
             continue;
         }
         let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
@@ -68,33 +108,33 @@ pub fn fold_into(text: &str, base: u32, mode: Mode, out: &mut Vec<At>) {
     }
 }
 
-fn push_ascii(b: u8, at: u32, out: &mut Vec<At>) {
+fn push_ascii<S: Sink>(b: u8, at: u32, out: &mut S) {
     // Control characters other than white space are invisible.
     if b >= 0x20 && b != 0x7F || matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) {
-        out.push(At { c: b as char, at });
+        out.put(b as char, at);
     }
 }
 
 /// Push `c` as a reader reads it: compatibility-folded, nothing if it is
 /// invisible.
-pub fn push(c: char, at: u32, out: &mut Vec<At>) {
+pub fn push<S: Sink>(c: char, at: u32, out: &mut S) {
     if c.is_ascii() {
         push_ascii(c as u8, at, out);
         return;
     }
-    if invisible(c) {
-        return;
-    }
     // Most text is CJK, which has no compatibility form.
     if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-        out.push(At { c, at });
+        out.put(c, at);
+        return;
+    }
+    if invisible(c) {
         return;
     }
     decompose_compatible(c, |d| {
         if d.is_ascii() {
             push_ascii(d as u8, at, out);
         } else if !invisible(d) && !is_combining_mark(d) {
-            out.push(At { c: d, at });
+            out.put(d, at);
         }
     });
 }
@@ -126,14 +166,52 @@ fn is_tag_start(b: &[u8], i: usize) -> bool {
 }
 
 /// Tags that a reader does not see as a break: they vanish.
-const INLINE: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font", "i",
-    "ins", "kbd", "mark", "nobr", "q", "s", "samp", "small", "span", "strike", "strong", "sub",
-    "sup", "time", "tt", "u", "var", "wbr",
-];
+fn inline(name: &[u8]) -> bool {
+    let mut lower = [0u8; 8];
+    if name.len() > lower.len() {
+        return false;
+    }
+    for (l, c) in lower.iter_mut().zip(name) {
+        *l = c.to_ascii_lowercase();
+    }
+    matches!(
+        &lower[..name.len()],
+        b"a" | b"abbr"
+            | b"b"
+            | b"bdi"
+            | b"bdo"
+            | b"big"
+            | b"cite"
+            | b"code"
+            | b"data"
+            | b"del"
+            | b"dfn"
+            | b"em"
+            | b"font"
+            | b"i"
+            | b"ins"
+            | b"kbd"
+            | b"mark"
+            | b"nobr"
+            | b"q"
+            | b"s"
+            | b"samp"
+            | b"small"
+            | b"span"
+            | b"strike"
+            | b"strong"
+            | b"sub"
+            | b"sup"
+            | b"time"
+            | b"tt"
+            | b"u"
+            | b"var"
+            | b"wbr"
+    )
+}
 
 /// Read the tag at `i`; returns where the text goes on.
-fn tag(text: &str, i: usize, base: u32, out: &mut Vec<At>) -> usize {
+fn tag<S: Sink>(text: &str, i: usize, base: u32, out: &mut S) -> usize {
     let b = text.as_bytes();
     if b[i..].starts_with(b"<!--") {
         return match text[i + 4..].find("-->") {
@@ -150,21 +228,15 @@ fn tag(text: &str, i: usize, base: u32, out: &mut Vec<At>) -> usize {
     while j < b.len() && (b[j].is_ascii_alphanumeric() || matches!(b[j], b'-' | b':')) {
         j += 1;
     }
-    let name = text[name_start..j].to_ascii_lowercase();
+    let name = &b[name_start..j];
     // Attributes: each value is a text of its own.
     while j < b.len() && b[j] != b'>' {
         match b[j] {
             q @ (b'"' | b'\'') => {
                 let end = text[j + 1..].find(q as char).map_or(b.len(), |k| j + 1 + k);
-                out.push(At {
-                    c: BOUNDARY,
-                    at: base + j as u32,
-                });
+                out.put(BOUNDARY, base + j as u32);
                 fold_into(&text[j + 1..end], base + j as u32 + 1, Mode::Markup, out);
-                out.push(At {
-                    c: BOUNDARY,
-                    at: base + end as u32,
-                });
+                out.put(BOUNDARY, base + end as u32);
                 j = (end + 1).min(b.len());
             }
             b'=' => {
@@ -178,15 +250,9 @@ fn tag(text: &str, i: usize, base: u32, out: &mut Vec<At>) -> usize {
                     j += 1;
                 }
                 if j > start {
-                    out.push(At {
-                        c: BOUNDARY,
-                        at: base + start as u32,
-                    });
+                    out.put(BOUNDARY, base + start as u32);
                     fold_into(&text[start..j], base + start as u32, Mode::Markup, out);
-                    out.push(At {
-                        c: BOUNDARY,
-                        at: base + j as u32,
-                    });
+                    out.put(BOUNDARY, base + j as u32);
                 }
             }
             _ => j += 1,
@@ -194,13 +260,16 @@ fn tag(text: &str, i: usize, base: u32, out: &mut Vec<At>) -> usize {
     }
     let after = (j + 1).min(b.len());
     let at = base + i as u32;
-    if name == "br" {
-        out.push(At { c: '\n', at });
-    } else if !INLINE.contains(&name.as_str()) {
-        out.push(At { c: BOUNDARY, at });
+    if name.eq_ignore_ascii_case(b"br") {
+        out.put('\n', at);
+    } else if !inline(name) {
+        out.put(BOUNDARY, at);
     }
     // A script or style is read as plain text up to its end tag.
-    if !closing && (name == "script" || name == "style") {
+    let raw_text = ["script", "style"]
+        .into_iter()
+        .find(|t| name.eq_ignore_ascii_case(t.as_bytes()));
+    if !closing && let Some(name) = raw_text {
         let end_tag = format!("</{name}");
         let rest = &text[after..];
         let end = find_ascii_ci(rest, &end_tag).map_or(text.len(), |k| after + k);
@@ -319,6 +388,27 @@ fn named(name: &str) -> Option<char> {
 /// white space of any kind, dashes, dots, brackets around an area code,
 /// and the marks of Markdown emphasis.
 pub fn is_separator(c: char) -> bool {
+    if c.is_ascii() {
+        return matches!(
+            c,
+            ' ' | '\t'
+                | '\n'
+                | '\r'
+                | '\x0B'
+                | '\x0C'
+                | '-'
+                | '.'
+                | '_'
+                | '*'
+                | '`'
+                | '~'
+                | '('
+                | ')'
+        );
+    }
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return false;
+    }
     c.is_whitespace()
         || matches!(
             c,

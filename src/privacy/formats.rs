@@ -3,7 +3,7 @@
 //! a workbook as the cells a spreadsheet shows, a feed as the entries a
 //! feed reader shows (its escaped HTML rendered too).
 
-use super::fold::{At, BOUNDARY, Mode, fold_into};
+use super::fold::{BOUNDARY, Mode, fold_into};
 
 /// How a published file is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +41,11 @@ impl Format {
 ///
 /// A workbook that cannot be opened is an error: nothing is published
 /// unread.
-pub fn read(format: Format, bytes: &[u8], out: &mut Vec<At>) -> Result<(), &'static str> {
-    let text = String::from_utf8_lossy(bytes);
+pub fn read(format: Format, bytes: &[u8], out: &mut String) -> Result<(), &'static str> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => String::from_utf8_lossy(bytes),
+    };
     match format {
         Format::Html => fold_into(&text, 0, Mode::Markup, out),
         Format::Xml => xml(&text, out),
@@ -55,32 +58,24 @@ pub fn read(format: Format, bytes: &[u8], out: &mut Vec<At>) -> Result<(), &'sta
     Ok(())
 }
 
-fn boundary(out: &mut Vec<At>) {
-    out.push(At { c: BOUNDARY, at: 0 });
+fn boundary(out: &mut String) {
+    out.push(BOUNDARY);
 }
 
 /// XML: its text, and that text read again as markup (a feed's content is
 /// HTML escaped once).
-fn xml(text: &str, out: &mut Vec<At>) {
-    let mut once = Vec::with_capacity(text.len());
+fn xml(text: &str, out: &mut String) {
+    let mut once = String::with_capacity(text.len());
     fold_into(text, 0, Mode::Markup, &mut once);
-    let mut segment = String::new();
-    for part in once.split(|a| a.c == BOUNDARY) {
-        segment.clear();
-        segment.extend(part.iter().map(|a| a.c));
-        fold_into(
-            &segment,
-            part.first().map_or(0, |a| a.at),
-            Mode::Markup,
-            out,
-        );
+    for part in once.split(BOUNDARY) {
+        fold_into(part, 0, Mode::Markup, out);
         boundary(out);
     }
 }
 
 /// JSON: every string (keys too) and every number, each a text of its
 /// own. Text that is not JSON is read as markup.
-fn json(text: &str, out: &mut Vec<At>) {
+fn json(text: &str, out: &mut String) {
     let b = text.as_bytes();
     let mut i = 0;
     let mut s = String::new();
@@ -90,6 +85,16 @@ fn json(text: &str, out: &mut Vec<At>) {
                 s.clear();
                 let start = i;
                 i += 1;
+                // Most strings have no escape: read in place.
+                if let Some(end) = text[i..].find(['"', '\\']).map(|k| i + k)
+                    && b[end] == b'"'
+                {
+                    boundary(out);
+                    fold_into(&text[i..end], i as u32, Mode::Markup, out);
+                    boundary(out);
+                    i = end + 1;
+                    continue;
+                }
                 while i < b.len() && b[i] != b'"' {
                     if b[i] == b'\\' && i + 1 < b.len() {
                         i += 1;
@@ -154,7 +159,7 @@ fn unicode_escape(b: &[u8]) -> (char, usize) {
 }
 
 /// CSV: each cell a text of its own (quoted cells unquoted).
-fn csv(text: &str, out: &mut Vec<At>) {
+fn csv(text: &str, out: &mut String) {
     let b = text.as_bytes();
     let mut i = 0;
     let mut cell = String::new();
@@ -192,7 +197,7 @@ fn csv(text: &str, out: &mut Vec<At>) {
 
 /// A workbook: the text of each of its XML parts (shared strings, inline
 /// strings, numbers, properties).
-fn xlsx(bytes: &[u8], out: &mut Vec<At>) -> Result<(), &'static str> {
+fn xlsx(bytes: &[u8], out: &mut String) -> Result<(), &'static str> {
     use std::io::Read;
     let mut zip =
         zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| "不是有效的 XLSX 文件")?;
@@ -216,13 +221,11 @@ mod tests {
     use super::*;
 
     fn reading(format: Format, bytes: &[u8]) -> String {
-        let mut out = Vec::new();
+        let mut out = String::new();
         if read(format, bytes, &mut out).is_err() {
             return "无法读取".into();
         }
-        out.iter()
-            .map(|a| if a.c == BOUNDARY { '|' } else { a.c })
-            .collect()
+        out.replace(BOUNDARY, "|")
     }
 
     #[test]

@@ -166,6 +166,58 @@ impl Scanner {
         out
     }
 
+    /// The findings in a reader's text held as a string (a published
+    /// file's, [`formats::read`]): offsets are byte offsets in `text`.
+    pub fn scan_reader(&self, text: &str, out: &mut Vec<Finding>) {
+        let cut = |a: usize, b: usize| excerpt_str(text.get(a..b).unwrap_or(""));
+        let mut numbers = Vec::new();
+        detect::numbers(text, false, &mut numbers);
+        for n in numbers {
+            out.push(Finding {
+                what: Found::Number(n.what),
+                excerpt: cut(n.start, n.end),
+                key: n.key,
+                start: n.start as u32,
+                end: n.end as u32,
+            });
+        }
+        match &self.literals {
+            Ok(None) => {}
+            Ok(Some(lit)) => {
+                let compact = compact_str(text);
+                let mut found = Vec::new();
+                lit.find(&compact, &mut found);
+                if found.is_empty() {
+                    return;
+                }
+                // The byte of `text` that each byte of `compact` comes from.
+                let mut index = Vec::with_capacity(compact.len());
+                for (i, c) in text.char_indices().filter(|(_, c)| !is_separator(*c)) {
+                    index.resize(index.len() + c.len_utf8(), i as u32);
+                }
+                for (p, s, e) in found {
+                    let (a, b) = (index[s] as usize, index[e - 1] as usize);
+                    let b = b + text[b..].chars().next().map_or(1, char::len_utf8);
+                    out.push(Finding {
+                        what: Found::Secret(self.owners[p]),
+                        key: String::from_utf8_lossy(&compact[s..e]).into_owned(),
+                        start: a as u32,
+                        end: b as u32,
+                        excerpt: cut(a, b),
+                    });
+                }
+            }
+            Err(_) if !text.is_empty() => out.push(Finding {
+                what: Found::Secret(usize::MAX),
+                key: String::new(),
+                start: 0,
+                end: 0,
+                excerpt: String::new(),
+            }),
+            Err(_) => {}
+        }
+    }
+
     /// The findings in a reader's text.
     pub fn scan_folded(&self, text: &[At], person: bool, out: &mut Vec<Finding>) {
         let mut numbers = Vec::new();
@@ -182,9 +234,13 @@ impl Scanner {
         match &self.literals {
             Ok(None) => {}
             Ok(Some(lit)) => {
-                let (bytes, index) = compact_folded(text);
                 let mut found = Vec::new();
+                let bytes = compact_text(text);
                 lit.find(bytes.as_bytes(), &mut found);
+                if found.is_empty() {
+                    return;
+                }
+                let (bytes, index) = compact_folded(text);
                 for (p, s, e) in found {
                     let (a, b) = (index[s] as usize, index[e - 1] as usize);
                     let secret = self.owners[p];
@@ -233,6 +289,41 @@ pub fn compact(value: &str) -> String {
     compact_folded(&folded).0
 }
 
+/// [`compact`] of a reader's text held as a string: runs of bytes that
+/// are no separator are copied whole, and only the lead bytes of the few
+/// non-ASCII separators make a character be decoded.
+fn compact_str(text: &str) -> Vec<u8> {
+    let b = text.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x80 {
+            if !is_separator(c as char) {
+                out.push(c.to_ascii_lowercase());
+            }
+            i += 1;
+            continue;
+        }
+        let ch = text[i..].chars().next().unwrap_or('\u{FFFD}');
+        let len = ch.len_utf8();
+        // Separators outside ASCII start with these lead bytes.
+        if !matches!(c, 0xC2 | 0xD6 | 0xD7 | 0xE1 | 0xE2 | 0xE3 | 0xEF) || !is_separator(ch) {
+            out.extend_from_slice(&b[i..i + len]);
+        }
+        i += len;
+    }
+    out
+}
+
+/// [`compact`] of a folded text.
+fn compact_text(text: &[At]) -> String {
+    text.iter()
+        .filter(|a| !is_separator(a.c))
+        .map(|a| a.c.to_ascii_lowercase())
+        .collect()
+}
+
 /// [`compact`] of a folded text, with the folded index of each byte.
 fn compact_folded(text: &[At]) -> (String, Vec<u32>) {
     let mut s = String::with_capacity(text.len());
@@ -268,6 +359,19 @@ pub fn normalize_number(s: &str) -> String {
         }
     }
     n
+}
+
+fn excerpt_str(text: &str) -> String {
+    let s: String = text
+        .chars()
+        .map(|c| if c == BOUNDARY { ' ' } else { c })
+        .take(40)
+        .collect();
+    if text.chars().count() > 40 {
+        format!("{s}…")
+    } else {
+        s
+    }
 }
 
 fn excerpt(text: &[At]) -> String {
@@ -323,6 +427,37 @@ mod tests {
             s.scan_str("支持匿名举报", 0, Mode::Markup, false)
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn the_two_compactions_agree() {
+        for text in [
+            "张 三-丰",
+            "Ａ\u{3000}b—c・d\u{a0}e",
+            "1·2‐3\u{2212}4",
+            "中文，标点。",
+        ] {
+            let mut folded = Vec::new();
+            fold_into(text, 0, Mode::Markup, &mut folded);
+            let mut reader = String::new();
+            fold_into(text, 0, Mode::Markup, &mut reader);
+            assert_eq!(
+                compact_text(&folded).as_bytes(),
+                compact_str(&reader),
+                "{text}"
+            );
+        }
+        // Every separator outside ASCII starts with one of the lead bytes
+        // that compact_str decodes.
+        for c in (0x80..0x10000u32).filter_map(char::from_u32) {
+            if is_separator(c) {
+                let lead = c.to_string().as_bytes()[0];
+                assert!(
+                    matches!(lead, 0xC2 | 0xD6 | 0xD7 | 0xE1 | 0xE2 | 0xE3 | 0xEF),
+                    "{c:?}"
+                );
+            }
+        }
     }
 
     #[test]
