@@ -91,7 +91,7 @@ pub fn fold_into<S: Sink>(text: &str, base: u32, mode: Mode, out: &mut S) {
             // Plain ASCII text up to the next byte that needs a look.
             let run = bytes[i..]
                 .iter()
-                .position(|&c| c >= 0x80 || c < 0x20 || c == 0x7F || c == b'<' || c == b'&')
+                .position(|&c| !(0x20..0x7F).contains(&c) || c == b'<' || c == b'&')
                 .unwrap_or(bytes.len() - i);
             if run == 0 {
                 push_ascii(b, base + i as u32, out);
