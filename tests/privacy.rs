@@ -425,3 +425,21 @@ fn templates_that_dump_their_whole_context_on_every_page_publish_nothing_private
         }
     }
 }
+
+#[test]
+fn the_server_side_search_documents_are_scanned_as_values() {
+    // Two fields, each harmless, that the search document joins: only the
+    // server-side index would hold the number.
+    let site = Site::new("base");
+    let text = site.read("content/actions/ta-2022-001.yaml").replace(
+        "原因: 充装超期未检气瓶。",
+        "原因: 充装超期未检气瓶。\n依据: 《特种设备安全法》第 138\n处罚内容: 12345678 号文件所列处罚",
+    );
+    site.write("content/actions/ta-2022-001.yaml", &text);
+    let out = site.run(&["build", "--date", "2022-02-15"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("content/actions/ta-2022-001.yaml:"), "{err}");
+    assert!(err.contains("服务端搜索索引"), "{err}");
+    assert_eq!(site.check_json("2022-02-15").0, 1, "check agrees");
+}

@@ -205,7 +205,11 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
                 let docs = index.docs.clone();
                 rayon::join(
                     || crate::search::static_files::write(&mut index, &staging),
-                    || engine_out.map(|out| build_engine(out, &docs)),
+                    || {
+                        // What the server-side index holds, as values.
+                        scan_documents(&staging, &public, &docs);
+                        engine_out.map(|out| build_engine(out, &docs))
+                    },
                 )
             } else {
                 let engine = engine_out
@@ -348,6 +352,28 @@ pub fn engine_dir(out: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "public".into());
     out.with_file_name(format!(".{name}.tantivy"))
+}
+
+/// Scan the documents of the search indexes as values: the server-side
+/// index answers with their text.
+fn scan_documents(staging: &Staging, public: &PublicSite, docs: &[crate::search::SearchDoc]) {
+    use rayon::prelude::*;
+    docs.par_iter().for_each(|d| {
+        let source = public
+            .position(d.kind, &d.id)
+            .and_then(|i| public.page(i))
+            .map(|r| r.source.as_str());
+        let texts = [
+            d.title.as_str(),
+            d.party.as_deref().unwrap_or(""),
+            &d.summary,
+            &d.body,
+        ]
+        .into_iter()
+        .chain(d.facets.iter().map(String::as_str))
+        .chain(d.exact.iter().map(String::as_str));
+        staging.scan_values("服务端搜索索引", texts, source);
+    });
 }
 
 /// Build the tantivy index in a temporary directory beside the output.

@@ -234,6 +234,41 @@ impl Staging {
         }
     }
 
+    /// The privacy scan of values about to be published otherwise than
+    /// as a file (the documents of the server-side search index), each a
+    /// text of its own; `what` names them in messages.
+    pub fn scan_values<'t>(
+        &self,
+        what: &str,
+        texts: impl Iterator<Item = &'t str>,
+        origin: Option<&str>,
+    ) {
+        let mut joined = String::new();
+        for t in texts {
+            joined.push(crate::privacy::fold::BOUNDARY);
+            crate::privacy::fold::fold_into(t, 0, crate::privacy::fold::Mode::Markup, &mut joined);
+        }
+        let mut found = Vec::new();
+        self.scanner.scan_reader(&joined, &mut found);
+        let found: Vec<OutputFinding> = found
+            .into_iter()
+            .filter(|f| !(matches!(f.what, Found::Number(_)) && self.allowed.contains(&f.key)))
+            .map(|f| OutputFinding {
+                what: self.scanner.describe(&f.what),
+                key: f.key,
+                excerpt: f.excerpt,
+                rel: what.to_string(),
+                origin: origin.map(str::to_string),
+            })
+            .collect();
+        if !found.is_empty() {
+            self.findings
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(found);
+        }
+    }
+
     /// The privacy scan of one file about to be published.
     fn scan(&self, rel: &str, bytes: &[u8], origin: Option<&str>) {
         let found = scan_file(&self.scanner, &self.allowed, rel, bytes, origin);
