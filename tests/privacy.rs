@@ -443,3 +443,33 @@ fn the_server_side_search_documents_are_scanned_as_values() {
     assert!(err.contains("服务端搜索索引"), "{err}");
     assert_eq!(site.check_json("2022-02-15").0, 1, "check agrees");
 }
+
+#[test]
+fn a_number_in_a_file_name_is_found_too() {
+    let site = Site::new("base");
+    let text = site.read("content/actions/ta-2022-001.yaml");
+    site.write(
+        "content/actions/tel-13812345678.yaml",
+        &text.replace("1号", "2号"),
+    );
+    let (code, errs) = errors(&site, "2022-02-15");
+    assert_eq!(code, 1);
+    assert_eq!(
+        errs[0]["location"], "content/actions/tel-13812345678.yaml:1:1",
+        "{errs:#?}"
+    );
+    assert_eq!(errs.len(), 1, "once: {errs:#?}");
+}
+
+#[test]
+fn a_whistleblowers_name_in_site_yaml_is_found_there() {
+    let site = whistleblower_site();
+    let cfg = site.read("content/site.yaml").replace(
+        "机构: 测试市市场监督管理局",
+        &format!("机构: 测试市市场监督管理局（联系人 {}）", MARKERS[0]),
+    );
+    site.write("content/site.yaml", &cfg);
+    let (code, errs) = errors(&site, "2022-02-15");
+    assert_eq!(code, 1);
+    assert_eq!(errs[0]["location"], "content/site.yaml:2:20", "{errs:#?}");
+}

@@ -113,6 +113,26 @@ fn record(content: &Content, scanner: &Scanner, r: &Record) -> Vec<Diagnostic> {
 /// page it makes, and is named once, here, where it is written.
 pub fn site_files(root: &Path, scanner: &Scanner) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // site.yaml's values stand on every page: its numbers were looked for
+    // as it was loaded, the private values are looked for here.
+    let site_yaml = root.join("content").join("site.yaml");
+    if let Ok(text) = std::fs::read_to_string(&site_yaml) {
+        for f in scanner.scan_str(&text, 0, Mode::Plain, false) {
+            if matches!(f.what, Found::Secret(_)) {
+                out.push(
+                    report(
+                        "content/site.yaml",
+                        locate::pos_at(&text, f.start as usize),
+                        "",
+                        format!("站点设置中含有{}，不得发布", scanner.describe(&f.what)),
+                    )
+                    .expected("删除或脱敏后的内容")
+                    .found(f.excerpt)
+                    .build(),
+                );
+            }
+        }
+    }
     for dir in ["templates", "theme"] {
         let base = root.join(dir);
         if !base.is_dir() {

@@ -570,6 +570,14 @@ fn load_file(root: &Path, kind: Kind, path: &Path, site: &Site) -> (Vec<Record>,
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
+    scan::file_name(
+        &scan::Source {
+            rel: &relp,
+            text: &text,
+        },
+        &stem,
+        &mut diags,
+    );
     if kind == Kind::Pages {
         let rec = load_page(&relp, &stem, &text, &mut diags);
         return (rec.into_iter().collect(), diags);

@@ -110,6 +110,28 @@ pub fn record(src: &Source, kind: Kind, node: &Node, diags: &mut Diagnostics) ->
     used
 }
 
+/// Scan a record's file name: it is the record's id and its page's URL.
+pub fn file_name(src: &Source, stem: &str, diags: &mut Diagnostics) {
+    if !may_hold_number(stem) {
+        return;
+    }
+    for f in Scanner::default().scan_str(stem, 0, Mode::Plain, false) {
+        diags.push(
+            report(
+                src.rel,
+                Pos::FILE,
+                "",
+                format!(
+                    "文件名（记录编号，即网页地址）中含有{}，不得发布",
+                    label(&f)
+                ),
+            )
+            .expected("不含个人信息的编号，例如 hc-2022-001")
+            .found(stem.to_string()),
+        );
+    }
+}
+
 /// Scan site.yaml: every value of it may be shown (its footer fields on
 /// every page).
 pub fn site(src: &Source, node: &Node, diags: &mut Diagnostics) {
