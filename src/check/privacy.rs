@@ -80,7 +80,11 @@ fn record(content: &Content, scanner: &Scanner, r: &Record) -> Vec<Diagnostic> {
         return Vec::new();
     }
     // Only now is the file read again, to name the place.
-    let text = std::fs::read_to_string(content.root.join(&r.meta.path)).unwrap_or_default();
+    let text = crate::content::inputs::read(&content.root, &content.root.join(&r.meta.path))
+        .ok()
+        .flatten()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default();
     found
         .into_iter()
         .map(|(field, f, secret, from)| {
@@ -116,7 +120,13 @@ pub fn site_files(root: &Path, scanner: &Scanner) -> Vec<Diagnostic> {
     // site.yaml's values stand on every page: its numbers were looked for
     // as it was loaded, the private values are looked for here.
     let site_yaml = root.join("content").join("site.yaml");
-    if let Ok(text) = std::fs::read_to_string(&site_yaml) {
+    let read = |p: &Path| {
+        crate::content::inputs::read(root, p)
+            .ok()
+            .flatten()
+            .and_then(|b| String::from_utf8(b).ok())
+    };
+    if let Some(text) = read(&site_yaml) {
         for f in scanner.scan_str(&text, 0, Mode::Plain, false) {
             if matches!(f.what, Found::Secret(_)) {
                 out.push(
@@ -151,7 +161,7 @@ pub fn site_files(root: &Path, scanner: &Scanner) -> Vec<Diagnostic> {
                 Format::Json | Format::Csv | Format::Text => Mode::Plain,
                 Format::Xlsx | Format::Binary => continue,
             };
-            let Ok(text) = std::fs::read_to_string(e.path()) else {
+            let Some(text) = read(e.path()) else {
                 continue;
             };
             let masked = if dir == "templates" {

@@ -76,12 +76,29 @@ pub fn new(kind: &str, id: &str, site: &Path, today: chrono::NaiveDate) -> u8 {
         .join("content")
         .join(k.dir())
         .join(format!("{id}.yaml"));
-    if path.exists() {
+    if std::fs::symlink_metadata(&path).is_ok() {
         eprintln!("错误：文件已存在：{}", path.display());
         return CONTENT_ERROR;
     }
-    let write = std::fs::create_dir_all(path.parent().unwrap_or(site))
-        .and_then(|_| std::fs::write(&path, template(k, today)));
+    // Written only inside the site's content/, never through a link.
+    let inside = crate::output::paths::resolve(&path)
+        .starts_with(crate::output::paths::resolve(site).join("content"));
+    if !inside {
+        eprintln!(
+            "错误：{} 指向站点的 content/ 之外（符号链接），已拒绝",
+            path.display()
+        );
+        return USAGE_ERROR;
+    }
+    let write = std::fs::create_dir_all(path.parent().unwrap_or(site)).and_then(|_| {
+        use std::io::Write;
+        // Never replace a file that appeared meanwhile.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(template(k, today).as_bytes()))
+    });
     match write {
         Ok(()) => {
             write_schemas(site);
@@ -142,6 +159,20 @@ const EXAMPLE: &[(&str, &str)] = &[
 ];
 
 pub fn init(dir: &Path) -> u8 {
+    let resolved = crate::output::paths::resolve(dir);
+    let home = std::env::var_os("HOME").map(|h| crate::output::paths::resolve(Path::new(&h)));
+    if resolved.parent().is_none() || home.is_some_and(|h| h == resolved) {
+        eprintln!(
+            "错误：不能在文件系统的根目录或用户主目录中直接创建站点：{}",
+            dir.display()
+        );
+        return USAGE_ERROR;
+    }
+    let dir = resolved.as_path();
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        eprintln!("错误：路径已存在且不是目录：{}", dir.display());
+        return USAGE_ERROR;
+    }
     if dir.exists()
         && std::fs::read_dir(dir)
             .map(|mut d| d.next().is_some())
@@ -161,7 +192,7 @@ pub fn init(dir: &Path) -> u8 {
     }
     let _ = std::fs::write(
         dir.join(".gitignore"),
-        "/public\n/.public.tantivy\n/.public.pages.json\n/.gongshi-cache\n",
+        "/public\n/.public.lock\n/.public.tantivy\n/.public.pages.json\n/.gongshi-cache\n",
     );
     write_schemas(dir);
     println!("已创建站点：{}", dir.display());

@@ -35,8 +35,11 @@ pub const THEME: &[(&str, &[u8])] = &[
     ("a11y.js", include_bytes!("../../theme/a11y.js")),
 ];
 
+/// A theme file: the site's own (only from inside the site, see
+/// [`crate::content::inputs`]) or the built-in one.
 pub fn theme_file(site: &Path, name: &str) -> Vec<u8> {
-    std::fs::read(site.join("theme").join(name)).unwrap_or_else(|_| {
+    let own = crate::content::inputs::read(site, &site.join("theme").join(name));
+    own.ok().flatten().unwrap_or_else(|| {
         THEME
             .iter()
             .find(|(n, _)| *n == name)
@@ -154,6 +157,9 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
     let content = &content;
     t.stage("读取");
     crate::check::check(content, &mut diags);
+    for d in crate::content::inputs::check(site) {
+        diags.push_diag(d);
+    }
     let scanner = crate::check::privacy::scanner(content);
     for d in crate::check::privacy::records(content, &scanner, |_| true) {
         diags.push_diag(d);
@@ -311,10 +317,21 @@ pub fn run(opts: BuildOptions) -> u8 {
         return USAGE_ERROR;
     }
     let out = opts.out.clone().unwrap_or_else(|| site.join("public"));
-    if let Err(msg) = check_out_dir(site, &out) {
-        eprintln!("错误：{msg}");
-        return USAGE_ERROR;
-    }
+    let out = match check_out_dir(site, &out) {
+        Ok(out) => out,
+        Err(msg) => {
+            eprintln!("错误：{msg}");
+            return USAGE_ERROR;
+        }
+    };
+    // One build at a time per output directory.
+    let _lock = match crate::output::OutputLock::take(&out) {
+        Ok(lock) => lock,
+        Err(e) => {
+            eprintln!("错误：无法锁定输出目录 {}：{e}", out.display());
+            return USAGE_ERROR;
+        }
+    };
     let start = Instant::now();
     match build_site(&opts, Some(&out)) {
         Outcome::Built {
@@ -432,11 +449,13 @@ pub fn theme_assets(site: &Path) -> (Assets, Vec<(String, Vec<u8>)>) {
             .sort_by_file_name()
             .into_iter()
             .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
+            // A link is followed only to a file inside the site
+            // (crate::content::inputs::read refuses the others).
+            .filter(|e| e.file_type().is_file() || e.path_is_symlink() && e.path().is_file())
             .collect();
         extra.retain(|e| !THEME.iter().any(|(n, _)| e.path() == dir.join(n)));
         for e in extra {
-            if let Ok(bytes) = std::fs::read(e.path()) {
+            if let Ok(Some(bytes)) = crate::content::inputs::read(site, e.path()) {
                 let rel = crate::content::rel(&dir, e.path());
                 files.push((format!("assets/{rel}"), bytes));
             }

@@ -6,6 +6,7 @@
 
 pub mod decode;
 pub mod fields;
+pub mod inputs;
 pub mod kinds;
 pub mod model;
 pub mod scan;
@@ -202,7 +203,9 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
     let listing = known.unwrap_or_else(|| {
         let mut files: Vec<(Kind, PathBuf)> = Vec::new();
         let mut diags = Diagnostics::default();
-        if content_dir.is_dir() {
+        // A content/ that leaves the site is not listed (inputs::check
+        // names it).
+        if content_dir.is_dir() && inputs::refusal(root, &content_dir).is_none() {
             collect_files(root, &content_dir, &mut files, &mut diags);
         }
         files.sort_by(|a, b| a.1.cmp(&b.1));
@@ -487,6 +490,14 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(Kind, PathBuf)>, diags:
                 );
                 continue;
             }
+            if let Some(why) = inputs::refusal(root, p) {
+                diags.push(
+                    report(&rel(root, p), Pos::FILE, "", why)
+                        .expected("站点目录之内的普通文件")
+                        .found(fname.to_string()),
+                );
+                continue;
+            }
             if p.extension().and_then(|x| x.to_str()) == Some(want) {
                 out.push((kind, p.to_path_buf()));
             } else {
@@ -515,9 +526,19 @@ fn read_text(root: &Path, path: &Path, max: u64, diags: &mut Diagnostics) -> Opt
     // One open: the size is read from the open file (no second lookup of
     // the path), and no more than `max` bytes are read even if the file
     // grows meanwhile.
+    let file = match inputs::open(root, path) {
+        Ok(f) => f,
+        Err(why) => {
+            diags.push(
+                report(&relp, Pos::FILE, "", why)
+                    .expected("站点目录之内的普通文件")
+                    .found(path.display().to_string()),
+            );
+            return None;
+        }
+    };
     let read = || -> std::io::Result<Result<Vec<u8>, u64>> {
         use std::io::Read;
-        let file = std::fs::File::open(path)?;
         let len = file.metadata()?.len();
         if len > max {
             return Ok(Err(len));

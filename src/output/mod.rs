@@ -7,6 +7,7 @@
 //! the previous output exactly as it was.
 
 pub mod links;
+pub mod paths;
 
 use crate::diag::{Diagnostic, Pos, report};
 use crate::privacy::{Found, Scanner, formats};
@@ -47,63 +48,51 @@ pub struct Staging {
     renamed: std::sync::RwLock<Vec<(String, String)>>,
 }
 
-/// Why the output directory may not be used.
-pub fn check_out_dir(site_root: &Path, out: &Path) -> Result<(), String> {
-    let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        // Resolve what exists; keep the rest.
-        let mut existing = p.clone();
-        let mut rest = Vec::new();
-        while !existing.exists() {
-            match (existing.parent(), existing.file_name()) {
-                (Some(parent), Some(name)) => {
-                    rest.push(name.to_os_string());
-                    existing = parent.to_path_buf();
+/// Why the output directory may not be used; otherwise the resolved path
+/// to write to (see [`paths`]).
+pub fn check_out_dir(site_root: &Path, out: &Path) -> Result<PathBuf, String> {
+    paths::writable_dir(site_root, out, MARKER)
+}
+
+/// The lock that keeps two builds from writing the same output at once:
+/// a file beside the output, locked while the lock lives.
+pub struct OutputLock {
+    _file: std::fs::File,
+}
+
+impl OutputLock {
+    /// Take the lock of `out`; if another build holds it, say so on
+    /// standard error and wait for it.
+    pub fn take(out: &Path) -> std::io::Result<OutputLock> {
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "public".into());
+        let path = out.with_file_name(format!(".{name}.lock"));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)?;
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            // SAFETY: flock only reads its arguments; the descriptor is
+            // open for the calls.
+            let free = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+            if !free {
+                eprintln!("另一个构建正在写入 {}，等待它完成…", out.display());
+                // SAFETY: as above.
+                if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+                    return Err(std::io::Error::last_os_error());
                 }
-                _ => break,
             }
         }
-        let mut r = existing.canonicalize().unwrap_or(existing);
-        for n in rest.into_iter().rev() {
-            r.push(n);
-        }
-        r
-    };
-    let site = abs(site_root);
-    let o = abs(out);
-    if o == site || site.starts_with(&o) {
-        return Err(format!(
-            "输出目录不能是站点目录或其上级目录：{}",
-            out.display()
-        ));
+        Ok(OutputLock { _file: file })
     }
-    for inner in ["content", "templates", "theme"] {
-        if o.starts_with(site.join(inner)) {
-            return Err(format!(
-                "输出目录不能位于站点的 {inner}/ 之内：{}",
-                out.display()
-            ));
-        }
-    }
-    if o.is_file() {
-        return Err(format!("输出路径是一个文件：{}", out.display()));
-    }
-    if o.is_dir() && !o.join(MARKER).is_file() {
-        let empty = std::fs::read_dir(&o)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
-        if !empty {
-            return Err(format!(
-                "输出目录已存在、非空，且不是 gongshi 生成的（缺少 {MARKER}），为防止误删已拒绝：{}",
-                out.display()
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// Write a file that should not exist yet; one that does (written or

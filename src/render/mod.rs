@@ -86,9 +86,30 @@ pub fn environment(site_root: &Path) -> Result<Environment<'static>, Vec<Diagnos
     let dir = site_root.join("templates");
     for (name, builtin) in TEMPLATES {
         let path = dir.join(name);
-        let (source, rel) = match std::fs::read_to_string(&path) {
-            Ok(s) => (s, format!("templates/{name}")),
-            Err(_) => (builtin.to_string(), format!("(内置模板) {name}")),
+        let rel = format!("templates/{name}");
+        let (source, rel) = match crate::content::inputs::read(site_root, &path) {
+            Ok(Some(bytes)) => match String::from_utf8(bytes) {
+                Ok(s) => (s, rel),
+                Err(_) => {
+                    errors.push(
+                        report(&rel, Pos::FILE, "", "模板文件不是 UTF-8 编码")
+                            .expected("UTF-8 文本")
+                            .found("无效的字节序列")
+                            .build(),
+                    );
+                    continue;
+                }
+            },
+            Ok(None) => (builtin.to_string(), format!("(内置模板) {name}")),
+            Err(why) => {
+                errors.push(
+                    report(&rel, Pos::FILE, "", why)
+                        .expected("站点目录之内的普通文件")
+                        .found(path.display().to_string())
+                        .build(),
+                );
+                continue;
+            }
         };
         if let Err(e) = env.add_template_owned(name.to_string(), source) {
             errors.push(template_error(&rel, &e));

@@ -250,7 +250,19 @@ pub fn run(opts: ServeOptions) -> u8 {
         eprintln!("错误：站点目录不存在：{}", opts.site.display());
         return crate::cmd::USAGE_ERROR;
     }
+    // The preview's caches obey the rules of any output directory.
     let out = out_dir(&opts.site);
+    let checked = [out.clone(), out.with_file_name("serve-search")]
+        .iter()
+        .map(|d| crate::output::check_out_dir(&opts.site, d))
+        .collect::<Result<Vec<_>, _>>();
+    let out = match checked {
+        Ok(dirs) => dirs[0].clone(),
+        Err(msg) => {
+            eprintln!("错误：{msg}");
+            return crate::cmd::USAGE_ERROR;
+        }
+    };
     let build = BuildOptions {
         site: opts.site.clone(),
         out: None,

@@ -199,6 +199,7 @@ impl Snapshot {
             known.is_none_or(|k| !k.contains(&crate::publish::address(&r.meta)))
         });
         leaks.extend(crate::check::privacy::site_files(&opts.site, &scanner));
+        leaks.extend(crate::content::inputs::check(&opts.site));
         if !leaks.is_empty() {
             let mut all = diags.sorted();
             all.extend(leaks);

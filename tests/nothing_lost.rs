@@ -1,0 +1,266 @@
+//! Nothing of the user's is deleted and nothing outside the site is read,
+//! however the paths are spelled: output directories, links in the input
+//! directories, files that are not regular, two builds at once.
+
+mod common;
+use common::{BIN, Site, snapshot};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A site in `root/site`, with the user's own files beside it.
+struct Layout {
+    tmp: tempfile::TempDir,
+}
+
+impl Layout {
+    fn new() -> Layout {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        common::copy_dir(&common::fixture("base"), &site);
+        let mine = tmp.path().join("mydir");
+        std::fs::create_dir_all(&mine).unwrap();
+        std::fs::write(mine.join("thesis.docx"), "precious").unwrap();
+        std::fs::create_dir_all(tmp.path().join("home")).unwrap();
+        std::os::unix::fs::symlink(&site, tmp.path().join("link")).unwrap();
+        Layout { tmp }
+    }
+    fn root(&self) -> &Path {
+        self.tmp.path()
+    }
+    fn site(&self) -> std::path::PathBuf {
+        self.root().join("site")
+    }
+    fn build(&self, out: &str) -> std::process::Output {
+        Command::new(BIN)
+            .args(["build", "--date", "2022-02-15", "--out", out])
+            .current_dir(self.site())
+            .env("HOME", self.root().join("home"))
+            .output()
+            .unwrap()
+    }
+}
+
+#[test]
+fn output_paths_are_resolved_before_they_are_judged() {
+    let l = Layout::new();
+    let content = snapshot(&l.site().join("content"));
+    let root = l.root().display().to_string();
+    let refused = [
+        // through directories that do not exist
+        "nope/../../mydir".to_string(),
+        "nope/deeper/../../../mydir/".to_string(),
+        "x/../content".to_string(),
+        "x/../content/".to_string(),
+        "x/../templates/out".to_string(),
+        "theme/../theme".to_string(),
+        // relative, absolute, trailing slashes and dots
+        "../mydir".to_string(),
+        "../mydir/.".to_string(),
+        format!("{root}/mydir"),
+        format!("{root}/mydir//"),
+        format!("{root}/site/x/../content"),
+        ".".to_string(),
+        "./".to_string(),
+        "..".to_string(),
+        format!("{root}/site"),
+        // through a symbolic link to the site
+        "../link".to_string(),
+        "../link/content".to_string(),
+        format!("{root}/link/content/cases"),
+        // the root, the home directory
+        "/".to_string(),
+        "/..".to_string(),
+        format!("{root}/home"),
+        format!("{root}/home/"),
+        "../home".to_string(),
+    ];
+    for out in &refused {
+        let o = l.build(out);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "--out {out}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(l.root().join("mydir/thesis.docx")).unwrap(),
+        "precious"
+    );
+    assert_eq!(
+        content,
+        snapshot(&l.site().join("content")),
+        "no record lost"
+    );
+    // What may be used is used, by its resolved name.
+    for out in [
+        "public",
+        "./public/",
+        "nope/../public2",
+        "../outside-new",
+        &format!("{root}/abs-new"),
+    ] {
+        let o = l.build(out);
+        assert!(
+            o.status.success(),
+            "--out {out}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    assert!(l.site().join("public2/index.html").is_file());
+    assert!(
+        !l.site().join("nope").exists(),
+        "no directory made on the way"
+    );
+    assert!(l.root().join("outside-new/index.html").is_file());
+}
+
+#[test]
+fn links_out_of_the_site_in_theme_or_templates_are_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.css");
+    std::fs::write(&secret, "/* SECRET-OUTSIDE-THE-SITE */").unwrap();
+    std::fs::write(outside.path().join("404.html"), "SECRET-OUTSIDE-THE-SITE").unwrap();
+    type Setup = fn(&Path, &Path);
+    let cases: [(&str, Setup); 4] = [
+        ("theme/style.css", |site, out| {
+            std::fs::create_dir_all(site.join("theme")).unwrap();
+            std::os::unix::fs::symlink(out.join("secret.css"), site.join("theme/style.css"))
+                .unwrap();
+        }),
+        ("theme/logo.css", |site, out| {
+            std::fs::create_dir_all(site.join("theme")).unwrap();
+            std::os::unix::fs::symlink(out.join("secret.css"), site.join("theme/logo.css"))
+                .unwrap();
+        }),
+        ("theme", |site, out| {
+            std::os::unix::fs::symlink(out, site.join("theme")).unwrap();
+        }),
+        ("templates/404.html", |site, out| {
+            std::fs::create_dir_all(site.join("templates")).unwrap();
+            std::os::unix::fs::symlink(out.join("404.html"), site.join("templates/404.html"))
+                .unwrap();
+        }),
+    ];
+    for (link, setup) in cases {
+        let site = Site::new("base");
+        setup(site.path(), outside.path());
+        let o = site.run(&["build", "--date", "2022-02-15"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{link}: {err}");
+        assert!(
+            err.contains(&format!("{link}:")),
+            "names the link {link}: {err}"
+        );
+        assert!(!site.exists("public"), "{link}: nothing written");
+        let (code, _) = site.check_json("2022-02-15");
+        assert_eq!(code, 1, "{link}: check agrees");
+    }
+    // A link that stays inside the site is fine.
+    let site = Site::new("base");
+    site.write("shared/extra.css", "body{}");
+    std::fs::create_dir_all(site.path().join("theme")).unwrap();
+    std::os::unix::fs::symlink(
+        site.path().join("shared/extra.css"),
+        site.path().join("theme/extra.css"),
+    )
+    .unwrap();
+    site.build("2022-02-15");
+    assert!(site.exists("public/assets/extra.css"));
+}
+
+/// Run `args` in `dir`, killed after `limit`: (exit code, output), or
+/// None if it had to be killed.
+fn run_for(dir: &Path, args: &[&str], limit: Duration) -> Option<(Option<i32>, String)> {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            // What it printed, on either stream (check reports on stdout).
+            let mut err = String::new();
+            use std::io::Read;
+            child
+                .stdout
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            return Some((status.code(), err));
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn files_that_are_not_regular_are_errors_never_opened() {
+    for (fifo, name) in [
+        ("content/cases/hc-2022-099.yaml", "a record"),
+        ("content/pages/fifo.md", "a page"),
+        ("templates/404.html", "a template"),
+        ("theme/style.css", "a theme file"),
+    ] {
+        let site = Site::new("base");
+        let path = site.path().join(fifo);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        assert!(
+            Command::new("mkfifo")
+                .arg(&path)
+                .status()
+                .unwrap()
+                .success()
+        );
+        for args in [
+            &["check", "--date", "2022-02-15"][..],
+            &["build", "--date", "2022-02-15"][..],
+        ] {
+            let (code, err) = run_for(site.path(), args, Duration::from_secs(20))
+                .unwrap_or_else(|| panic!("{args:?} hangs on {name}"));
+            assert_eq!(code, Some(1), "{name}: {err}");
+            assert!(err.contains(&format!("{fifo}:")), "{name}: {err}");
+        }
+    }
+}
+
+#[test]
+fn a_second_build_of_the_same_output_waits_for_the_first() {
+    let site = Site::new("base");
+    site.build("2022-02-15");
+    // Another build holds the lock for a moment.
+    let mut holder = Command::new("flock")
+        .arg(site.path().join(".public.lock"))
+        .args(["sleep", "2"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let start = Instant::now();
+    let o = site.run(&["build", "--date", "2022-02-16"]);
+    let waited = start.elapsed();
+    holder.wait().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("另一个构建正在写入"), "{err}");
+    assert!(
+        waited >= Duration::from_millis(1000),
+        "it waited: {waited:?}"
+    );
+    assert!(site.exists("public/index.html"));
+}
