@@ -56,22 +56,45 @@ impl Diagnostic {
     }
 }
 
+/// `s` safe to print on a terminal: control characters (C0 but tab, C1,
+/// DEL), line breaks and the bidirectional controls that reorder what a
+/// terminal shows are written as `\u{…}`, so that no input can move the
+/// cursor, change colours or forge a line of the report.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+    };
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.severity {
             Severity::Error => "错误",
             Severity::Warning => "警告",
         };
-        write!(f, "{}: {level}", self.location())?;
+        write!(f, "{}: {level}", escape_controls(&self.location()))?;
         if !self.field.is_empty() {
-            write!(f, " [{}]", self.field)?;
+            write!(f, " [{}]", escape_controls(&self.field))?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", escape_controls(&self.message))?;
         if let Some(e) = &self.expected {
-            write!(f, "\n    应为: {e}")?;
+            write!(f, "\n    应为: {}", escape_controls(e))?;
         }
         if let Some(found) = &self.found {
-            write!(f, "\n    实际: {found}")?;
+            write!(f, "\n    实际: {}", escape_controls(found))?;
         }
         Ok(())
     }

@@ -98,17 +98,32 @@ enum Command {
 
 /// Run `f` with the `--date` given, or today; a malformed date is a usage error.
 fn with_date(d: Option<String>, f: impl FnOnce(chrono::NaiveDate) -> u8) -> u8 {
+    with_date_as(false, d, f)
+}
+
+/// [`with_date`], a bad date reported as JSON when `json`.
+fn with_date_as(json: bool, d: Option<String>, f: impl FnOnce(chrono::NaiveDate) -> u8) -> u8 {
     let date = match d {
         Some(s) => cmd::parse_date_arg(&s),
         None => Ok(cmd::today()),
     };
     match date {
         Ok(date) => f(date),
-        Err(e) => {
-            eprintln!("错误：{e}");
-            cmd::USAGE_ERROR
-        }
+        Err(e) => cmd::usage_error(json, &e.to_string()),
     }
+}
+
+/// Whether the command line asks for JSON output (`--format json`), read
+/// from the words themselves: also when they do not parse.
+fn wants_json(args: &[std::ffi::OsString]) -> bool {
+    let words: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().to_string())
+        .collect();
+    words.iter().any(|w| w == "--format=json")
+        || words
+            .windows(2)
+            .any(|w| w[0] == "--format" && w[1] == "json")
 }
 
 /// The site directory argument, by default the current directory.
@@ -134,7 +149,30 @@ fn no_huge_pages() {
 
 fn main() -> ExitCode {
     no_huge_pages();
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) if wants_json(&args) && e.use_stderr() => {
+            use clap::error::ErrorKind;
+            let what = match e.kind() {
+                ErrorKind::UnknownArgument => "未知的参数",
+                ErrorKind::InvalidValue | ErrorKind::ValueValidation => "参数值无效",
+                ErrorKind::MissingRequiredArgument => "缺少必需的参数",
+                ErrorKind::InvalidSubcommand => "未知的命令",
+                ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => "参数个数不对",
+                ErrorKind::ArgumentConflict => "参数互相冲突",
+                _ => "命令行有误",
+            };
+            let message = e.render().to_string();
+            let detail = message
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ");
+            return ExitCode::from(cmd::usage_error(true, &format!("{what}（{detail}）")));
+        }
+        Err(e) => e.exit(),
+    };
     let code = match cli.command {
         Command::Build {
             site,
@@ -153,13 +191,15 @@ fn main() -> ExitCode {
                 static_search: true,
             })
         }),
-        Command::Check { site, date, format } => with_date(date, |date| {
-            cmd::check::run(cmd::check::CheckOptions {
-                site: site_dir(site),
-                date,
-                json: matches!(format, Format::Json),
+        Command::Check { site, date, format } => {
+            with_date_as(matches!(format, Format::Json), date, |date| {
+                cmd::check::run(cmd::check::CheckOptions {
+                    site: site_dir(site),
+                    date,
+                    json: matches!(format, Format::Json),
+                })
             })
-        }),
+        }
         Command::Serve {
             site,
             port,
@@ -187,7 +227,7 @@ fn main() -> ExitCode {
             site,
             date,
             format,
-        } => with_date(date, |date| {
+        } => with_date_as(matches!(format, Format::Json), date, |date| {
             cmd::search::run(cmd::search::SearchOptions {
                 query,
                 site: site_dir(site),

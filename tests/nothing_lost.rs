@@ -264,3 +264,125 @@ fn a_second_build_of_the_same_output_waits_for_the_first() {
     );
     assert!(site.exists("public/index.html"));
 }
+
+#[test]
+fn control_characters_in_a_value_are_a_located_error() {
+    let site = Site::new("base");
+    // An escape that would turn a terminal red, written as a YAML escape,
+    // and a C1 control, written as itself.
+    let text = site.read("content/actions/ta-2022-001.yaml").replace(
+        "原因: 充装超期未检气瓶。",
+        "原因: \"充装\\x1b[31m超期未检气瓶。\"\n依据: 条例\u{85}第十条",
+    );
+    site.write("content/actions/ta-2022-001.yaml", &text);
+    let (code, diags) = site.check_json("2022-02-15");
+    assert_eq!(code, 1);
+    let fields: Vec<&str> = diags
+        .iter()
+        .filter(|d| d["message"].as_str().unwrap().contains("控制字符"))
+        .map(|d| d["field"].as_str().unwrap())
+        .collect();
+    assert!(fields.contains(&"原因"), "{diags:#?}");
+    let out = site.run(&["check", "--date", "2022-02-15"]);
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !printed.contains('\u{1b}'),
+        "no terminal escape printed: {printed:?}"
+    );
+}
+
+#[test]
+fn diagnostics_cannot_drive_the_terminal_or_forge_a_line() {
+    let site = Site::new("base");
+    let forged = "content/cases/fake.yaml:1:1: 错误: forged";
+    // A file name with an escape sequence, and a value with a line break
+    // followed by a made-up diagnostic.
+    site.write(
+        "content/cases/bad\u{1b}[2Jname.yaml",
+        "发布日期: 2022-01-20\n",
+    );
+    let text = site.read("content/cases/tc-2022-001.yaml").replace(
+        "标题: 测试市市场监督管理局对测试燃气有限公司超期未检气瓶充装案",
+        &format!("标题: \"不以案结尾\\n{forged}\""),
+    );
+    site.write("content/cases/tc-2022-001.yaml", &text);
+    let out = site.run(&["check", "--date", "2022-02-15"]);
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{printed}");
+    assert!(!printed.contains('\u{1b}'), "{printed:?}");
+    assert!(
+        printed.contains("\\u{1b}"),
+        "the escape is shown, escaped: {printed}"
+    );
+    assert!(
+        !printed.lines().any(|l| l.starts_with(forged)),
+        "no forged line: {printed}"
+    );
+}
+
+#[test]
+fn json_output_is_json_for_usage_errors_too() {
+    let site = Site::new("base");
+    for args in [
+        &["check", "--format", "json", "--no-such-flag"][..],
+        &["check", "--format=json", "--date", "2022-13-45"][..],
+        &["check", "no-such-site", "--format", "json"][..],
+        &["search", "气瓶", "--format", "json", "--date", "soon"][..],
+    ] {
+        let out = site.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: not JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        });
+        assert_eq!(v["errors"], 1, "{args:?}");
+        let message = v["diagnostics"][0]["message"].as_str().unwrap();
+        assert!(
+            message
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "in Chinese: {message}"
+        );
+    }
+}
+
+#[test]
+fn encodings_are_named_and_positions_count_characters() {
+    let site = Site::new("base");
+    // Invalid UTF-8 after seven characters on line 2: column 8, not 16.
+    let mut bytes = "发布日期: 2022-01-20\n标题: 中文\u{6848}"
+        .as_bytes()
+        .to_vec();
+    bytes.extend([0xB0, 0xB8]);
+    std::fs::write(site.path().join("content/cases/gbk.yaml"), &bytes).unwrap();
+    // UTF-16 with and without a byte-order mark.
+    let utf16: Vec<u8> = "发布日期: 2022-01-20\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let mut with_bom = vec![0xFF, 0xFE];
+    with_bom.extend(&utf16);
+    std::fs::write(site.path().join("content/cases/u16a.yaml"), &with_bom).unwrap();
+    std::fs::write(site.path().join("content/cases/u16b.yaml"), &utf16).unwrap();
+    let (code, diags) = site.check_json("2022-02-15");
+    assert_eq!(code, 1);
+    let at = |p: &str| {
+        diags
+            .iter()
+            .find(|d| d["path"] == p)
+            .unwrap_or_else(|| panic!("{p}: {diags:#?}"))
+            .clone()
+    };
+    let gbk = at("content/cases/gbk.yaml");
+    assert_eq!(
+        (gbk["line"].as_u64(), gbk["column"].as_u64()),
+        (Some(2), Some(8)),
+        "{gbk}"
+    );
+    for p in ["content/cases/u16a.yaml", "content/cases/u16b.yaml"] {
+        let d = at(p);
+        assert!(d["message"].as_str().unwrap().contains("UTF-16"), "{d}");
+    }
+}

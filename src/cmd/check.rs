@@ -1,6 +1,6 @@
 //! `gongshi check`: every rule, every file, nothing written.
 
-use super::{CONTENT_ERROR, OK, USAGE_ERROR};
+use super::{CONTENT_ERROR, OK};
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -12,8 +12,10 @@ pub struct CheckOptions {
 
 pub fn run(opts: CheckOptions) -> u8 {
     if !opts.site.is_dir() {
-        eprintln!("错误：站点目录不存在：{}", opts.site.display());
-        return USAGE_ERROR;
+        return super::usage_error(
+            opts.json,
+            &format!("站点目录不存在：{}", opts.site.display()),
+        );
     }
     // The whole pipeline of `build`, writing nothing: `check` fails
     // exactly when `build` would, with the same diagnostics.
@@ -30,8 +32,7 @@ pub fn run(opts: CheckOptions) -> u8 {
         super::build::Outcome::Built { warnings, .. } => (false, warnings),
         super::build::Outcome::Failed(diags, _) => (true, diags),
         super::build::Outcome::Io(msg) => {
-            eprintln!("错误：{msg}");
-            return USAGE_ERROR;
+            return super::usage_error(opts.json, &msg);
         }
     };
     if opts.json {

@@ -13,6 +13,22 @@ pub const OK: u8 = 0;
 pub const CONTENT_ERROR: u8 = 1;
 pub const USAGE_ERROR: u8 = 2;
 
+/// Report a usage or I/O error: as JSON on standard output when the
+/// command was asked for JSON (a script reads one format only), else in
+/// words on standard error. Returns [`USAGE_ERROR`].
+pub fn usage_error(json: bool, message: &str) -> u8 {
+    if json {
+        let d = crate::diag::report("", crate::diag::Pos::new(0, 0), "", message).build();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&diagnostics_json(&[d])).unwrap_or_default()
+        );
+    } else {
+        eprintln!("错误：{}", crate::diag::escape_controls(message));
+    }
+    USAGE_ERROR
+}
+
 /// Today in Asia/Shanghai (UTC+8 all year round).
 pub fn today() -> NaiveDate {
     let tz = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
@@ -56,7 +72,12 @@ pub fn diagnostics_json(diags: &[Diagnostic]) -> serde_json::Value {
         .map(|d| {
             let mut v = serde_json::to_value(d).unwrap_or_default();
             if let serde_json::Value::Object(m) = &mut v {
-                m.insert("location".into(), d.location().into());
+                let location = if d.path.is_empty() {
+                    String::new()
+                } else {
+                    d.location()
+                };
+                m.insert("location".into(), location.into());
             }
             v
         })

@@ -26,8 +26,10 @@ struct Row<'a> {
 
 pub fn run(opts: SearchOptions) -> u8 {
     if !opts.site.is_dir() {
-        eprintln!("错误：站点目录不存在：{}", opts.site.display());
-        return USAGE_ERROR;
+        return super::usage_error(
+            opts.json,
+            &format!("站点目录不存在：{}", opts.site.display()),
+        );
     }
     let (content, mut diags) = crate::content::load(&opts.site);
     crate::check::check(&content, &mut diags);

@@ -365,14 +365,12 @@ fn load_site(root: &Path, diags: &mut Diagnostics) -> Site {
     };
     match yaml::parse(&text, Limits::default()) {
         Ok(node) => {
-            scan::site(
-                &scan::Source {
-                    rel: &relp,
-                    text: &text,
-                },
-                &node,
-                diags,
-            );
+            let src = scan::Source {
+                rel: &relp,
+                text: &text,
+            };
+            scan::controls(&src, &node, None, diags);
+            scan::site(&src, &node, diags);
             let mut ctx = Ctx::new(&relp, diags);
             site::decode(&mut ctx, &node)
         }
@@ -565,12 +563,23 @@ fn read_text(root: &Path, path: &Path, max: u64, diags: &mut Diagnostics) -> Opt
             return None;
         }
     };
+    if let Some(big_endian) = utf16(&bytes) {
+        let order = if big_endian { "大端" } else { "小端" };
+        diags.push(
+            report(&relp, Pos::FILE, "", "文件是 UTF-16 编码，不是 UTF-8")
+                .expected("UTF-8 文本（在编辑器中另存为 UTF-8）")
+                .found(format!("UTF-16（{order}）")),
+        );
+        return None;
+    }
     match String::from_utf8(bytes) {
         Ok(s) => Some(s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s)),
         Err(e) => {
             let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = good.iter().filter(|b| **b == b'\n').count() as u32 + 1;
-            let col = good.iter().rev().take_while(|b| **b != b'\n').count() as u32 + 1;
+            // Valid up to here: the position counts characters.
+            let good = std::str::from_utf8(good).unwrap_or("");
+            let line = good.matches('\n').count() as u32 + 1;
+            let col = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
             diags.push(
                 report(&relp, Pos::new(line, col), "", "文件不是 UTF-8 编码")
                     .expected("UTF-8 文本")
@@ -578,6 +587,31 @@ fn read_text(root: &Path, path: &Path, max: u64, diags: &mut Diagnostics) -> Opt
             );
             None
         }
+    }
+}
+
+/// Whether `bytes` are UTF-16 text, and if so whether big-endian: by its
+/// byte-order mark, or by the zero bytes that ASCII characters leave in
+/// every other place.
+fn utf16(bytes: &[u8]) -> Option<bool> {
+    match bytes {
+        [0xFF, 0xFE, ..] => return Some(false),
+        [0xFE, 0xFF, ..] => return Some(true),
+        _ => {}
+    }
+    let head = &bytes[..bytes.len().min(512) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let zero_at = |k: usize| head.chunks(2).filter(|p| p[k] == 0).count();
+    let (even, odd) = (zero_at(0), zero_at(1));
+    if odd * 10 >= pairs * 3 && even == 0 {
+        Some(false)
+    } else if even * 10 >= pairs * 3 && odd == 0 {
+        Some(true)
+    } else {
+        None
     }
 }
 
@@ -631,6 +665,7 @@ fn load_file(root: &Path, kind: Kind, path: &Path, site: &Site) -> (Vec<Record>,
             }
             for item in items {
                 let id = bulk_id(&relp, item, &mut diags);
+                scan::controls(&src, item, None, &mut diags);
                 let used = scan::record(&src, kind, item, &mut diags);
                 let mut ctx = Ctx::new(&relp, &mut diags);
                 if let Some(mut r) = kinds::decode(&mut ctx, kind, &id, item, &site.sectors, true)
@@ -649,6 +684,7 @@ fn load_file(root: &Path, kind: Kind, path: &Path, site: &Site) -> (Vec<Record>,
                         .found(stem.clone()),
                 );
             }
+            scan::controls(&src, &node, None, &mut diags);
             let used = scan::record(&src, kind, &node, &mut diags);
             let mut ctx = Ctx::new(&relp, &mut diags);
             if let Some(mut r) = kinds::decode(&mut ctx, kind, &stem, &node, &site.sectors, false) {
@@ -749,6 +785,7 @@ fn load_page(relp: &str, stem: &str, text: &str, diags: &mut Diagnostics) -> Opt
         page_exceptions(&node)
     };
     let offset = body.as_ptr() as usize - normalized.as_ptr() as usize;
+    scan::controls(&src, &node, Some((body, offset)), diags);
     for key in scan::body(&src, body, offset, &exceptions, diags) {
         if !used.contains(&key) {
             used.push(key);

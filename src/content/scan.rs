@@ -132,6 +132,45 @@ pub fn file_name(src: &Source, stem: &str, diags: &mut Diagnostics) {
     }
 }
 
+/// Whether `c` is a control character that has no place in a value:
+/// C0 (but tab and line breaks), DEL and C1.
+fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Control characters in the values of `node` (and in a page's `body`,
+/// which begins at byte `body_at`): each a located error. They are
+/// invisible, can hide a number from a reader's eye, and can drive a
+/// terminal.
+pub fn controls(src: &Source, node: &Node, body: Option<(&str, usize)>, diags: &mut Diagnostics) {
+    let mut report_at = |pos: Pos, field: &str, c: char, at: Option<usize>| {
+        let pos = at.map_or(pos, |a| locate::pos_at(src.text, a));
+        diags.push(
+            report(
+                src.rel,
+                pos,
+                field,
+                format!("「{field}」中含有控制字符 U+{:04X}", c as u32),
+            )
+            .expected("可见的文字（删除该控制字符）")
+            .found(format!("U+{:04X}", c as u32)),
+        );
+    };
+    values(node, "", &mut |path, n, text| {
+        if let Some(c) = text.chars().find(|c| is_forbidden_control(*c)) {
+            // Where it is written, if it is written as itself.
+            let from = locate::line_start(src.text, n.pos.line);
+            let at = src.text[from..].find(c).map(|k| from + k);
+            report_at(n.pos, path, c, at);
+        }
+    });
+    if let Some((body, offset)) = body
+        && let Some((k, c)) = body.char_indices().find(|(_, c)| is_forbidden_control(*c))
+    {
+        report_at(Pos::FILE, "正文", c, Some(offset + k));
+    }
+}
+
 /// Scan site.yaml: every value of it may be shown (its footer fields on
 /// every page).
 pub fn site(src: &Source, node: &Node, diags: &mut Diagnostics) {
