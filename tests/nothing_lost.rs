@@ -386,3 +386,37 @@ fn encodings_are_named_and_positions_count_characters() {
         assert!(d["message"].as_str().unwrap().contains("UTF-16"), "{d}");
     }
 }
+
+#[test]
+fn yaml_aliases_are_bounded_by_the_size_they_expand_to() {
+    // Under the file size limit, few aliases and nodes, but 30 copies of
+    // 200 KB: 6 MB once expanded.
+    let site = Site::new("base");
+    let big = "某".repeat(70_000);
+    let aliases = vec!["*a"; 30].join(", ");
+    site.write(
+        "content/cases/aliases.yaml",
+        &format!("发布日期: 2022-01-20\n要旨: &a \"{big}\"\n关键词: [{aliases}]\n"),
+    );
+    let (code, diags) = site.check_json("2022-02-15");
+    assert_eq!(code, 1);
+    let d = diags
+        .iter()
+        .find(|d| d["path"] == "content/cases/aliases.yaml" && d["severity"] == "error")
+        .unwrap_or_else(|| panic!("{diags:#?}"));
+    assert!(d["message"].as_str().unwrap().contains("展开"), "{d}");
+    assert!(
+        d["expected"].as_str().unwrap().contains("限制.展开大小"),
+        "{d}"
+    );
+    // The limit is the site's to set.
+    let cfg = site.read("content/site.yaml") + "限制: {展开大小: 16MiB}\n";
+    site.write("content/site.yaml", &cfg);
+    let (_, diags) = site.check_json("2022-02-15");
+    assert!(
+        !diags
+            .iter()
+            .any(|d| d["message"].as_str().unwrap().contains("展开")),
+        "{diags:#?}"
+    );
+}

@@ -625,6 +625,17 @@ fn load_file(root: &Path, kind: Kind, path: &Path, site: &Site) -> (Vec<Record>,
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
+    let limit = crate::search::index::MAX_INDEXED_CHARS;
+    if text.len() > limit && text.chars().count() > limit && kind != Kind::Actions {
+        diags.push(
+            report(&relp, Pos::FILE, "", "记录很长：站内搜索只检索它的前一部分")
+                .expected(format!(
+                    "不超过 {limit} 字的记录（超出部分照常公开，但搜不到）"
+                ))
+                .found(format!("{} 字", text.chars().count()))
+                .warning(),
+        );
+    }
     scan::file_name(
         &scan::Source {
             rel: &relp,
@@ -637,7 +648,7 @@ fn load_file(root: &Path, kind: Kind, path: &Path, site: &Site) -> (Vec<Record>,
         let rec = load_page(&relp, &stem, &text, &mut diags);
         return (rec.into_iter().collect(), diags);
     }
-    let node = match yaml::parse(&text, Limits::default()) {
+    let node = match yaml::parse(&text, site.limits.yaml()) {
         Ok(n) => n,
         Err(e) => {
             diags.push(

@@ -72,6 +72,22 @@ pub struct Periods {
 pub struct InputLimits {
     pub max_file_bytes: u64,
     pub max_records: usize,
+    /// The size a record file's tree may reach once its aliases are
+    /// expanded; by default four times the file size limit.
+    pub max_expanded_bytes: Option<u64>,
+}
+
+impl InputLimits {
+    /// The parser's limits for a record file.
+    pub fn yaml(&self) -> super::yaml::Limits {
+        let expanded = self
+            .max_expanded_bytes
+            .unwrap_or(self.max_file_bytes.saturating_mul(4));
+        super::yaml::Limits {
+            max_expanded_bytes: usize::try_from(expanded).unwrap_or(usize::MAX),
+            ..super::yaml::Limits::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -170,6 +186,7 @@ impl Default for Site {
             limits: InputLimits {
                 max_file_bytes: 1024 * 1024,
                 max_records: 200_000,
+                max_expanded_bytes: None,
             },
             period_from_decision: false,
         }
@@ -285,7 +302,13 @@ pub fn decode(ctx: &mut Ctx, node: &Node) -> Site {
                 _ => ctx.wrong(n, "限制.记录数", "正整数"),
             }
         }
-        p.finish(ctx, &["文件大小", "记录数"]);
+        if let Some(n) = p.take(ctx, "展开大小") {
+            match n.as_str().and_then(parse_size) {
+                Some(v) => site.limits.max_expanded_bytes = Some(v),
+                None => ctx.wrong(n, "限制.展开大小", "大小，例如 4MiB、512KiB 或字节数"),
+            }
+        }
+        p.finish(ctx, &["文件大小", "记录数", "展开大小"]);
     }
     o.finish(ctx, KEYS);
     site

@@ -65,6 +65,10 @@ pub struct Limits {
     pub max_depth: usize,
     pub max_nodes: usize,
     pub max_aliases: usize,
+    /// The size of the tree once aliases are expanded: the text of every
+    /// scalar plus a little for every node. A file under the size limit
+    /// can otherwise grow a thousandfold through its aliases.
+    pub max_expanded_bytes: usize,
 }
 
 impl Default for Limits {
@@ -73,8 +77,34 @@ impl Default for Limits {
             max_depth: 32,
             max_nodes: 200_000,
             max_aliases: 1_000,
+            max_expanded_bytes: 4 << 20,
         }
     }
+}
+
+/// What a node costs beyond its text, for the expanded size.
+const NODE_BYTES: usize = 16;
+
+thread_local! {
+    /// (bytes so far, limit) of the tree being built on this thread.
+    static EXPANDED: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, usize::MAX)) };
+}
+
+/// The marker of the expanded-size error in the parser's message.
+const TOO_LARGE: &str = "expanded size limit";
+
+/// Count `bytes` against the expanded size of the tree being built.
+fn spend<E: de::Error>(bytes: usize) -> Result<(), E> {
+    EXPANDED.with(|c| {
+        let (used, limit) = c.get();
+        let used = used.saturating_add(bytes + NODE_BYTES);
+        c.set((used, limit));
+        if used > limit {
+            Err(E::custom(format!("{TOO_LARGE} ({limit} bytes) exceeded")))
+        } else {
+            Ok(())
+        }
+    })
 }
 
 /// A syntax error: position and a message for staff.
@@ -110,13 +140,16 @@ pub fn parse(text: &str, limits: Limits) -> Result<Node, SyntaxError> {
     }
     options.alias_limits.max_total_replayed_events = limits.max_nodes;
     options.alias_limits.max_replay_stack_depth = limits.max_depth;
-    match serde_saphyr::from_str_with_options::<Spanned<Tree>>(text, options) {
+    EXPANDED.with(|c| c.set((0, limits.max_expanded_bytes)));
+    let parsed = serde_saphyr::from_str_with_options::<Spanned<Tree>>(text, options);
+    EXPANDED.with(|c| c.set((0, usize::MAX)));
+    match parsed {
         Ok(t) => Ok(located(t)),
-        Err(e) => Err(convert_error(&e)),
+        Err(e) => Err(convert_error(&e, limits.max_expanded_bytes)),
     }
 }
 
-fn convert_error(e: &serde_saphyr::Error) -> SyntaxError {
+fn convert_error(e: &serde_saphyr::Error, max_expanded: usize) -> SyntaxError {
     let pos = e
         .location()
         .filter(|l| l.line() > 0)
@@ -132,6 +165,16 @@ fn convert_error(e: &serde_saphyr::Error) -> SyntaxError {
         .trim_start_matches("error: ")
         .to_string();
     let lower = detail.to_lowercase();
+    if detail.contains(TOO_LARGE) {
+        return SyntaxError {
+            pos,
+            message: "YAML 展开别名后过大".to_string(),
+            expected: format!(
+                "展开后不超过 {max_expanded} 字节（site.yaml 限制.展开大小）；不要用别名（*）大量复制内容"
+            ),
+            found: "超过上限".to_string(),
+        };
+    }
     let (head, expected) = if lower.contains("duplicate") {
         ("YAML 中有重复的键", "同一层级中每个键只出现一次")
     } else if lower.contains("budget") || lower.contains("limit") || lower.contains("alias") {
@@ -187,30 +230,45 @@ impl<'de> Visitor<'de> for TreeVisitor {
         f.write_str("any YAML value")
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Tree, E> {
-        Ok(Tree(Value::Str(v.to_string())))
+        let text = v.to_string();
+        spend::<E>(text.len())?;
+        Ok(Tree(Value::Str(text)))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Tree, E> {
-        Ok(Tree(Value::Str(v.to_string())))
+        let text = v.to_string();
+        spend::<E>(text.len())?;
+        Ok(Tree(Value::Str(text)))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Tree, E> {
-        Ok(Tree(Value::Str(v.to_string())))
+        let text = v.to_string();
+        spend::<E>(text.len())?;
+        Ok(Tree(Value::Str(text)))
     }
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<Tree, E> {
-        Ok(Tree(Value::Str(v.to_string())))
+        let text = v.to_string();
+        spend::<E>(text.len())?;
+        Ok(Tree(Value::Str(text)))
     }
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Tree, E> {
-        Ok(Tree(Value::Str(v.to_string())))
+        let text = v.to_string();
+        spend::<E>(text.len())?;
+        Ok(Tree(Value::Str(text)))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Tree, E> {
-        Ok(Tree(Value::Str(v.to_string())))
+        let text = v.to_string();
+        spend::<E>(text.len())?;
+        Ok(Tree(Value::Str(text)))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Tree, E> {
+        spend::<E>(v.len())?;
         Ok(Tree(Value::Str(v.to_string())))
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Tree, E> {
+        spend::<E>(v.len())?;
         Ok(Tree(Value::Str(v)))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Tree, E> {
+        spend::<E>(0)?;
         Ok(Tree(Value::Null))
     }
     fn visit_none<E: de::Error>(self) -> Result<Tree, E> {
@@ -220,6 +278,7 @@ impl<'de> Visitor<'de> for TreeVisitor {
         Tree::deserialize(d)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
+        spend::<A::Error>(0)?;
         let mut items = Vec::new();
         while let Some(item) = seq.next_element::<Spanned<Tree>>()? {
             items.push(located(item));
@@ -227,6 +286,7 @@ impl<'de> Visitor<'de> for TreeVisitor {
         Ok(Tree(Value::Seq(items)))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
+        spend::<A::Error>(0)?;
         let mut entries = Vec::new();
         while let Some(k) = map.next_key::<Spanned<Tree>>()? {
             let v = map.next_value::<Spanned<Tree>>()?;
@@ -273,6 +333,24 @@ mod tests {
         let e = parse("a: 1\na: 2\n", Limits::default()).unwrap_err();
         assert!(e.message.contains("重复"), "{}", e.message);
         assert_eq!(e.pos.line, 2);
+    }
+
+    #[test]
+    fn aliases_are_limited_by_the_size_they_expand_to() {
+        // 30 aliases of a 200 KB scalar: few nodes, few aliases, 6 MB.
+        let big = "x".repeat(200_000);
+        let mut s = format!("a: &a \"{big}\"\nb: [");
+        s.push_str(&vec!["*a"; 30].join(", "));
+        s.push_str("]\n");
+        let e = parse(&s, Limits::default()).unwrap_err();
+        assert!(e.message.contains("展开"), "{}", e.message);
+        let roomy = Limits {
+            max_expanded_bytes: 8 << 20,
+            ..Limits::default()
+        };
+        assert!(parse(&s, roomy).is_ok());
+        // The budget is the next parse's own.
+        assert!(parse("a: 1\n", Limits::default()).is_ok());
     }
 
     #[test]

@@ -263,6 +263,11 @@ pub struct SearchDoc {
     pub exact: Vec<String>,
 }
 
+/// The characters of a record's text that the search indexes read: the
+/// first 10,000 (a long case is a few thousand). The rest is published,
+/// not searched; `check` warns about such records.
+pub const MAX_INDEXED_CHARS: usize = 10_000;
+
 /// The longest run of tokens indexed as one key.
 pub const GRAM: usize = 4;
 
@@ -537,7 +542,13 @@ fn doc_of(r: &PubRecord) -> SearchDoc {
         body.push(v.clone());
     }
     let body: Vec<String> = body.into_iter().filter(|s| !s.trim().is_empty()).collect();
-    let joined = body.join("\n");
+    let mut joined = body.join("\n");
+    // What a record's text can cost the indexes is bounded: every
+    // position of the text is the start of up to GRAM keys, and the text
+    // of a record may be a megabyte.
+    if let Some((cut, _)) = joined.char_indices().nth(MAX_INDEXED_CHARS) {
+        joined.truncate(cut);
+    }
     let summary_src = match &r.body {
         PubBody::Case(c) => c.gist.clone(),
         PubBody::Action(a) => a.reason.clone(),
