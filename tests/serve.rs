@@ -236,7 +236,7 @@ fn binds_loopback_by_default() {
     // the announced address is 127.0.0.1 (parsed in start); a keep-alive client works
     let mut s = TcpStream::connect(("127.0.0.1", srv.port)).unwrap();
     for _ in 0..3 {
-        write!(s, "GET /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        write!(s, "GET /robots.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
         let mut r = BufReader::new(s.try_clone().unwrap());
         let mut status = String::new();
         r.read_line(&mut status).unwrap();
@@ -277,7 +277,7 @@ fn hammer(port: u16, n: usize, paths: &[&str]) -> usize {
     let mut errors = 0;
     for i in 0..n {
         let path = paths[i % paths.len()];
-        if write!(w, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").is_err() {
+        if write!(w, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").is_err() {
             return errors + n - i;
         }
         let mut status = String::new();
@@ -395,4 +395,78 @@ fn an_open_page_reloads_itself_and_shows_errors_in_the_browser() {
     assert_eq!(report["in_place"], 2, "{report}");
     assert_eq!(report["overlay"], true, "{report}");
     assert_eq!(report["recovered"], true, "{report}");
+}
+
+/// Send `raw` and read the answer until the server closes or 3 s pass.
+fn exchange(port: u16, raw: &str) -> (String, bool) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+    s.write_all(raw.as_bytes()).unwrap();
+    let mut buf = Vec::new();
+    let closed = match s.read_to_end(&mut buf) {
+        Ok(_) => true,
+        Err(_) => false, // timed out: still open
+    };
+    (String::from_utf8_lossy(&buf).to_string(), closed)
+}
+
+#[test]
+fn a_page_of_another_site_cannot_read_the_preview() {
+    let site = Site::new("base");
+    let server = start(&site);
+    let port = server.port;
+    // DNS rebinding: another site's name that resolves to this machine.
+    let (answer, _) = exchange(
+        port,
+        &format!("GET / HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n"),
+    );
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    assert!(!answer.contains("<html"), "{answer}");
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+        let (answer, _) = exchange(
+            port,
+            &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        );
+        assert!(answer.starts_with("HTTP/1.1 200"), "{host}: {answer}");
+    }
+}
+
+#[test]
+fn http_1_0_keep_alive_is_honoured_or_the_connection_closed() {
+    let site = Site::new("base");
+    let server = start(&site);
+    let port = server.port;
+    // Without keep-alive, an HTTP/1.0 answer ends with the connection.
+    let (answer, closed) = exchange(port, "GET /robots.txt HTTP/1.0\r\n\r\n");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(closed, "closed after an HTTP/1.0 answer");
+    // With it, the server says so and keeps the connection for a second
+    // request.
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let ask = "GET /robots.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n";
+    let mut reader = BufReader::new(s.try_clone().unwrap());
+    for round in 0..2 {
+        s.write_all(ask.as_bytes()).unwrap();
+        let mut head = String::new();
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+            head.push_str(&line);
+            if line == "\r\n" {
+                break;
+            }
+        }
+        assert!(head.starts_with("HTTP/1.1 200"), "round {round}: {head}");
+        assert!(
+            head.contains("Connection: keep-alive"),
+            "round {round}: {head}"
+        );
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+    }
 }

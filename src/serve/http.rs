@@ -40,6 +40,34 @@ struct Request {
     path: String,
     query: Vec<(String, String)>,
     keep_alive: bool,
+    /// HTTP/1.0, which keeps a connection open only when both sides say so.
+    http10: bool,
+    /// The `Host` header, if any.
+    host: Option<String>,
+}
+
+/// Whether a request for `host` is meant for this server, listening on
+/// `port`: a name that is `localhost` or an IP address, and our port if it
+/// names one. A page of another site that has its name resolve to this
+/// machine (DNS rebinding) sends its own name and is refused.
+fn host_allowed(host: Option<&str>, http10: bool, port: u16) -> bool {
+    let Some(host) = host.map(str::trim) else {
+        // HTTP/1.1 requires the header; HTTP/1.0 clients may omit it.
+        return http10;
+    };
+    let (name, given_port) = match host.rsplit_once(':') {
+        Some((n, p))
+            if !n.ends_with(':') && p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty() =>
+        {
+            (n, p.parse::<u16>().ok())
+        }
+        _ => (host, None),
+    };
+    if given_port.is_some_and(|p| p != port) {
+        return false;
+    }
+    let bare = name.trim_start_matches('[').trim_end_matches(']');
+    name.eq_ignore_ascii_case("localhost") || bare.parse::<std::net::IpAddr>().is_ok()
 }
 
 fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<Request>> {
@@ -68,12 +96,24 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<Req
     let method = parts.next().unwrap_or("").to_string();
     let target = parts.next().unwrap_or("/").to_string();
     let version = parts.next().unwrap_or("HTTP/1.0");
-    let mut keep_alive = version == "HTTP/1.1";
+    let http10 = version != "HTTP/1.1";
+    let mut keep_alive = !http10;
+    let mut host = None;
     for l in lines {
-        if let Some((k, v)) = l.split_once(':')
-            && k.trim().eq_ignore_ascii_case("connection")
-        {
-            keep_alive = !v.trim().eq_ignore_ascii_case("close");
+        let Some((k, v)) = l.split_once(':') else {
+            continue;
+        };
+        let v = v.trim();
+        if k.trim().eq_ignore_ascii_case("connection") {
+            // HTTP/1.0 stays open only when asked to; HTTP/1.1 unless
+            // asked not to.
+            keep_alive = if http10 {
+                v.eq_ignore_ascii_case("keep-alive")
+            } else {
+                !v.eq_ignore_ascii_case("close")
+            };
+        } else if k.trim().eq_ignore_ascii_case("host") {
+            host = Some(v.to_string());
         }
     }
     let (path, q) = target.split_once('?').unwrap_or((&target, ""));
@@ -89,6 +129,8 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<Req
             })
             .collect(),
         keep_alive,
+        http10,
+        host,
     }))
 }
 
@@ -121,14 +163,23 @@ pub fn decode(s: &str, plus: bool) -> String {
 fn connection(stream: TcpStream, state: &State) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     stream.set_nodelay(true)?;
+    let port = stream.local_addr().map(|a| a.port()).unwrap_or(0);
     let mut writer = stream.try_clone()?;
     let mut reader = BufReader::new(stream);
     while let Some(req) = read_request(&mut reader)? {
-        if req.path == "/__gongshi/events" {
+        let allowed = host_allowed(req.host.as_deref(), req.http10, port);
+        if allowed && req.path == "/__gongshi/events" {
             return events(&mut writer, state);
         }
-        let location = directory(&req.path, state);
+        let location = directory(&req.path, state).filter(|_| allowed);
         let (status, ctype, body) = match &location {
+            _ if !allowed => (
+                "403 Forbidden",
+                "text/plain; charset=utf-8",
+                "预览服务只接受发给本机地址的请求（Host 须为 localhost 或 IP 地址）\n"
+                    .as_bytes()
+                    .to_vec(),
+            ),
             Some(_) => (
                 "301 Moved Permanently",
                 "text/plain; charset=utf-8",
@@ -143,10 +194,10 @@ fn connection(stream: TcpStream, state: &State) -> std::io::Result<()> {
             location
                 .map(|l| format!("Location: {l}\r\n"))
                 .unwrap_or_default(),
-            if req.keep_alive {
-                ""
-            } else {
-                "Connection: close\r\n"
+            match (req.keep_alive, req.http10) {
+                (true, false) => "",
+                (true, true) => "Connection: keep-alive\r\n",
+                (false, _) => "Connection: close\r\n",
             }
         );
         writer.write_all(head.as_bytes())?;
@@ -652,7 +703,32 @@ const LIVE_JS: &str = r#"(function () {
 
 #[cfg(test)]
 mod tests {
-    use super::frame;
+    use super::{frame, host_allowed};
+
+    #[test]
+    fn only_requests_for_this_machine_are_answered() {
+        for ok in [
+            "127.0.0.1:8000",
+            "localhost:8000",
+            "localhost",
+            "[::1]:8000",
+            "LOCALHOST:8000",
+            "127.0.0.1",
+        ] {
+            assert!(host_allowed(Some(ok), false, 8000), "{ok}");
+        }
+        for bad in [
+            "evil.example:8000",
+            "evil.example",
+            "127.0.0.1:9000",
+            "localhost.evil.example:8000",
+            "127.0.0.1.nip.io:8000",
+        ] {
+            assert!(!host_allowed(Some(bad), false, 8000), "{bad}");
+        }
+        assert!(!host_allowed(None, false, 8000));
+        assert!(host_allowed(None, true, 8000));
+    }
 
     const A11Y: &str = "assets/a11y.0123456789.js";
 
