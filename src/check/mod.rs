@@ -66,7 +66,7 @@ pub fn generated_page(kind: Kind, id: &str) -> Option<&'static str> {
 /// that too many cases share.
 pub fn across(content: &Content, diags: &mut Diagnostics) {
     unique_ids(content, diags);
-    let ids: crate::search::index::FastSet<(Kind, &str)> = content
+    let ids: crate::base::FastSet<(Kind, &str)> = content
         .records
         .iter()
         .map(|r| (r.meta.kind, r.meta.id.as_str()))
@@ -355,7 +355,7 @@ impl RecordCheck<'_> {
                 "罚款金额在 1000 万元以上，是否以元为单位填写？",
             )
             .expected("以万元为单位的金额（3 万元写作 3）")
-            .found(format!("{} 万元", crate::render::format_wan(fine)))
+            .found(format!("{} 万元", crate::base::format_wan(fine)))
             .warning();
             self.diags.push(r);
         }

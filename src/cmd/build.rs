@@ -199,7 +199,7 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
     let out = out.unwrap_or(Path::new(""));
     let assets = write_assets(site, &staging);
     let extra = figures(&public);
-    let cache = crate::render::cache::PageCache::load(out);
+    let cache = crate::output::cache::PageCache::load(out);
     // The search index is built while the pages, data and reports are
     // written: its merge is sequential and would leave a core idle. The
     // tantivy index is built from the same documents while the static
@@ -479,7 +479,7 @@ pub fn figures(public: &PublicSite) -> minijinja::Value {
 pub fn write_files(
     public: &PublicSite,
     staging: &Staging,
-    cache: &crate::render::cache::PageCache,
+    cache: &crate::output::cache::PageCache,
 ) {
     crate::export::write_all(public, &page_urls(public), staging);
     crate::reports::write_sheets(public, staging, cache);

@@ -48,7 +48,7 @@ impl Spans {
 /// that the shared set is locked only for a new one.
 pub fn intern(field: &str) -> &'static str {
     thread_local! {
-        static MET: std::cell::RefCell<crate::search::index::FastSet<&'static str>> =
+        static MET: std::cell::RefCell<crate::base::FastSet<&'static str>> =
             Default::default();
     }
     static PATHS: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();

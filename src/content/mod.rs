@@ -61,7 +61,7 @@ fn stamp(path: &Path) -> Option<Stamp> {
 #[derive(Default)]
 pub struct LoadCache {
     site: Option<Stamp>,
-    files: crate::search::index::FastMap<String, CachedFile>,
+    files: crate::base::FastMap<String, CachedFile>,
     /// The record files (with their site-relative paths) and the warnings
     /// about other files, as last listed.
     listing: Option<Arc<Listing>>,
@@ -625,7 +625,7 @@ fn load_file(root: &Path, kind: Kind, path: &Path, site: &Site) -> (Vec<Record>,
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    let limit = crate::search::index::MAX_INDEXED_CHARS;
+    let limit = crate::base::MAX_INDEXED_CHARS;
     if text.len() > limit && text.chars().count() > limit && kind != Kind::Actions {
         diags.push(
             report(&relp, Pos::FILE, "", "记录很长：站内搜索只检索它的前一部分")

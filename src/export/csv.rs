@@ -8,7 +8,7 @@ use crate::publish::Data;
 pub fn table(rows: &[&Data]) -> (Vec<String>, Vec<Vec<String>>) {
     let flat: Vec<Vec<(&'static str, String)>> = rows.iter().map(|r| flatten(r)).collect();
     let mut columns: Vec<&'static str> = Vec::new();
-    let mut at: crate::search::index::FastMap<&'static str, usize> = Default::default();
+    let mut at: crate::base::FastMap<&'static str, usize> = Default::default();
     for row in &flat {
         for (k, _) in row {
             at.entry(k).or_insert_with(|| {

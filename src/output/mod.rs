@@ -6,6 +6,8 @@
 //! in (atomically where the system allows it). A failed or killed build leaves
 //! the previous output exactly as it was.
 
+pub mod cache;
+mod key_bytes;
 pub mod links;
 pub mod paths;
 

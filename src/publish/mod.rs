@@ -7,6 +7,7 @@
 //! The public types hold no private field: a clue enters as its
 //! [`ClueFields`] only.
 
+pub mod calendar;
 pub mod data;
 mod mask;
 
@@ -229,9 +230,9 @@ pub struct PublicSite<'a> {
     /// after a save does not need them.
     parties: std::sync::OnceLock<Vec<PartyPage>>,
     /// Position in [`PublicSite::pages`] of each record by kind and id.
-    by_id: crate::search::index::FastMap<(Kind, &'a str), usize>,
+    by_id: crate::base::FastMap<(Kind, &'a str), usize>,
     pub drafts: bool,
-    calendar: std::sync::OnceLock<crate::reports::forms::Calendar>,
+    calendar: std::sync::OnceLock<calendar::Calendar>,
 }
 
 impl<'a> PublicSite<'a> {
@@ -242,9 +243,8 @@ impl<'a> PublicSite<'a> {
         self.records[start..end].iter()
     }
     /// The records of each day and week, for the reports (computed once).
-    pub fn calendar(&self) -> &crate::reports::forms::Calendar {
-        self.calendar
-            .get_or_init(|| crate::reports::forms::Calendar::new(self))
+    pub fn calendar(&self) -> &calendar::Calendar {
+        self.calendar.get_or_init(|| calendar::Calendar::new(self))
     }
 
     /// A page per party (organisation) with every record about it, by key.
@@ -440,7 +440,7 @@ pub fn publish_after<'a>(
     previous: Option<&PublicSite>,
 ) -> PublicSite<'a> {
     let site = &content.site;
-    let known: crate::search::index::FastMap<usize, &Arc<PubCore>> = previous
+    let known: crate::base::FastMap<usize, &Arc<PubCore>> = previous
         .filter(|p| p.date == date && p.drafts == drafts)
         .map(|p| p.pages().map(|r| (r.address(), &r.core)).collect())
         .unwrap_or_default();
@@ -796,12 +796,12 @@ fn link_relations<'a>(
     content: &Content,
     records: &mut [PubRecord<'a>],
     removed: &mut [PubRecord<'a>],
-) -> crate::search::index::FastMap<(Kind, &'a str), usize> {
+) -> crate::base::FastMap<(Kind, &'a str), usize> {
     // Positions in `records` then `removed`; the links are made while the
     // records are read, then set.
     let (index, mut forward, mut back) = {
         let all: Vec<&PubRecord<'a>> = records.iter().chain(removed.iter()).collect();
-        let index: crate::search::index::FastMap<(Kind, &'a str), usize> = all
+        let index: crate::base::FastMap<(Kind, &'a str), usize> = all
             .iter()
             .enumerate()
             .map(|(i, r)| ((r.kind, r.meta.id.as_str()), i))
@@ -852,7 +852,7 @@ fn link_relations<'a>(
 fn party_pages(records: &[PubRecord]) -> Vec<PartyPage> {
     // Made at every preview update: the pages are found by a borrowed key
     // and sorted once at the end, not kept in a map of owned keys.
-    let mut at: crate::search::index::FastMap<&str, usize> = Default::default();
+    let mut at: crate::base::FastMap<&str, usize> = Default::default();
     let mut pages: Vec<PartyPage> = Vec::new();
     // records are newest first: the first name seen is the current one
     for r in records {

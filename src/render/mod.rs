@@ -6,8 +6,6 @@
 //! `.html` template; Markdown reaches a page only through the `markdown`
 //! filter, which never passes raw HTML.
 
-pub mod cache;
-mod key_bytes;
 pub mod markdown;
 mod pages;
 
@@ -229,11 +227,7 @@ fn wan_filter(value: Value) -> String {
     }
 }
 
-pub fn format_wan(v: f64) -> String {
-    let s = format!("{v:.4}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_string()
-}
+pub use crate::base::format_wan;
 
 /// What every page depends on besides its own context: the program, every
 /// template, and the context shared by all pages.

@@ -301,7 +301,7 @@ pub fn render_all(
     extra: Value,
     staging: &Staging,
     which: Pages,
-    cache: &super::cache::PageCache,
+    cache: &crate::output::cache::PageCache,
 ) -> Vec<Diagnostic> {
     let renderer = Renderer::new(env, public, assets, extra);
     // Every page depends on the templates and this shared context; only the

@@ -9,7 +9,7 @@ fn esc(s: &str) -> String {
 }
 
 fn fmt(v: f64) -> String {
-    crate::render::format_wan(v)
+    crate::base::format_wan(v)
 }
 
 /// Horizontal bars, one per row, labelled with their values.

@@ -6,7 +6,7 @@
 //! hazard to its 挂牌日期, an accountability decision to its 决定日期, a
 //! typical case to its 发布日期, a daily tally to its 日期.
 
-use crate::content::model::Kind;
+pub use crate::publish::calendar::{Calendar, event_day, week_key, weekly_day};
 use crate::publish::{PubBody, PubRecord, PublicSite};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -133,46 +133,6 @@ const MEASURES: [(&str, &str, &str); 5] = [
     ("关闭取缔", "关闭取缔", "关闭取缔原因"),
 ];
 
-/// The day a record counts for in the reports.
-pub fn event_day(r: &PubRecord) -> Option<NaiveDate> {
-    match &r.body {
-        PubBody::Action(a) => Some(a.decided),
-        PubBody::Hazard(h) => Some(h.listed),
-        PubBody::Accountability(a) => Some(a.decided),
-        PubBody::Case(_) => Some(r.published),
-        PubBody::Daily(d) => Some(d.date),
-        _ => None,
-    }
-}
-
-/// The records of each day and of each ISO week, as indices into
-/// `PublicSite::records`, computed once per build.
-#[derive(Debug, Default)]
-pub struct Calendar {
-    pub days: BTreeMap<NaiveDate, Vec<usize>>,
-    pub weeks: BTreeMap<String, Vec<usize>>,
-}
-
-impl Calendar {
-    pub fn new(public: &PublicSite) -> Calendar {
-        let mut c = Calendar::default();
-        for (i, r) in public.records.iter().enumerate() {
-            if r.preview.is_some() {
-                continue;
-            }
-            if let Some(d) = event_day(r).filter(|d| *d <= public.date) {
-                c.days.entry(d).or_default().push(i);
-            }
-            if matches!(r.kind, Kind::Actions | Kind::Hazards | Kind::Clues)
-                && let Some(d) = weekly_day(r).filter(|d| *d <= public.date)
-            {
-                c.weeks.entry(week_key(d)).or_default().push(i);
-            }
-        }
-        c
-    }
-}
-
 /// Every day with activity, oldest first.
 pub fn active_days(public: &PublicSite) -> Vec<NaiveDate> {
     public.calendar().days.keys().copied().collect()
@@ -256,7 +216,7 @@ pub fn daily(public: &PublicSite, day: NaiveDate) -> DailyReport {
                         ("行政处罚", Some(f)) => format!(
                             "{}（罚款 {} 万元）",
                             party_name(r),
-                            crate::render::format_wan(f)
+                            crate::base::format_wan(f)
                         ),
                         _ => party_name(r),
                     };
@@ -345,11 +305,6 @@ pub fn daily(public: &PublicSite, day: NaiveDate) -> DailyReport {
 }
 
 /// `YYYY-Www` of a date (ISO week).
-pub fn week_key(d: NaiveDate) -> String {
-    let w = d.iso_week();
-    format!("{}-W{:02}", w.year(), w.week())
-}
-
 /// The Monday of an ISO week key `YYYY-Www`.
 pub fn week_monday(key: &str) -> NaiveDate {
     let (y, w) = key.split_once("-W").unwrap_or(("1970", "1"));
@@ -363,17 +318,6 @@ pub fn week_monday(key: &str) -> NaiveDate {
 
 pub fn weeks(public: &PublicSite) -> Vec<String> {
     public.calendar().weeks.keys().cloned().collect()
-}
-
-fn weekly_day(r: &PubRecord) -> Option<NaiveDate> {
-    match &r.body {
-        PubBody::Clue(c) => c
-            .results
-            .iter()
-            .any(|x| x.item == "提级核查")
-            .then_some(c.received),
-        _ => event_day(r),
-    }
 }
 
 pub fn weekly(public: &PublicSite, key: &str) -> WeeklyReport {
@@ -408,11 +352,7 @@ pub fn weekly(public: &PublicSite, key: &str) -> WeeklyReport {
                     a.classes.join("、")
                 },
                 measures: match a.fine {
-                    Some(f) => format!(
-                        "{}（罚款 {} 万元）",
-                        a.measure,
-                        crate::render::format_wan(f)
-                    ),
+                    Some(f) => format!("{}（罚款 {} 万元）", a.measure, crate::base::format_wan(f)),
                     None => a.measure.clone(),
                 },
                 url: r.url.clone(),

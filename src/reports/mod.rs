@@ -27,7 +27,7 @@ impl Rate {
     pub fn new(num: usize, den: usize) -> Rate {
         let percent = (den > 0).then(|| {
             let p = (num as f64 * 1000.0 / den as f64).round() / 10.0;
-            format!("{}%", crate::render::format_wan(p))
+            format!("{}%", crate::base::format_wan(p))
         });
         Rate { num, den, percent }
     }
@@ -225,7 +225,7 @@ pub fn charts(s: &Stats) -> BTreeMap<&'static str, String> {
 pub fn write_sheets(
     public: &PublicSite,
     staging: &Staging,
-    cache: &crate::render::cache::PageCache,
+    cache: &crate::output::cache::PageCache,
 ) {
     let fingerprint = concat!("sheets ", env!("CARGO_PKG_VERSION"));
     let emit = |stem: String, key: String, make: &dyn Fn() -> (Vec<u8>, Option<Vec<u8>>)| {

@@ -58,7 +58,7 @@ pub fn progress_cells(r: &ProgressRow) -> Vec<String> {
         r.illegal.to_string(),
         r.hazards.to_string(),
         r.rectify.to_string(),
-        crate::render::format_wan(r.fines),
+        crate::base::format_wan(r.fines),
         r.suspend.to_string(),
         r.licences.to_string(),
         r.closed.to_string(),

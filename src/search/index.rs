@@ -20,31 +20,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-/// FNV-1a: keys are short strings, and SipHash's protection against
-/// crafted keys buys nothing for an index built from the site's own content.
-#[derive(Default)]
-pub struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf29ce484222325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x100000001b3);
-        }
-        self.0 = h;
-    }
-}
-
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
-pub type FastSet<K> = std::collections::HashSet<K, BuildHasherDefault<Fnv>>;
+pub use crate::base::{FastMap, FastSet};
 
 /// A multiplicative hash for packed [`Key`]s.
 #[derive(Default)]
@@ -263,10 +239,7 @@ pub struct SearchDoc {
     pub exact: Vec<String>,
 }
 
-/// The characters of a record's text that the search indexes read: the
-/// first 10,000 (a long case is a few thousand). The rest is published,
-/// not searched; `check` warns about such records.
-pub const MAX_INDEXED_CHARS: usize = 10_000;
+use crate::base::MAX_INDEXED_CHARS;
 
 /// The longest run of tokens indexed as one key.
 pub const GRAM: usize = 4;

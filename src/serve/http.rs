@@ -577,7 +577,7 @@ fn frame(page: &[u8], scripts: &[&str]) -> Option<u64> {
         }
     }
     // The title changes with the record's; it is set apart.
-    let mut h = crate::search::index::Fnv::default();
+    let mut h = crate::base::FastHasher::default();
     let head = &page[..start];
     match (
         find(&lower[..start], b"<title>"),

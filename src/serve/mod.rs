@@ -148,7 +148,7 @@ impl State {
     pub fn files(&self) {
         let mut pending = self.files_pending.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(snapshot) = pending.take() {
-            let cache = crate::render::cache::PageCache::load(&self.root);
+            let cache = crate::output::cache::PageCache::load(&self.root);
             let staging = match crate::output::Staging::begin(
                 &self.root,
                 snapshot.scanner().clone(),

@@ -42,7 +42,7 @@ pub struct Snapshot {
     /// address of their metadata. The records are shared with the load
     /// cache and stay alive as long as this snapshot, so an address here
     /// cannot be taken by a record read later.
-    clean: crate::search::index::FastSet<usize>,
+    clean: crate::base::FastSet<usize>,
     /// What the rules of one record alone found in each record
     /// ([`crate::check::record`]), by the address of its metadata (kept
     /// alive as for `clean`).
@@ -59,7 +59,7 @@ pub struct Snapshot {
 #[derive(Default)]
 struct Checked {
     site: String,
-    by_record: crate::search::index::FastMap<usize, Diagnostics>,
+    by_record: crate::base::FastMap<usize, Diagnostics>,
 }
 
 /// The rules of the content format over `content`, as
@@ -134,7 +134,7 @@ pub type Refused = (Vec<Diagnostic>, &'static str);
 /// kept apart (`collided`).
 fn path_key(path: &str) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = crate::search::index::Fnv::default();
+    let mut h = crate::base::FastHasher::default();
     path.hash(&mut h);
     h.finish()
 }

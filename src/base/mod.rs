@@ -1,0 +1,37 @@
+//! What every stage may use and that belongs to none of them: the hash
+//! maps of the build, money formatting, and the limits that several stages
+//! must agree on. It imports nothing of the crate.
+
+/// Hash maps and sets for keys made from the site's own content (short
+/// strings, ids, addresses): rustc-hash's Fx hasher, several times
+/// faster than SipHash, whose protection against crafted keys buys
+/// nothing here.
+pub type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
+pub type FastSet<K> = rustc_hash::FxHashSet<K>;
+pub use rustc_hash::FxHasher as FastHasher;
+
+/// The characters of a record's text that the search indexes read: the
+/// first 10,000 (a long case is a few thousand). The rest is published,
+/// not searched; `check` warns about such records. Every position of the
+/// text is the start of up to four keys, so without a bound a megabyte of
+/// text cost some 170 bytes of memory per byte.
+pub const MAX_INDEXED_CHARS: usize = 10_000;
+
+/// An amount of 万元 as the site writes it: up to four decimals, no
+/// trailing zeros (`3`, `0.5`, `12.375`).
+pub fn format_wan(v: f64) -> String {
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn amounts_in_wan() {
+        assert_eq!(super::format_wan(3.0), "3");
+        assert_eq!(super::format_wan(0.5), "0.5");
+        assert_eq!(super::format_wan(12.375), "12.375");
+        assert_eq!(super::format_wan(0.00001), "0");
+    }
+}
