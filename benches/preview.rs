@@ -9,8 +9,8 @@
 //! minute, so the smallest and the median time are printed: compare two
 //! versions by both, run one after the other.
 
-use gongshi::cmd::build::BuildOptions;
 use gongshi::content::LoadCache;
+use gongshi::pipeline::BuildOptions;
 use gongshi::serve::snapshot::Snapshot;
 use std::path::PathBuf;
 use std::time::Instant;

@@ -193,3 +193,48 @@ impl Diagnostics {
         self.items.iter()
     }
 }
+
+/// Print diagnostics for people, then a summary line.
+pub fn print_human(diags: &[Diagnostic], to_stderr: bool) {
+    let mut s = String::new();
+    for d in diags {
+        s.push_str(&d.to_string());
+        s.push('\n');
+    }
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diags.len() - errors;
+    if errors > 0 || warnings > 0 {
+        s.push_str(&format!("共 {errors} 个错误，{warnings} 个警告\n"));
+    }
+    if to_stderr {
+        eprint!("{s}");
+    } else {
+        print!("{s}");
+    }
+}
+
+pub fn diagnostics_json(diags: &[Diagnostic]) -> serde_json::Value {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let items: Vec<serde_json::Value> = diags
+        .iter()
+        .map(|d| {
+            let mut v = serde_json::to_value(d).unwrap_or_default();
+            if let serde_json::Value::Object(m) = &mut v {
+                let location = if d.path.is_empty() {
+                    String::new()
+                } else {
+                    d.location()
+                };
+                m.insert("location".into(), location.into());
+            }
+            v
+        })
+        .collect();
+    serde_json::json!({ "errors": errors, "warnings": diags.len() - errors, "diagnostics": items })
+}

@@ -15,6 +15,7 @@ pub mod decimal;
 pub mod diag;
 pub mod export;
 pub mod output;
+pub mod pipeline;
 pub mod privacy;
 pub mod publish;
 pub mod render;

@@ -208,7 +208,7 @@ fn main() -> ExitCode {
             date,
             verbose,
         } => with_date(date, |date| {
-            gongshi::serve::run(gongshi::serve::ServeOptions {
+            cmd::serve::run(cmd::serve::ServeOptions {
                 site: site_dir(site),
                 bind,
                 port,

@@ -6,8 +6,8 @@ mod common;
 use common::{Site, snapshot};
 use gongshi::serve::{State, rebuild};
 
-fn serve_options(site: &Site, date: &str) -> gongshi::cmd::build::BuildOptions {
-    gongshi::cmd::build::BuildOptions {
+fn serve_options(site: &Site, date: &str) -> gongshi::pipeline::BuildOptions {
+    gongshi::pipeline::BuildOptions {
         site: site.path().to_path_buf(),
         out: None,
         date: chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),

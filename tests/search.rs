@@ -19,6 +19,12 @@ fn cases() -> Vec<String> {
 
 #[test]
 fn javascript_tokenizer_gives_identical_tokens() {
+    if !common::tools_present(
+        "the JavaScript tokenizer test",
+        &[("node", common::runs("node"))],
+    ) {
+        return;
+    }
     let js = concat!(env!("CARGO_MANIFEST_DIR"), "/theme/search.js");
     let script = format!(
         "const s = require({js:?}); const lines = require('fs').readFileSync(0, 'utf8').split('\\n'); \

@@ -362,11 +362,23 @@ fn preview_search_index_is_scanned_with_the_sites_own_exceptions() {
 fn an_open_page_reloads_itself_and_shows_errors_in_the_browser() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let script = root.join("tools/web/live.js");
-    assert!(
-        root.join("tools/web/node_modules/playwright-core").is_dir()
-            && std::path::Path::new("/usr/bin/chromium").exists(),
-        "Chromium and playwright-core are missing: run `bash tools/install-test-deps.sh` first"
+    let present = common::tools_present(
+        "the live reload browser test",
+        &[
+            ("node", common::runs("node")),
+            (
+                "playwright-core",
+                root.join("tools/web/node_modules/playwright-core").is_dir(),
+            ),
+            (
+                "Chromium",
+                std::path::Path::new("/usr/bin/chromium").exists(),
+            ),
+        ],
     );
+    if !present {
+        return;
+    }
     let site = Site::new("base");
     let srv = start(&site);
     let out = Command::new("node")

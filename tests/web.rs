@@ -29,19 +29,21 @@ fn built_demo() -> tempfile::TempDir {
     dir
 }
 
-fn need(path: &Path, what: &str) {
-    assert!(
-        path.exists(),
-        "{what} is missing ({}): run `bash tools/install-test-deps.sh` first",
-        path.display()
-    );
+/// Whether the tools of `test` are here (see [`common::tools_present`]).
+fn need(test: &str, tools: &[(&str, bool)]) -> bool {
+    common::tools_present(test, tools)
 }
 
 #[test]
 fn every_page_passes_the_nu_html_checker() {
-    let dir = built_demo();
     let jar = root().join("tools/web/node_modules/vnu-jar/build/dist/vnu.jar");
-    need(&jar, "vnu-jar");
+    if !need(
+        "the Nu HTML Checker test",
+        &[("vnu-jar", jar.exists()), ("java", common::runs("java"))],
+    ) {
+        return;
+    }
+    let dir = built_demo();
     let out = Command::new("java")
         .args(["-Xss4m", "-jar"])
         .arg(&jar)
@@ -81,13 +83,26 @@ fn every_page_passes_the_nu_html_checker() {
 
 #[test]
 fn every_page_type_is_accessible_fits_a_phone_and_search_works() {
+    let tools = [
+        ("node", common::runs("node")),
+        (
+            "playwright-core",
+            root()
+                .join("tools/web/node_modules/playwright-core")
+                .is_dir(),
+        ),
+        (
+            "axe-core",
+            root().join("tools/web/node_modules/axe-core").is_dir(),
+        ),
+        ("Chromium", Path::new("/usr/bin/chromium").exists()),
+    ];
+    if !need("the browser test", &tools) {
+        return;
+    }
     let dir = built_demo();
     let site = dir.path().join("site");
     let check = root().join("tools/web/check.js");
-    need(
-        &root().join("tools/web/node_modules/playwright-core"),
-        "playwright-core",
-    );
     let first = |dir: &str, prefix: &str| -> String {
         let mut names: Vec<String> = std::fs::read_dir(site.join(dir))
             .unwrap()

@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 bash tools/install-test-deps.sh
 cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings
-cargo test --all-targets
+# Every test runs: a missing tool fails its test instead of skipping it.
+GONGSHI_REQUIRE_TOOLS=1 cargo test --all-targets

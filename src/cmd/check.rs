@@ -19,7 +19,7 @@ pub fn run(opts: CheckOptions) -> u8 {
     }
     // The whole pipeline of `build`, writing nothing: `check` fails
     // exactly when `build` would, with the same diagnostics.
-    let build = super::build::BuildOptions {
+    let build = crate::pipeline::BuildOptions {
         site: opts.site.clone(),
         out: None,
         date: opts.date,
@@ -28,10 +28,10 @@ pub fn run(opts: CheckOptions) -> u8 {
         engine: false,
         static_search: true,
     };
-    let (failed, list) = match super::build::build_site(&build, None) {
-        super::build::Outcome::Built { warnings, .. } => (false, warnings),
-        super::build::Outcome::Failed(diags, _) => (true, diags),
-        super::build::Outcome::Io(msg) => {
+    let (failed, list) = match crate::pipeline::build_site(&build, None) {
+        crate::pipeline::Outcome::Built { warnings, .. } => (false, warnings),
+        crate::pipeline::Outcome::Failed(diags, _) => (true, diags),
+        crate::pipeline::Outcome::Io(msg) => {
             return super::usage_error(opts.json, &msg);
         }
     };

@@ -283,7 +283,7 @@ fn encode_path(p: &str) -> String {
 }
 
 /// The files written on their first request after a change (see
-/// [`crate::cmd::build::write_files`]); any other path that is not a page
+/// [`crate::pipeline::write_files`]); any other path that is not a page
 /// or theme file is not found without writing them.
 fn written_on_request(rel: &str) -> bool {
     ["data/", "feeds/", "reports/"]
@@ -495,7 +495,7 @@ fn search_file(path: &str, state: &State) -> (&'static str, &'static str, Vec<u8
             b"not found".to_vec(),
         );
     };
-    if path.strip_prefix('/') == Some(crate::cmd::build::LAZY_SEARCH_INDEX) {
+    if path.strip_prefix('/') == Some(crate::pipeline::LAZY_SEARCH_INDEX) {
         return static_file(&format!("/{manifest}"), &state.search_root);
     }
     static_file(path, &state.search_root)

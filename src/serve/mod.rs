@@ -16,8 +16,8 @@ pub mod snapshot;
 pub use http::site_file;
 mod watch;
 
-use crate::cmd::build::BuildOptions;
 use crate::diag::Diagnostic;
+use crate::pipeline::BuildOptions;
 use crate::search::engine::Engine;
 use snapshot::Snapshot;
 use std::net::TcpListener;
@@ -160,13 +160,13 @@ impl State {
                     return;
                 }
             };
-            crate::cmd::build::write_files(snapshot.public(), &staging, &cache);
+            crate::pipeline::write_files(snapshot.public(), &staging, &cache);
             match staging.commit() {
                 Ok(()) => cache.save(),
                 // Not reached for content that passed the scan of its
                 // fields; shown like any error if it is.
                 Err(crate::output::CommitError::Privacy(diags)) => {
-                    crate::cmd::print_human(&diags, true);
+                    crate::diag::print_human(&diags, true);
                     *self.errors.write().unwrap_or_else(|e| e.into_inner()) = diags;
                     self.bump();
                 }
@@ -200,7 +200,7 @@ pub fn rebuild(opts: &BuildOptions, state: &State) -> bool {
     let previous = state.current();
     match Snapshot::build(opts, &mut loaded, previous.as_deref()) {
         Ok(snapshot) => {
-            crate::cmd::print_human(&snapshot.warnings, true);
+            crate::diag::print_human(&snapshot.warnings, true);
             let pages = snapshot.public().pages().count();
             let snapshot = Arc::new(snapshot);
             let set = |slot: &Mutex<Option<Arc<Snapshot>>>| {
@@ -236,7 +236,7 @@ pub fn rebuild(opts: &BuildOptions, state: &State) -> bool {
             true
         }
         Err((diags, why)) => {
-            crate::cmd::print_human(&diags, true);
+            crate::diag::print_human(&diags, true);
             eprintln!("{why}；继续提供上一次成功的版本");
             *state.errors.write().unwrap_or_else(|e| e.into_inner()) = diags;
             state.bump();
@@ -245,10 +245,11 @@ pub fn rebuild(opts: &BuildOptions, state: &State) -> bool {
     }
 }
 
-pub fn run(opts: ServeOptions) -> u8 {
+/// Serve the preview until the process ends; an error (in words) if it
+/// cannot start.
+pub fn run(opts: ServeOptions) -> Result<(), String> {
     if !opts.site.is_dir() {
-        eprintln!("错误：站点目录不存在：{}", opts.site.display());
-        return crate::cmd::USAGE_ERROR;
+        return Err(format!("站点目录不存在：{}", opts.site.display()));
     }
     // The preview's caches obey the rules of any output directory.
     let out = out_dir(&opts.site);
@@ -256,13 +257,7 @@ pub fn run(opts: ServeOptions) -> u8 {
         .iter()
         .map(|d| crate::output::check_out_dir(&opts.site, d))
         .collect::<Result<Vec<_>, _>>();
-    let out = match checked {
-        Ok(dirs) => dirs[0].clone(),
-        Err(msg) => {
-            eprintln!("错误：{msg}");
-            return crate::cmd::USAGE_ERROR;
-        }
-    };
+    let out = checked?[0].clone();
     let build = BuildOptions {
         site: opts.site.clone(),
         out: None,
@@ -281,13 +276,8 @@ pub fn run(opts: ServeOptions) -> u8 {
     }
     let watcher = watch::begin(&opts.site);
     rebuild(&build, &state);
-    let listener = match TcpListener::bind((opts.bind.as_str(), opts.port)) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("错误：无法监听 {}:{}：{e}", opts.bind, opts.port);
-            return crate::cmd::USAGE_ERROR;
-        }
-    };
+    let listener = TcpListener::bind((opts.bind.as_str(), opts.port))
+        .map_err(|e| format!("无法监听 {}:{}：{e}", opts.bind, opts.port))?;
     let addr = listener
         .local_addr()
         .map(|a| a.to_string())
@@ -299,5 +289,5 @@ pub fn run(opts: ServeOptions) -> u8 {
     let watcher_state = Arc::clone(&state);
     std::thread::spawn(move || watch::watch(watcher, &build, &watcher_state));
     http::serve(listener, state);
-    crate::cmd::OK
+    Ok(())
 }

@@ -7,9 +7,9 @@
 //! A snapshot is made only from content without errors and with templates
 //! that render; otherwise the previous one keeps being served.
 
-use crate::cmd::build::{BuildOptions, Timer, allowed_numbers, figures, theme_assets};
 use crate::content::{Content, LoadCache};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::pipeline::{BuildOptions, Timer, allowed_numbers, figures, theme_assets};
 use crate::privacy::Scanner;
 use crate::publish::PublicSite;
 use crate::render::{Assets, PageRef, Renderer};
@@ -245,7 +245,7 @@ impl Snapshot {
     /// built-in one, which leaves a page's `<main>` alone (a site's own
     /// may not).
     pub fn builtin_a11y_js(&self) -> Option<&str> {
-        let builtin = crate::cmd::build::THEME
+        let builtin = crate::pipeline::THEME
             .iter()
             .find(|(name, _)| *name == "a11y.js")
             .map(|(_, bytes)| *bytes);
@@ -347,7 +347,7 @@ impl Snapshot {
             PageRef::Stats | PageRef::Search => {
                 let figures = self.figures.get_or_init(|| figures(public)).clone();
                 minijinja::context! {
-                    search_index => crate::cmd::build::LAZY_SEARCH_INDEX,
+                    search_index => crate::pipeline::LAZY_SEARCH_INDEX,
                     ..figures
                 }
             }

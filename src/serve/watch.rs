@@ -4,7 +4,7 @@
 //! polled (one metadata call per file every 300 ms).
 
 use super::{State, rebuild};
-use crate::cmd::build::BuildOptions;
+use crate::pipeline::BuildOptions;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 

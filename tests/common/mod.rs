@@ -99,3 +99,37 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v.sort();
     v
 }
+
+/// Whether the outside tools a test needs are here: each `(what, present)`.
+/// Without them the test is skipped, saying why, so that `cargo test`
+/// passes on a machine with only Rust; with `GONGSHI_REQUIRE_TOOLS=1` (as
+/// `tools/test-all.sh` and CI set it) a missing tool fails the test.
+pub fn tools_present(test: &str, needs: &[(&str, bool)]) -> bool {
+    let missing: Vec<&str> = needs
+        .iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(w, _)| *w)
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let why = format!(
+        "{test}: {} missing (bash tools/install-test-deps.sh installs them)",
+        missing.join(", ")
+    );
+    if std::env::var_os("GONGSHI_REQUIRE_TOOLS").is_some_and(|v| v == "1") {
+        panic!("{why}");
+    }
+    eprintln!("skipped: {why}");
+    false
+}
+
+/// Whether `program` runs (`program --version` succeeds).
+pub fn runs(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}

@@ -1,0 +1,465 @@
+//! The one run of the stages, shared by `build`, `check` and `serve`:
+//! load → check → publish on a date → render, search, export and reports →
+//! output. `build` writes the site; `check` runs every stage and writes
+//! nothing, so it fails exactly when `build` would; `serve` keeps the public
+//! view in memory and renders pages on request from the same parts.
+
+use crate::diag::Diagnostic;
+use crate::output::{CommitError, Staging, short_hash};
+use crate::publish::PublicSite;
+use crate::render::{self, Assets};
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub struct BuildOptions {
+    pub site: PathBuf,
+    pub out: Option<PathBuf>,
+    pub date: NaiveDate,
+    pub drafts: bool,
+    pub verbose: bool,
+    /// Also write the tantivy index beside the output (`build`: yes;
+    /// `serve` keeps its own in memory).
+    pub engine: bool,
+    /// Write the static search index into the output (`build`: yes;
+    /// `serve` builds it on the first request for it, see
+    /// [`LAZY_SEARCH_INDEX`]).
+    pub static_search: bool,
+}
+
+/// The manifest URL that `search.html` is given when the static index is
+/// not written with the site: the preview server answers it.
+pub const LAZY_SEARCH_INDEX: &str = "search/index.json";
+
+/// The built-in theme files, by name; a site's `theme/NAME` replaces one.
+pub const THEME: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../theme/style.css")),
+    ("search.js", include_bytes!("../theme/search.js")),
+    ("a11y.js", include_bytes!("../theme/a11y.js")),
+];
+
+/// A theme file: the site's own (only from inside the site, see
+/// [`crate::content::inputs`]) or the built-in one.
+pub fn theme_file(site: &Path, name: &str) -> Vec<u8> {
+    let own = crate::content::inputs::read(site, &site.join("theme").join(name));
+    own.ok().flatten().unwrap_or_else(|| {
+        THEME
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| b.to_vec())
+            .unwrap_or_default()
+    })
+}
+
+/// Stage timings with `-v`; on a terminal, a one-line progress display
+/// (silent when the output is piped or logged).
+pub struct Timer {
+    verbose: bool,
+    progress: bool,
+    stages: usize,
+    done: usize,
+    last: Instant,
+}
+
+impl Drop for Timer {
+    /// A build that stops early clears its progress line before the errors.
+    fn drop(&mut self) {
+        if self.progress && !self.verbose && self.done < self.stages && self.done > 0 {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
+impl Timer {
+    /// A timer for a run of `stages` stages.
+    pub fn new(verbose: bool, stages: usize) -> Timer {
+        Timer {
+            verbose,
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            stages,
+            done: 0,
+            last: Instant::now(),
+        }
+    }
+
+    pub fn stage(&mut self, name: &str) {
+        self.done += 1;
+        let stages = self.stages;
+        if self.progress && !self.verbose {
+            let width = 20;
+            let filled = width * self.done.min(stages) / stages;
+            eprint!(
+                "\r\x1b[K生成中 [{}{}] {}/{} {name}",
+                "#".repeat(filled),
+                "-".repeat(width - filled),
+                self.done.min(stages),
+                stages
+            );
+            if self.done >= stages {
+                eprint!("\r\x1b[K");
+            }
+        }
+        if self.verbose {
+            let now = Instant::now();
+            eprint!(
+                "  {name:<12} {:>8.1} ms",
+                (now - self.last).as_secs_f64() * 1000.0
+            );
+            match peak_memory_mb() {
+                Some(mb) => eprintln!("  内存峰值 {mb} MB"),
+                None => eprintln!(),
+            }
+            self.last = now;
+        }
+    }
+}
+
+/// The peak resident memory of this process so far, where the system
+/// tells it (Linux).
+fn peak_memory_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
+}
+
+/// How a build ended.
+pub enum Outcome {
+    /// Written; the warnings, file count and bytes.
+    Built {
+        warnings: Vec<Diagnostic>,
+        files: usize,
+        bytes: u64,
+    },
+    /// Content, template or privacy problems: nothing written.
+    Failed(Vec<Diagnostic>, &'static str),
+    /// The output could not be written.
+    Io(String),
+}
+
+/// The numbers that the records holding them declared in their 隐私例外
+/// (a draft's declare nothing): the output may show these.
+pub fn allowed_numbers(content: &crate::content::Content) -> std::collections::HashSet<String> {
+    use crate::content::model::Status;
+    content
+        .records
+        .iter()
+        .filter(|r| r.meta.status != Status::Draft)
+        .flat_map(|r| r.meta.privacy_used.iter().cloned())
+        .collect()
+}
+
+/// The whole pipeline: load → check → publish → render/search/export →
+/// output. Nothing is written unless everything succeeded; with no
+/// output directory (`check`), nothing is written at all, but every file
+/// is made and scanned as a build would.
+pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
+    let site = &opts.site;
+    let mut t = Timer::new(opts.verbose, 5);
+    let (content, mut diags) = crate::content::load(site);
+    let content = &content;
+    t.stage("读取");
+    crate::check::check(content, &mut diags);
+    for d in crate::content::inputs::check(site) {
+        diags.push_diag(d);
+    }
+    let scanner = crate::check::privacy::scanner(content);
+    for d in crate::check::privacy::records(content, &scanner, |_| true) {
+        diags.push_diag(d);
+    }
+    for d in crate::check::privacy::site_files(site, &scanner) {
+        diags.push_diag(d);
+    }
+    t.stage("检查");
+    let env = match render::environment(site) {
+        Ok(env) => Some(env),
+        Err(errs) => {
+            errs.into_iter().for_each(|d| diags.push_diag(d));
+            None
+        }
+    };
+    if diags.has_errors() {
+        return Outcome::Failed(diags.sorted(), "构建失败：输出目录未改动");
+    }
+    let Some(env) = env else {
+        return Outcome::Failed(diags.sorted(), "构建失败：模板出错，输出目录未改动");
+    };
+    let public = crate::publish::publish(content, opts.date, opts.drafts);
+    t.stage("发布视图");
+    let warnings = diags.sorted();
+    let allowed = allowed_numbers(content);
+    let staging = match out {
+        Some(out) => match Staging::begin(out, scanner, allowed) {
+            Ok(s) => s.with_links(&content.site.info.base_url),
+            Err(e) => {
+                return Outcome::Io(format!("无法创建临时输出目录：{e}；输出目录未改动"));
+            }
+        },
+        None => Staging::dry(scanner, allowed).with_links(&content.site.info.base_url),
+    };
+    let dry = out.is_none();
+    let engine_out = out.filter(|_| opts.engine);
+    let out = out.unwrap_or(Path::new(""));
+    let assets = write_assets(site, &staging);
+    let extra = figures(&public);
+    let cache = crate::output::cache::PageCache::load(out);
+    // The search index is built while the pages, data and reports are
+    // written: its merge is sequential and would leave a core idle. The
+    // tantivy index is built from the same documents while the static
+    // index is written, so that neither waits for the other at the end.
+    let ((search_index, engine), template_errors) = rayon::join(
+        || {
+            if opts.static_search {
+                let mut index = crate::search::build(&public);
+                let docs = index.docs.clone();
+                rayon::join(
+                    || crate::search::static_files::write(&mut index, &staging),
+                    || {
+                        // What the server-side index holds, as values.
+                        scan_documents(&staging, &public, &docs);
+                        engine_out.map(|out| build_engine(out, &docs))
+                    },
+                )
+            } else {
+                let engine = engine_out
+                    .map(|out| build_engine(out, &crate::search::index::documents(&public)));
+                (LAZY_SEARCH_INDEX.to_string(), engine)
+            }
+        },
+        || {
+            let (errors, ()) = rayon::join(
+                || {
+                    render::render_all(
+                        &env,
+                        &public,
+                        &assets,
+                        extra.clone(),
+                        &staging,
+                        render::Pages::AllButSearch,
+                        &cache,
+                    )
+                },
+                || write_files(&public, &staging, &cache),
+            );
+            errors
+        },
+    );
+    let extra = minijinja::context! { search_index => search_index, ..extra };
+    let mut template_errors = template_errors;
+    template_errors.extend(render::render_all(
+        &env,
+        &public,
+        &assets,
+        extra,
+        &staging,
+        render::Pages::SearchOnly,
+        &cache,
+    ));
+    t.stage("页面、数据、索引");
+    // A tantivy index built for a site that is not published is discarded.
+    let discard = |engine: &Option<Result<PathBuf, String>>| {
+        if let Some(Ok(tmp)) = engine {
+            let _ = std::fs::remove_dir_all(tmp);
+        }
+    };
+    if !template_errors.is_empty() {
+        discard(&engine);
+        return Outcome::Failed(template_errors, "构建失败：模板出错，输出目录未改动");
+    }
+    let files = staging.files();
+    let bytes = staging.bytes();
+    let committed = staging.commit();
+    if committed.is_err() {
+        discard(&engine);
+    }
+    match committed {
+        Ok(()) => {}
+        Err(CommitError::Privacy(findings)) => {
+            return Outcome::Failed(
+                findings,
+                "构建失败：输出中发现个人隐私信息或失效链接，输出目录未改动",
+            );
+        }
+        Err(CommitError::Io(msg)) => return Outcome::Io(format!("{msg}；输出目录未改动")),
+    }
+    if dry {
+        // Nothing was written (`check`).
+        t.stage("写入");
+        return Outcome::Built {
+            warnings,
+            files,
+            bytes,
+        };
+    }
+    cache.save();
+    if opts.verbose {
+        use std::sync::atomic::Ordering;
+        eprintln!(
+            "  页面与报表：重新生成 {}，沿用 {}",
+            cache.rendered.load(Ordering::Relaxed),
+            cache.reused.load(Ordering::Relaxed)
+        );
+    }
+    if let Some(engine) = engine
+        && let Err(e) = engine.and_then(|tmp| swap_engine(out, &tmp))
+    {
+        eprintln!("警告：未能写入服务端搜索索引：{e}");
+    }
+    t.stage("写入");
+    Outcome::Built {
+        warnings,
+        files,
+        bytes,
+    }
+}
+
+/// Where the tantivy index of an output lives: beside it, not inside.
+pub fn engine_dir(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.tantivy"))
+}
+
+/// Scan the documents of the search indexes as values: the server-side
+/// index answers with their text.
+fn scan_documents(staging: &Staging, public: &PublicSite, docs: &[crate::search::SearchDoc]) {
+    use rayon::prelude::*;
+    docs.par_iter().for_each(|d| {
+        let source = public
+            .position(d.kind, &d.id)
+            .and_then(|i| public.page(i))
+            .map(|r| r.source.as_str());
+        let texts = [
+            d.title.as_str(),
+            d.party.as_deref().unwrap_or(""),
+            &d.summary,
+            &d.body,
+        ]
+        .into_iter()
+        .chain(d.facets.iter().map(String::as_str))
+        .chain(d.exact.iter().map(String::as_str));
+        staging.scan_values("服务端搜索索引", texts, source);
+    });
+}
+
+/// Build the tantivy index in a temporary directory beside the output.
+fn build_engine(out: &Path, docs: &[crate::search::SearchDoc]) -> Result<PathBuf, String> {
+    let dir = engine_dir(out);
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp = dir.with_file_name(format!("{name}-tmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    match crate::search::engine::Engine::build(docs, Some(&tmp)) {
+        Ok(_) => Ok(tmp),
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            Err(e.to_string())
+        }
+    }
+}
+
+/// Put a freshly built tantivy index in place of the old one.
+fn swap_engine(out: &Path, tmp: &Path) -> Result<(), String> {
+    let dir = engine_dir(out);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::rename(tmp, &dir).map_err(|e| e.to_string())
+}
+
+/// Theme assets under content-hashed names.
+fn write_assets(site: &Path, staging: &Staging) -> Assets {
+    let (assets, files) = theme_assets(site);
+    for (name, bytes) in files {
+        staging.write(&name, &bytes, None);
+    }
+    assets
+}
+
+/// The theme's files as the site publishes them: the built-in assets (or
+/// the site's own) under content-hashed names, other files of the site's
+/// `theme/` (images) under theirs, all below `assets/`.
+pub fn theme_assets(site: &Path) -> (Assets, Vec<(String, Vec<u8>)>) {
+    let mut files = Vec::new();
+    for (name, _) in THEME {
+        let bytes = theme_file(site, name);
+        let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+        files.push((format!("assets/{stem}.{}.{ext}", short_hash(&bytes)), bytes));
+    }
+    let assets = Assets {
+        css: files[0].0.clone(),
+        search_js: files[1].0.clone(),
+        a11y_js: files[2].0.clone(),
+    };
+    let dir = site.join("theme");
+    if dir.is_dir() {
+        let mut extra: Vec<_> = walkdir::WalkDir::new(&dir)
+            .min_depth(1)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            // A link is followed only to a file inside the site
+            // (crate::content::inputs::read refuses the others).
+            .filter(|e| e.file_type().is_file() || e.path_is_symlink() && e.path().is_file())
+            .collect();
+        extra.retain(|e| !THEME.iter().any(|(n, _)| e.path() == dir.join(n)));
+        for e in extra {
+            if let Ok(Some(bytes)) = crate::content::inputs::read(site, e.path()) {
+                let rel = crate::content::rel(&dir, e.path());
+                files.push((format!("assets/{rel}"), bytes));
+            }
+        }
+    }
+    (assets, files)
+}
+
+/// What the statistics page shows: the figures and their charts.
+pub fn figures(public: &PublicSite) -> minijinja::Value {
+    let stats = crate::reports::stats(public);
+    let charts: std::collections::BTreeMap<&str, minijinja::Value> = crate::reports::charts(&stats)
+        .into_iter()
+        .map(|(k, v)| (k, minijinja::Value::from_safe_string(v)))
+        .collect();
+    minijinja::context! { stats => stats, charts => charts }
+}
+
+/// Everything of a site but its pages, theme and search index: open data,
+/// feeds, sitemap, robots.txt and the report sheets.
+pub fn write_files(
+    public: &PublicSite,
+    staging: &Staging,
+    cache: &crate::output::cache::PageCache,
+) {
+    crate::export::write_all(public, &page_urls(public), staging);
+    crate::reports::write_sheets(public, staging, cache);
+}
+
+/// Every page of the sitemap with its date: the pages the renderer
+/// writes ([`crate::render::page_refs`] and the search page), but not
+/// 404.html, the withdrawal notices (`noindex`) or records that only a
+/// preview shows.
+fn page_urls(public: &PublicSite) -> Vec<(String, Option<NaiveDate>)> {
+    use crate::render::PageRef;
+    let refs = crate::render::page_refs(public);
+    refs.iter()
+        .chain([&PageRef::Search])
+        .filter_map(|page| {
+            let date = match page {
+                PageRef::NotFound | PageRef::Notice(_) => return None,
+                PageRef::Record(i) => {
+                    let r = public.page(*i)?;
+                    if r.preview.is_some() {
+                        return None;
+                    }
+                    Some(r.published)
+                }
+                PageRef::Party(i) => public.parties().get(*i)?.records.first().map(|l| l.date),
+                PageRef::Daily(d) => Some(*d),
+                _ => None,
+            };
+            Some((crate::render::out_path(public, page)?, date))
+        })
+        .collect()
+}
