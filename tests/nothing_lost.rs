@@ -420,3 +420,80 @@ fn yaml_aliases_are_bounded_by_the_size_they_expand_to() {
         "{diags:#?}"
     );
 }
+
+#[test]
+fn every_command_that_writes_obeys_the_same_rules() {
+    let l = Layout::new();
+    let home = l.root().join("home");
+    std::fs::write(home.join("notes.txt"), "mine").unwrap();
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .current_dir(l.root())
+            .env("HOME", &home)
+            .output()
+            .unwrap()
+    };
+    // init: not into the home directory, the root, or a non-empty one.
+    for dir in [home.to_str().unwrap(), "/", "mydir", "home/.."] {
+        let o = run(&["init", dir]);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "init {dir}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(home.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    // new: never through a link that leaves the site's content/.
+    let site = l.site();
+    std::fs::remove_dir_all(site.join("content/hazards")).unwrap();
+    std::os::unix::fs::symlink(l.root().join("mydir"), site.join("content/hazards")).unwrap();
+    let o = run(&["new", "hazards", "hz-2099-001", site.to_str().unwrap()]);
+    assert_ne!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        !l.root().join("mydir/hz-2099-001.yaml").exists(),
+        "nothing written outside"
+    );
+    std::fs::remove_file(site.join("content/hazards")).unwrap();
+    // serve: its cache is an output directory like any other.
+    std::os::unix::fs::symlink(l.root().join("mydir"), site.join(".gongshi-cache")).unwrap();
+    let o = run(&["serve", site.to_str().unwrap(), "--port", "0"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(l.root().join("mydir/thesis.docx")).unwrap(),
+        "precious"
+    );
+}
+
+#[test]
+fn a_content_directory_that_leaves_the_site_is_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::fixture("base").join("content"), outside.path());
+    let site = Site::new("base");
+    std::fs::remove_dir_all(site.path().join("content")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.path().join("content")).unwrap();
+    let (code, diags) = site.check_json("2022-02-15");
+    assert_eq!(code, 1);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["path"] == "content"
+                && d["message"].as_str().unwrap().contains("站点目录之外")),
+        "{diags:#?}"
+    );
+    assert!(!site.exists("public"));
+}

@@ -258,6 +258,14 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         .map(|d| crate::output::check_out_dir(&opts.site, d))
         .collect::<Result<Vec<_>, _>>();
     let out = checked?[0].clone();
+    // And it stays inside the site: a .gongshi-cache that links elsewhere
+    // would write there.
+    if !out.starts_with(crate::output::paths::resolve(&opts.site)) {
+        return Err(format!(
+            "预览缓存目录指向站点目录之外（{}），已拒绝",
+            out.display()
+        ));
+    }
     let build = BuildOptions {
         site: opts.site.clone(),
         out: None,
