@@ -385,8 +385,9 @@ fn named(name: &str) -> Option<char> {
 }
 
 /// Whether `c` (folded) may stand between the digit groups of one number:
-/// white space of any kind, dashes, dots, brackets around an area code,
-/// and the marks of Markdown emphasis.
+/// white space of any kind, every dash and hyphen (Unicode Pd), dots
+/// (also the ideographic full stop), brackets around an area code, and the
+/// marks of Markdown emphasis.
 pub fn is_separator(c: char) -> bool {
     if c.is_ascii() {
         return matches!(
@@ -438,6 +439,9 @@ pub fn is_separator(c: char) -> bool {
                     | '\u{2E3A}'
                     | '\u{2E3B}'
                     | '\u{2E40}'
+                | '\u{2E5D}'
+                | '\u{3002}'
+                | '\u{10EAD}'
                     | '\u{301C}'
                     | '\u{3030}'
                     | '\u{30A0}'
