@@ -473,3 +473,27 @@ fn a_whistleblowers_name_in_site_yaml_is_found_there() {
     assert_eq!(code, 1);
     assert_eq!(errs[0]["location"], "content/site.yaml:2:20", "{errs:#?}");
 }
+
+#[test]
+fn a_rebuild_scans_again_whenever_what_is_looked_for_changes() {
+    // Files the previous output holds byte for byte are not scanned
+    // again only while the scan's stamp in the marker is the same.
+    let site = Site::new("base");
+    site.build("2022-02-15");
+    let stamp = || {
+        site.read("public/.gongshi-output")
+            .lines()
+            .find(|l| l.starts_with("scan: "))
+            .expect("the marker names what was scanned for")
+            .to_string()
+    };
+    let first = stamp();
+    site.build("2022-02-15");
+    assert_eq!(first, stamp(), "same content, same stamp");
+    let text = site
+        .read("content/clues/tx-2022-001.yaml")
+        .replace("姓名: 赵举报", "姓名: 钱举报");
+    site.write("content/clues/tx-2022-001.yaml", &text);
+    site.build("2022-02-15");
+    assert_ne!(first, stamp(), "another private value, another stamp");
+}

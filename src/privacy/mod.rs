@@ -308,7 +308,8 @@ fn compact_str(text: &str) -> Vec<u8> {
         let ch = text[i..].chars().next().unwrap_or('\u{FFFD}');
         let len = ch.len_utf8();
         // Separators outside ASCII start with these lead bytes.
-        if !matches!(c, 0xC2 | 0xD6 | 0xD7 | 0xE1 | 0xE2 | 0xE3 | 0xEF | 0xF0) || !is_separator(ch) {
+        if !matches!(c, 0xC2 | 0xD6 | 0xD7 | 0xE1 | 0xE2 | 0xE3 | 0xEF | 0xF0) || !is_separator(ch)
+        {
             out.extend_from_slice(&b[i..i + len]);
         }
         i += len;
