@@ -65,6 +65,7 @@ pub trait Text {
 }
 
 impl Text for [At] {
+    #[inline]
     fn char_at(&self, i: usize) -> Option<(char, usize)> {
         self.get(i).map(|a| (a.c, i + 1))
     }
@@ -77,6 +78,7 @@ impl Text for [At] {
 }
 
 impl Text for str {
+    #[inline]
     fn char_at(&self, i: usize) -> Option<(char, usize)> {
         let b = *self.as_bytes().get(i)?;
         if b < 0x80 {

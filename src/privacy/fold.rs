@@ -108,6 +108,7 @@ pub fn fold_into<S: Sink>(text: &str, base: u32, mode: Mode, out: &mut S) {
     }
 }
 
+#[inline]
 fn push_ascii<S: Sink>(b: u8, at: u32, out: &mut S) {
     // Control characters other than white space are invisible.
     if b >= 0x20 && b != 0x7F || matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) {
@@ -388,6 +389,7 @@ fn named(name: &str) -> Option<char> {
 /// white space of any kind, every dash and hyphen (Unicode Pd), dots
 /// (also the ideographic full stop), brackets around an area code, and the
 /// marks of Markdown emphasis.
+#[inline]
 pub fn is_separator(c: char) -> bool {
     if c.is_ascii() {
         return matches!(

@@ -299,6 +299,16 @@ fn compact_str(text: &str) -> Vec<u8> {
     while i < b.len() {
         let c = b[i];
         if c < 0x80 {
+            // Runs of ASCII that holds no separator are copied whole.
+            let run = b[i..]
+                .iter()
+                .position(|&x| x >= 0x80 || is_separator(x as char) || x.is_ascii_uppercase())
+                .unwrap_or(b.len() - i);
+            if run > 0 {
+                out.extend_from_slice(&b[i..i + run]);
+                i += run;
+                continue;
+            }
             if !is_separator(c as char) {
                 out.push(c.to_ascii_lowercase());
             }
