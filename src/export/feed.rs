@@ -77,7 +77,7 @@ pub fn atom(public: &PublicSite, kind: Option<Kind>) -> String {
             summary.push(p.name.clone());
         }
         if let Some(st) = &r.status {
-            summary.push(st.label.to_string());
+            summary.push(st.label().to_string());
         }
         if let Some(reg) = &r.region {
             summary.push(reg.clone());

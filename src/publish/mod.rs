@@ -23,50 +23,65 @@ use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::sync::Arc;
 
-/// A status derived on the build date, with its look.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Badge {
-    pub label: &'static str,
-    /// ok | warn | danger | muted
-    pub class: &'static str,
+/// A status derived on the build date. Code compares the variants; the
+/// label (shown, and written to the open data as 状态) and the look are
+/// said here only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Badge {
+    /// A hazard signed off (销号) on or before the build date.
+    SignedOff,
+    /// A hazard not signed off and past its 整改时限.
+    Overdue,
+    /// A hazard under listed supervision.
+    Supervised,
+    /// A clue assigned, not answered, past its 反馈期限.
+    FeedbackOverdue,
+    Answered,
+    InHand,
+    /// A clue not assigned yet.
+    Received,
+    /// A blacklist entry on the list.
+    Listed,
+    /// A blacklist entry removed (or expired).
+    Removed,
 }
 
-const SIGNED_OFF: Badge = Badge {
-    label: "已销号",
-    class: "ok",
-};
-const OVERDUE: Badge = Badge {
-    label: "已逾期",
-    class: "danger",
-};
-const SUPERVISED: Badge = Badge {
-    label: "督办中",
-    class: "warn",
-};
-const FEEDBACK_OVERDUE: Badge = Badge {
-    label: "超期未反馈",
-    class: "danger",
-};
-const ANSWERED: Badge = Badge {
-    label: "已反馈",
-    class: "ok",
-};
-const IN_HAND: Badge = Badge {
-    label: "办理中",
-    class: "warn",
-};
-const RECEIVED: Badge = Badge {
-    label: "待交办",
-    class: "muted",
-};
-const LISTED: Badge = Badge {
-    label: "在列",
-    class: "danger",
-};
-const REMOVED: Badge = Badge {
-    label: "已移出",
-    class: "muted",
-};
+impl Badge {
+    pub fn label(self) -> &'static str {
+        match self {
+            Badge::SignedOff => "已销号",
+            Badge::Overdue => "已逾期",
+            Badge::Supervised => "督办中",
+            Badge::FeedbackOverdue => "超期未反馈",
+            Badge::Answered => "已反馈",
+            Badge::InHand => "办理中",
+            Badge::Received => "待交办",
+            Badge::Listed => "在列",
+            Badge::Removed => "已移出",
+        }
+    }
+
+    /// How it looks: ok | warn | danger | muted.
+    pub fn class(self) -> &'static str {
+        match self {
+            Badge::SignedOff | Badge::Answered => "ok",
+            Badge::Supervised | Badge::InHand => "warn",
+            Badge::Overdue | Badge::FeedbackOverdue | Badge::Listed => "danger",
+            Badge::Received | Badge::Removed => "muted",
+        }
+    }
+}
+
+/// Templates and the page cache see `{label, class}`.
+impl Serialize for Badge {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Badge", 2)?;
+        st.serialize_field("label", self.label())?;
+        st.serialize_field("class", self.class())?;
+        st.end()
+    }
+}
 
 /// A link to another public record.
 #[derive(Debug, Clone, Serialize)]
@@ -323,9 +338,9 @@ pub fn action_publicity_end(a: &Action, published: NaiveDate, site: &Site) -> Na
 
 pub fn hazard_status(h: &Hazard, date: NaiveDate) -> Badge {
     match &h.signoff {
-        Some(s) if s.date <= date => SIGNED_OFF,
-        _ if h.deadline < date => OVERDUE,
-        _ => SUPERVISED,
+        Some(s) if s.date <= date => Badge::SignedOff,
+        _ if h.deadline < date => Badge::Overdue,
+        _ => Badge::Supervised,
     }
 }
 
@@ -341,11 +356,11 @@ pub fn clue_deadline(c: &ClueFields, site: &Site) -> Option<NaiveDate> {
 
 pub fn clue_status(c: &ClueFields, date: NaiveDate, site: &Site) -> Badge {
     match (c.assigned, c.answered) {
-        (None, _) => RECEIVED,
-        (Some(_), Some(a)) if a <= date => ANSWERED,
+        (None, _) => Badge::Received,
+        (Some(_), Some(a)) if a <= date => Badge::Answered,
         (Some(_), _) => match clue_deadline(c, site) {
-            Some(d) if d < date => FEEDBACK_OVERDUE,
-            _ => IN_HAND,
+            Some(d) if d < date => Badge::FeedbackOverdue,
+            _ => Badge::InHand,
         },
     }
 }
@@ -638,9 +653,9 @@ fn pub_core(r: &Record, site: &Site, date: NaiveDate, preview: Option<&'static s
         Body::Hazard(h) => Some(hazard_status(h, date)),
         Body::Clue(c) => Some(clue_status(&c.public, date, site)),
         Body::Blacklist(b) => Some(if removal_date(b, site, date).is_some() {
-            REMOVED
+            Badge::Removed
         } else {
-            LISTED
+            Badge::Listed
         }),
         _ => None,
     };
@@ -743,7 +758,7 @@ fn open_data(
     data.insert("id".into(), json!(m.id));
     data.insert("url".into(), json!(url));
     if let Some(s) = status {
-        data.insert("状态".into(), json!(s.label));
+        data.insert("状态".into(), json!(s.label()));
     }
     for (k, v) in fields {
         data.insert(k, v);
@@ -879,7 +894,7 @@ fn party_pages(records: &[PubRecord]) -> Vec<PartyPage> {
         if p.name != page.name && !page.aliases.contains(&p.name) {
             page.aliases.push(p.name.clone());
         }
-        if r.kind == Kind::Blacklist && r.status.as_ref().is_some_and(|s| s.label == "在列") {
+        if r.kind == Kind::Blacklist && r.status == Some(Badge::Listed) {
             page.blacklisted = true;
         }
         page.records.push(r.link());

@@ -504,7 +504,7 @@ pub fn overdue_pages(public: &PublicSite) -> usize {
 fn overdue<'p, 'a>(public: &'p PublicSite<'a>) -> Vec<&'p PubRecord<'a>> {
     let mut v: Vec<&PubRecord> = public
         .of_kind(Kind::Hazards)
-        .filter(|r| r.status.as_ref().is_some_and(|s| s.label == "已逾期"))
+        .filter(|r| r.status == Some(Badge::Overdue))
         .collect();
     v.sort_by_key(|r| match &r.body {
         crate::publish::PubBody::Hazard(h) => Some(h.deadline),
@@ -650,10 +650,10 @@ fn home(public: &PublicSite) -> (&'static str, Value) {
         .take(HOME_OVERDUE)
         .map(view)
         .collect();
-    let count = |k: Kind, label: &str| {
+    let count = |k: Kind, status: Badge| {
         public
             .of_kind(k)
-            .filter(|r| r.status.as_ref().is_some_and(|s| s.label == label))
+            .filter(|r| r.status == Some(status))
             .count()
     };
     let figures = vec![
@@ -669,18 +669,18 @@ fn home(public: &PublicSite) -> (&'static str, Value) {
         ),
         (
             "督办中重大隐患",
-            count(Kind::Hazards, "督办中"),
+            count(Kind::Hazards, Badge::Supervised),
             "hazards/index.html",
         ),
         ("逾期未整改隐患", overdue_total, "hazards/index.html"),
         (
             "超期未反馈线索",
-            count(Kind::Clues, "超期未反馈"),
+            count(Kind::Clues, Badge::FeedbackOverdue),
             "clues/index.html",
         ),
         (
             "在列黑名单",
-            count(Kind::Blacklist, "在列"),
+            count(Kind::Blacklist, Badge::Listed),
             "blacklist/index.html",
         ),
     ];

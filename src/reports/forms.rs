@@ -148,16 +148,17 @@ fn unit_of(r: &PubRecord) -> String {
 
 /// 整改销号情况, written as the form writes it.
 pub fn signoff_text(h: &crate::content::model::Hazard, date: NaiveDate) -> String {
-    match &h.signoff {
-        Some(s) if s.date <= date => format!(
+    use crate::publish::{Badge, hazard_status};
+    match (hazard_status(h, date), &h.signoff) {
+        (Badge::SignedOff, Some(s)) => format!(
             "{}年{:02}月{:02}日，经{}验收，整改完毕销号。",
             s.date.year(),
             s.date.month(),
             s.date.day(),
             s.unit
         ),
-        _ if h.deadline < date => format!("已逾期（整改时限 {}），未销号", h.deadline),
-        _ => "督办中".to_string(),
+        (Badge::Overdue, _) => format!("已逾期（整改时限 {}），未销号", h.deadline),
+        (status, _) => status.label().to_string(),
     }
 }
 

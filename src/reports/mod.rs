@@ -119,10 +119,10 @@ pub fn stats(public: &PublicSite) -> Stats {
         }
     }
     let hazards: Vec<_> = listed().filter(|r| r.kind == Kind::Hazards).collect();
-    let label =
-        |r: &&crate::publish::PubRecord, l: &str| r.status.as_ref().is_some_and(|s| s.label == l);
-    let signed = hazards.iter().filter(|r| label(r, "已销号")).count();
-    let hazards_overdue = hazards.iter().filter(|r| label(r, "已逾期")).count();
+    use crate::publish::Badge;
+    let is = |r: &&crate::publish::PubRecord, b: Badge| r.status == Some(b);
+    let signed = hazards.iter().filter(|r| is(r, Badge::SignedOff)).count();
+    let hazards_overdue = hazards.iter().filter(|r| is(r, Badge::Overdue)).count();
     let mut assigned = 0;
     let mut in_time = 0;
     for r in listed().filter(|r| r.kind == Kind::Clues) {
@@ -139,7 +139,7 @@ pub fn stats(public: &PublicSite) -> Stats {
         }
     }
     let blacklist_size = listed()
-        .filter(|r| r.kind == Kind::Blacklist && label(r, "在列"))
+        .filter(|r| r.kind == Kind::Blacklist && is(r, Badge::Listed))
         .count();
     let months = by_month
         .iter()

@@ -545,7 +545,7 @@ fn doc_of(r: &PubRecord) -> SearchDoc {
     let status = r
         .status
         .as_ref()
-        .map(|s| s.label.to_string())
+        .map(|s| s.label().to_string())
         .unwrap_or_default();
     let region = r.region.clone().or_else(|| match &r.body {
         PubBody::Clue(c) => Some(c.locality.clone()),
