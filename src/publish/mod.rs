@@ -7,81 +7,31 @@
 //! The public types hold no private field: a clue enters as its
 //! [`ClueFields`] only.
 
+mod badge;
 pub mod calendar;
 pub mod data;
+mod lifecycle;
 mod mask;
+mod open_data;
+mod relations;
 
 use crate::content::Content;
 use crate::content::model::*;
 use crate::content::site::{Period, Site};
 use chrono::{Days, NaiveDate};
+pub use badge::Badge;
 pub use data::Data;
+pub use lifecycle::{action_publicity_end, clue_deadline, clue_status, hazard_status, removal_date};
+use lifecycle::{Visibility, visibility};
+use open_data::open_data;
+pub use relations::party_key;
+use relations::{link_relations, party_pages, sort_records, unlink_missing_parties};
 pub use mask::mask_name;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::sync::Arc;
-
-/// A status derived on the build date. Code compares the variants; the
-/// label (shown, and written to the open data as 状态) and the look are
-/// said here only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Badge {
-    /// A hazard signed off (销号) on or before the build date.
-    SignedOff,
-    /// A hazard not signed off and past its 整改时限.
-    Overdue,
-    /// A hazard under listed supervision.
-    Supervised,
-    /// A clue assigned, not answered, past its 反馈期限.
-    FeedbackOverdue,
-    Answered,
-    InHand,
-    /// A clue not assigned yet.
-    Received,
-    /// A blacklist entry on the list.
-    Listed,
-    /// A blacklist entry removed (or expired).
-    Removed,
-}
-
-impl Badge {
-    pub fn label(self) -> &'static str {
-        match self {
-            Badge::SignedOff => "已销号",
-            Badge::Overdue => "已逾期",
-            Badge::Supervised => "督办中",
-            Badge::FeedbackOverdue => "超期未反馈",
-            Badge::Answered => "已反馈",
-            Badge::InHand => "办理中",
-            Badge::Received => "待交办",
-            Badge::Listed => "在列",
-            Badge::Removed => "已移出",
-        }
-    }
-
-    /// How it looks: ok | warn | danger | muted.
-    pub fn class(self) -> &'static str {
-        match self {
-            Badge::SignedOff | Badge::Answered => "ok",
-            Badge::Supervised | Badge::InHand => "warn",
-            Badge::Overdue | Badge::FeedbackOverdue | Badge::Listed => "danger",
-            Badge::Received | Badge::Removed => "muted",
-        }
-    }
-}
-
-/// Templates and the page cache see `{label, class}`.
-impl Serialize for Badge {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Badge", 2)?;
-        st.serialize_field("label", self.label())?;
-        st.serialize_field("class", self.class())?;
-        st.end()
-    }
-}
 
 /// A link to another public record.
 #[derive(Debug, Clone, Serialize)]
@@ -287,116 +237,6 @@ impl<'a> PublicSite<'a> {
     }
 }
 
-enum Visibility {
-    Hidden,
-    Withdrawn,
-    Listed(Option<&'static str>),
-    RemovalNotice,
-}
-
-/// When a blacklist entry left the list, if it has by `date`.
-pub fn removal_date<'b>(
-    b: &'b Blacklist,
-    site: &Site,
-    date: NaiveDate,
-) -> Option<(NaiveDate, &'b str)> {
-    let expires = b
-        .expires
-        .unwrap_or_else(|| site.periods.blacklist.after(b.listed));
-    match &b.removal {
-        Some(r) if r.date <= date && r.date <= expires => Some((r.date, r.reason.as_str())),
-        _ if expires < date => Some((expires, "期满")),
-        Some(r) if r.date <= date => Some((r.date, r.reason.as_str())),
-        _ => None,
-    }
-}
-
-/// The last day an action is public: its own 公示截止日期, or the period
-/// of its kind counted from the day it was published (市场监督管理行政处罚
-/// 信息公示规定: "自公示之日起"), or from its decision where site.yaml says
-/// `公示期起算: 决定日期`.
-pub fn action_publicity_end(a: &Action, published: NaiveDate, site: &Site) -> NaiveDate {
-    if let Some(end) = a.publicity_end {
-        return end;
-    }
-    let light = a.measure == "行政处罚"
-        && !a.classes.is_empty()
-        && a.classes.iter().all(|c| c == "通报批评" || c == "罚款")
-        && a.fine.unwrap_or(0.0) <= site.light_fine;
-    let period = if light {
-        site.periods.light
-    } else {
-        site.periods.actions
-    };
-    let from = if site.period_from_decision {
-        a.decided
-    } else {
-        published
-    };
-    period.after(from)
-}
-
-pub fn hazard_status(h: &Hazard, date: NaiveDate) -> Badge {
-    match &h.signoff {
-        Some(s) if s.date <= date => Badge::SignedOff,
-        _ if h.deadline < date => Badge::Overdue,
-        _ => Badge::Supervised,
-    }
-}
-
-/// The feedback deadline: written, or 交办日期 + 7 days; a default that
-/// falls on a rest day moves to the next working day (民法典 Art. 203).
-pub fn clue_deadline(c: &ClueFields, site: &Site) -> Option<NaiveDate> {
-    c.deadline.or_else(|| {
-        c.assigned
-            .and_then(|d| d.checked_add_days(Days::new(7)))
-            .map(|d| site.on_or_after_working_day(d))
-    })
-}
-
-pub fn clue_status(c: &ClueFields, date: NaiveDate, site: &Site) -> Badge {
-    match (c.assigned, c.answered) {
-        (None, _) => Badge::Received,
-        (Some(_), Some(a)) if a <= date => Badge::Answered,
-        (Some(_), _) => match clue_deadline(c, site) {
-            Some(d) if d < date => Badge::FeedbackOverdue,
-            _ => Badge::InHand,
-        },
-    }
-}
-
-fn visibility(r: &Record, site: &Site, date: NaiveDate, drafts: bool) -> Visibility {
-    let m = &r.meta;
-    let scheduled = m.published > date;
-    match m.status {
-        Status::Draft if drafts => return Visibility::Listed(Some("草稿")),
-        Status::Draft => return Visibility::Hidden,
-        // A withdrawal dated after the build date has no effect yet.
-        Status::Withdrawn if m.withdrawal.as_ref().is_some_and(|w| w.date > date) => {}
-        Status::Withdrawn if scheduled && !drafts => return Visibility::Hidden,
-        Status::Withdrawn => return Visibility::Withdrawn,
-        Status::Published => {}
-    }
-    if scheduled {
-        return if drafts {
-            Visibility::Listed(Some("定时发布"))
-        } else {
-            Visibility::Hidden
-        };
-    }
-    match &r.body {
-        Body::Action(a) if action_publicity_end(a, m.published, site) < date => Visibility::Hidden,
-        Body::Blacklist(b) => match removal_date(b, site, date) {
-            None => Visibility::Listed(None),
-            Some((d, _)) if site.periods.removal_notice.after(d) >= date => {
-                Visibility::RemovalNotice
-            }
-            Some(_) => Visibility::Hidden,
-        },
-        _ => Visibility::Listed(None),
-    }
-}
-
 pub fn title_of(r: &Record, site: &Site) -> String {
     let person = |p: &Party| mask::public_name(p, site);
     match &r.body {
@@ -416,27 +256,6 @@ pub fn title_of(r: &Record, site: &Site) -> String {
         Body::Daily(d) => format!("{} 检查进度", d.date),
         Body::Page(p) => p.title.clone(),
     }
-}
-
-/// The stable key of a party page: its credit code, or a slug of its name.
-pub fn party_key(p: &Party) -> Option<String> {
-    if p.is_person() {
-        return None;
-    }
-    Some(match &p.code {
-        Some(c) => c.clone(),
-        None => {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            let h = Sha256::digest(p.name.as_bytes());
-            let mut key = String::with_capacity(14);
-            key.push_str("n-");
-            for b in &h[..6] {
-                key.push(char::from(HEX[usize::from(b >> 4)]));
-                key.push(char::from(HEX[usize::from(b & 15)]));
-            }
-            key
-        }
-    })
 }
 
 /// Build the public view of `content` on `date`.
@@ -525,26 +344,6 @@ pub fn publish_after<'a>(
         by_id,
         drafts,
         calendar: std::sync::OnceLock::new(),
-    }
-}
-
-/// A removal notice links to its party's page only while that page
-/// exists: party pages gather the listed records, and a party whose only
-/// record is a removed entry has none.
-fn unlink_missing_parties(records: &[PubRecord], removed: &mut [PubRecord]) {
-    let pages: std::collections::HashSet<&str> = records
-        .iter()
-        .filter_map(|r| r.party.as_ref()?.url.as_deref())
-        .collect();
-    for r in removed.iter_mut() {
-        let orphan = r
-            .party
-            .as_ref()
-            .and_then(|p| p.url.as_deref())
-            .is_some_and(|u| !pages.contains(u));
-        if orphan && let Some(p) = &mut Arc::make_mut(&mut r.core).party {
-            p.url = None;
-        }
     }
 }
 
@@ -694,243 +493,6 @@ fn pub_core(r: &Record, site: &Site, date: NaiveDate, preview: Option<&'static s
         preview,
         source: source_of(m),
     }
-}
-
-/// The open-data object of a record before its relations are resolved.
-fn open_data(
-    r: &Record,
-    site: &Site,
-    url: &str,
-    status: &Option<Badge>,
-    party: &Option<PubParty>,
-    org: &str,
-    corrections: &[Note],
-) -> Data {
-    let m = &r.meta;
-    let fields = match &r.body {
-        Body::Case(c) => to_map(c),
-        Body::Action(a) => {
-            let mut f = to_map(a);
-            f.insert(
-                "公示截止日期".into(),
-                json!(action_publicity_end(a, m.published, site)),
-            );
-            f
-        }
-        Body::Hazard(h) => to_map(h),
-        Body::Accountability(a) => {
-            let mut f = to_map(a);
-            if site.mask_officials {
-                f.insert("姓名".into(), json!(mask_name(&a.name)));
-            }
-            f
-        }
-        Body::Clue(c) => {
-            let mut f = to_map(&c.public);
-            if let Some(d) = clue_deadline(&c.public, site)
-                && c.public.deadline.is_none()
-            {
-                // keep the form's column order: after 交办日期
-                let mut g = Map::new();
-                for (k, v) in f {
-                    let after = k == "交办日期";
-                    g.insert(k, v);
-                    if after {
-                        g.insert("反馈期限".into(), json!(d));
-                    }
-                }
-                f = g;
-            }
-            f
-        }
-        Body::Blacklist(b) => {
-            let mut f = to_map(b);
-            let expires = b
-                .expires
-                .unwrap_or_else(|| site.periods.blacklist.after(b.listed));
-            f.insert("公示期满".into(), json!(expires));
-            f
-        }
-        Body::Daily(d) => to_map(d),
-        Body::Page(p) => to_map(p),
-    };
-    let mut data = Map::new();
-    data.insert("id".into(), json!(m.id));
-    data.insert("url".into(), json!(url));
-    if let Some(s) = status {
-        data.insert("状态".into(), json!(s.label()));
-    }
-    for (k, v) in fields {
-        data.insert(k, v);
-    }
-    if let Some(p) = party {
-        let key = match r.body {
-            Body::Hazard(_) => "被检查对象",
-            Body::Clue(_) => "涉及单位",
-            _ => "当事人",
-        };
-        let mut pv = Map::new();
-        pv.insert("名称".into(), json!(p.name));
-        if let Some(c) = &p.code {
-            pv.insert("统一社会信用代码".into(), json!(c));
-        }
-        pv.insert("类型".into(), json!(p.kind));
-        data.insert(key.into(), Value::Object(pv));
-    }
-    data.insert("发布日期".into(), json!(m.published));
-    data.insert("发布机构".into(), json!(org));
-    for (k, v) in [
-        ("地区", &m.region),
-        ("行业领域", &m.sector),
-        ("设备类别", &m.equipment),
-    ] {
-        if let Some(v) = v {
-            data.insert(k.into(), json!(v));
-        }
-    }
-    if !corrections.is_empty() {
-        data.insert(
-            "更正".into(),
-            serde_json::to_value(corrections).unwrap_or(Value::Null),
-        );
-    }
-    Data::from(Value::Object(data))
-}
-
-fn to_map<T: Serialize>(v: &T) -> Map<String, Value> {
-    match serde_json::to_value(v) {
-        Ok(Value::Object(m)) => m,
-        _ => Map::new(),
-    }
-}
-
-/// Resolve 关联 to public records (a link to something not public is
-/// dropped), and the reverse links; returns the position of each record
-/// in `records` then `removed` by kind and id.
-fn link_relations<'a>(
-    content: &Content,
-    records: &mut [PubRecord<'a>],
-    removed: &mut [PubRecord<'a>],
-) -> crate::base::FastMap<(Kind, &'a str), usize> {
-    // Positions in `records` then `removed`; the links are made while the
-    // records are read, then set.
-    let (index, mut forward, mut back) = {
-        let all: Vec<&PubRecord<'a>> = records.iter().chain(removed.iter()).collect();
-        let index: crate::base::FastMap<(Kind, &'a str), usize> = all
-            .iter()
-            .enumerate()
-            .map(|(i, r)| ((r.kind, r.meta.id.as_str()), i))
-            .collect();
-        let mut forward: Vec<Vec<Link>> = Vec::new();
-        forward.resize_with(all.len(), Vec::new);
-        let mut reverse: Vec<Vec<(Kind, &str, usize)>> = Vec::new();
-        reverse.resize_with(all.len(), Vec::new);
-        for r in content.records.iter().filter(|r| !r.related().is_empty()) {
-            let Some(&from) = index.get(&(r.meta.kind, r.meta.id.as_str())) else {
-                continue;
-            };
-            for rf in r.related() {
-                if let Some(&to) = index.get(&(rf.kind, rf.id.as_str())) {
-                    forward[from].push(all[to].link());
-                    reverse[to].push((all[from].kind, all[from].id.as_str(), from));
-                }
-            }
-        }
-        let back: Vec<Vec<Link>> = reverse
-            .into_iter()
-            .map(|mut from| {
-                from.sort_unstable();
-                from.dedup();
-                from.into_iter().map(|(_, _, i)| all[i].link()).collect()
-            })
-            .collect();
-        (index, forward, back)
-    };
-    for (i, r) in records.iter_mut().chain(removed.iter_mut()).enumerate() {
-        let f = std::mem::take(&mut forward[i]);
-        if !f.is_empty() {
-            let rel = f
-                .iter()
-                .map(|l| Data::Str(l.url.trim_end_matches(".html").into()))
-                .collect();
-            Arc::make_mut(&mut r.data).insert("关联", Data::List(rel));
-            r.related = f;
-        }
-        let b = std::mem::take(&mut back[i]);
-        if !b.is_empty() {
-            r.referenced_by = b;
-        }
-    }
-    index
-}
-
-fn party_pages(records: &[PubRecord]) -> Vec<PartyPage> {
-    // Made at every preview update: the pages are found by a borrowed key
-    // and sorted once at the end, not kept in a map of owned keys.
-    let mut at: crate::base::FastMap<&str, usize> = Default::default();
-    let mut pages: Vec<PartyPage> = Vec::new();
-    // records are newest first: the first name seen is the current one
-    for r in records {
-        let Some(p) = &r.party else { continue };
-        let Some(url) = &p.url else { continue };
-        let key = url
-            .strip_prefix("parties/")
-            .and_then(|k| k.strip_suffix(".html"))
-            .unwrap_or(url);
-        let i = *at.entry(key).or_insert_with(|| {
-            pages.push(PartyPage {
-                key: key.to_string(),
-                url: url.clone(),
-                name: p.name.clone(),
-                code: p.code.clone(),
-                kind: p.kind.clone(),
-                aliases: Vec::new(),
-                records: Vec::new(),
-                blacklisted: false,
-            });
-            pages.len() - 1
-        });
-        let page = &mut pages[i];
-        if p.name != page.name && !page.aliases.contains(&p.name) {
-            page.aliases.push(p.name.clone());
-        }
-        if r.kind == Kind::Blacklist && r.status == Some(Badge::Listed) {
-            page.blacklisted = true;
-        }
-        page.records.push(r.link());
-    }
-    // The keys are distinct.
-    pages.sort_unstable_by(|a, b| a.key.cmp(&b.key));
-    for p in &mut pages {
-        p.aliases.sort();
-        p.records.sort_by(|a, b| {
-            (std::cmp::Reverse(a.date), a.kind, &a.url).cmp(&(
-                std::cmp::Reverse(b.date),
-                b.kind,
-                &b.url,
-            ))
-        });
-    }
-    pages
-}
-
-/// Sort public records by kind, newest first, then id; equal keys keep
-/// their order. The keys are gathered once: comparing the records
-/// themselves reads each one's shared core, scattered over the heap, at
-/// every comparison (at 20,000 records, a tenth of a preview update).
-fn sort_records(v: &mut Vec<PubRecord>) {
-    let order: Vec<usize> = {
-        let mut keys: Vec<(Kind, std::cmp::Reverse<NaiveDate>, &str, usize)> = v
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.kind, std::cmp::Reverse(r.published), r.id.as_str(), i))
-            .collect();
-        // The positions make the keys distinct.
-        keys.sort_unstable();
-        keys.into_iter().map(|k| k.3).collect()
-    };
-    let mut slots: Vec<Option<PubRecord>> = std::mem::take(v).into_iter().map(Some).collect();
-    *v = order.into_iter().filter_map(|i| slots[i].take()).collect();
 }
 
 /// `Period` re-exported for reports.
