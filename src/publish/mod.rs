@@ -18,15 +18,17 @@ mod relations;
 use crate::content::Content;
 use crate::content::model::*;
 use crate::content::site::{Period, Site};
-use chrono::{Days, NaiveDate};
 pub use badge::Badge;
+use chrono::{Days, NaiveDate};
 pub use data::Data;
-pub use lifecycle::{action_publicity_end, clue_deadline, clue_status, hazard_status, removal_date};
 use lifecycle::{Visibility, visibility};
+pub use lifecycle::{
+    action_publicity_end, clue_deadline, clue_status, hazard_status, removal_date,
+};
+pub use mask::mask_name;
 use open_data::open_data;
 pub use relations::party_key;
 use relations::{link_relations, party_pages, sort_records, unlink_missing_parties};
-pub use mask::mask_name;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};

@@ -1,0 +1,191 @@
+//! The searchable documents: what of each published record the indexes
+//! read.
+
+use super::*;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchDoc {
+    pub kind: Kind,
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub date: chrono::NaiveDate,
+    pub party: Option<String>,
+    /// The opening of the body, for the snippet.
+    pub summary: String,
+    pub facets: [String; 6],
+    #[serde(skip)]
+    pub body: String,
+    #[serde(skip)]
+    pub exact: Vec<String>,
+}
+
+pub(super) const SUMMARY_CHARS: usize = 120;
+
+pub(super) fn opt(body: &mut Vec<String>, s: &Option<String>) {
+    if let Some(s) = s {
+        body.push(s.clone());
+    }
+}
+
+/// The searchable text of a record: the title, then its public fields.
+pub(super) fn doc_of(r: &PubRecord) -> SearchDoc {
+    let mut body: Vec<String> = Vec::new();
+    let mut exact = vec![r.id.clone()];
+    if let Some(p) = &r.party {
+        opt(&mut body, &Some(p.name.clone()));
+        opt(&mut body, &p.code);
+        exact.push(p.name.clone());
+        if let Some(c) = &p.code {
+            exact.push(c.clone());
+        }
+    }
+    match &r.body {
+        PubBody::Case(c) => {
+            body.push(c.keywords.join("、"));
+            body.push(c.gist.clone());
+            body.push(c.inspector.clone());
+            body.push(c.facts.clone());
+            body.push(c.result.measures.join("、"));
+            opt(&mut body, &c.result.note);
+            opt(&mut body, &c.analysis.responsibility);
+            opt(&mut body, &c.analysis.institutions);
+            opt(&mut body, &c.analysis.factors);
+            body.extend(c.advice.iter().cloned());
+        }
+        PubBody::Action(a) => {
+            opt(&mut body, &a.doc_no);
+            if let Some(d) = &a.doc_no {
+                exact.push(d.clone());
+            }
+            body.push(a.measure.clone());
+            body.push(a.classes.join("、"));
+            body.push(a.authority.clone());
+            body.push(a.reason.clone());
+            opt(&mut body, &a.basis);
+            opt(&mut body, &a.content);
+        }
+        PubBody::Hazard(h) => {
+            body.push(h.content.clone());
+            body.push(h.measures.clone());
+            body.push(h.inspector.clone());
+            body.push(h.listing_unit.clone());
+            body.push(h.resp_unit.clone());
+        }
+        PubBody::Accountability(a) => {
+            body.push(a.cause.clone());
+            body.push(a.form.clone());
+        }
+        PubBody::Clue(c) => {
+            opt(&mut body, &c.assign_no);
+            if let Some(d) = &c.assign_no {
+                exact.push(d.clone());
+            }
+            body.push(c.kind.clone());
+            body.push(c.locality.clone());
+            opt(&mut body, &c.assign_unit);
+            body.extend(c.results.iter().map(|x| format!("{}：{}", x.item, x.text)));
+            body.extend(c.progress.iter().map(|x| x.text.clone()));
+            opt(&mut body, &c.reply);
+        }
+        PubBody::Blacklist(b) => {
+            body.push(b.doc_no.clone());
+            exact.push(b.doc_no.clone());
+            opt(&mut body, &b.representative);
+            body.push(b.cause.clone());
+            body.push(b.basis.clone());
+            body.push(b.authority.clone());
+        }
+        PubBody::Page(p) => body.push(p.body.clone()),
+        PubBody::Daily(_) => {}
+    }
+    for c in &r.corrections {
+        body.push(c.text.clone());
+    }
+    // The facets are words people search for too (气瓶, 城关镇).
+    for v in [&r.region, &r.sector, &r.equipment].into_iter().flatten() {
+        body.push(v.clone());
+    }
+    let body: Vec<String> = body.into_iter().filter(|s| !s.trim().is_empty()).collect();
+    let mut joined = body.join("\n");
+    // What a record's text can cost the indexes is bounded: every
+    // position of the text is the start of up to GRAM keys, and the text
+    // of a record may be a megabyte.
+    if let Some((cut, _)) = joined.char_indices().nth(MAX_INDEXED_CHARS) {
+        joined.truncate(cut);
+    }
+    let summary_src = match &r.body {
+        PubBody::Case(c) => c.gist.clone(),
+        PubBody::Action(a) => a.reason.clone(),
+        PubBody::Hazard(h) => h.content.clone(),
+        PubBody::Accountability(a) => a.cause.clone(),
+        PubBody::Clue(c) => c
+            .results
+            .first()
+            .map(|x| x.text.clone())
+            .unwrap_or_else(|| c.kind.clone()),
+        PubBody::Blacklist(b) => b.cause.clone(),
+        _ => joined.clone(),
+    };
+    let summary: String = summary_src
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(SUMMARY_CHARS)
+        .collect();
+    let status = r
+        .status
+        .as_ref()
+        .map(|s| s.label().to_string())
+        .unwrap_or_default();
+    let region = r.region.clone().or_else(|| match &r.body {
+        PubBody::Clue(c) => Some(c.locality.clone()),
+        _ => None,
+    });
+    SearchDoc {
+        kind: r.kind,
+        id: r.id.clone(),
+        url: r.url.clone(),
+        title: r.title.clone(),
+        date: r.published,
+        party: r.party.as_ref().map(|p| p.name.clone()),
+        summary,
+        facets: [
+            r.kind.label().to_string(),
+            region.unwrap_or_default(),
+            r.sector.clone().unwrap_or_default(),
+            r.equipment.clone().unwrap_or_default(),
+            r.published.format("%Y").to_string(),
+            status,
+        ],
+        body: joined,
+        exact,
+    }
+}
+
+/// What the search covers: every listed record of the listed kinds and the
+/// free pages; not previews, not removal notices, not daily tallies.
+pub fn searchable<'p, 'a>(public: &'p PublicSite<'a>) -> impl Iterator<Item = &'p PubRecord<'a>> {
+    public
+        .records
+        .iter()
+        .filter(|r| r.preview.is_none() && r.kind != Kind::Daily)
+}
+
+/// The searchable documents, newest first (the index's numbering).
+pub fn documents(public: &PublicSite) -> Vec<SearchDoc> {
+    let mut docs: Vec<SearchDoc> = searchable(public)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|r| doc_of(r))
+        .collect();
+    sort_docs(&mut docs);
+    docs
+}
+
+pub(super) fn sort_docs(docs: &mut [SearchDoc]) {
+    docs.sort_by(|a, b| {
+        (std::cmp::Reverse(a.date), a.kind, &a.id).cmp(&(std::cmp::Reverse(b.date), b.kind, &b.id))
+    });
+}
