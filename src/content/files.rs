@@ -1,0 +1,487 @@
+//! Reading one record file or page: the listing of the record directories,
+//! the text of a file (size limit, encodings), and its records.
+
+use super::*;
+
+/// Find record files; refuse links that leave the site.
+pub(super) fn collect_files(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<(Kind, PathBuf)>,
+    diags: &mut Diagnostics,
+) {
+    let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut entries: Vec<_> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(Result::ok).collect(),
+        Err(e) => {
+            diags.push(report(
+                &rel(root, dir),
+                Pos::FILE,
+                "",
+                format!("无法读取目录：{e}"),
+            ));
+            return;
+        }
+    };
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_symlink() && !inside(&canon_root, &path) {
+            diags.push(
+                report(
+                    &rel(root, &path),
+                    Pos::FILE,
+                    "",
+                    "符号链接指向站点目录之外，已拒绝",
+                )
+                .expected("站点目录内的文件")
+                .found(
+                    path.canonicalize()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                ),
+            );
+            continue;
+        }
+        if path.is_file() {
+            if name != "site.yaml" {
+                diags.push(
+                    report(
+                        &rel(root, &path),
+                        Pos::FILE,
+                        "",
+                        "content/ 下的文件未被使用",
+                    )
+                    .expected("content/site.yaml 或各类记录目录中的文件")
+                    .found(name)
+                    .warning(),
+                );
+            }
+            continue;
+        }
+        let Some(kind) = Kind::from_dir(&name) else {
+            diags.push(
+                report(&rel(root, &path), Pos::FILE, "", "未知的记录目录")
+                    .expected(Kind::ALL.map(|k| k.dir()).join("、"))
+                    .found(name)
+                    .warning(),
+            );
+            continue;
+        };
+        let want = if kind == Kind::Pages { "md" } else { "yaml" };
+        for e in walkdir::WalkDir::new(&path)
+            .min_depth(1)
+            .sort_by_file_name()
+        {
+            let e = match e {
+                Ok(e) => e,
+                Err(err) => {
+                    diags.push(report(
+                        &rel(root, &path),
+                        Pos::FILE,
+                        "",
+                        format!("无法读取目录：{err}"),
+                    ));
+                    continue;
+                }
+            };
+            let p = e.path();
+            let fname = e.file_name().to_string_lossy();
+            if fname.starts_with('.') || e.file_type().is_dir() {
+                continue;
+            }
+            if e.path_is_symlink() && !inside(&canon_root, p) {
+                diags.push(
+                    report(
+                        &rel(root, p),
+                        Pos::FILE,
+                        "",
+                        "符号链接指向站点目录之外，已拒绝",
+                    )
+                    .expected("站点目录内的文件")
+                    .found(
+                        p.canonicalize()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default(),
+                    ),
+                );
+                continue;
+            }
+            if let Some(why) = inputs::refusal(root, p) {
+                diags.push(
+                    report(&rel(root, p), Pos::FILE, "", why)
+                        .expected("站点目录之内的普通文件")
+                        .found(fname.to_string()),
+                );
+                continue;
+            }
+            if p.extension().and_then(|x| x.to_str()) == Some(want) {
+                out.push((kind, p.to_path_buf()));
+            } else {
+                diags.push(
+                    report(&rel(root, p), Pos::FILE, "", "文件扩展名不对，已忽略")
+                        .expected(format!(".{want}"))
+                        .found(fname.to_string())
+                        .warning(),
+                );
+            }
+        }
+    }
+}
+
+/// Whether `path`, links resolved, is inside `canon_root`.
+pub(super) fn inside(canon_root: &Path, path: &Path) -> bool {
+    match path.canonicalize() {
+        Ok(p) => p.starts_with(canon_root),
+        // A dangling link: refuse it too.
+        Err(_) => !path.is_symlink(),
+    }
+}
+
+pub(super) fn read_text(
+    root: &Path,
+    path: &Path,
+    max: u64,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let relp = rel(root, path);
+    // One open: the size is read from the open file (no second lookup of
+    // the path), and no more than `max` bytes are read even if the file
+    // grows meanwhile.
+    let file = match inputs::open(root, path) {
+        Ok(f) => f,
+        Err(why) => {
+            diags.push(
+                report(&relp, Pos::FILE, "", why)
+                    .expected("站点目录之内的普通文件")
+                    .found(path.display().to_string()),
+            );
+            return None;
+        }
+    };
+    let read = || -> std::io::Result<Result<Vec<u8>, u64>> {
+        use std::io::Read;
+        let len = file.metadata()?.len();
+        if len > max {
+            return Ok(Err(len));
+        }
+        let mut bytes = Vec::with_capacity(len as usize);
+        file.take(max + 1).read_to_end(&mut bytes)?;
+        Ok(match bytes.len() as u64 {
+            n if n > max => Err(n),
+            _ => Ok(bytes),
+        })
+    };
+    let bytes = match read() {
+        Ok(Ok(b)) => b,
+        Ok(Err(len)) => {
+            diags.push(
+                report(&relp, Pos::FILE, "", "文件过大，已拒绝")
+                    .expected(format!("不超过 {max} 字节（site.yaml 限制.文件大小）"))
+                    .found(format!("{len} 字节")),
+            );
+            return None;
+        }
+        Err(e) => {
+            diags.push(report(&relp, Pos::FILE, "", format!("无法读取文件：{e}")));
+            return None;
+        }
+    };
+    if let Some(big_endian) = utf16(&bytes) {
+        let order = if big_endian { "大端" } else { "小端" };
+        diags.push(
+            report(&relp, Pos::FILE, "", "文件是 UTF-16 编码，不是 UTF-8")
+                .expected("UTF-8 文本（在编辑器中另存为 UTF-8）")
+                .found(format!("UTF-16（{order}）")),
+        );
+        return None;
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Some(s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s)),
+        Err(e) => {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            // Valid up to here: the position counts characters.
+            let good = std::str::from_utf8(good).unwrap_or("");
+            let line = good.matches('\n').count() as u32 + 1;
+            let col = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+            diags.push(
+                report(&relp, Pos::new(line, col), "", "文件不是 UTF-8 编码")
+                    .expected("UTF-8 文本")
+                    .found("无效的字节序列（可能是 GBK 编码，请另存为 UTF-8）"),
+            );
+            None
+        }
+    }
+}
+
+/// Whether `bytes` are UTF-16 text, and if so whether big-endian: by its
+/// byte-order mark, or by the zero bytes that ASCII characters leave in
+/// every other place.
+pub(super) fn utf16(bytes: &[u8]) -> Option<bool> {
+    match bytes {
+        [0xFF, 0xFE, ..] => return Some(false),
+        [0xFE, 0xFF, ..] => return Some(true),
+        _ => {}
+    }
+    let head = &bytes[..bytes.len().min(512) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let zero_at = |k: usize| head.chunks(2).filter(|p| p[k] == 0).count();
+    let (even, odd) = (zero_at(0), zero_at(1));
+    if odd * 10 >= pairs * 3 && even == 0 {
+        Some(false)
+    } else if even * 10 >= pairs * 3 && odd == 0 {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+pub(super) fn load_file(
+    root: &Path,
+    kind: Kind,
+    path: &Path,
+    site: &Site,
+) -> (Vec<Record>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let relp = rel(root, path);
+    let Some(text) = read_text(root, path, site.limits.max_file_bytes, &mut diags) else {
+        return (Vec::new(), diags);
+    };
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let limit = crate::base::MAX_INDEXED_CHARS;
+    if text.len() > limit && text.chars().count() > limit && kind != Kind::Actions {
+        diags.push(
+            report(&relp, Pos::FILE, "", "记录很长：站内搜索只检索它的前一部分")
+                .expected(format!(
+                    "不超过 {limit} 字的记录（超出部分照常公开，但搜不到）"
+                ))
+                .found(format!("{} 字", text.chars().count()))
+                .warning(),
+        );
+    }
+    scan::file_name(
+        &scan::Source {
+            rel: &relp,
+            text: &text,
+        },
+        &stem,
+        &mut diags,
+    );
+    if kind == Kind::Pages {
+        let rec = load_page(&relp, &stem, &text, &mut diags);
+        return (rec.into_iter().collect(), diags);
+    }
+    let node = match yaml::parse(&text, site.limits.yaml()) {
+        Ok(n) => n,
+        Err(e) => {
+            diags.push(
+                report(&relp, e.pos, "", e.message)
+                    .expected(e.expected)
+                    .found(e.found),
+            );
+            return (Vec::new(), diags);
+        }
+    };
+    let mut records = Vec::new();
+    let src = scan::Source {
+        rel: &relp,
+        text: &text,
+    };
+    match &node.value {
+        Value::Seq(items) if kind == Kind::Actions => {
+            if items.is_empty() {
+                diags.push(
+                    report(&relp, node.pos, "", "批量文件中没有记录")
+                        .expected("至少一条带「编号」的记录")
+                        .found("空列表")
+                        .warning(),
+                );
+            }
+            for item in items {
+                let id = bulk_id(&relp, item, &mut diags);
+                scan::controls(&src, item, None, &mut diags);
+                let used = scan::record(&src, kind, item, &mut diags);
+                let mut ctx = Ctx::new(&relp, &mut diags);
+                if let Some(mut r) = kinds::decode(&mut ctx, kind, &id, item, &site.sectors, true)
+                    && !id.is_empty()
+                {
+                    r.meta.privacy_used = used;
+                    records.push(r);
+                }
+            }
+        }
+        _ => {
+            if !kinds::valid_id(&stem) {
+                diags.push(
+                    report(&relp, Pos::FILE, "", "文件名不能作为记录编号")
+                        .expected("小写字母、数字和连字符，以字母或数字开头，例如 hc-2022-001.yaml")
+                        .found(stem.clone()),
+                );
+            }
+            scan::controls(&src, &node, None, &mut diags);
+            let used = scan::record(&src, kind, &node, &mut diags);
+            let mut ctx = Ctx::new(&relp, &mut diags);
+            if let Some(mut r) = kinds::decode(&mut ctx, kind, &stem, &node, &site.sectors, false) {
+                r.meta.privacy_used = used;
+                records.push(r);
+            }
+        }
+    }
+    (records, diags)
+}
+
+/// The id of an item in a bulk file: its `编号`.
+pub(super) fn bulk_id(relp: &str, item: &yaml::Node, diags: &mut Diagnostics) -> String {
+    let Value::Map(entries) = &item.value else {
+        return String::new();
+    };
+    let found = entries.iter().find(|(k, _)| k.as_str() == Some("编号"));
+    match found {
+        None => {
+            diags.push(
+                report(relp, item.pos, "编号", "批量文件中的记录缺少「编号」")
+                    .expected("编号：小写字母、数字和连字符，例如 hc-2022-cf-001")
+                    .found("未填写"),
+            );
+            String::new()
+        }
+        Some((_, v)) => match v.as_str() {
+            Some(id) if kinds::valid_id(id.trim()) => id.trim().to_string(),
+            _ => {
+                diags.push(
+                    report(relp, v.pos, "编号", "「编号」格式不正确")
+                        .expected("小写字母、数字和连字符，以字母或数字开头")
+                        .found(v.describe()),
+                );
+                String::new()
+            }
+        },
+    }
+}
+
+/// A Markdown page with YAML front matter between `---` lines.
+pub(super) fn load_page(
+    relp: &str,
+    stem: &str,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Option<Record> {
+    if !kinds::valid_id(stem) {
+        diags.push(
+            report(relp, Pos::FILE, "", "文件名不能作为页面编号")
+                .expected("小写字母、数字和连字符，例如 about.md")
+                .found(stem.to_string()),
+        );
+    }
+    let normalized = text.replace("\r\n", "\n");
+    let Some(rest) = normalized.strip_prefix("---\n") else {
+        diags.push(
+            report(relp, Pos::new(1, 1), "", "页面缺少 YAML 头部")
+                .expected("以 --- 开头的头部，含 标题 和 发布日期，再以 --- 结束")
+                .found(normalized.lines().next().unwrap_or("").to_string()),
+        );
+        return None;
+    };
+    let (front, body) = match rest
+        .find("\n---\n")
+        .map(|i| (i, 5))
+        .or_else(|| rest.strip_suffix("\n---").map(|f| (f.len(), 4)))
+    {
+        Some((i, skip)) => (&rest[..i + 1], &rest[(i + skip).min(rest.len())..]),
+        None => {
+            diags.push(
+                report(relp, Pos::new(1, 1), "", "页面的 YAML 头部没有结束")
+                    .expected("单独一行 --- 结束头部")
+                    .found("文件结束"),
+            );
+            return None;
+        }
+    };
+    // Positions in the front matter are one line further down the file.
+    let node = match yaml::parse(front, Limits::default()) {
+        Ok(mut n) => {
+            shift(&mut n, 1);
+            n
+        }
+        Err(e) => {
+            diags.push(
+                report(relp, Pos::new(e.pos.line + 1, e.pos.col), "", e.message)
+                    .expected(e.expected)
+                    .found(e.found),
+            );
+            return None;
+        }
+    };
+    let src = scan::Source {
+        rel: relp,
+        text: &normalized,
+    };
+    let mut used = scan::record(&src, Kind::Pages, &node, diags);
+    let draft = node_str(&node, "状态") == Some("草稿");
+    let exceptions: Vec<String> = if draft {
+        Vec::new()
+    } else {
+        page_exceptions(&node)
+    };
+    let offset = body.as_ptr() as usize - normalized.as_ptr() as usize;
+    scan::controls(&src, &node, Some((body, offset)), diags);
+    for key in scan::body(&src, body, offset, &exceptions, diags) {
+        if !used.contains(&key) {
+            used.push(key);
+        }
+    }
+    let mut ctx = Ctx::new(relp, diags);
+    let mut page = kinds::decode_page(&mut ctx, stem, &node, body.to_string())?;
+    page.meta.privacy_used = used;
+    Some(page)
+}
+
+pub(super) fn node_str<'n>(node: &'n yaml::Node, key: &str) -> Option<&'n str> {
+    match &node.value {
+        Value::Map(entries) => entries
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .and_then(|(_, v)| v.as_str()),
+        _ => None,
+    }
+}
+
+/// The numbers a page's 隐私例外 accept, normalized.
+pub(super) fn page_exceptions(node: &yaml::Node) -> Vec<String> {
+    let Value::Map(entries) = &node.value else {
+        return Vec::new();
+    };
+    let Some((_, list)) = entries.iter().find(|(k, _)| k.as_str() == Some("隐私例外")) else {
+        return Vec::new();
+    };
+    let Value::Seq(items) = &list.value else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|e| node_str(e, "内容"))
+        .map(crate::privacy::normalize_number)
+        .collect()
+}
+
+pub(super) fn shift(n: &mut yaml::Node, lines: u32) {
+    n.pos.line += lines;
+    match &mut n.value {
+        Value::Seq(items) => items.iter_mut().for_each(|i| shift(i, lines)),
+        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            shift(k, lines);
+            shift(v, lines);
+        }),
+        _ => {}
+    }
+}
