@@ -7,17 +7,23 @@
 //! the previous output exactly as it was.
 
 pub mod cache;
+mod findings;
 mod key_bytes;
 pub mod links;
 pub mod paths;
+mod swap;
 
 use crate::diag::{Diagnostic, Pos, report};
 use crate::privacy::{Found, Scanner, formats};
+use findings::*;
+pub use findings::{OutputFinding, findings_in, scan_file};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+pub use swap::OutputLock;
+use swap::*;
 
 /// Marks a directory as gongshi's output, so a later build may replace it.
 pub const MARKER: &str = ".gongshi-output";
@@ -58,47 +64,6 @@ pub struct Staging {
 /// to write to (see [`paths`]).
 pub fn check_out_dir(site_root: &Path, out: &Path) -> Result<PathBuf, String> {
     paths::writable_dir(site_root, out, MARKER)
-}
-
-/// The lock that keeps two builds from writing the same output at once:
-/// a file beside the output, locked while the lock lives.
-pub struct OutputLock {
-    _file: std::fs::File,
-}
-
-impl OutputLock {
-    /// Take the lock of `out`; if another build holds it, say so on
-    /// standard error and wait for it.
-    pub fn take(out: &Path) -> std::io::Result<OutputLock> {
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "public".into());
-        let path = out.with_file_name(format!(".{name}.lock"));
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)?;
-        #[cfg(unix)]
-        {
-            use std::os::fd::AsRawFd;
-            // SAFETY: flock only reads its arguments; the descriptor is
-            // open for the calls.
-            let free = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
-            if !free {
-                eprintln!("另一个构建正在写入 {}，等待它完成…", out.display());
-                // SAFETY: as above.
-                if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-            }
-        }
-        Ok(OutputLock { _file: file })
-    }
 }
 
 /// Write a file that should not exist yet; one that does (written or
@@ -482,240 +447,6 @@ impl Drop for Staging {
 pub enum CommitError {
     Privacy(Vec<Diagnostic>),
     Io(String),
-}
-
-/// What a scan looks for, as one line of the output's marker: the
-/// scanner's version and fingerprint (its private values) and the numbers
-/// the records' 隐私例外 accepted. Two builds with the same stamp find the
-/// same things in the same bytes.
-fn scan_stamp(scanner: &Scanner, allowed: &HashSet<String>) -> String {
-    let mut allowed: Vec<&String> = allowed.iter().collect();
-    allowed.sort();
-    let mut h = Sha256::new();
-    h.update(SCAN_VERSION.as_bytes());
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    h.update(scanner.fingerprint().as_bytes());
-    for a in allowed {
-        h.update((a.len() as u64).to_le_bytes());
-        h.update(a.as_bytes());
-    }
-    let hex: String = h.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("scan: {hex}")
-}
-
-/// Changed whenever what the scan finds in the same bytes may change.
-const SCAN_VERSION: &str = "reader-view-1";
-
-/// A finding in a file about to be published.
-#[derive(Debug, Clone)]
-pub struct OutputFinding {
-    /// What was found, for the message.
-    what: String,
-    key: String,
-    excerpt: String,
-    rel: String,
-    /// The source record of the file (`PATH:LINE`), if it shows one.
-    origin: Option<String>,
-}
-
-/// The privacy findings in one output file `rel`: the numbers and private
-/// values a reader of it would see, except the numbers that the records
-/// holding them declared (`allowed`).
-pub fn scan_file(
-    scanner: &Scanner,
-    allowed: &HashSet<String>,
-    rel: &str,
-    bytes: &[u8],
-    origin: Option<&str>,
-) -> Vec<OutputFinding> {
-    let format = formats::Format::of(rel);
-    if format == formats::Format::Binary {
-        return Vec::new();
-    }
-    // One buffer a thread: the site's files are read one after another.
-    thread_local! {
-        static TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-    }
-    let mut found = Vec::new();
-    let readable = TEXT.with_borrow_mut(|text| {
-        text.clear();
-        let readable = formats::read(format, bytes, text);
-        scanner.scan_reader(text, &mut found);
-        if text.capacity() > 1 << 24 {
-            // Not kept for the rest of the build after one large file.
-            *text = String::new();
-        }
-        readable
-    });
-    let mut out: Vec<OutputFinding> = found
-        .into_iter()
-        .filter(|f| !(matches!(f.what, Found::Number(_)) && allowed.contains(&f.key)))
-        .map(|f| OutputFinding {
-            what: scanner.describe(&f.what),
-            key: f.key,
-            excerpt: f.excerpt,
-            rel: rel.to_string(),
-            origin: origin.map(str::to_string),
-        })
-        .collect();
-    if let Err(why) = readable {
-        out.push(OutputFinding {
-            what: format!("无法读取的内容（{why}）"),
-            key: format!("unreadable:{rel}"),
-            excerpt: String::new(),
-            rel: rel.to_string(),
-            origin: origin.map(str::to_string),
-        });
-    }
-    out
-}
-
-/// [`scan_file`] as diagnostics (the preview's page by page).
-pub fn findings_in(
-    scanner: &Scanner,
-    allowed: &HashSet<String>,
-    rel: &str,
-    bytes: &[u8],
-    origin: Option<&str>,
-) -> Vec<Diagnostic> {
-    group(&scan_file(scanner, allowed, rel, bytes, origin))
-}
-
-/// One diagnostic for each thing found, at the source of the first file
-/// that shows it (files of records before others), however many files it
-/// stands in. The sources themselves were scanned before anything was
-/// written, so what is found here was put together by a template, or
-/// from several fields.
-fn group(found: &[OutputFinding]) -> Vec<Diagnostic> {
-    let mut by_key: BTreeMap<(&str, &str), Vec<&OutputFinding>> = BTreeMap::new();
-    for f in found {
-        by_key.entry((&f.key, &f.what)).or_default().push(f);
-    }
-    by_key
-        .into_values()
-        .map(|all| {
-            let mut all = all;
-            all.sort_by(|a, b| (a.origin.is_none(), &a.rel).cmp(&(b.origin.is_none(), &b.rel)));
-            let f = all[0];
-            let (path, line) = match &f.origin {
-                Some(o) => split_source(o),
-                None => ("templates".to_string(), 1),
-            };
-            let files = if all.len() > 1 {
-                format!("{} 等 {} 个输出文件", f.rel, all.len())
-            } else {
-                format!("输出文件 {}", f.rel)
-            };
-            report(
-                &path,
-                Pos::new(line, 1),
-                "",
-                format!(
-                    "发布内容中含有{}（由模板或多个字段拼合而成），已阻止发布",
-                    f.what
-                ),
-            )
-            .expected("不含个人隐私信息的公开内容（请检查模板和相关字段，删除或脱敏）")
-            .found(format!("{}（{files}）", f.excerpt))
-            .build()
-        })
-        .collect()
-}
-
-fn split_source(s: &str) -> (String, u32) {
-    match s.rsplit_once(':') {
-        Some((p, l)) if l.chars().all(|c| c.is_ascii_digit()) && !l.is_empty() => {
-            (p.to_string(), l.parse().unwrap_or(1))
-        }
-        _ => (s.to_string(), 1),
-    }
-}
-
-/// Remove temporary directories left by builds that were killed.
-fn clean_stale(parent: &Path, name: &str) {
-    let prefix = format!(".{name}.tmp-");
-    let Ok(rd) = std::fs::read_dir(parent) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let n = e.file_name().to_string_lossy().to_string();
-        if n.starts_with(&prefix) && e.path().join(MARKER).is_file() {
-            let pid: Option<u32> = n[prefix.len()..].parse().ok();
-            let alive = pid.is_some_and(|p| {
-                p != std::process::id() && Path::new(&format!("/proc/{p}")).exists()
-            });
-            if !alive {
-                let _ = std::fs::remove_dir_all(e.path());
-            }
-        }
-    }
-}
-
-/// Remove a directory tree, its subdirectories in parallel.
-fn remove_tree(dir: &Path) {
-    use rayon::prelude::*;
-    if let Ok(rd) = std::fs::read_dir(dir) {
-        let entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
-        entries.par_iter().for_each(|p| {
-            if p.is_dir() && !p.is_symlink() {
-                let _ = std::fs::remove_dir_all(p);
-            } else {
-                let _ = std::fs::remove_file(p);
-            }
-        });
-    }
-    let _ = std::fs::remove_dir_all(dir);
-}
-
-fn sync_dir(dir: &Path) {
-    if let Ok(f) = std::fs::File::open(dir) {
-        let _ = f.sync_all();
-    }
-}
-
-/// Put `new` in place of `out`. On Linux both directories are exchanged in
-/// one step (renameat2 RENAME_EXCHANGE); elsewhere, two renames.
-fn swap(new: &Path, out: &Path) -> std::io::Result<()> {
-    if !out.exists() {
-        return std::fs::rename(new, out);
-    }
-    #[cfg(target_os = "linux")]
-    {
-        use std::ffi::CString;
-        use std::os::unix::ffi::OsStrExt;
-        let a = CString::new(new.as_os_str().as_bytes())?;
-        let b = CString::new(out.as_os_str().as_bytes())?;
-        // SAFETY: both are valid NUL-terminated paths; the call only renames.
-        let rc = unsafe {
-            libc::renameat2(
-                libc::AT_FDCWD,
-                a.as_ptr(),
-                libc::AT_FDCWD,
-                b.as_ptr(),
-                libc::RENAME_EXCHANGE,
-            )
-        };
-        if rc == 0 {
-            return Ok(());
-        }
-    }
-    let old = out.with_file_name(format!(
-        ".{}.old-{}",
-        out.file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    std::fs::rename(out, &old)?;
-    if let Err(e) = std::fs::rename(new, out) {
-        let _ = std::fs::rename(&old, out);
-        return Err(e);
-    }
-    // Leave the old output where `commit` removes it.
-    std::fs::rename(&old, new)
 }
 
 /// A short content hash for asset names.

@@ -1,0 +1,154 @@
+//! The privacy findings of the files about to be published, and the stamp
+//! of what a scan looked for.
+
+use super::*;
+
+/// What a scan looks for, as one line of the output's marker: the
+/// scanner's version and fingerprint (its private values) and the numbers
+/// the records' 隐私例外 accepted. Two builds with the same stamp find the
+/// same things in the same bytes.
+pub(super) fn scan_stamp(scanner: &Scanner, allowed: &HashSet<String>) -> String {
+    let mut allowed: Vec<&String> = allowed.iter().collect();
+    allowed.sort();
+    let mut h = Sha256::new();
+    h.update(SCAN_VERSION.as_bytes());
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(scanner.fingerprint().as_bytes());
+    for a in allowed {
+        h.update((a.len() as u64).to_le_bytes());
+        h.update(a.as_bytes());
+    }
+    let hex: String = h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("scan: {hex}")
+}
+
+/// Changed whenever what the scan finds in the same bytes may change.
+pub(super) const SCAN_VERSION: &str = "reader-view-1";
+
+/// A finding in a file about to be published.
+#[derive(Debug, Clone)]
+pub struct OutputFinding {
+    /// What was found, for the message.
+    pub(super) what: String,
+    pub(super) key: String,
+    pub(super) excerpt: String,
+    pub(super) rel: String,
+    /// The source record of the file (`PATH:LINE`), if it shows one.
+    pub(super) origin: Option<String>,
+}
+
+/// The privacy findings in one output file `rel`: the numbers and private
+/// values a reader of it would see, except the numbers that the records
+/// holding them declared (`allowed`).
+pub fn scan_file(
+    scanner: &Scanner,
+    allowed: &HashSet<String>,
+    rel: &str,
+    bytes: &[u8],
+    origin: Option<&str>,
+) -> Vec<OutputFinding> {
+    let format = formats::Format::of(rel);
+    if format == formats::Format::Binary {
+        return Vec::new();
+    }
+    // One buffer a thread: the site's files are read one after another.
+    thread_local! {
+        static TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    let mut found = Vec::new();
+    let readable = TEXT.with_borrow_mut(|text| {
+        text.clear();
+        let readable = formats::read(format, bytes, text);
+        scanner.scan_reader(text, &mut found);
+        if text.capacity() > 1 << 24 {
+            // Not kept for the rest of the build after one large file.
+            *text = String::new();
+        }
+        readable
+    });
+    let mut out: Vec<OutputFinding> = found
+        .into_iter()
+        .filter(|f| !(matches!(f.what, Found::Number(_)) && allowed.contains(&f.key)))
+        .map(|f| OutputFinding {
+            what: scanner.describe(&f.what),
+            key: f.key,
+            excerpt: f.excerpt,
+            rel: rel.to_string(),
+            origin: origin.map(str::to_string),
+        })
+        .collect();
+    if let Err(why) = readable {
+        out.push(OutputFinding {
+            what: format!("无法读取的内容（{why}）"),
+            key: format!("unreadable:{rel}"),
+            excerpt: String::new(),
+            rel: rel.to_string(),
+            origin: origin.map(str::to_string),
+        });
+    }
+    out
+}
+
+/// [`scan_file`] as diagnostics (the preview's page by page).
+pub fn findings_in(
+    scanner: &Scanner,
+    allowed: &HashSet<String>,
+    rel: &str,
+    bytes: &[u8],
+    origin: Option<&str>,
+) -> Vec<Diagnostic> {
+    group(&scan_file(scanner, allowed, rel, bytes, origin))
+}
+
+/// One diagnostic for each thing found, at the source of the first file
+/// that shows it (files of records before others), however many files it
+/// stands in. The sources themselves were scanned before anything was
+/// written, so what is found here was put together by a template, or
+/// from several fields.
+pub(super) fn group(found: &[OutputFinding]) -> Vec<Diagnostic> {
+    let mut by_key: BTreeMap<(&str, &str), Vec<&OutputFinding>> = BTreeMap::new();
+    for f in found {
+        by_key.entry((&f.key, &f.what)).or_default().push(f);
+    }
+    by_key
+        .into_values()
+        .map(|all| {
+            let mut all = all;
+            all.sort_by(|a, b| (a.origin.is_none(), &a.rel).cmp(&(b.origin.is_none(), &b.rel)));
+            let f = all[0];
+            let (path, line) = match &f.origin {
+                Some(o) => split_source(o),
+                None => ("templates".to_string(), 1),
+            };
+            let files = if all.len() > 1 {
+                format!("{} 等 {} 个输出文件", f.rel, all.len())
+            } else {
+                format!("输出文件 {}", f.rel)
+            };
+            report(
+                &path,
+                Pos::new(line, 1),
+                "",
+                format!(
+                    "发布内容中含有{}（由模板或多个字段拼合而成），已阻止发布",
+                    f.what
+                ),
+            )
+            .expected("不含个人隐私信息的公开内容（请检查模板和相关字段，删除或脱敏）")
+            .found(format!("{}（{files}）", f.excerpt))
+            .build()
+        })
+        .collect()
+}
+
+pub(super) fn split_source(s: &str) -> (String, u32) {
+    match s.rsplit_once(':') {
+        Some((p, l)) if l.chars().all(|c| c.is_ascii_digit()) && !l.is_empty() => {
+            (p.to_string(), l.parse().unwrap_or(1))
+        }
+        _ => (s.to_string(), 1),
+    }
+}
