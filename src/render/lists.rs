@@ -1,0 +1,246 @@
+//! The pages made of lists: the home page, a kind's list pages, the
+//! overdue hazards and the party index, with their numbering.
+
+use super::pages::*;
+use crate::content::model::Kind;
+use crate::publish::{Badge, PubRecord, PublicSite};
+use minijinja::{Value, context};
+use serde::Serialize;
+
+/// The page of the list of overdue hazards.
+pub fn overdue_url(n: usize) -> String {
+    if n == 1 {
+        "hazards/overdue.html".into()
+    } else {
+        format!("hazards/overdue/{n}.html")
+    }
+}
+
+/// How many pages the party index has (one, if empty).
+pub fn party_index_pages(public: &PublicSite) -> usize {
+    public.parties().len().div_ceil(PARTIES_PER_PAGE).max(1)
+}
+
+/// The page of the party index.
+pub fn party_index_url(n: usize) -> String {
+    if n == 1 {
+        "parties/index.html".into()
+    } else {
+        format!("parties/page/{n}.html")
+    }
+}
+
+pub(super) fn party_index(public: &PublicSite, n: usize) -> (&'static str, Value) {
+    /// A row of the index: not the party's records, only how many.
+    #[derive(Serialize)]
+    struct Row<'x> {
+        url: &'x str,
+        #[serde(rename = "名称")]
+        name: &'x str,
+        #[serde(rename = "统一社会信用代码")]
+        code: &'x Option<String>,
+        blacklisted: bool,
+        count: usize,
+    }
+    let total = public.parties().len();
+    let pages = party_index_pages(public);
+    let rows: Vec<Row> = public
+        .parties()
+        .iter()
+        .skip((n - 1) * PARTIES_PER_PAGE)
+        .take(PARTIES_PER_PAGE)
+        .map(|p| Row {
+            url: &p.url,
+            name: &p.name,
+            code: &p.code,
+            blacklisted: p.blacklisted,
+            count: p.records.len(),
+        })
+        .collect();
+    let ctx = context! {
+        parties => Value::from_serialize(&rows),
+        section => "parties",
+        ..page_nav(total, n, pages, party_index_url)
+    };
+    ("parties.html", ctx)
+}
+
+/// How many pages the list of overdue hazards has (none without any).
+pub fn overdue_pages(public: &PublicSite) -> usize {
+    overdue(public).len().div_ceil(PER_PAGE)
+}
+
+/// The overdue hazards, longest overdue first (earliest deadline; then as
+/// listed).
+pub(super) fn overdue<'p, 'a>(public: &'p PublicSite<'a>) -> Vec<&'p PubRecord<'a>> {
+    let mut v: Vec<&PubRecord> = public
+        .of_kind(Kind::Hazards)
+        .filter(|r| r.status == Some(Badge::Overdue))
+        .collect();
+    v.sort_by_key(|r| match &r.body {
+        crate::publish::PubBody::Hazard(h) => Some(h.deadline),
+        _ => None,
+    });
+    v
+}
+
+/// How many pages the list of a kind has (one, if empty).
+pub(super) fn list_pages(public: &PublicSite, kind: Kind) -> usize {
+    public.of_kind(kind).count().div_ceil(PER_PAGE).max(1)
+}
+
+/// The page of the list of a kind.
+pub(super) fn list_url(kind: Kind, n: usize) -> String {
+    if n == 1 {
+        format!("{}/index.html", kind.dir())
+    } else {
+        format!("{}/page/{n}.html", kind.dir())
+    }
+}
+
+pub(super) fn home(public: &PublicSite) -> (&'static str, Value) {
+    #[derive(Serialize)]
+    struct Section<'x> {
+        kind: Kind,
+        label: &'static str,
+        url: String,
+        total: usize,
+        latest: Vec<RecordView<'x>>,
+    }
+    let sections: Vec<Section> = Kind::LISTED
+        .iter()
+        .map(|k| Section {
+            kind: *k,
+            label: k.label(),
+            url: format!("{}/index.html", k.dir()),
+            total: public.of_kind(*k).count(),
+            latest: public.of_kind(*k).take(5).map(view).collect(),
+        })
+        .collect();
+    let all_overdue = overdue(public);
+    let overdue_total = all_overdue.len();
+    let overdue: Vec<RecordView> = all_overdue
+        .into_iter()
+        .take(HOME_OVERDUE)
+        .map(view)
+        .collect();
+    let count = |k: Kind, status: Badge| {
+        public
+            .of_kind(k)
+            .filter(|r| r.status == Some(status))
+            .count()
+    };
+    let figures = vec![
+        (
+            "典型案例",
+            public.of_kind(Kind::Cases).count(),
+            "cases/index.html",
+        ),
+        (
+            "执法措施",
+            public.of_kind(Kind::Actions).count(),
+            "actions/index.html",
+        ),
+        (
+            "督办中重大隐患",
+            count(Kind::Hazards, Badge::Supervised),
+            "hazards/index.html",
+        ),
+        ("逾期未整改隐患", overdue_total, "hazards/index.html"),
+        (
+            "超期未反馈线索",
+            count(Kind::Clues, Badge::FeedbackOverdue),
+            "clues/index.html",
+        ),
+        (
+            "在列黑名单",
+            count(Kind::Blacklist, Badge::Listed),
+            "blacklist/index.html",
+        ),
+    ];
+    let figures: Vec<Value> = figures
+        .into_iter()
+        .map(|(label, n, url)| context! { label => label, num => n, url => url })
+        .collect();
+    let ctx = context! {
+        sections => Value::from_serialize(&sections),
+        overdue => Value::from_serialize(&overdue),
+        overdue_total => overdue_total,
+        overdue_url => overdue_url(1),
+        figures => figures,
+        section => "home",
+    };
+    ("index.html", ctx)
+}
+
+pub(super) fn overdue_page(public: &PublicSite, n: usize) -> (&'static str, Value) {
+    let all = overdue(public);
+    let lead = format!("共 {} 项，按整改时限从早到晚排列。", all.len());
+    let ctx = list_context(
+        Kind::Hazards,
+        "逾期未整改的重大事故隐患",
+        Some(lead),
+        (all.len(), all.iter().copied()),
+        n,
+        overdue_url,
+    );
+    ("list.html", ctx)
+}
+
+pub(super) fn list_page(public: &PublicSite, kind: Kind, n: usize) -> (&'static str, Value) {
+    let records = (public.of_kind(kind).count(), public.of_kind(kind));
+    let ctx = list_context(kind, kind.label(), None, records, n, |n| list_url(kind, n));
+    ("list.html", ctx)
+}
+
+/// The views of the records on page `n` of a list.
+pub(super) fn page_views<'p, 'a: 'p>(
+    all: impl Iterator<Item = &'p PubRecord<'a>>,
+    n: usize,
+) -> Vec<RecordView<'p>> {
+    all.skip((n - 1) * PER_PAGE)
+        .take(PER_PAGE)
+        .map(view)
+        .collect()
+}
+
+/// Page `n` of a list of records (list.html), from how many there are and
+/// the records in order: the page's records, the counts and the
+/// neighbouring pages by `url`.
+pub(super) fn list_context<'p, 'a: 'p>(
+    kind: Kind,
+    label: &str,
+    lead: Option<String>,
+    (total, all): (usize, impl Iterator<Item = &'p PubRecord<'a>>),
+    n: usize,
+    url: impl Fn(usize) -> String,
+) -> Value {
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let chunk = page_views(all, n);
+    context! {
+        kind => kind.dir(),
+        label => label,
+        lead => lead,
+        records => Value::from_serialize(&chunk),
+        first_index => (n - 1) * PER_PAGE,
+        section => kind.dir(),
+        ..page_nav(total, n, pages, url)
+    }
+}
+
+/// Page `n` of `pages` for the `pagination` macro: how many items in all,
+/// the page, the number of pages and the neighbouring pages by `url`.
+pub(super) fn page_nav(
+    total: usize,
+    n: usize,
+    pages: usize,
+    url: impl Fn(usize) -> String,
+) -> Value {
+    context! {
+        total => total,
+        page => n,
+        pages => pages,
+        prev => (n > 1).then(|| url(n - 1)),
+        next => (n < pages).then(|| url(n + 1)),
+    }
+}
