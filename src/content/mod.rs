@@ -11,8 +11,10 @@ mod files;
 pub mod inputs;
 pub mod kinds;
 pub mod model;
+mod record;
 pub mod scan;
 pub mod site;
+pub mod vocabulary;
 pub mod yaml;
 
 use crate::diag::{Diagnostics, Pos, report};
