@@ -11,6 +11,7 @@
 //! site's search.
 
 mod http;
+mod live;
 pub mod snapshot;
 
 pub use http::site_file;
