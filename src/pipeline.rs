@@ -5,7 +5,7 @@
 //! view in memory and renders pages on request from the same parts.
 
 use crate::diag::Diagnostic;
-use crate::output::{CommitError, Staging, short_hash};
+use crate::output::{CommitError, EngineDir, Staging, short_hash};
 use crate::publish::PublicSite;
 use crate::render::{self, Assets};
 use chrono::NaiveDate;
@@ -257,21 +257,24 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
     ));
     t.stage("页面、数据、索引");
     // A tantivy index built for a site that is not published is discarded.
-    let discard = |engine: &Option<Result<PathBuf, String>>| {
-        if let Some(Ok(tmp)) = engine {
-            let _ = std::fs::remove_dir_all(tmp);
+    let discard = |engine: Option<Result<EngineDir, String>>| {
+        if let Some(Ok(dir)) = engine {
+            dir.discard();
         }
     };
     if !template_errors.is_empty() {
-        discard(&engine);
+        discard(engine);
         return Outcome::Failed(template_errors, "构建失败：模板出错，输出目录未改动");
     }
     let files = staging.files();
     let bytes = staging.bytes();
     let committed = staging.commit();
-    if committed.is_err() {
-        discard(&engine);
-    }
+    let engine = if committed.is_err() {
+        discard(engine);
+        None
+    } else {
+        engine
+    };
     match committed {
         Ok(()) => {}
         Err(CommitError::Privacy(findings)) => {
@@ -301,7 +304,7 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
         );
     }
     if let Some(engine) = engine
-        && let Err(e) = engine.and_then(|tmp| swap_engine(out, &tmp))
+        && let Err(e) = engine.and_then(EngineDir::commit)
     {
         eprintln!("警告：未能写入服务端搜索索引：{e}");
     }
@@ -313,14 +316,7 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
     }
 }
 
-/// Where the tantivy index of an output lives: beside it, not inside.
-pub fn engine_dir(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.tantivy"))
-}
+pub use crate::output::engine_dir;
 
 /// Scan the documents of the search indexes as values: the server-side
 /// index answers with their text.
@@ -345,28 +341,15 @@ fn scan_documents(staging: &Staging, public: &PublicSite, docs: &[crate::search:
 }
 
 /// Build the tantivy index in a temporary directory beside the output.
-fn build_engine(out: &Path, docs: &[crate::search::SearchDoc]) -> Result<PathBuf, String> {
-    let dir = engine_dir(out);
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let tmp = dir.with_file_name(format!("{name}-tmp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    match crate::search::engine::Engine::build(docs, Some(&tmp)) {
-        Ok(_) => Ok(tmp),
+fn build_engine(out: &Path, docs: &[crate::search::SearchDoc]) -> Result<EngineDir, String> {
+    let dir = EngineDir::begin(out);
+    match crate::search::engine::Engine::build(docs, Some(dir.path())) {
+        Ok(_) => Ok(dir),
         Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
+            dir.discard();
             Err(e.to_string())
         }
     }
-}
-
-/// Put a freshly built tantivy index in place of the old one.
-fn swap_engine(out: &Path, tmp: &Path) -> Result<(), String> {
-    let dir = engine_dir(out);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::rename(tmp, &dir).map_err(|e| e.to_string())
 }
 
 /// Theme assets under content-hashed names.

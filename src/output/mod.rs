@@ -7,6 +7,7 @@
 //! the previous output exactly as it was.
 
 pub mod cache;
+mod engine_dir;
 mod findings;
 mod key_bytes;
 pub mod links;
@@ -15,6 +16,7 @@ mod swap;
 
 use crate::diag::{Diagnostic, Pos, report};
 use crate::privacy::{Found, Scanner, formats};
+pub use engine_dir::{EngineDir, engine_dir};
 use findings::*;
 pub use findings::{OutputFinding, findings_in, scan_file};
 use sha2::{Digest, Sha256};
