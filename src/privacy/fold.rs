@@ -387,8 +387,8 @@ fn named(name: &str) -> Option<char> {
 
 /// Whether `c` (folded) may stand between the digit groups of one number:
 /// white space of any kind, every dash and hyphen (Unicode Pd), dots
-/// (also the ideographic full stop), brackets around an area code, and the
-/// marks of Markdown emphasis.
+/// (ASCII and full-width), brackets around an area code, and the marks
+/// of Markdown emphasis. Not the ideographic full stop: it ends a sentence.
 #[inline]
 pub fn is_separator(c: char) -> bool {
     if c.is_ascii() {
@@ -442,7 +442,6 @@ pub fn is_separator(c: char) -> bool {
                     | '\u{2E3B}'
                     | '\u{2E40}'
                     | '\u{2E5D}'
-                    | '\u{3002}'
                     | '\u{10EAD}'
                     | '\u{301C}'
                     | '\u{3030}'
