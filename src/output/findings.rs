@@ -69,17 +69,7 @@ pub fn scan_file(
         }
         readable
     });
-    let mut out: Vec<OutputFinding> = found
-        .into_iter()
-        .filter(|f| !(matches!(f.what, Found::Number(_)) && allowed.contains(&f.key)))
-        .map(|f| OutputFinding {
-            what: scanner.describe(&f.what),
-            key: f.key,
-            excerpt: f.excerpt,
-            rel: rel.to_string(),
-            origin: origin.map(str::to_string),
-        })
-        .collect();
+    let mut out = kept(scanner, allowed, found, rel, origin);
     if let Err(why) = readable {
         out.push(OutputFinding {
             what: format!("无法读取的内容（{why}）"),
@@ -90,6 +80,28 @@ pub fn scan_file(
         });
     }
     out
+}
+
+/// The findings of a scan of `rel`, but the numbers that the records
+/// holding them declared (`allowed`).
+pub(super) fn kept(
+    scanner: &Scanner,
+    allowed: &HashSet<String>,
+    found: Vec<crate::privacy::Finding>,
+    rel: &str,
+    origin: Option<&str>,
+) -> Vec<OutputFinding> {
+    found
+        .into_iter()
+        .filter(|f| !(matches!(f.what, Found::Number(_)) && allowed.contains(&f.key)))
+        .map(|f| OutputFinding {
+            what: scanner.describe(&f.what),
+            key: f.key,
+            excerpt: f.excerpt,
+            rel: rel.to_string(),
+            origin: origin.map(str::to_string),
+        })
+        .collect()
 }
 
 /// [`scan_file`] as diagnostics (the preview's page by page).

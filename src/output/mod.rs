@@ -93,19 +93,27 @@ impl Staging {
     /// A staging that writes nothing: every file is scanned as a build
     /// would scan it, so that `check` finds what `build` finds.
     pub fn dry(scanner: Scanner, allowed: HashSet<String>) -> Staging {
+        let mut s = Staging::new(PathBuf::new(), PathBuf::new(), scanner, allowed);
+        s.dry = true;
+        s.done = true;
+        s
+    }
+
+    /// A staging of nothing yet, writing to `tmp` for `out`.
+    fn new(out: PathBuf, tmp: PathBuf, scanner: Scanner, allowed: HashSet<String>) -> Staging {
         Staging {
-            out: PathBuf::new(),
-            tmp: PathBuf::new(),
+            out,
+            tmp,
             scanner,
             allowed,
             findings: Mutex::new(Vec::new()),
-            dry: true,
+            dry: false,
             links: None,
             io_errors: Mutex::new(Vec::new()),
             files: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
-            done: true,
+            done: false,
             dirs: Mutex::new(Default::default()),
             has_old: false,
             scan_carries_over: false,
@@ -141,24 +149,10 @@ impl Staging {
             let _ = std::fs::remove_dir_all(&tmp);
             return Err(e);
         }
-        Ok(Staging {
-            out: out.to_path_buf(),
-            tmp,
-            scanner,
-            allowed,
-            findings: Mutex::new(Vec::new()),
-            dry: false,
-            links: None,
-            io_errors: Mutex::new(Vec::new()),
-            files: AtomicUsize::new(0),
-            reused: AtomicUsize::new(0),
-            bytes: AtomicU64::new(0),
-            done: false,
-            dirs: Mutex::new(std::collections::HashSet::new()),
-            has_old: out.join(MARKER).is_file(),
-            scan_carries_over,
-            renamed: Default::default(),
-        })
+        let mut staging = Staging::new(out.to_path_buf(), tmp, scanner, allowed);
+        staging.has_old = out.join(MARKER).is_file();
+        staging.scan_carries_over = scan_carries_over;
+        Ok(staging)
     }
 
     /// Check, when the site is committed, that every internal link of
@@ -223,17 +217,7 @@ impl Staging {
         }
         let mut found = Vec::new();
         self.scanner.scan_reader(&joined, &mut found);
-        let found: Vec<OutputFinding> = found
-            .into_iter()
-            .filter(|f| !(matches!(f.what, Found::Number(_)) && self.allowed.contains(&f.key)))
-            .map(|f| OutputFinding {
-                what: self.scanner.describe(&f.what),
-                key: f.key,
-                excerpt: f.excerpt,
-                rel: what.to_string(),
-                origin: origin.map(str::to_string),
-            })
-            .collect();
+        let found = kept(&self.scanner, &self.allowed, found, what, origin);
         if !found.is_empty() {
             self.findings
                 .lock()
