@@ -6,6 +6,7 @@
 //! → `render` / `export` / `reports` → `output` (privacy scan, atomic write).
 //! `cmd` holds one thin function per command.
 
+pub mod authoring;
 pub mod base;
 pub mod check;
 pub mod cmd;
