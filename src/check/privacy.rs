@@ -12,14 +12,19 @@ use crate::privacy::{Found, Scanner, fold::Mode, formats::Format, locate};
 use rayon::prelude::*;
 use std::path::Path;
 
-/// The scanner of a site's private values.
-pub fn scanner(content: &Content) -> Scanner {
-    let secrets = content
+/// The private values of every record of a site, whatever its date and
+/// status.
+pub fn secrets(content: &Content) -> Vec<crate::privacy::Secret> {
+    content
         .records
         .iter()
         .flat_map(|r| r.secrets(&content.site))
-        .collect();
-    Scanner::new(secrets)
+        .collect()
+}
+
+/// The scanner of a site's private values.
+pub fn scanner(content: &Content) -> Scanner {
+    Scanner::new(secrets(content))
 }
 
 /// The private values of other records (or other fields of the same one)

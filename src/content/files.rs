@@ -427,12 +427,7 @@ pub(super) fn load_page(
         text: &normalized,
     };
     let mut used = scan::record(&src, Kind::Pages, &node, diags);
-    let draft = node_str(&node, "状态") == Some("草稿");
-    let exceptions: Vec<String> = if draft {
-        Vec::new()
-    } else {
-        page_exceptions(&node)
-    };
+    let exceptions = scan::exceptions(&node);
     let offset = body.as_ptr() as usize - normalized.as_ptr() as usize;
     scan::controls(&src, &node, Some((body, offset)), diags);
     for key in scan::body(&src, body, offset, &exceptions, diags) {
@@ -444,34 +439,6 @@ pub(super) fn load_page(
     let mut page = kinds::decode_page(&mut ctx, stem, &node, body.to_string())?;
     page.meta.privacy_used = used;
     Some(page)
-}
-
-pub(super) fn node_str<'n>(node: &'n yaml::Node, key: &str) -> Option<&'n str> {
-    match &node.value {
-        Value::Map(entries) => entries
-            .iter()
-            .find(|(k, _)| k.as_str() == Some(key))
-            .and_then(|(_, v)| v.as_str()),
-        _ => None,
-    }
-}
-
-/// The numbers a page's 隐私例外 accept, normalized.
-pub(super) fn page_exceptions(node: &yaml::Node) -> Vec<String> {
-    let Value::Map(entries) = &node.value else {
-        return Vec::new();
-    };
-    let Some((_, list)) = entries.iter().find(|(k, _)| k.as_str() == Some("隐私例外")) else {
-        return Vec::new();
-    };
-    let Value::Seq(items) = &list.value else {
-        return Vec::new();
-    };
-    items
-        .iter()
-        .filter_map(|e| node_str(e, "内容"))
-        .map(crate::privacy::normalize_number)
-        .collect()
 }
 
 pub(super) fn shift(n: &mut yaml::Node, lines: u32) {

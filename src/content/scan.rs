@@ -63,6 +63,25 @@ pub fn may_hold_number(value: &str) -> bool {
     false
 }
 
+/// The numbers the 隐私例外 of the record whose tree is `node` accept,
+/// normalized: none for a draft, whose exceptions apply to nothing.
+pub fn exceptions(node: &Node) -> Vec<String> {
+    if get(node, "状态").and_then(Node::as_str) == Some("草稿") {
+        return Vec::new();
+    }
+    match get(node, "隐私例外") {
+        Some(Node {
+            value: Value::Seq(items),
+            ..
+        }) => items
+            .iter()
+            .filter_map(|e| get(e, "内容").and_then(Node::as_str))
+            .map(normalize_number)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Scan the record whose tree is `node` (a file's, or one item of a bulk
 /// file). Returns the numbers its own 隐私例外 accepted.
 pub fn record(src: &Source, kind: Kind, node: &Node, diags: &mut Diagnostics) -> Vec<String> {
@@ -72,21 +91,7 @@ pub fn record(src: &Source, kind: Kind, node: &Node, diags: &mut Diagnostics) ->
             .and_then(Node::as_str)
             == Some("自然人")
     });
-    let draft = get(node, "状态").and_then(Node::as_str) == Some("草稿");
-    let exceptions: Vec<String> = match (draft, get(node, "隐私例外")) {
-        (
-            false,
-            Some(Node {
-                value: Value::Seq(items),
-                ..
-            }),
-        ) => items
-            .iter()
-            .filter_map(|e| get(e, "内容").and_then(Node::as_str))
-            .map(normalize_number)
-            .collect(),
-        _ => Vec::new(),
-    };
+    let exceptions = exceptions(node);
     let private: &[&str] = match kind {
         Kind::Clues => &["举报人", "举报内容", "隐私例外"],
         _ => &["隐私例外"],

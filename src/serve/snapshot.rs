@@ -183,11 +183,7 @@ impl Snapshot {
         let content = published.borrow_owner();
         // The scanner of the previous snapshot, while the private values
         // are the same (its automaton takes a while).
-        let secrets: Vec<crate::privacy::Secret> = content
-            .records
-            .iter()
-            .flat_map(|r| r.secrets(&content.site))
-            .collect();
+        let secrets = crate::check::privacy::secrets(content);
         let scanner = match previous.filter(|p| p.scanner.secrets() == secrets.as_slice()) {
             Some(p) => p.scanner.clone(),
             None => Scanner::new(secrets),
