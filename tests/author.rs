@@ -3,7 +3,7 @@
 
 mod common;
 use common::BIN;
-use gongshi::content::fields::{fields, json_schema};
+use gongshi::content::fields::json_schema;
 use gongshi::content::kinds::known_keys;
 use gongshi::content::model::Kind;
 use std::process::Command;
@@ -147,6 +147,11 @@ fn init_builds_at_once_and_new_guides_to_a_valid_record() {
 
 #[test]
 fn schemas_describe_exactly_the_keys_the_checker_accepts() {
+    // The schema and the decoder come from one table per kind; this holds
+    // them to each other through the binary: every key of the schema is
+    // known to `check`, one outside it is not, and an empty record misses
+    // exactly the schema's required keys.
+    let site = common::Site::new("base");
     for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Pages) {
         let s = json_schema(kind);
         let record = if kind == Kind::Actions {
@@ -154,24 +159,47 @@ fn schemas_describe_exactly_the_keys_the_checker_accepts() {
         } else {
             &s
         };
-        let props: Vec<&String> = record["properties"].as_object().unwrap().keys().collect();
-        let want = known_keys(kind);
-        assert_eq!(props, want, "{kind:?}");
         assert_eq!(record["additionalProperties"], false);
-        let required: Vec<&str> = fields(kind)
-            .iter()
-            .filter(|f| f.required)
-            .map(|f| f.key)
-            .collect();
-        assert_eq!(
-            record["required"]
-                .as_array()
-                .unwrap()
+        let props: Vec<&String> = record["properties"].as_object().unwrap().keys().collect();
+        let dir = kind.dir();
+        let mut every = String::new();
+        for key in &props {
+            every.push_str(&format!("{key}: ~\n"));
+        }
+        every.push_str("不存在的字段: 1\n");
+        site.write(&format!("content/{dir}/every-key.yaml"), &every);
+        site.write(&format!("content/{dir}/no-key.yaml"), "不存在的字段: 1\n");
+        let (_, diags) = site.check_json("2022-02-15");
+        let of = |file: &str, what: &str| -> Vec<String> {
+            let path = format!("content/{dir}/{file}.yaml");
+            diags
                 .iter()
-                .map(|v| v.as_str().unwrap())
-                .collect::<Vec<_>>(),
-            required
+                .filter(|d| d["path"] == path.as_str())
+                .filter(|d| d["message"].as_str().unwrap_or("").starts_with(what))
+                .map(|d| d["field"].as_str().unwrap_or("").to_string())
+                .collect()
+        };
+        assert_eq!(
+            of("every-key", "未知字段"),
+            ["不存在的字段"],
+            "{kind:?}: every key of the schema is known"
         );
+        let mut missing = of("no-key", "缺少必填字段");
+        missing.sort();
+        let mut required: Vec<String> = record["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        required.sort();
+        assert_eq!(missing, required, "{kind:?}: the required keys");
+        assert!(
+            props.iter().all(|p| known_keys(kind).contains(&p.as_str())),
+            "{kind:?}"
+        );
+        site.remove(&format!("content/{dir}/every-key.yaml"));
+        site.remove(&format!("content/{dir}/no-key.yaml"));
     }
     let out = Command::new(BIN)
         .args(["schema", "hazards"])

@@ -14,6 +14,8 @@ pub mod model;
 mod record;
 pub mod scan;
 pub mod site;
+pub mod table;
+pub mod tables;
 pub mod vocabulary;
 pub mod yaml;
 
