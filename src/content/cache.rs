@@ -63,7 +63,14 @@ impl LoadCache {
             let listed = self.files.contains_key(&rel);
             match std::fs::symlink_metadata(p) {
                 Ok(m) => listed && m.is_file(),
-                Err(_) => !listed && !listing.diags.iter().any(|d| d.path == rel),
+                // Gone: a directory that held listed files affects the
+                // listing, whatever the watcher said it was.
+                Err(_) => {
+                    let inside = format!("{rel}/");
+                    !listed
+                        && !listing.diags.iter().any(|d| d.path == rel)
+                        && !self.files.keys().any(|k| k.starts_with(&inside))
+                }
             }
         };
         changed.iter().all(unaffected).then(|| Arc::clone(listing))

@@ -1,50 +1,95 @@
-//! A small HTTP/1.1 server for the preview: static files from the last good
+//! The preview's HTTP side, on hyper: static files from the last good
 //! build (no path may leave it), live reload by server-sent events, the
-//! error overlay's status and the search API. One thread per connection,
-//! at most `MAX_CONNECTIONS` at once; keep-alive with an idle timeout.
+//! error overlay's status and the search API. Only requests addressed to
+//! this machine are answered (see [`host_allowed`]). Pages are rendered
+//! and files read on tokio's blocking threads; at most `MAX_CONNECTIONS`
+//! connections are open at once, and a client has 10 s to send a
+//! request's head.
 
 use super::State;
 use super::live::*;
 use crate::search::Query;
 use crate::search::index::FACETS;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use http_body_util::{BodyExt, Full, combinators::BoxBody};
+use hyper::body::{Bytes, Frame, Incoming};
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, StatusCode, Version};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::convert::Infallible;
 use std::path::{Component, Path, PathBuf};
+use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 const MAX_CONNECTIONS: usize = 256;
 const MAX_HEADER: usize = 16 * 1024;
 
-pub fn serve(listener: TcpListener, state: Arc<State>) {
-    let open = Arc::new(AtomicUsize::new(0));
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else { continue };
-        if open.load(Ordering::Relaxed) >= MAX_CONNECTIONS {
-            let mut s = stream;
-            let _ = s.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+type Body = BoxBody<Bytes, Infallible>;
+type Answer = (&'static str, &'static str, Vec<u8>);
+
+/// Answer on `listener` until the process ends.
+pub fn serve(listener: std::net::TcpListener, state: Arc<State>) -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_io()
+        .enable_time()
+        .build()?;
+    runtime.block_on(accept(listener, state))
+}
+
+async fn accept(listener: std::net::TcpListener, state: Arc<State>) -> std::io::Result<()> {
+    listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let open = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of descriptors, say: wait a little rather than spin.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(permit) = Arc::clone(&open).try_acquire_owned() else {
+            tokio::spawn(busy(stream));
             continue;
-        }
-        open.fetch_add(1, Ordering::Relaxed);
+        };
+        let port = stream.local_addr().map(|a| a.port()).unwrap_or(0);
+        let _ = stream.set_nodelay(true);
         let state = Arc::clone(&state);
-        let open = Arc::clone(&open);
-        std::thread::spawn(move || {
-            let _ = connection(stream, &state);
-            open.fetch_sub(1, Ordering::Relaxed);
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| {
+                let state = Arc::clone(&state);
+                async move { Ok::<_, Infallible>(handle(req, state, port).await) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(Duration::from_secs(10))
+                .max_buf_size(MAX_HEADER)
+                // Header names as browsers and HTTP/1.0 clients write them.
+                .title_case_headers(true)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+            drop(permit);
         });
     }
 }
 
+/// Too many connections: say so and close.
+async fn busy(mut stream: tokio::net::TcpStream) {
+    use tokio::io::AsyncWriteExt;
+    let _ = stream
+        .write_all(
+            b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        )
+        .await;
+}
+
 struct Request {
-    method: String,
+    method: Method,
     path: String,
     query: Vec<(String, String)>,
-    keep_alive: bool,
-    /// HTTP/1.0, which keeps a connection open only when both sides say so.
-    http10: bool,
-    /// The `Host` header, if any.
-    host: Option<String>,
 }
 
 /// Whether a request for `host` is meant for this server, listening on
@@ -71,57 +116,39 @@ fn host_allowed(host: Option<&str>, http10: bool, port: u16) -> bool {
     name.eq_ignore_ascii_case("localhost") || bare.parse::<std::net::IpAddr>().is_ok()
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<Request>> {
-    let mut head = Vec::new();
-    loop {
-        let mut line = Vec::new();
-        let n = reader
-            .by_ref()
-            .take((MAX_HEADER - head.len()) as u64 + 1)
-            .read_until(b'\n', &mut line)?;
-        if n == 0 {
-            return Ok(None);
-        }
-        head.extend_from_slice(&line);
-        if head.len() > MAX_HEADER {
-            return Err(std::io::Error::other("header too large"));
-        }
-        if line == b"\r\n" || line == b"\n" {
-            break;
-        }
+async fn handle(
+    req: hyper::Request<Incoming>,
+    state: Arc<State>,
+    port: u16,
+) -> hyper::Response<Body> {
+    let http10 = req.version() == Version::HTTP_10;
+    let header = |name| {
+        req.headers()
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    let host = header(header::HOST);
+    // HTTP/1.0 keeps a connection only when asked to; hyper does, and
+    // the answer says so.
+    let keep_10 =
+        http10 && header(header::CONNECTION).is_some_and(|c| c.eq_ignore_ascii_case("keep-alive"));
+    if !host_allowed(host, http10, port) {
+        let text = "预览服务只接受发给本机地址的请求（Host 须为 localhost 或 IP 地址）\n";
+        return answer(
+            ("403 Forbidden", "text/plain; charset=utf-8", text.into()),
+            "/",
+            None,
+            keep_10,
+            &state,
+        );
     }
-    let text = String::from_utf8_lossy(&head);
-    let mut lines = text.lines();
-    let first = lines.next().unwrap_or("");
-    let mut parts = first.split_whitespace();
-    let method = parts.next().unwrap_or("").to_string();
-    let target = parts.next().unwrap_or("/").to_string();
-    let version = parts.next().unwrap_or("HTTP/1.0");
-    let http10 = version != "HTTP/1.1";
-    let mut keep_alive = !http10;
-    let mut host = None;
-    for l in lines {
-        let Some((k, v)) = l.split_once(':') else {
-            continue;
-        };
-        let v = v.trim();
-        if k.trim().eq_ignore_ascii_case("connection") {
-            // HTTP/1.0 stays open only when asked to; HTTP/1.1 unless
-            // asked not to.
-            keep_alive = if http10 {
-                v.eq_ignore_ascii_case("keep-alive")
-            } else {
-                !v.eq_ignore_ascii_case("close")
-            };
-        } else if k.trim().eq_ignore_ascii_case("host") {
-            host = Some(v.to_string());
-        }
-    }
-    let (path, q) = target.split_once('?').unwrap_or((&target, ""));
-    Ok(Some(Request {
-        method,
-        path: decode(path, false),
-        query: q
+    let request = Request {
+        method: req.method().clone(),
+        path: decode(req.uri().path(), false),
+        query: req
+            .uri()
+            .query()
+            .unwrap_or("")
             .split('&')
             .filter(|kv| !kv.is_empty())
             .map(|kv| {
@@ -129,10 +156,66 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<Req
                 (decode(k, true), decode(v, true))
             })
             .collect(),
-        keep_alive,
-        http10,
-        host,
-    }))
+    };
+    if request.path == "/__gongshi/events" {
+        return events(&state);
+    }
+    let blocking = Arc::clone(&state);
+    let answered = tokio::task::spawn_blocking(move || {
+        let location = directory(&request.path, &blocking);
+        let answer = match &location {
+            Some(_) => (
+                "301 Moved Permanently",
+                "text/plain; charset=utf-8",
+                Vec::new(),
+            ),
+            None => route(&request, &blocking),
+        };
+        (answer, location, request.path)
+    })
+    .await;
+    match answered {
+        Ok((a, location, path)) => answer(a, &path, location, keep_10, &state),
+        Err(_) => answer(
+            (
+                "500 Internal Server Error",
+                "text/plain; charset=utf-8",
+                Vec::new(),
+            ),
+            "/",
+            None,
+            keep_10,
+            &state,
+        ),
+    }
+}
+
+fn answer(
+    (status, ctype, body): Answer,
+    path: &str,
+    location: Option<String>,
+    keep_10: bool,
+    state: &State,
+) -> hyper::Response<Body> {
+    let code = status
+        .get(..3)
+        .and_then(|c| c.parse().ok())
+        .and_then(|c| StatusCode::from_u16(c).ok())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut r = hyper::Response::builder()
+        .status(code)
+        .header(header::CONTENT_TYPE, ctype)
+        .header(header::CACHE_CONTROL, cache_control(path, status, state))
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(header::REFERRER_POLICY, "same-origin");
+    if let Some(l) = location {
+        r = r.header(header::LOCATION, l);
+    }
+    if keep_10 {
+        r = r.header(header::CONNECTION, "keep-alive");
+    }
+    r.body(Full::new(Bytes::from(body)).boxed())
+        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new()).boxed()))
 }
 
 /// Percent-decoding; `+` is a space in query strings.
@@ -161,59 +244,65 @@ pub fn decode(s: &str, plus: bool) -> String {
     String::from_utf8_lossy(&out).to_string()
 }
 
-fn connection(stream: TcpStream, state: &State) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    stream.set_nodelay(true)?;
-    let port = stream.local_addr().map(|a| a.port()).unwrap_or(0);
-    let mut writer = stream.try_clone()?;
-    let mut reader = BufReader::new(stream);
-    while let Some(req) = read_request(&mut reader)? {
-        let allowed = host_allowed(req.host.as_deref(), req.http10, port);
-        if allowed && req.path == "/__gongshi/events" {
-            return events(&mut writer, state);
-        }
-        let location = directory(&req.path, state).filter(|_| allowed);
-        let (status, ctype, body) = match &location {
-            _ if !allowed => (
-                "403 Forbidden",
-                "text/plain; charset=utf-8",
-                "预览服务只接受发给本机地址的请求（Host 须为 localhost 或 IP 地址）\n"
-                    .as_bytes()
-                    .to_vec(),
-            ),
-            Some(_) => (
-                "301 Moved Permanently",
-                "text/plain; charset=utf-8",
-                Vec::new(),
-            ),
-            None => route(&req, state),
-        };
-        let head = format!(
-            "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: {}\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: same-origin\r\n{}{}\r\n",
-            body.len(),
-            cache_control(&req.path, status, state),
-            location
-                .map(|l| format!("Location: {l}\r\n"))
-                .unwrap_or_default(),
-            match (req.keep_alive, req.http10) {
-                (true, false) => "",
-                (true, true) => "Connection: keep-alive\r\n",
-                (false, _) => "Connection: close\r\n",
-            }
-        );
-        writer.write_all(head.as_bytes())?;
-        if req.method != "HEAD" {
-            writer.write_all(&body)?;
-        }
-        if !req.keep_alive {
-            break;
-        }
+/// A body whose parts arrive on a channel: the event stream.
+struct Channel(tokio::sync::mpsc::Receiver<Bytes>);
+
+impl hyper::body::Body for Channel {
+    type Data = Bytes;
+    type Error = Infallible;
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        self.0.poll_recv(cx).map(|m| m.map(|b| Ok(Frame::data(b))))
     }
-    Ok(())
 }
 
-fn route(req: &Request, state: &State) -> (&'static str, &'static str, Vec<u8>) {
-    if req.method != "GET" && req.method != "HEAD" {
+/// The live-reload event stream: a message for each new generation (and
+/// how many errors it has, so that a page reloads at once when there are
+/// none), a comment every 15 s to keep the connection.
+fn events(state: &Arc<State>) -> hyper::Response<Body> {
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let mut generations = state.generations.subscribe();
+    let state = Arc::clone(state);
+    tokio::spawn(async move {
+        let message = |g: u64| {
+            let errors = state.errors.read().unwrap_or_else(|e| e.into_inner()).len();
+            Bytes::from(format!("data: {g} {errors}\n\n"))
+        };
+        let mut seen = *generations.borrow_and_update();
+        if tx.send(message(seen)).await.is_err() {
+            return;
+        }
+        loop {
+            let next = tokio::time::timeout(Duration::from_secs(15), generations.changed()).await;
+            let part = match next {
+                Ok(Err(_)) => return,
+                Ok(Ok(())) => {
+                    let now = *generations.borrow_and_update();
+                    if now == seen {
+                        continue;
+                    }
+                    seen = now;
+                    message(now)
+                }
+                Err(_) => Bytes::from_static(b": ping\n\n"),
+            };
+            // The page went away.
+            if tx.send(part).await.is_err() {
+                return;
+            }
+        }
+    });
+    hyper::Response::builder()
+        .header(header::CONTENT_TYPE, "text/event-stream")
+        .header(header::CACHE_CONTROL, "no-cache")
+        .body(Channel(rx).boxed())
+        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new()).boxed()))
+}
+
+fn route(req: &Request, state: &State) -> Answer {
+    if req.method != Method::GET && req.method != Method::HEAD {
         return (
             "405 Method Not Allowed",
             "text/plain; charset=utf-8",

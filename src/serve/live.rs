@@ -2,11 +2,6 @@
 //! lets an edit replace a page's main part in place, and the event stream
 //! that tells open pages a new version is there.
 
-use super::State;
-use std::io::Write;
-use std::net::TcpStream;
-use std::time::Duration;
-
 pub(super) fn inject_live_reload(body: &mut Vec<u8>) {
     inject_live_reload_framed(body, None);
 }
@@ -74,35 +69,6 @@ pub(super) fn frame(page: &[u8], scripts: &[&str]) -> Option<u64> {
     }
     h.write(&page[end..]);
     Some(h.finish())
-}
-
-pub(super) fn events(w: &mut TcpStream, state: &State) -> std::io::Result<()> {
-    w.write_all(
-        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n",
-    )?;
-    // Each message: the generation and how many errors it has, so that a
-    // page reloads at once when there are none.
-    let message = |g: u64| {
-        let errors = state.errors.read().unwrap_or_else(|e| e.into_inner()).len();
-        format!("data: {g} {errors}\n\n")
-    };
-    let mut seen = *state.generation.lock().unwrap_or_else(|e| e.into_inner());
-    w.write_all(message(seen).as_bytes())?;
-    loop {
-        let g = state.generation.lock().unwrap_or_else(|e| e.into_inner());
-        let (g, _) = state
-            .changed
-            .wait_timeout_while(g, Duration::from_secs(15), |g| *g == seen)
-            .unwrap_or_else(|e| e.into_inner());
-        let now = *g;
-        drop(g);
-        if now != seen {
-            seen = now;
-            w.write_all(message(now).as_bytes())?;
-        } else {
-            w.write_all(b": ping\n\n")?;
-        }
-    }
 }
 
 /// The live reload script's URL, named by its content like the theme's.

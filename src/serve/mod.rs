@@ -23,7 +23,7 @@ use crate::search::engine::Engine;
 use snapshot::Snapshot;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 pub struct ServeOptions {
     pub site: PathBuf,
@@ -55,7 +55,8 @@ pub struct State {
     pub search_root: PathBuf,
     pub search_manifest: RwLock<Option<String>>,
     pub generation: Mutex<u64>,
-    pub changed: Condvar,
+    /// Each new generation, for the open pages' event streams.
+    pub generations: tokio::sync::watch::Sender<u64>,
     pub errors: RwLock<Vec<Diagnostic>>,
     /// The records of the files as last read: a save reads one file again,
     /// not the whole site.
@@ -75,7 +76,7 @@ impl State {
             search_root,
             search_manifest: RwLock::new(None),
             generation: Mutex::new(0),
-            changed: Condvar::new(),
+            generations: tokio::sync::watch::Sender::new(0),
             errors: RwLock::new(Vec::new()),
             loaded: Mutex::new(crate::content::LoadCache::default()),
         }
@@ -83,7 +84,7 @@ impl State {
     fn bump(&self) {
         let mut g = self.generation.lock().unwrap_or_else(|e| e.into_inner());
         *g += 1;
-        self.changed.notify_all();
+        self.generations.send_replace(*g);
     }
 
     /// The snapshot being served.
@@ -297,6 +298,5 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     }
     let watcher_state = Arc::clone(&state);
     std::thread::spawn(move || watch::watch(watcher, &build, &watcher_state));
-    http::serve(listener, state);
-    Ok(())
+    http::serve(listener, state).map_err(|e| format!("预览服务无法运行：{e}"))
 }
