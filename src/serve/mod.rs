@@ -10,11 +10,12 @@
 //! `/api/search?q=…` answers with the tantivy index, same semantics as the
 //! site's search.
 
+mod files;
 mod http;
 mod live;
 pub mod snapshot;
 
-pub use http::site_file;
+pub use files::site_file;
 mod watch;
 
 use crate::diag::Diagnostic;
