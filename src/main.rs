@@ -150,9 +150,18 @@ fn no_huge_pages() {
 fn main() -> ExitCode {
     no_huge_pages();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let cli = match Cli::try_parse_from(&args) {
-        Ok(cli) => cli,
-        Err(e) if wants_json(&args) && e.use_stderr() => {
+    match parse(&args) {
+        Ok(cli) => ExitCode::from(run(cli.command)),
+        Err(code) => code,
+    }
+}
+
+/// The command line; with `--format json`, a mistake in it is reported as
+/// JSON too.
+fn parse(args: &[std::ffi::OsString]) -> Result<Cli, ExitCode> {
+    match Cli::try_parse_from(args) {
+        Ok(cli) => Ok(cli),
+        Err(e) if wants_json(args) && e.use_stderr() => {
             use clap::error::ErrorKind;
             let what = match e.kind() {
                 ErrorKind::UnknownArgument => "未知的参数",
@@ -169,11 +178,17 @@ fn main() -> ExitCode {
                 .next()
                 .unwrap_or("")
                 .trim_start_matches("error: ");
-            return ExitCode::from(cmd::usage_error(true, &format!("{what}（{detail}）")));
+            Err(ExitCode::from(cmd::usage_error(
+                true,
+                &format!("{what}（{detail}）"),
+            )))
         }
         Err(e) => e.exit(),
-    };
-    let code = match cli.command {
+    }
+}
+
+fn run(command: Command) -> u8 {
+    match command {
         Command::Build {
             site,
             out,
@@ -235,6 +250,5 @@ fn main() -> ExitCode {
                 json: matches!(format, Format::Json),
             })
         }),
-    };
-    ExitCode::from(code)
+    }
 }

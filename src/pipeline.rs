@@ -154,11 +154,62 @@ pub fn allowed_numbers(content: &crate::content::Content) -> std::collections::H
 /// output directory (`check`), nothing is written at all, but every file
 /// is made and scanned as a build would.
 pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
-    let site = &opts.site;
     let mut t = Timer::new(opts.verbose, 5);
-    let (content, mut diags) = crate::content::load(site);
-    let content = &content;
+    let (content, diags) = crate::content::load(&opts.site);
     t.stage("读取");
+    let (scanner, env, warnings) = match check(opts, &content, diags) {
+        Ok(checked) => checked,
+        Err(failed) => return failed,
+    };
+    t.stage("检查");
+    let public = crate::publish::publish(&content, opts.date, opts.drafts);
+    t.stage("发布视图");
+    let allowed = allowed_numbers(&content);
+    let base_url = &content.site.info.base_url;
+    let staging = match out {
+        Some(out) => match Staging::begin(out, scanner, allowed) {
+            Ok(s) => s.with_links(base_url),
+            Err(e) => {
+                return Outcome::Io(format!("无法创建临时输出目录：{e}；输出目录未改动"));
+            }
+        },
+        None => Staging::dry(scanner, allowed).with_links(base_url),
+    };
+    let cache = crate::output::cache::PageCache::load(out.unwrap_or(Path::new("")));
+    let engine_out = out.filter(|_| opts.engine);
+    let (engine, template_errors) = make(opts, &env, &public, &staging, &cache, engine_out);
+    t.stage("页面、数据、索引");
+    let outcome = commit(staging, engine, template_errors, warnings);
+    if out.is_some() && matches!(outcome, Outcome::Built { .. }) {
+        cache.save();
+        if opts.verbose {
+            use std::sync::atomic::Ordering;
+            eprintln!(
+                "  页面与报表：重新生成 {}，沿用 {}",
+                cache.rendered.load(Ordering::Relaxed),
+                cache.reused.load(Ordering::Relaxed)
+            );
+        }
+    }
+    t.stage("写入");
+    outcome
+}
+
+/// The check stage: the rules, the inputs, the private values in records
+/// and site files, and the templates. Its warnings, or the failed build.
+fn check(
+    opts: &BuildOptions,
+    content: &crate::content::Content,
+    mut diags: crate::diag::Diagnostics,
+) -> Result<
+    (
+        crate::privacy::Scanner,
+        minijinja::Environment<'static>,
+        Vec<Diagnostic>,
+    ),
+    Outcome,
+> {
+    let site = &opts.site;
     crate::check::check(content, &mut diags);
     for d in crate::content::inputs::check(site) {
         diags.push_diag(d);
@@ -170,7 +221,6 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
     for d in crate::check::privacy::site_files(site, &scanner) {
         diags.push_diag(d);
     }
-    t.stage("检查");
     let env = match render::environment(site) {
         Ok(env) => Some(env),
         Err(errs) => {
@@ -179,84 +229,76 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
         }
     };
     if diags.has_errors() {
-        return Outcome::Failed(diags.sorted(), "构建失败：输出目录未改动");
+        return Err(Outcome::Failed(diags.sorted(), "构建失败：输出目录未改动"));
     }
     let Some(env) = env else {
-        return Outcome::Failed(diags.sorted(), "构建失败：模板出错，输出目录未改动");
+        return Err(Outcome::Failed(
+            diags.sorted(),
+            "构建失败：模板出错，输出目录未改动",
+        ));
     };
-    let public = crate::publish::publish(content, opts.date, opts.drafts);
-    t.stage("发布视图");
-    let warnings = diags.sorted();
-    let allowed = allowed_numbers(content);
-    let staging = match out {
-        Some(out) => match Staging::begin(out, scanner, allowed) {
-            Ok(s) => s.with_links(&content.site.info.base_url),
-            Err(e) => {
-                return Outcome::Io(format!("无法创建临时输出目录：{e}；输出目录未改动"));
-            }
-        },
-        None => Staging::dry(scanner, allowed).with_links(&content.site.info.base_url),
-    };
-    let dry = out.is_none();
-    let engine_out = out.filter(|_| opts.engine);
-    let out = out.unwrap_or(Path::new(""));
-    let assets = write_assets(site, &staging);
-    let extra = figures(&public);
-    let cache = crate::output::cache::PageCache::load(out);
+    Ok((scanner, env, diags.sorted()))
+}
+
+/// Every file of the site into `staging`, and the tantivy index beside
+/// `engine_out`: the engine's directory and the template errors.
+fn make(
+    opts: &BuildOptions,
+    env: &minijinja::Environment<'static>,
+    public: &PublicSite,
+    staging: &Staging,
+    cache: &crate::output::cache::PageCache,
+    engine_out: Option<&Path>,
+) -> (Option<Result<EngineDir, String>>, Vec<Diagnostic>) {
+    let assets = write_assets(&opts.site, staging);
+    let extra = figures(public);
+    let render =
+        |extra, pages| render::render_all(env, public, &assets, extra, staging, pages, cache);
     // The search index is built while the pages, data and reports are
     // written: its merge is sequential and would leave a core idle. The
     // tantivy index is built from the same documents while the static
     // index is written, so that neither waits for the other at the end.
-    let ((search_index, engine), template_errors) = rayon::join(
+    let ((search_index, engine), mut template_errors) = rayon::join(
         || {
             if opts.static_search {
-                let mut index = crate::search::build(&public);
+                let mut index = crate::search::build(public);
                 let docs = index.docs.clone();
                 rayon::join(
-                    || crate::search::static_files::write(&mut index, &staging),
+                    || crate::search::static_files::write(&mut index, staging),
                     || {
                         // What the server-side index holds, as values.
-                        scan_documents(&staging, &public, &docs);
+                        scan_documents(staging, public, &docs);
                         engine_out.map(|out| build_engine(out, &docs))
                     },
                 )
             } else {
                 let engine = engine_out
-                    .map(|out| build_engine(out, &crate::search::index::documents(&public)));
+                    .map(|out| build_engine(out, &crate::search::index::documents(public)));
                 (LAZY_SEARCH_INDEX.to_string(), engine)
             }
         },
         || {
             let (errors, ()) = rayon::join(
-                || {
-                    render::render_all(
-                        &env,
-                        &public,
-                        &assets,
-                        extra.clone(),
-                        &staging,
-                        render::Pages::AllButSearch,
-                        &cache,
-                    )
-                },
-                || write_files(&public, &staging, &cache),
+                || render(extra.clone(), render::Pages::AllButSearch),
+                || write_files(public, staging, cache),
             );
             errors
         },
     );
     let extra = minijinja::context! { search_index => search_index, ..extra };
-    let mut template_errors = template_errors;
-    template_errors.extend(render::render_all(
-        &env,
-        &public,
-        &assets,
-        extra,
-        &staging,
-        render::Pages::SearchOnly,
-        &cache,
-    ));
-    t.stage("页面、数据、索引");
-    // A tantivy index built for a site that is not published is discarded.
+    template_errors.extend(render(extra, render::Pages::SearchOnly));
+    (engine, template_errors)
+}
+
+/// The output stage: the staging committed (or, for `check`, its findings
+/// read), then the tantivy index put in place. A tantivy index built for a
+/// site that is not published is discarded.
+fn commit(
+    staging: Staging,
+    engine: Option<Result<EngineDir, String>>,
+    template_errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+) -> Outcome {
     let discard = |engine: Option<Result<EngineDir, String>>| {
         if let Some(Ok(dir)) = engine {
             dir.discard();
@@ -268,47 +310,25 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
     }
     let files = staging.files();
     let bytes = staging.bytes();
-    let committed = staging.commit();
-    let engine = if committed.is_err() {
-        discard(engine);
-        None
-    } else {
-        engine
-    };
-    match committed {
+    match staging.commit() {
         Ok(()) => {}
         Err(CommitError::Privacy(findings)) => {
+            discard(engine);
             return Outcome::Failed(
                 findings,
                 "构建失败：输出中发现个人隐私信息或失效链接，输出目录未改动",
             );
         }
-        Err(CommitError::Io(msg)) => return Outcome::Io(format!("{msg}；输出目录未改动")),
-    }
-    if dry {
-        // Nothing was written (`check`).
-        t.stage("写入");
-        return Outcome::Built {
-            warnings,
-            files,
-            bytes,
-        };
-    }
-    cache.save();
-    if opts.verbose {
-        use std::sync::atomic::Ordering;
-        eprintln!(
-            "  页面与报表：重新生成 {}，沿用 {}",
-            cache.rendered.load(Ordering::Relaxed),
-            cache.reused.load(Ordering::Relaxed)
-        );
+        Err(CommitError::Io(msg)) => {
+            discard(engine);
+            return Outcome::Io(format!("{msg}；输出目录未改动"));
+        }
     }
     if let Some(engine) = engine
         && let Err(e) = engine.and_then(EngineDir::commit)
     {
         eprintln!("警告：未能写入服务端搜索索引：{e}");
     }
-    t.stage("写入");
     Outcome::Built {
         warnings,
         files,

@@ -92,9 +92,36 @@ impl Sheet {
     }
 
     fn xml(&mut self, selected: bool) -> String {
-        // Row and column order (stable: writes to one cell stay in order);
-        // of two writes to one cell the later wins, unless it is a blank
-        // over a value (a merge over a written cell).
+        self.settle();
+        let mut x = String::with_capacity(256 + self.cells.len() * 48);
+        x.push_str(concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            "\n",
+            r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" "#,
+            r#"xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
+        ));
+        self.views_and_columns(&mut x, selected);
+        self.data(&mut x);
+        if !self.merges.is_empty() {
+            let _ = write!(x, r#"<mergeCells count="{}">"#, self.merges.len());
+            for (r1, c1, r2, c2) in &self.merges {
+                x.push_str(r#"<mergeCell ref=""#);
+                cell_ref_into(&mut x, *r1, *c1);
+                x.push(':');
+                cell_ref_into(&mut x, *r2, *c2);
+                x.push_str(r#""/>"#);
+            }
+            x.push_str("</mergeCells>");
+        }
+        x.push_str(r#"<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>"#);
+        x.push_str("</worksheet>\n");
+        x
+    }
+
+    /// Row and column order (stable: writes to one cell stay in order);
+    /// of two writes to one cell the later wins, unless it is a blank over
+    /// a value (a merge over a written cell).
+    fn settle(&mut self) {
         self.cells.sort_by_key(|c| (c.0, c.1));
         self.cells.dedup_by(|later, earlier| {
             if (later.0, later.1) != (earlier.0, earlier.1) {
@@ -107,14 +134,9 @@ impl Sheet {
             }
             true
         });
-        let kept = &self.cells;
-        let mut x = String::with_capacity(256 + kept.len() * 48);
-        x.push_str(concat!(
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
-            "\n",
-            r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" "#,
-            r#"xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
-        ));
+    }
+
+    fn views_and_columns(&mut self, x: &mut String, selected: bool) {
         x.push_str("<sheetViews><sheetView ");
         if selected {
             x.push_str(r#"tabSelected="1" "#);
@@ -142,16 +164,21 @@ impl Sheet {
             }
             x.push_str("</cols>");
         }
+    }
+
+    /// `<sheetData>`: the settled cells, row by row.
+    fn data(&self, x: &mut String) {
         x.push_str("<sheetData>");
         // Rows of column headings are two lines high: their labels wrap,
         // and not every program sizes such rows by itself.
-        let heads: std::collections::BTreeSet<u32> = kept
+        let heads: std::collections::BTreeSet<u32> = self
+            .cells
             .iter()
             .filter(|c| c.3 == Style::Head)
             .map(|c| c.0)
             .collect();
         let mut row = None;
-        for (r, c, v, s) in kept {
+        for (r, c, v, s) in &self.cells {
             if row != Some(*r) {
                 if row.is_some() {
                     x.push_str("</row>");
@@ -159,7 +186,7 @@ impl Sheet {
                 // Pieces pushed, not formatted: a report's workbook has
                 // thousands of cells, and `write!` costs more than they do.
                 x.push_str(r#"<row r=""#);
-                push_u32(&mut x, r + 1);
+                push_u32(x, r + 1);
                 if heads.contains(r) {
                     x.push_str(r#"" ht="30" customHeight="1">"#);
                 } else {
@@ -168,14 +195,14 @@ impl Sheet {
                 row = Some(*r);
             }
             x.push_str(r#"<c r=""#);
-            cell_ref_into(&mut x, *r, *c);
+            cell_ref_into(x, *r, *c);
             x.push_str(r#"" s=""#);
-            push_u32(&mut x, u32::from(*s as u8));
+            push_u32(x, u32::from(*s as u8));
             match v {
                 Value::Blank => x.push_str(r#""/>"#),
                 Value::Number(n) => {
                     x.push_str(r#""><v>"#);
-                    push_number(&mut x, *n);
+                    push_number(x, *n);
                     x.push_str("</v></c>");
                 }
                 Value::Text(t) => {
@@ -184,7 +211,7 @@ impl Sheet {
                         x.push_str(r#" xml:space="preserve""#);
                     }
                     x.push('>');
-                    escape_into(&mut x, t);
+                    escape_into(x, t);
                     x.push_str("</t></is></c>");
                 }
             }
@@ -193,20 +220,6 @@ impl Sheet {
             x.push_str("</row>");
         }
         x.push_str("</sheetData>");
-        if !self.merges.is_empty() {
-            let _ = write!(x, r#"<mergeCells count="{}">"#, self.merges.len());
-            for (r1, c1, r2, c2) in &self.merges {
-                x.push_str(r#"<mergeCell ref=""#);
-                cell_ref_into(&mut x, *r1, *c1);
-                x.push(':');
-                cell_ref_into(&mut x, *r2, *c2);
-                x.push_str(r#""/>"#);
-            }
-            x.push_str("</mergeCells>");
-        }
-        x.push_str(r#"<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>"#);
-        x.push_str("</worksheet>\n");
-        x
     }
 }
 
@@ -260,66 +273,8 @@ impl Book {
         self.zip().map_err(|e| e.to_string())
     }
 
-    fn zip(&mut self) -> zip::result::ZipResult<Vec<u8>> {
-        use zip::write::SimpleFileOptions;
-        let options = SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .compression_level(Some(1))
-            .unix_permissions(0o600)
-            .last_modified_time(zip::DateTime::default());
-        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        // Every part but the worksheets is the same in most workbooks of a
-        // build: it is compressed once and its compressed bytes copied in.
-        let mut put = |name: &str, text: &str| -> zip::result::ZipResult<()> {
-            if !name.starts_with("xl/worksheets/")
-                && let Some(packed) = packed(name, text, options)
-            {
-                let mut one = zip::ZipArchive::new(std::io::Cursor::new(&packed[..]))?;
-                return z.raw_copy_file(one.by_index_raw(0)?);
-            }
-            z.start_file(name, options)?;
-            z.write_all(text.as_bytes())?;
-            Ok(())
-        };
-        let n = self.sheets.len().max(1);
-        let mut types = String::from(concat!(
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
-            "\n",
-            r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#,
-            r#"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#,
-            r#"<Default Extension="xml" ContentType="application/xml"/>"#,
-            r#"<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>"#,
-            r#"<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>"#,
-            r#"<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#,
-            r#"<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#,
-        ));
-        for i in 1..=n {
-            let _ = write!(
-                types,
-                r#"<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
-            );
-        }
-        types.push_str("</Types>\n");
-        put("[Content_Types].xml", &types)?;
-        put("_rels/.rels", ROOT_RELS)?;
-        put("docProps/app.xml", APP)?;
-        put(
-            "docProps/core.xml",
-            &format!(
-                concat!(
-                    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
-                    "\n",
-                    r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" "#,
-                    r#"xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" "#,
-                    r#"xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
-                    "<dc:creator>gongshi</dc:creator>",
-                    r#"<dcterms:created xsi:type="dcterms:W3CDTF">{d}T00:00:00Z</dcterms:created>"#,
-                    r#"<dcterms:modified xsi:type="dcterms:W3CDTF">{d}T00:00:00Z</dcterms:modified>"#,
-                    "</cp:coreProperties>\n"
-                ),
-                d = self.date.format("%Y-%m-%d")
-            ),
-        )?;
+    /// `xl/workbook.xml` and its relationships: the sheets, then styles.
+    fn workbook(&self) -> (String, String) {
         let mut book = String::from(concat!(
             r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
             "\n",
@@ -349,6 +304,38 @@ impl Book {
             self.sheets.len() + 1
         );
         rels.push('\n');
+        (book, rels)
+    }
+
+    fn zip(&mut self) -> zip::result::ZipResult<Vec<u8>> {
+        use zip::write::SimpleFileOptions;
+        let options = SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(1))
+            .unix_permissions(0o600)
+            .last_modified_time(zip::DateTime::default());
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        // Every part but the worksheets is the same in most workbooks of a
+        // build: it is compressed once and its compressed bytes copied in.
+        let mut put = |name: &str, text: &str| -> zip::result::ZipResult<()> {
+            if !name.starts_with("xl/worksheets/")
+                && let Some(packed) = packed(name, text, options)
+            {
+                let mut one = zip::ZipArchive::new(std::io::Cursor::new(&packed[..]))?;
+                return z.raw_copy_file(one.by_index_raw(0)?);
+            }
+            z.start_file(name, options)?;
+            z.write_all(text.as_bytes())?;
+            Ok(())
+        };
+        put(
+            "[Content_Types].xml",
+            &content_types(self.sheets.len().max(1)),
+        )?;
+        put("_rels/.rels", ROOT_RELS)?;
+        put("docProps/app.xml", APP)?;
+        put("docProps/core.xml", &core(self.date))?;
+        let (book, rels) = self.workbook();
         put("xl/workbook.xml", &book)?;
         put("xl/_rels/workbook.xml.rels", &rels)?;
         put("xl/styles.xml", STYLES)?;
@@ -357,6 +344,47 @@ impl Book {
         }
         Ok(z.finish()?.into_inner())
     }
+}
+
+/// `[Content_Types].xml` of a workbook of `n` sheets.
+fn content_types(n: usize) -> String {
+    let mut types = String::from(concat!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+        "\n",
+        r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#,
+        r#"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#,
+        r#"<Default Extension="xml" ContentType="application/xml"/>"#,
+        r#"<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>"#,
+        r#"<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>"#,
+        r#"<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#,
+        r#"<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#,
+    ));
+    for i in 1..=n {
+        let _ = write!(
+            types,
+            r#"<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
+        );
+    }
+    types.push_str("</Types>\n");
+    types
+}
+
+/// `docProps/core.xml`: made by gongshi on `date`.
+fn core(date: NaiveDate) -> String {
+    format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            "\n",
+            r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" "#,
+            r#"xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" "#,
+            r#"xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
+            "<dc:creator>gongshi</dc:creator>",
+            r#"<dcterms:created xsi:type="dcterms:W3CDTF">{d}T00:00:00Z</dcterms:created>"#,
+            r#"<dcterms:modified xsi:type="dcterms:W3CDTF">{d}T00:00:00Z</dcterms:modified>"#,
+            "</cp:coreProperties>\n"
+        ),
+        d = date.format("%Y-%m-%d")
+    )
 }
 
 /// An archive of the one part `name` with content `text`, made once per

@@ -153,3 +153,98 @@ pub(super) fn listed_at(listed: &[(Kind, PathBuf, String)], path: &Path) -> Opti
         .binary_search_by(|(_, p, _)| p.as_path().cmp(path))
         .ok()
 }
+
+impl LoadCache {
+    /// Whether the records kept of each listed file are still good, and the
+    /// stamp each file is read with. With a watcher's list of changes, only
+    /// the changed files are looked at; the others keep the stamp they
+    /// were read with.
+    pub(super) fn hits(
+        &mut self,
+        root: &Path,
+        listed: &[(Kind, PathBuf, String)],
+        changed: Option<&[PathBuf]>,
+        known_listing: bool,
+    ) -> (Vec<bool>, Vec<Option<Stamp>>) {
+        let stamps: Vec<Option<Stamp>> = match changed {
+            Some(paths) if known_listing => {
+                let mut stamps: Vec<Option<Stamp>> = listed
+                    .iter()
+                    .map(|(_, p, r)| match self.files.get(r) {
+                        Some(f) => Some(f.stamp),
+                        None => stamp(p),
+                    })
+                    .collect();
+                for i in paths.iter().filter_map(|p| listed_at(listed, p)) {
+                    stamps[i] = stamp(&listed[i].1);
+                }
+                stamps
+            }
+            _ => listed.par_iter().map(|(_, p, _)| stamp(p)).collect(),
+        };
+        let site_stamp = stamp(&root.join("content").join("site.yaml"));
+        if self.site != site_stamp {
+            self.files.clear();
+            self.site = site_stamp;
+        }
+        if !known_listing {
+            let names: std::collections::HashSet<&str> =
+                listed.iter().map(|(_, _, r)| r.as_str()).collect();
+            self.files.retain(|k, _| names.contains(k.as_str()));
+        }
+        let mut hits: Vec<bool> = listed
+            .iter()
+            .zip(&stamps)
+            .map(|((_, _, rel), st)| {
+                matches!((self.files.get(rel), st), (Some(f), Some(st)) if f.stamp == *st)
+            })
+            .collect();
+        // A file the watcher saw change is read again even if its stamp
+        // looks the same (a coarse clock, the same size).
+        for i in changed
+            .into_iter()
+            .flatten()
+            .filter_map(|p| listed_at(listed, p))
+        {
+            hits[i] = false;
+        }
+        (hits, stamps)
+    }
+
+    /// Keep what was just read of `rel` (forget it if it could not be
+    /// stamped), and give it back.
+    pub(super) fn keep(
+        &mut self,
+        rel: &str,
+        stamp: Option<Stamp>,
+        (records, diags): (Vec<Arc<Record>>, Diagnostics),
+    ) -> (Vec<Arc<Record>>, Diagnostics) {
+        match stamp {
+            Some(stamp) => {
+                let file = CachedFile {
+                    stamp,
+                    records: records.clone(),
+                    diags: diags.clone(),
+                };
+                match self.files.get_mut(rel) {
+                    Some(f) => *f = file,
+                    None => {
+                        self.files.insert(rel.to_string(), file);
+                    }
+                }
+            }
+            None => {
+                self.files.remove(rel);
+            }
+        }
+        (records, diags)
+    }
+
+    /// The records and problems kept of `rel`.
+    pub(super) fn records_of(&self, rel: &str) -> (Vec<Arc<Record>>, Diagnostics) {
+        match self.files.get(rel) {
+            Some(f) => (f.records.clone(), f.diags.clone()),
+            None => (Vec::new(), Diagnostics::default()),
+        }
+    }
+}

@@ -31,20 +31,7 @@ pub(super) fn collect_files(
             continue;
         }
         if path.is_symlink() && !inside(&canon_root, &path) {
-            diags.push(
-                report(
-                    &rel(root, &path),
-                    Pos::FILE,
-                    "",
-                    "符号链接指向站点目录之外，已拒绝",
-                )
-                .expected("站点目录内的文件")
-                .found(
-                    path.canonicalize()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default(),
-                ),
-            );
+            diags.push(link_outside(root, &path));
             continue;
         }
         if path.is_file() {
@@ -63,72 +50,82 @@ pub(super) fn collect_files(
             }
             continue;
         }
-        let Some(kind) = Kind::from_dir(&name) else {
-            diags.push(
+        match Kind::from_dir(&name) {
+            Some(kind) => collect_kind(root, &canon_root, kind, &path, out, diags),
+            None => diags.push(
                 report(&rel(root, &path), Pos::FILE, "", "未知的记录目录")
                     .expected(Kind::ALL.map(|k| k.dir()).join("、"))
                     .found(name)
                     .warning(),
+            ),
+        }
+    }
+}
+
+fn link_outside(root: &Path, path: &Path) -> crate::diag::Report {
+    report(
+        &rel(root, path),
+        Pos::FILE,
+        "",
+        "符号链接指向站点目录之外，已拒绝",
+    )
+    .expected("站点目录内的文件")
+    .found(
+        path.canonicalize()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+    )
+}
+
+/// The record files of one kind's directory, at any depth.
+fn collect_kind(
+    root: &Path,
+    canon_root: &Path,
+    kind: Kind,
+    path: &Path,
+    out: &mut Vec<(Kind, PathBuf)>,
+    diags: &mut Diagnostics,
+) {
+    let want = if kind == Kind::Pages { "md" } else { "yaml" };
+    for e in walkdir::WalkDir::new(path).min_depth(1).sort_by_file_name() {
+        let e = match e {
+            Ok(e) => e,
+            Err(err) => {
+                diags.push(report(
+                    &rel(root, path),
+                    Pos::FILE,
+                    "",
+                    format!("无法读取目录：{err}"),
+                ));
+                continue;
+            }
+        };
+        let p = e.path();
+        let fname = e.file_name().to_string_lossy();
+        if fname.starts_with('.') || e.file_type().is_dir() {
+            continue;
+        }
+        if e.path_is_symlink() && !inside(canon_root, p) {
+            diags.push(link_outside(root, p));
+            continue;
+        }
+        if let Some(why) = inputs::refusal(root, p) {
+            diags.push(
+                report(&rel(root, p), Pos::FILE, "", why)
+                    .expected("站点目录之内的普通文件")
+                    .found(fname.to_string()),
             );
             continue;
-        };
-        let want = if kind == Kind::Pages { "md" } else { "yaml" };
-        for e in walkdir::WalkDir::new(&path)
-            .min_depth(1)
-            .sort_by_file_name()
-        {
-            let e = match e {
-                Ok(e) => e,
-                Err(err) => {
-                    diags.push(report(
-                        &rel(root, &path),
-                        Pos::FILE,
-                        "",
-                        format!("无法读取目录：{err}"),
-                    ));
-                    continue;
-                }
-            };
-            let p = e.path();
-            let fname = e.file_name().to_string_lossy();
-            if fname.starts_with('.') || e.file_type().is_dir() {
-                continue;
-            }
-            if e.path_is_symlink() && !inside(&canon_root, p) {
-                diags.push(
-                    report(
-                        &rel(root, p),
-                        Pos::FILE,
-                        "",
-                        "符号链接指向站点目录之外，已拒绝",
-                    )
-                    .expected("站点目录内的文件")
-                    .found(
-                        p.canonicalize()
-                            .map(|p| p.display().to_string())
-                            .unwrap_or_default(),
-                    ),
-                );
-                continue;
-            }
-            if let Some(why) = inputs::refusal(root, p) {
-                diags.push(
-                    report(&rel(root, p), Pos::FILE, "", why)
-                        .expected("站点目录之内的普通文件")
-                        .found(fname.to_string()),
-                );
-                continue;
-            }
-            if p.extension().and_then(|x| x.to_str()) == Some(want) {
-                out.push((kind, p.to_path_buf()));
-            } else {
-                diags.push(
-                    report(&rel(root, p), Pos::FILE, "", "文件扩展名不对，已忽略")
-                        .expected(format!(".{want}"))
-                        .found(fname.to_string())
-                        .warning(),
-                );
-            }
+        }
+        if p.extension().and_then(|x| x.to_str()) == Some(want) {
+            out.push((kind, p.to_path_buf()));
+        } else {
+            diags.push(
+                report(&rel(root, p), Pos::FILE, "", "文件扩展名不对，已忽略")
+                    .expected(format!(".{want}"))
+                    .found(fname.to_string())
+                    .warning(),
+            );
         }
     }
 }
@@ -292,52 +289,63 @@ pub(super) fn load_file(
             return (Vec::new(), diags);
         }
     };
-    let mut records = Vec::new();
     let src = scan::Source {
         rel: &relp,
         text: &text,
+    };
+    let records = decode_file(&src, kind, &stem, &node, site, &mut diags);
+    (records, diags)
+}
+
+/// The records of a parsed file: one, or a bulk file's list (actions).
+fn decode_file(
+    src: &scan::Source,
+    kind: Kind,
+    stem: &str,
+    node: &yaml::Node,
+    site: &Site,
+    diags: &mut Diagnostics,
+) -> Vec<Record> {
+    let relp = src.rel;
+    let mut records = Vec::new();
+    let mut one = |item: &yaml::Node, id: &str, bulk: bool, diags: &mut Diagnostics| {
+        scan::controls(src, item, None, diags);
+        let used = scan::record(src, kind, item, diags);
+        let mut ctx = Ctx::new(relp, diags);
+        if let Some(mut r) = kinds::decode(&mut ctx, kind, id, item, &site.sectors, bulk)
+            && !id.is_empty()
+        {
+            r.meta.privacy_used = used;
+            records.push(r);
+        }
     };
     match &node.value {
         Value::Seq(items) if kind == Kind::Actions => {
             if items.is_empty() {
                 diags.push(
-                    report(&relp, node.pos, "", "批量文件中没有记录")
+                    report(relp, node.pos, "", "批量文件中没有记录")
                         .expected("至少一条带「编号」的记录")
                         .found("空列表")
                         .warning(),
                 );
             }
             for item in items {
-                let id = bulk_id(&relp, item, &mut diags);
-                scan::controls(&src, item, None, &mut diags);
-                let used = scan::record(&src, kind, item, &mut diags);
-                let mut ctx = Ctx::new(&relp, &mut diags);
-                if let Some(mut r) = kinds::decode(&mut ctx, kind, &id, item, &site.sectors, true)
-                    && !id.is_empty()
-                {
-                    r.meta.privacy_used = used;
-                    records.push(r);
-                }
+                let id = bulk_id(relp, item, diags);
+                one(item, &id, true, diags);
             }
         }
         _ => {
-            if !kinds::valid_id(&stem) {
+            if !kinds::valid_id(stem) {
                 diags.push(
-                    report(&relp, Pos::FILE, "", "文件名不能作为记录编号")
+                    report(relp, Pos::FILE, "", "文件名不能作为记录编号")
                         .expected("小写字母、数字和连字符，以字母或数字开头，例如 hc-2022-001.yaml")
-                        .found(stem.clone()),
+                        .found(stem.to_string()),
                 );
             }
-            scan::controls(&src, &node, None, &mut diags);
-            let used = scan::record(&src, kind, &node, &mut diags);
-            let mut ctx = Ctx::new(&relp, &mut diags);
-            if let Some(mut r) = kinds::decode(&mut ctx, kind, &stem, &node, &site.sectors, false) {
-                r.meta.privacy_used = used;
-                records.push(r);
-            }
+            one(node, stem, false, diags);
         }
     }
-    (records, diags)
+    records
 }
 
 /// The id of an item in a bulk file: its `编号`.

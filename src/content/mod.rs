@@ -57,7 +57,6 @@ pub fn load(root: &Path) -> (Content, Diagnostics) {
 /// them (all of them when site.yaml changed).
 pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Diagnostics) {
     let mut diags = Diagnostics::default();
-    let content_dir = root.join("content");
     let site = load_site(root, &mut diags);
     let changed = cache.as_deref_mut().and_then(|c| c.changed.take());
     let known = cache
@@ -65,28 +64,7 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
         .zip(changed.as_deref())
         .and_then(|(c, paths)| c.listing_after(root, paths));
     let known_listing = known.is_some();
-    let listing = known.unwrap_or_else(|| {
-        let mut files: Vec<(Kind, PathBuf)> = Vec::new();
-        let mut diags = Diagnostics::default();
-        // A content/ that leaves the site is not listed (inputs::check
-        // names it).
-        if content_dir.is_dir() && inputs::refusal(root, &content_dir).is_none() {
-            collect_files(root, &content_dir, &mut files, &mut diags);
-        }
-        files.sort_by(|a, b| a.1.cmp(&b.1));
-        let files = files
-            .into_iter()
-            .map(|(k, p)| {
-                let r = if cache.is_some() {
-                    rel(root, &p)
-                } else {
-                    String::new()
-                };
-                (k, p, r)
-            })
-            .collect();
-        Arc::new(Listing { files, diags })
-    });
+    let listing = known.unwrap_or_else(|| list(root, cache.is_some()));
     diags.extend(listing.diags.clone());
     if let Some(c) = cache.as_deref_mut() {
         c.listing = Some(Arc::clone(&listing));
@@ -109,52 +87,10 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
     let _ahead = (listed.len() >= READ_AHEAD_FROM
         && cache.as_deref().is_none_or(|c| c.files.is_empty()))
     .then(|| ReadAhead::start(listed.iter().map(|(_, p, _)| p.clone()).collect()));
-    // Whether the cache's records of each file are still good, and the
-    // stamp each file is read with.
-    let mut hits = vec![false; listed.len()];
-    let mut stamps: Vec<Option<Stamp>> = Vec::new();
-    if let Some(c) = cache.as_deref_mut() {
-        // With a watcher's list of changes, only the changed files are
-        // looked at; the others keep the stamp they were read with.
-        stamps = match &changed {
-            Some(paths) if known_listing => {
-                let mut stamps: Vec<Option<Stamp>> = listed
-                    .iter()
-                    .map(|(_, p, r)| match c.files.get(r) {
-                        Some(f) => Some(f.stamp),
-                        None => stamp(p),
-                    })
-                    .collect();
-                for i in paths.iter().filter_map(|p| listed_at(listed, p)) {
-                    stamps[i] = stamp(&listed[i].1);
-                }
-                stamps
-            }
-            _ => listed.par_iter().map(|(_, p, _)| stamp(p)).collect(),
-        };
-        let site_stamp = stamp(&root.join("content").join("site.yaml"));
-        if c.site != site_stamp {
-            c.files.clear();
-            c.site = site_stamp;
-        }
-        if !known_listing {
-            let names: std::collections::HashSet<&str> =
-                listed.iter().map(|(_, _, r)| r.as_str()).collect();
-            c.files.retain(|k, _| names.contains(k.as_str()));
-        }
-        // A file the watcher saw change is read again even if its stamp
-        // looks the same (a coarse clock, the same size).
-        for ((hit, (_, _, rel)), st) in hits.iter_mut().zip(listed).zip(&stamps) {
-            *hit = matches!((c.files.get(rel), st), (Some(f), Some(st)) if f.stamp == *st);
-        }
-        for i in changed
-            .iter()
-            .flatten()
-            .filter_map(|p| listed_at(listed, p))
-        {
-            hits[i] = false;
-        }
-    }
+    let (hits, stamps) = match cache.as_deref_mut() {
+        Some(c) => c.hits(root, listed, changed.as_deref(), known_listing),
+        None => (vec![false; listed.len()], Vec::new()),
+    };
     let read: Vec<Option<(Vec<Arc<Record>>, Diagnostics)>> = listed
         .par_iter()
         .zip(hits.par_iter())
@@ -167,42 +103,14 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
         .collect();
     let mut records = Vec::with_capacity(listed.len());
     for (i, fresh) in read.into_iter().enumerate() {
-        let rel = &listed[i].2;
-        match (fresh, cache.as_deref_mut()) {
-            (Some((recs, d)), Some(c)) => {
-                records.extend(recs.iter().cloned());
-                diags.extend(d.clone());
-                match stamps[i] {
-                    Some(stamp) => {
-                        let file = CachedFile {
-                            stamp,
-                            records: recs,
-                            diags: d,
-                        };
-                        match c.files.get_mut(rel) {
-                            Some(f) => *f = file,
-                            None => {
-                                c.files.insert(rel.clone(), file);
-                            }
-                        }
-                    }
-                    None => {
-                        c.files.remove(rel);
-                    }
-                }
-            }
-            (Some((recs, d)), None) => {
-                records.extend(recs);
-                diags.extend(d);
-            }
-            (None, Some(c)) => {
-                if let Some(f) = c.files.get(rel) {
-                    records.extend(f.records.iter().cloned());
-                    diags.extend(f.diags.clone());
-                }
-            }
-            (None, None) => {}
-        }
+        let (recs, d) = match (fresh, cache.as_deref_mut()) {
+            (Some(fresh), Some(c)) => c.keep(&listed[i].2, stamps[i], fresh),
+            (Some(fresh), None) => fresh,
+            (None, Some(c)) => c.records_of(&listed[i].2),
+            (None, None) => continue,
+        };
+        records.extend(recs);
+        diags.extend(d);
     }
     (
         Content {
@@ -212,6 +120,27 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
         },
         diags,
     )
+}
+
+/// The record files under content/, in path order (with their
+/// site-relative names when a cache keeps them).
+fn list(root: &Path, named: bool) -> Arc<Listing> {
+    let content_dir = root.join("content");
+    let mut files: Vec<(Kind, PathBuf)> = Vec::new();
+    let mut diags = Diagnostics::default();
+    // A content/ that leaves the site is not listed (inputs::check names it).
+    if content_dir.is_dir() && inputs::refusal(root, &content_dir).is_none() {
+        collect_files(root, &content_dir, &mut files, &mut diags);
+    }
+    files.sort_by(|a, b| a.1.cmp(&b.1));
+    let files = files
+        .into_iter()
+        .map(|(k, p)| {
+            let r = if named { rel(root, &p) } else { String::new() };
+            (k, p, r)
+        })
+        .collect();
+    Arc::new(Listing { files, diags })
 }
 
 fn load_site(root: &Path, diags: &mut Diagnostics) -> Site {

@@ -219,6 +219,22 @@ pub fn decode(ctx: &mut Ctx, node: &Node) -> Site {
     let Some(mut o) = Obj::open(ctx, node, "") else {
         return site;
     };
+    info(ctx, &mut o, &mut site);
+    let sectors = o.str_list(ctx, "行业领域", false);
+    if !sectors.is_empty() {
+        site.sectors = sectors;
+    }
+    periods(ctx, &mut o, &mut site);
+    site.holidays = dates(ctx, &mut o, "节假日");
+    site.workdays = dates(ctx, &mut o, "调休上班日");
+    privacy(ctx, &mut o, &mut site);
+    limits(ctx, &mut o, &mut site);
+    o.finish(ctx, KEYS);
+    site
+}
+
+/// 名称, 机构, 网址 and the footer's filings and contacts.
+fn info(ctx: &mut Ctx, o: &mut Obj, site: &mut Site) {
     if let Some(v) = o.req_str(ctx, "名称") {
         site.info.name = v;
     }
@@ -246,10 +262,10 @@ pub fn decode(ctx: &mut Ctx, node: &Node) -> Site {
     site.info.police = o.opt_str(ctx, "公安备案号");
     site.info.phone = o.opt_str(ctx, "举报电话");
     site.info.email = o.opt_str(ctx, "举报邮箱");
-    let sectors = o.str_list(ctx, "行业领域", false);
-    if !sectors.is_empty() {
-        site.sectors = sectors;
-    }
+}
+
+/// 公示期, its start, 较低数额罚款 and 公示时限.
+fn periods(ctx: &mut Ctx, o: &mut Obj, site: &mut Site) {
     if let Some(mut p) = o.sub(ctx, "公示期", false) {
         let mut period = |ctx: &mut Ctx, key: &str, slot: &mut Period| {
             let f = p.field(key);
@@ -278,8 +294,9 @@ pub fn decode(ctx: &mut Ctx, node: &Node) -> Site {
             _ => ctx.wrong(n, "公示时限", "1 到 365 之间的整数（工作日）"),
         }
     }
-    site.holidays = dates(ctx, &mut o, "节假日");
-    site.workdays = dates(ctx, &mut o, "调休上班日");
+}
+
+fn privacy(ctx: &mut Ctx, o: &mut Obj, site: &mut Site) {
     if let Some(mut p) = o.sub(ctx, "隐私", false) {
         if let Some(v) = p.opt_choice(ctx, "自然人姓名", &["脱敏", "公开"]) {
             site.mask_persons = v == "脱敏";
@@ -289,6 +306,9 @@ pub fn decode(ctx: &mut Ctx, node: &Node) -> Site {
         }
         p.finish(ctx, &["自然人姓名", "问责人员姓名"]);
     }
+}
+
+fn limits(ctx: &mut Ctx, o: &mut Obj, site: &mut Site) {
     if let Some(mut p) = o.sub(ctx, "限制", false) {
         if let Some(n) = p.take(ctx, "文件大小") {
             match n.as_str().and_then(parse_size) {
@@ -310,8 +330,6 @@ pub fn decode(ctx: &mut Ctx, node: &Node) -> Site {
         }
         p.finish(ctx, &["文件大小", "记录数", "展开大小"]);
     }
-    o.finish(ctx, KEYS);
-    site
 }
 
 fn dates(ctx: &mut Ctx, o: &mut Obj, key: &str) -> Vec<NaiveDate> {

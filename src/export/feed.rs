@@ -12,6 +12,41 @@ pub fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// One record's `<entry>`.
+fn entry(s: &mut String, base: &str, r: &crate::publish::PubRecord) {
+    let url = format!("{base}{}", r.url);
+    s.push_str("<entry>\n");
+    s.push_str(&format!("<title>{}</title>\n", escape(&r.title)));
+    s.push_str(&format!("<id>{}</id>\n", escape(&url)));
+    s.push_str(&format!("<link href=\"{}\"/>\n", escape(&url)));
+    s.push_str(&format!(
+        "<updated>{}T00:00:00+08:00</updated>\n",
+        r.published
+    ));
+    s.push_str(&format!(
+        "<category term=\"{}\" label=\"{}\"/>\n",
+        r.kind.dir(),
+        r.kind.label()
+    ));
+    let mut summary = Vec::new();
+    if let Some(p) = &r.party {
+        summary.push(p.name.clone());
+    }
+    if let Some(st) = &r.status {
+        summary.push(st.label().to_string());
+    }
+    if let Some(reg) = &r.region {
+        summary.push(reg.clone());
+    }
+    if !summary.is_empty() {
+        s.push_str(&format!(
+            "<summary>{}</summary>\n",
+            escape(&summary.join(" · "))
+        ));
+    }
+    s.push_str("</entry>\n");
+}
+
 pub fn atom(public: &PublicSite, kind: Option<Kind>) -> String {
     let base = &public.site.info.base_url;
     let mut items: Vec<_> = public
@@ -58,37 +93,7 @@ pub fn atom(public: &PublicSite, kind: Option<Kind>) -> String {
         escape(&public.site.info.org)
     ));
     for r in items {
-        let url = format!("{base}{}", r.url);
-        s.push_str("<entry>\n");
-        s.push_str(&format!("<title>{}</title>\n", escape(&r.title)));
-        s.push_str(&format!("<id>{}</id>\n", escape(&url)));
-        s.push_str(&format!("<link href=\"{}\"/>\n", escape(&url)));
-        s.push_str(&format!(
-            "<updated>{}T00:00:00+08:00</updated>\n",
-            r.published
-        ));
-        s.push_str(&format!(
-            "<category term=\"{}\" label=\"{}\"/>\n",
-            r.kind.dir(),
-            r.kind.label()
-        ));
-        let mut summary = Vec::new();
-        if let Some(p) = &r.party {
-            summary.push(p.name.clone());
-        }
-        if let Some(st) = &r.status {
-            summary.push(st.label().to_string());
-        }
-        if let Some(reg) = &r.region {
-            summary.push(reg.clone());
-        }
-        if !summary.is_empty() {
-            s.push_str(&format!(
-                "<summary>{}</summary>\n",
-                escape(&summary.join(" · "))
-            ));
-        }
-        s.push_str("</entry>\n");
+        entry(&mut s, base, r);
     }
     s.push_str("</feed>\n");
     s

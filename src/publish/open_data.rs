@@ -14,53 +14,7 @@ pub(super) fn open_data(
     corrections: &[Note],
 ) -> Data {
     let m = &r.meta;
-    let fields = match &r.body {
-        Body::Case(c) => to_map(c),
-        Body::Action(a) => {
-            let mut f = to_map(a);
-            f.insert(
-                "公示截止日期".into(),
-                json!(action_publicity_end(a, m.published, site)),
-            );
-            f
-        }
-        Body::Hazard(h) => to_map(h),
-        Body::Accountability(a) => {
-            let mut f = to_map(a);
-            if site.mask_officials {
-                f.insert("姓名".into(), json!(mask_name(&a.name)));
-            }
-            f
-        }
-        Body::Clue(c) => {
-            let mut f = to_map(&c.public);
-            if let Some(d) = clue_deadline(&c.public, site)
-                && c.public.deadline.is_none()
-            {
-                // keep the form's column order: after 交办日期
-                let mut g = Map::new();
-                for (k, v) in f {
-                    let after = k == "交办日期";
-                    g.insert(k, v);
-                    if after {
-                        g.insert("反馈期限".into(), json!(d));
-                    }
-                }
-                f = g;
-            }
-            f
-        }
-        Body::Blacklist(b) => {
-            let mut f = to_map(b);
-            let expires = b
-                .expires
-                .unwrap_or_else(|| site.periods.blacklist.after(b.listed));
-            f.insert("公示期满".into(), json!(expires));
-            f
-        }
-        Body::Daily(d) => to_map(d),
-        Body::Page(p) => to_map(p),
-    };
+    let fields = own_fields(r, site);
     let mut data = Map::new();
     data.insert("id".into(), json!(m.id));
     data.insert("url".into(), json!(url));
@@ -102,6 +56,58 @@ pub(super) fn open_data(
         );
     }
     Data::from(Value::Object(data))
+}
+
+/// A record's own fields as open data, with the dates `publish` derives
+/// (公示截止日期, 反馈期限, 公示期满) and an official's name as published.
+fn own_fields(r: &Record, site: &Site) -> Map<String, Value> {
+    match &r.body {
+        Body::Case(c) => to_map(c),
+        Body::Action(a) => {
+            let mut f = to_map(a);
+            f.insert(
+                "公示截止日期".into(),
+                json!(action_publicity_end(a, r.meta.published, site)),
+            );
+            f
+        }
+        Body::Hazard(h) => to_map(h),
+        Body::Accountability(a) => {
+            let mut f = to_map(a);
+            if site.mask_officials {
+                f.insert("姓名".into(), json!(mask_name(&a.name)));
+            }
+            f
+        }
+        Body::Clue(c) => {
+            let mut f = to_map(&c.public);
+            if let Some(d) = clue_deadline(&c.public, site)
+                && c.public.deadline.is_none()
+            {
+                // keep the form's column order: after 交办日期
+                let mut g = Map::new();
+                for (k, v) in f {
+                    let after = k == "交办日期";
+                    g.insert(k, v);
+                    if after {
+                        g.insert("反馈期限".into(), json!(d));
+                    }
+                }
+                f = g;
+            }
+            f
+        }
+        Body::Blacklist(b) => {
+            let mut f = to_map(b);
+            let expires = b
+                .expires
+                .unwrap_or_else(|| site.periods.blacklist.after(b.listed));
+            f.insert("公示期满".into(), json!(expires));
+            f
+        }
+        Body::Daily(d) => to_map(d),
+        Body::Page(p) => to_map(p),
+    }
 }
 
 pub(super) fn to_map<T: Serialize>(v: &T) -> Map<String, Value> {

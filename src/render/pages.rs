@@ -446,6 +446,51 @@ fn record_body<'p>(r: &'p PubRecord) -> &'p str {
     }
 }
 
+/// The template of a record page.
+fn record_template(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Pages => "page.html",
+        Kind::Cases => "cases.html",
+        Kind::Actions => "actions.html",
+        Kind::Hazards => "hazards.html",
+        Kind::Accountability => "accountability.html",
+        Kind::Clues => "clues.html",
+        Kind::Blacklist | Kind::Daily => "blacklist.html",
+    }
+}
+
+/// The reports page: each month, newest first, with its daily and weekly
+/// reports.
+fn reports_index(public: &PublicSite) -> (&'static str, Value) {
+    use std::collections::BTreeMap;
+    let mut months: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
+    for d in crate::reports::forms::active_days(public) {
+        months
+            .entry(d.format("%Y-%m").to_string())
+            .or_default()
+            .0
+            .push(d.to_string());
+    }
+    for w in crate::reports::forms::weeks(public) {
+        let r = crate::reports::forms::weekly(public, &w);
+        months
+            .entry(r.start.format("%Y-%m").to_string())
+            .or_default()
+            .1
+            .push(w);
+    }
+    let months: Vec<(String, Vec<String>, Vec<String>)> = months
+        .into_iter()
+        .rev()
+        .map(|(m, (mut d, w))| {
+            d.reverse();
+            (m, d, w)
+        })
+        .collect();
+    let ctx = context! { months => Value::from_serialize(&months), section => "reports" };
+    ("reports.html", ctx)
+}
+
 /// Template, context and source record of a page (its path is
 /// [`out_path`]); None for a position the public view does not have.
 fn job_context<'p>(
@@ -458,17 +503,8 @@ fn job_context<'p>(
         PageRef::Overdue(n) => overdue_page(public, *n),
         PageRef::Record(i) => {
             let r = public.page(*i)?;
-            let template = match r.kind {
-                Kind::Pages => "page.html",
-                Kind::Cases => "cases.html",
-                Kind::Actions => "actions.html",
-                Kind::Hazards => "hazards.html",
-                Kind::Accountability => "accountability.html",
-                Kind::Clues => "clues.html",
-                Kind::Blacklist | Kind::Daily => "blacklist.html",
-            };
             let ctx = context! { r => Value::from_serialize(view(r)), section => r.kind.dir(), body => record_body(r) };
-            return Some((template, ctx, Some(r.source.as_str())));
+            return Some((record_template(r.kind), ctx, Some(r.source.as_str())));
         }
         PageRef::Notice(i) => {
             let n = public.notices.get(*i)?;
@@ -502,35 +538,7 @@ fn job_context<'p>(
             let ctx = context! { report => Value::from_serialize(&r), section => "reports" };
             ("report_weekly.html", ctx)
         }
-        PageRef::Reports => {
-            use std::collections::BTreeMap;
-            let mut months: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
-            for d in crate::reports::forms::active_days(public) {
-                months
-                    .entry(d.format("%Y-%m").to_string())
-                    .or_default()
-                    .0
-                    .push(d.to_string());
-            }
-            for w in crate::reports::forms::weeks(public) {
-                let r = crate::reports::forms::weekly(public, &w);
-                months
-                    .entry(r.start.format("%Y-%m").to_string())
-                    .or_default()
-                    .1
-                    .push(w);
-            }
-            let months: Vec<(String, Vec<String>, Vec<String>)> = months
-                .into_iter()
-                .rev()
-                .map(|(m, (mut d, w))| {
-                    d.reverse();
-                    (m, d, w)
-                })
-                .collect();
-            let ctx = context! { months => Value::from_serialize(&months), section => "reports" };
-            ("reports.html", ctx)
-        }
+        PageRef::Reports => reports_index(public),
     };
     Some((template, ctx, None))
 }

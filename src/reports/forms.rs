@@ -162,6 +162,30 @@ pub fn signoff_text(h: &crate::content::model::Hazard, date: NaiveDate) -> Strin
     }
 }
 
+fn entry(rows: &mut BTreeMap<String, ProgressRow>, unit: String) -> &mut ProgressRow {
+    rows.entry(unit.clone()).or_insert_with(|| ProgressRow {
+        unit,
+        ..ProgressRow::default()
+    })
+}
+
+impl ProgressRow {
+    /// An enforcement action in 附件1's columns.
+    fn count(&mut self, a: &crate::content::model::Action) {
+        self.illegal += 1;
+        match a.measure.as_str() {
+            "责令限期整改" => self.rectify += 1,
+            "行政处罚" => {
+                self.fines = ((self.fines + a.fine.unwrap_or(0.0)) * 10_000.0).round() / 10_000.0
+            }
+            "停产整顿" => self.suspend += 1,
+            "暂扣吊销证照" => self.licences += 1,
+            "关闭取缔" => self.closed += 1,
+            _ => {}
+        }
+    }
+}
+
 pub fn daily(public: &PublicSite, day: NaiveDate) -> DailyReport {
     let records: Vec<&PubRecord> = public
         .calendar()
@@ -170,24 +194,15 @@ pub fn daily(public: &PublicSite, day: NaiveDate) -> DailyReport {
         .map(|ix| ix.iter().map(|i| &public.records[*i]).collect())
         .unwrap_or_default();
     let mut rows: BTreeMap<String, ProgressRow> = BTreeMap::new();
-    fn entry(rows: &mut BTreeMap<String, ProgressRow>, unit: String) -> &mut ProgressRow {
-        rows.entry(unit.clone()).or_insert_with(|| ProgressRow {
-            unit,
-            ..ProgressRow::default()
-        })
-    }
     let mut enforcement: Vec<EnforcementTable> = MEASURES
         .iter()
-        .map(|(_, head, reason)| EnforcementTable {
-            measure: "",
+        .map(|(measure, head, reason)| EnforcementTable {
+            measure,
             head,
             reason_head: reason,
             rows: Vec::new(),
         })
         .collect();
-    for (i, (m, _, _)) in MEASURES.iter().enumerate() {
-        enforcement[i].measure = m;
-    }
     let mut accountability = Vec::new();
     let mut hazards = Vec::new();
     for r in &records {
@@ -200,82 +215,18 @@ pub fn daily(public: &PublicSite, day: NaiveDate) -> DailyReport {
                 }
             }
             PubBody::Action(a) => {
-                let x = entry(&mut rows, unit_of(r));
-                x.illegal += 1;
-                match a.measure.as_str() {
-                    "责令限期整改" => x.rectify += 1,
-                    "行政处罚" => {
-                        x.fines = ((x.fines + a.fine.unwrap_or(0.0)) * 10_000.0).round() / 10_000.0
-                    }
-                    "停产整顿" => x.suspend += 1,
-                    "暂扣吊销证照" => x.licences += 1,
-                    "关闭取缔" => x.closed += 1,
-                    _ => {}
-                }
+                entry(&mut rows, unit_of(r)).count(a);
                 if let Some(t) = enforcement.iter_mut().find(|t| t.measure == a.measure) {
-                    let party = match (a.measure.as_str(), a.fine) {
-                        ("行政处罚", Some(f)) => format!(
-                            "{}（罚款 {} 万元）",
-                            party_name(r),
-                            crate::base::format_wan(f)
-                        ),
-                        _ => party_name(r),
-                    };
-                    t.rows.push(EnforcementRow {
-                        party,
-                        reason: a.reason.clone(),
-                        accepted: a
-                            .acceptance
-                            .as_ref()
-                            .map(|x| x.date.to_string())
-                            .unwrap_or_default(),
-                        accept_unit: a
-                            .acceptance
-                            .as_ref()
-                            .map(|x| x.unit.clone())
-                            .unwrap_or_default(),
-                        outcome: a
-                            .acceptance
-                            .as_ref()
-                            .map(|x| x.outcome.clone())
-                            .unwrap_or_default(),
-                        note: a.doc_no.clone().unwrap_or_default(),
-                        url: r.url.clone(),
-                    });
+                    t.rows.push(enforcement_row(r, a));
                 }
             }
             PubBody::Hazard(h) => {
                 entry(&mut rows, unit_of(r)).hazards += 1;
-                hazards.push(HazardRow {
-                    inspector: h.inspector.clone(),
-                    sector: r.sector.clone().unwrap_or_default(),
-                    party: party_name(r),
-                    content: h.content.clone(),
-                    measures: h.measures.clone(),
-                    deadline: h.deadline.to_string(),
-                    resp_unit: h.resp_unit.clone(),
-                    resp_person: h.resp_person.clone(),
-                    listing_unit: h.listing_unit.clone(),
-                    listing_person: h.listing_person.clone(),
-                    signoff: signoff_text(h, public.date),
-                    url: r.url.clone(),
-                });
+                hazards.push(hazard_row(r, h, public.date));
             }
             PubBody::Accountability(a) => {
                 entry(&mut rows, unit_of(r)).accountability += 1;
-                let name = r
-                    .data
-                    .get("姓名")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or(&a.name)
-                    .to_string();
-                accountability.push(AccountabilityRow {
-                    name,
-                    unit: a.unit.clone(),
-                    post: a.post.clone(),
-                    form: a.form.clone(),
-                    url: r.url.clone(),
-                });
+                accountability.push(accountability_row(r, a));
             }
             PubBody::Case(c) => {
                 let x = entry(&mut rows, unit_of(r));
@@ -305,6 +256,68 @@ pub fn daily(public: &PublicSite, day: NaiveDate) -> DailyReport {
     }
 }
 
+/// A row of 附件2's table of a measure.
+fn enforcement_row(r: &PubRecord, a: &crate::content::model::Action) -> EnforcementRow {
+    let party = match (a.measure.as_str(), a.fine) {
+        ("行政处罚", Some(f)) => format!(
+            "{}（罚款 {} 万元）",
+            party_name(r),
+            crate::base::format_wan(f)
+        ),
+        _ => party_name(r),
+    };
+    let acceptance = |f: fn(&crate::content::model::Acceptance) -> String| {
+        a.acceptance.as_ref().map(f).unwrap_or_default()
+    };
+    EnforcementRow {
+        party,
+        reason: a.reason.clone(),
+        accepted: acceptance(|x| x.date.to_string()),
+        accept_unit: acceptance(|x| x.unit.clone()),
+        outcome: acceptance(|x| x.outcome.clone()),
+        note: a.doc_no.clone().unwrap_or_default(),
+        url: r.url.clone(),
+    }
+}
+
+/// A row of 清单4 (重大隐患挂牌督办).
+fn hazard_row(r: &PubRecord, h: &crate::content::model::Hazard, date: NaiveDate) -> HazardRow {
+    HazardRow {
+        inspector: h.inspector.clone(),
+        sector: r.sector.clone().unwrap_or_default(),
+        party: party_name(r),
+        content: h.content.clone(),
+        measures: h.measures.clone(),
+        deadline: h.deadline.to_string(),
+        resp_unit: h.resp_unit.clone(),
+        resp_person: h.resp_person.clone(),
+        listing_unit: h.listing_unit.clone(),
+        listing_person: h.listing_person.clone(),
+        signoff: signoff_text(h, date),
+        url: r.url.clone(),
+    }
+}
+
+/// A row of 清单3 (追责问责), with the name as published (masked or not).
+fn accountability_row(
+    r: &PubRecord,
+    a: &crate::content::model::Accountability,
+) -> AccountabilityRow {
+    let name = r
+        .data
+        .get("姓名")
+        .and_then(|v| v.as_str())
+        .unwrap_or(&a.name)
+        .to_string();
+    AccountabilityRow {
+        name,
+        unit: a.unit.clone(),
+        post: a.post.clone(),
+        form: a.form.clone(),
+        url: r.url.clone(),
+    }
+}
+
 /// `YYYY-Www` of a date (ISO week).
 /// The Monday of an ISO week key `YYYY-Www`.
 pub fn week_monday(key: &str) -> NaiveDate {
@@ -319,6 +332,66 @@ pub fn week_monday(key: &str) -> NaiveDate {
 
 pub fn weeks(public: &PublicSite) -> Vec<String> {
     public.calendar().weeks.keys().cloned().collect()
+}
+
+/// A record's row of 附件5 (每周检查情况), if it has one.
+fn weekly_row(r: &PubRecord) -> Option<WeeklyRow> {
+    let town = unit_of(r);
+    let category = r.sector.clone().unwrap_or_default();
+    Some(match &r.body {
+        PubBody::Action(a) => WeeklyRow {
+            name: party_name(r),
+            checker: a.authority.clone(),
+            escalated: "否",
+            town,
+            category,
+            detail: a.reason.clone(),
+            nature: if a.classes.is_empty() {
+                "非法违法生产经营行为".into()
+            } else {
+                a.classes.join("、")
+            },
+            measures: match a.fine {
+                Some(f) => format!("{}（罚款 {} 万元）", a.measure, crate::base::format_wan(f)),
+                None => a.measure.clone(),
+            },
+            url: r.url.clone(),
+        },
+        PubBody::Hazard(h) => WeeklyRow {
+            name: party_name(r),
+            checker: h.inspector.clone(),
+            escalated: "否",
+            town,
+            category,
+            detail: h.content.clone(),
+            nature: "重大事故隐患".into(),
+            measures: format!("挂牌督办（{}），整改时限 {}", h.listing_unit, h.deadline),
+            url: r.url.clone(),
+        },
+        PubBody::Clue(c) => WeeklyRow {
+            name: party_name(r),
+            checker: c.assign_unit.clone().unwrap_or_default(),
+            escalated: "是",
+            town: c.locality.clone(),
+            category,
+            detail: c.summary.clone(),
+            nature: c
+                .results
+                .iter()
+                .find(|x| x.item == "违法性质")
+                .map(|x| x.text.clone())
+                .unwrap_or_else(|| c.kind.clone()),
+            measures: c
+                .results
+                .iter()
+                .filter(|x| x.item != "违法性质")
+                .map(|x| format!("{}：{}", x.item, x.text))
+                .collect::<Vec<_>>()
+                .join("；"),
+            url: r.url.clone(),
+        },
+        _ => return None,
+    })
 }
 
 pub fn weekly(public: &PublicSite, key: &str) -> WeeklyReport {
@@ -337,63 +410,9 @@ pub fn weekly(public: &PublicSite, key: &str) -> WeeklyReport {
         let monday = d - chrono::Days::new(u64::from(d.weekday().num_days_from_monday()));
         start = Some(monday);
         end = Some(monday + chrono::Days::new(6));
-        let town = unit_of(r);
-        let category = r.sector.clone().unwrap_or_default();
-        let row = match &r.body {
-            PubBody::Action(a) => WeeklyRow {
-                name: party_name(r),
-                checker: a.authority.clone(),
-                escalated: "否",
-                town,
-                category,
-                detail: a.reason.clone(),
-                nature: if a.classes.is_empty() {
-                    "非法违法生产经营行为".into()
-                } else {
-                    a.classes.join("、")
-                },
-                measures: match a.fine {
-                    Some(f) => format!("{}（罚款 {} 万元）", a.measure, crate::base::format_wan(f)),
-                    None => a.measure.clone(),
-                },
-                url: r.url.clone(),
-            },
-            PubBody::Hazard(h) => WeeklyRow {
-                name: party_name(r),
-                checker: h.inspector.clone(),
-                escalated: "否",
-                town,
-                category,
-                detail: h.content.clone(),
-                nature: "重大事故隐患".into(),
-                measures: format!("挂牌督办（{}），整改时限 {}", h.listing_unit, h.deadline),
-                url: r.url.clone(),
-            },
-            PubBody::Clue(c) => WeeklyRow {
-                name: party_name(r),
-                checker: c.assign_unit.clone().unwrap_or_default(),
-                escalated: "是",
-                town: c.locality.clone(),
-                category,
-                detail: c.summary.clone(),
-                nature: c
-                    .results
-                    .iter()
-                    .find(|x| x.item == "违法性质")
-                    .map(|x| x.text.clone())
-                    .unwrap_or_else(|| c.kind.clone()),
-                measures: c
-                    .results
-                    .iter()
-                    .filter(|x| x.item != "违法性质")
-                    .map(|x| format!("{}：{}", x.item, x.text))
-                    .collect::<Vec<_>>()
-                    .join("；"),
-                url: r.url.clone(),
-            },
-            _ => continue,
-        };
-        rows.push(row);
+        if let Some(row) = weekly_row(r) {
+            rows.push(row);
+        }
     }
     let today = public.date;
     WeeklyReport {

@@ -62,6 +62,67 @@ fn tally<'a>(items: impl Iterator<Item = &'a str>) -> Vec<(String, usize)> {
     v
 }
 
+/// Fines and the timeliness of penalty publication.
+#[derive(Default)]
+struct Penalties {
+    total: f64,
+    count: usize,
+    by_month: BTreeMap<String, f64>,
+    penalties: usize,
+    /// Published within the working days the site allows.
+    timely: usize,
+}
+
+impl Penalties {
+    fn of(actions: &[&crate::publish::PubRecord], site: &crate::content::site::Site) -> Self {
+        let mut p = Penalties::default();
+        for r in actions {
+            let PubBody::Action(a) = &r.body else {
+                continue;
+            };
+            if let Some(f) = a.fine {
+                p.total += f;
+                p.count += 1;
+                *p.by_month
+                    .entry(a.decided.format("%Y-%m").to_string())
+                    .or_default() += f;
+            }
+            if a.measure == "行政处罚" {
+                p.penalties += 1;
+                let deadline = site.add_working_days(a.decided, site.working_days);
+                if r.published <= deadline {
+                    p.timely += 1;
+                }
+            }
+        }
+        p
+    }
+}
+
+/// Of the clues assigned, how many were answered by their deadline: (in
+/// time, assigned).
+fn clues_in_time<'a>(
+    clues: impl Iterator<Item = &'a crate::publish::PubRecord<'a>>,
+    public: &PublicSite,
+) -> (usize, usize) {
+    let mut assigned = 0;
+    let mut in_time = 0;
+    for r in clues {
+        if let PubBody::Clue(c) = &r.body
+            && c.assigned.is_some()
+        {
+            assigned += 1;
+            if let (Some(a), Some(d)) = (c.answered, clue_deadline(c, public.site))
+                && a <= d
+                && a <= public.date
+            {
+                in_time += 1;
+            }
+        }
+    }
+    (in_time, assigned)
+}
+
 pub fn stats(public: &PublicSite) -> Stats {
     let site = public.site;
     let listed = || public.records.iter().filter(|r| r.preview.is_none());
@@ -95,49 +156,13 @@ pub fn stats(public: &PublicSite) -> Stats {
             .map(|r| r.sector.as_deref().unwrap_or(unknown)),
     );
     let actions_by_equipment = tally(actions.iter().filter_map(|r| r.equipment.as_deref()));
-    let mut fines_total = 0.0;
-    let mut fines_count = 0;
-    let mut fines_by_month: BTreeMap<String, f64> = BTreeMap::new();
-    let mut penalties = 0;
-    let mut timely = 0;
-    for r in &actions {
-        if let PubBody::Action(a) = &r.body {
-            if let Some(f) = a.fine {
-                fines_total += f;
-                fines_count += 1;
-                *fines_by_month
-                    .entry(a.decided.format("%Y-%m").to_string())
-                    .or_default() += f;
-            }
-            if a.measure == "行政处罚" {
-                penalties += 1;
-                let deadline = site.add_working_days(a.decided, site.working_days);
-                if r.published <= deadline {
-                    timely += 1;
-                }
-            }
-        }
-    }
+    let penalty = Penalties::of(&actions, site);
     let hazards: Vec<_> = listed().filter(|r| r.kind == Kind::Hazards).collect();
     use crate::publish::Badge;
     let is = |r: &&crate::publish::PubRecord, b: Badge| r.status == Some(b);
     let signed = hazards.iter().filter(|r| is(r, Badge::SignedOff)).count();
     let hazards_overdue = hazards.iter().filter(|r| is(r, Badge::Overdue)).count();
-    let mut assigned = 0;
-    let mut in_time = 0;
-    for r in listed().filter(|r| r.kind == Kind::Clues) {
-        if let PubBody::Clue(c) = &r.body
-            && c.assigned.is_some()
-        {
-            assigned += 1;
-            if let (Some(a), Some(d)) = (c.answered, clue_deadline(c, site))
-                && a <= d
-                && a <= public.date
-            {
-                in_time += 1;
-            }
-        }
-    }
+    let (in_time, assigned) = clues_in_time(listed().filter(|r| r.kind == Kind::Clues), public);
     let blacklist_size = listed()
         .filter(|r| r.kind == Kind::Blacklist && is(r, Badge::Listed))
         .count();
@@ -149,7 +174,8 @@ pub fn stats(public: &PublicSite) -> Stats {
         kinds: Kind::LISTED.iter().map(|k| k.label().to_string()).collect(),
         totals,
         months,
-        fines_by_month: fines_by_month
+        fines_by_month: penalty
+            .by_month
             .into_iter()
             .map(|(m, f)| (m, (f * 10_000.0).round() / 10_000.0))
             .collect(),
@@ -157,11 +183,11 @@ pub fn stats(public: &PublicSite) -> Stats {
         actions_by_region,
         actions_by_sector,
         actions_by_equipment,
-        fines_total: (fines_total * 10_000.0).round() / 10_000.0,
-        fines_count,
+        fines_total: (penalty.total * 10_000.0).round() / 10_000.0,
+        fines_count: penalty.count,
         hazard_rate: Rate::new(signed, hazards.len()),
         hazards_overdue,
-        timely: Rate::new(timely, penalties),
+        timely: Rate::new(penalty.timely, penalty.penalties),
         clues_answered_in_time: Rate::new(in_time, assigned),
         blacklist_size,
     }

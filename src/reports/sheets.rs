@@ -224,62 +224,68 @@ fn row(ws: &mut Sheet, r: u32, cells: &[String], numeric_from: u16) {
     }
 }
 
-pub fn daily_xlsx(r: &DailyReport) -> Result<Vec<u8>, String> {
-    let mut wb = Book::new(r.date);
-    {
-        let ws = wb.sheet("1.进展清单");
-        ws.merge(
-            (0, 0),
-            (0, 12),
-            &format!("“百日攻坚”集中行动进展清单 {}", r.date),
-            Style::Title,
-        );
-        let mut col = 0u16;
-        for (label, span) in PROGRESS_GROUPS {
-            let span = span as u16;
-            if span == 1 {
-                ws.merge((1, col), (2, col), label, Style::Head);
-            } else {
-                ws.merge((1, col), (1, col + span - 1), label, Style::Head);
-            }
-            col += span;
+/// 附件1: the progress table, with its two rows of headings.
+fn progress_sheet(wb: &mut Book, r: &DailyReport) {
+    let ws = wb.sheet("1.进展清单");
+    ws.merge(
+        (0, 0),
+        (0, 12),
+        &format!("“百日攻坚”集中行动进展清单 {}", r.date),
+        Style::Title,
+    );
+    let mut col = 0u16;
+    for (label, span) in PROGRESS_GROUPS {
+        let span = span as u16;
+        if span == 1 {
+            ws.merge((1, col), (2, col), label, Style::Head);
+        } else {
+            ws.merge((1, col), (1, col + span - 1), label, Style::Head);
         }
-        for (i, h) in PROGRESS_HEAD.iter().enumerate() {
-            ws.text(2, i as u16 + 2, h, Style::Head);
-        }
-        row(ws, 3, &progress_cells(&r.total), 1);
-        for (i, p) in r.progress.iter().enumerate() {
-            row(ws, 4 + i as u32, &progress_cells(p), 1);
-        }
-        ws.width(0, 0, 14.0);
-        ws.width(1, 12, 11.0);
+        col += span;
     }
-    {
-        let ws = wb.sheet("2.执法检查清单");
-        ws.merge(
-            (0, 0),
-            (0, 6),
-            &format!("集中行动执法检查清单 {}", r.date),
-            Style::Title,
-        );
-        let mut at = 1u32;
-        for t in &r.enforcement {
-            for (c, h) in [(0u16, "序号"), (1, t.head), (2, t.reason_head), (6, "备注")] {
-                ws.merge((at, c), (at + 1, c), h, Style::Head);
-            }
-            ws.merge((at, 3), (at, 5), "整改验收情况", Style::Head);
-            for (c, h) in [(3u16, "验收时间"), (4, "验收单位"), (5, "整改情况")] {
-                ws.text(at + 1, c, h, Style::Head);
-            }
-            at += 2;
-            for (i, x) in t.rows.iter().enumerate() {
-                row(ws, at, &enforcement_cells(i, x), 0);
-                at += 1;
-            }
+    for (i, h) in PROGRESS_HEAD.iter().enumerate() {
+        ws.text(2, i as u16 + 2, h, Style::Head);
+    }
+    row(ws, 3, &progress_cells(&r.total), 1);
+    for (i, p) in r.progress.iter().enumerate() {
+        row(ws, 4 + i as u32, &progress_cells(p), 1);
+    }
+    ws.width(0, 0, 14.0);
+    ws.width(1, 12, 11.0);
+}
+
+/// 附件2: a table for each measure, one under the other.
+fn enforcement_sheet(wb: &mut Book, r: &DailyReport) {
+    let ws = wb.sheet("2.执法检查清单");
+    ws.merge(
+        (0, 0),
+        (0, 6),
+        &format!("集中行动执法检查清单 {}", r.date),
+        Style::Title,
+    );
+    let mut at = 1u32;
+    for t in &r.enforcement {
+        for (c, h) in [(0u16, "序号"), (1, t.head), (2, t.reason_head), (6, "备注")] {
+            ws.merge((at, c), (at + 1, c), h, Style::Head);
+        }
+        ws.merge((at, 3), (at, 5), "整改验收情况", Style::Head);
+        for (c, h) in [(3u16, "验收时间"), (4, "验收单位"), (5, "整改情况")] {
+            ws.text(at + 1, c, h, Style::Head);
+        }
+        at += 2;
+        for (i, x) in t.rows.iter().enumerate() {
+            row(ws, at, &enforcement_cells(i, x), 0);
             at += 1;
         }
-        ws.width(1, 6, 20.0);
+        at += 1;
     }
+    ws.width(1, 6, 20.0);
+}
+
+pub fn daily_xlsx(r: &DailyReport) -> Result<Vec<u8>, String> {
+    let mut wb = Book::new(r.date);
+    progress_sheet(&mut wb, r);
+    enforcement_sheet(&mut wb, r);
     table_sheet(
         &mut wb,
         "3.追责问责清单",

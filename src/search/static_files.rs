@@ -257,68 +257,86 @@ enum Part {
     Phrases,
 }
 
-fn keys(index: &Index, part: Part, first_file: u32) -> Layout<'_> {
-    use rayon::prelude::*;
-    let entry = |kind: u8, k: super::index::Key, text: &str, size: usize| Entry {
+/// An entry of a key of `kind` whose text is `text` and list `size` bytes.
+fn entry(kind: u8, k: super::index::Key, text: &str, size: usize) -> Entry {
+    Entry {
         key: [k as u64, (k >> 64) as u64],
         hash: fnv1a(text),
         file: IN_SHARD,
         size: size.min(u32::MAX as usize) as u32,
         text: (text.len() + 4).min(u16::MAX as usize) as u16,
         kind,
+    }
+}
+
+/// The entries of the gram, span and exact keys; the exact values sorted
+/// (an exact key is its place there).
+fn key_entries(index: &Index) -> (Vec<Entry>, Vec<&String>) {
+    use rayon::prelude::*;
+    let mut all: Vec<Entry> = Vec::new();
+    all.par_extend(index.grams.par_iter().flat_map_iter(|m| m.iter()).map_init(
+        String::new,
+        |text, (k, p)| {
+            text.clear();
+            index.key_text_into(*k, text);
+            entry(GRAM, *k, text, Posting::Gram(p).estimate())
+        },
+    ));
+    all.par_extend(index.spans.par_iter().flat_map_iter(|m| m.iter()).map_init(
+        String::new,
+        |text, (k, p)| {
+            text.clear();
+            text.push('@');
+            index.key_text_into(*k, text);
+            entry(SPAN, *k, text, Posting::Span(p).estimate())
+        },
+    ));
+    let mut exact: Vec<&String> = index.exact.keys().collect();
+    exact.sort_unstable();
+    all.extend(exact.iter().enumerate().map(|(i, k)| {
+        let size = index
+            .exact
+            .get(*k)
+            .map_or(0, |d| Posting::Exact(d).estimate());
+        entry(EXACT, i as u128, k, size)
+    }));
+    (all, exact)
+}
+
+/// The entries of the whole values and runs.
+fn phrase_entries(index: &Index) -> Vec<Entry> {
+    use rayon::prelude::*;
+    let phrase = |kind: u8, i: usize, p: &super::index::Phrase| {
+        let text = format!("~{}", p.text);
+        entry(kind, i as u128, &text, Posting::of_phrase(p).estimate())
     };
     let mut all: Vec<Entry> = Vec::new();
-    let mut exact: Vec<&String> = Vec::new();
-    if part == Part::Keys {
-        all.par_extend(index.grams.par_iter().flat_map_iter(|m| m.iter()).map_init(
-            String::new,
-            |text, (k, p)| {
-                text.clear();
-                index.key_text_into(*k, text);
-                entry(GRAM, *k, text, Posting::Gram(p).estimate())
-            },
-        ));
-        all.par_extend(index.spans.par_iter().flat_map_iter(|m| m.iter()).map_init(
-            String::new,
-            |text, (k, p)| {
-                text.clear();
-                text.push('@');
-                index.key_text_into(*k, text);
-                entry(SPAN, *k, text, Posting::Span(p).estimate())
-            },
-        ));
-        exact = index.exact.keys().collect();
-        exact.sort_unstable();
-        all.extend(exact.iter().enumerate().map(|(i, k)| {
-            let size = index
-                .exact
-                .get(*k)
-                .map_or(0, |d| Posting::Exact(d).estimate());
-            entry(EXACT, i as u128, k, size)
-        }));
-    } else {
-        let phrase = |kind: u8, i: usize, p: &super::index::Phrase| {
-            let text = format!("~{}", p.text);
-            entry(kind, i as u128, &text, Posting::of_phrase(p).estimate())
-        };
-        // A whole value that is a run too has the run's list: the same
-        // documents, and positions if it is light.
-        all.par_extend(
-            index
-                .phrases
-                .par_iter()
-                .enumerate()
-                .filter(|(_, p)| !p.list.is_empty() && index.run(&p.text).is_none())
-                .map(|(i, p)| phrase(PHRASE, i, p)),
-        );
-        all.par_extend(
-            index
-                .runs
-                .par_iter()
-                .enumerate()
-                .map(|(i, p)| phrase(RUN, i, p)),
-        );
-    }
+    // A whole value that is a run too has the run's list: the same
+    // documents, and positions if it is light.
+    all.par_extend(
+        index
+            .phrases
+            .par_iter()
+            .enumerate()
+            .filter(|(_, p)| !p.list.is_empty() && index.run(&p.text).is_none())
+            .map(|(i, p)| phrase(PHRASE, i, p)),
+    );
+    all.par_extend(
+        index
+            .runs
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| phrase(RUN, i, p)),
+    );
+    all
+}
+
+fn keys(index: &Index, part: Part, first_file: u32) -> Layout<'_> {
+    use rayon::prelude::*;
+    let (mut all, exact) = match part {
+        Part::Keys => key_entries(index),
+        Part::Phrases => (phrase_entries(index), Vec::new()),
+    };
     // Heavy lists get files of their own, numbered in the order of their
     // keys' text: a query for a rare key never downloads a common one
     // that happens to share its shard.
@@ -432,6 +450,32 @@ fn write_json(staging: &Staging, stem: &str, v: &Value) -> String {
 /// hash of them all (`search/<hash>/s0.json` …), so the manifest carries a
 /// single name instead of thousands: the first visit downloads less, and
 /// every file is still cached for ever under a content-hashed path.
+/// The result rows of the documents, `CHUNK` to a file: url, title,
+/// kind, date, party, summary.
+fn doc_chunks(index: &Index) -> Vec<Vec<u8>> {
+    use rayon::prelude::*;
+    index
+        .docs
+        .par_chunks(CHUNK)
+        .map(|docs| {
+            let rows: Vec<Value> = docs
+                .iter()
+                .map(|d| {
+                    json!([
+                        d.url,
+                        d.title,
+                        d.facets[0],
+                        d.date,
+                        d.party.clone().unwrap_or_default(),
+                        d.summary
+                    ])
+                })
+                .collect();
+            serde_json::to_vec(&rows).unwrap_or_default()
+        })
+        .collect()
+}
+
 pub fn write(index: &mut Index, staging: &Staging) -> String {
     use rayon::prelude::*;
     use sha2::{Digest, Sha256};
@@ -455,26 +499,7 @@ pub fn write(index: &mut Index, staging: &Staging) -> String {
     digests.extend(more);
     // Only the documents are needed from here on.
     index.drop_postings();
-    let chunks: Vec<Vec<u8>> = index
-        .docs
-        .par_chunks(CHUNK)
-        .map(|docs| {
-            let rows: Vec<Value> = docs
-                .iter()
-                .map(|d| {
-                    json!([
-                        d.url,
-                        d.title,
-                        d.facets[0],
-                        d.date,
-                        d.party.clone().unwrap_or_default(),
-                        d.summary
-                    ])
-                })
-                .collect();
-            serde_json::to_vec(&rows).unwrap_or_default()
-        })
-        .collect();
+    let chunks = doc_chunks(index);
     let facets = serde_json::to_vec(&facet_table(index)).unwrap_or_default();
     chunks.par_iter().enumerate().for_each(|(i, c)| {
         staging.write(&format!("{BUILDING}/d{i}.json"), c, None);

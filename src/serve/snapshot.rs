@@ -139,6 +139,39 @@ fn path_key(path: &str) -> u64 {
     h.finish()
 }
 
+/// The privacy pass of a preview: the scanner of the private values (the
+/// previous snapshot's while they are the same: its automaton takes a
+/// while), and the records found clean; or what leaks. Records the
+/// previous snapshot found clean with the same scanner are not read again.
+fn scan(
+    opts: &BuildOptions,
+    content: &Content,
+    previous: Option<&Snapshot>,
+) -> Result<(Scanner, crate::base::FastSet<usize>), Vec<Diagnostic>> {
+    let secrets = crate::check::privacy::secrets(content);
+    let scanner = match previous.filter(|p| p.scanner.secrets() == secrets.as_slice()) {
+        Some(p) => p.scanner.clone(),
+        None => Scanner::new(secrets),
+    };
+    let known = previous
+        .filter(|p| p.scanner.fingerprint() == scanner.fingerprint())
+        .map(|p| &p.clean);
+    let mut leaks = crate::check::privacy::records(content, &scanner, |r| {
+        known.is_none_or(|k| !k.contains(&crate::publish::address(&r.meta)))
+    });
+    leaks.extend(crate::check::privacy::site_files(&opts.site, &scanner));
+    leaks.extend(crate::content::inputs::check(&opts.site));
+    if !leaks.is_empty() {
+        return Err(leaks);
+    }
+    let clean = content
+        .records
+        .iter()
+        .map(|r| crate::publish::address(&r.meta))
+        .collect();
+    Ok((scanner, clean))
+}
+
 impl Snapshot {
     /// Load, check and publish the site; `previous` is the snapshot being
     /// served, whose scan results are kept for the records that did not
@@ -181,31 +214,14 @@ impl Snapshot {
             return Err((diags.sorted(), "预览未更新：模板出错"));
         };
         let content = published.borrow_owner();
-        // The scanner of the previous snapshot, while the private values
-        // are the same (its automaton takes a while).
-        let secrets = crate::check::privacy::secrets(content);
-        let scanner = match previous.filter(|p| p.scanner.secrets() == secrets.as_slice()) {
-            Some(p) => p.scanner.clone(),
-            None => Scanner::new(secrets),
+        let (scanner, clean) = match scan(opts, content, previous) {
+            Ok(scanned) => scanned,
+            Err(leaks) => {
+                let mut all = diags.sorted();
+                all.extend(leaks);
+                return Err((all, "预览未更新：发布内容含有个人隐私信息"));
+            }
         };
-        let known = previous
-            .filter(|p| p.scanner.fingerprint() == scanner.fingerprint())
-            .map(|p| &p.clean);
-        let mut leaks = crate::check::privacy::records(content, &scanner, |r| {
-            known.is_none_or(|k| !k.contains(&crate::publish::address(&r.meta)))
-        });
-        leaks.extend(crate::check::privacy::site_files(&opts.site, &scanner));
-        leaks.extend(crate::content::inputs::check(&opts.site));
-        if !leaks.is_empty() {
-            let mut all = diags.sorted();
-            all.extend(leaks);
-            return Err((all, "预览未更新：发布内容含有个人隐私信息"));
-        }
-        let clean = content
-            .records
-            .iter()
-            .map(|r| crate::publish::address(&r.meta))
-            .collect();
         let allowed = allowed_numbers(content);
         t.stage("检查、发布视图");
         let (assets, files) = theme_assets(&opts.site);

@@ -40,65 +40,7 @@ pub(super) fn doc_of(r: &PubRecord) -> SearchDoc {
             exact.push(c.clone());
         }
     }
-    match &r.body {
-        PubBody::Case(c) => {
-            body.push(c.keywords.join("、"));
-            body.push(c.gist.clone());
-            body.push(c.inspector.clone());
-            body.push(c.facts.clone());
-            body.push(c.result.measures.join("、"));
-            opt(&mut body, &c.result.note);
-            opt(&mut body, &c.analysis.responsibility);
-            opt(&mut body, &c.analysis.institutions);
-            opt(&mut body, &c.analysis.factors);
-            body.extend(c.advice.iter().cloned());
-        }
-        PubBody::Action(a) => {
-            opt(&mut body, &a.doc_no);
-            if let Some(d) = &a.doc_no {
-                exact.push(d.clone());
-            }
-            body.push(a.measure.clone());
-            body.push(a.classes.join("、"));
-            body.push(a.authority.clone());
-            body.push(a.reason.clone());
-            opt(&mut body, &a.basis);
-            opt(&mut body, &a.content);
-        }
-        PubBody::Hazard(h) => {
-            body.push(h.content.clone());
-            body.push(h.measures.clone());
-            body.push(h.inspector.clone());
-            body.push(h.listing_unit.clone());
-            body.push(h.resp_unit.clone());
-        }
-        PubBody::Accountability(a) => {
-            body.push(a.cause.clone());
-            body.push(a.form.clone());
-        }
-        PubBody::Clue(c) => {
-            opt(&mut body, &c.assign_no);
-            if let Some(d) = &c.assign_no {
-                exact.push(d.clone());
-            }
-            body.push(c.kind.clone());
-            body.push(c.locality.clone());
-            opt(&mut body, &c.assign_unit);
-            body.extend(c.results.iter().map(|x| format!("{}：{}", x.item, x.text)));
-            body.extend(c.progress.iter().map(|x| x.text.clone()));
-            opt(&mut body, &c.reply);
-        }
-        PubBody::Blacklist(b) => {
-            body.push(b.doc_no.clone());
-            exact.push(b.doc_no.clone());
-            opt(&mut body, &b.representative);
-            body.push(b.cause.clone());
-            body.push(b.basis.clone());
-            body.push(b.authority.clone());
-        }
-        PubBody::Page(p) => body.push(p.body.clone()),
-        PubBody::Daily(_) => {}
-    }
+    body_texts(r, &mut body, &mut exact);
     for c in &r.corrections {
         body.push(c.text.clone());
     }
@@ -114,26 +56,7 @@ pub(super) fn doc_of(r: &PubRecord) -> SearchDoc {
     if let Some((cut, _)) = joined.char_indices().nth(MAX_INDEXED_CHARS) {
         joined.truncate(cut);
     }
-    let summary_src = match &r.body {
-        PubBody::Case(c) => c.gist.clone(),
-        PubBody::Action(a) => a.reason.clone(),
-        PubBody::Hazard(h) => h.content.clone(),
-        PubBody::Accountability(a) => a.cause.clone(),
-        PubBody::Clue(c) => c
-            .results
-            .first()
-            .map(|x| x.text.clone())
-            .unwrap_or_else(|| c.kind.clone()),
-        PubBody::Blacklist(b) => b.cause.clone(),
-        _ => joined.clone(),
-    };
-    let summary: String = summary_src
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .take(SUMMARY_CHARS)
-        .collect();
+    let summary = summary(r, &joined);
     let status = r
         .status
         .as_ref()
@@ -188,4 +111,89 @@ pub(super) fn sort_docs(docs: &mut [SearchDoc]) {
     docs.sort_by(|a, b| {
         (std::cmp::Reverse(a.date), a.kind, &a.id).cmp(&(std::cmp::Reverse(b.date), b.kind, &b.id))
     });
+}
+
+/// The searched texts of a record's own fields, and the values found
+/// only as a whole (document numbers).
+fn body_texts(r: &PubRecord, body: &mut Vec<String>, exact: &mut Vec<String>) {
+    match &r.body {
+        PubBody::Case(c) => {
+            body.push(c.keywords.join("、"));
+            body.push(c.gist.clone());
+            body.push(c.inspector.clone());
+            body.push(c.facts.clone());
+            body.push(c.result.measures.join("、"));
+            opt(body, &c.result.note);
+            opt(body, &c.analysis.responsibility);
+            opt(body, &c.analysis.institutions);
+            opt(body, &c.analysis.factors);
+            body.extend(c.advice.iter().cloned());
+        }
+        PubBody::Action(a) => {
+            opt(body, &a.doc_no);
+            exact.extend(a.doc_no.clone());
+            body.push(a.measure.clone());
+            body.push(a.classes.join("、"));
+            body.push(a.authority.clone());
+            body.push(a.reason.clone());
+            opt(body, &a.basis);
+            opt(body, &a.content);
+        }
+        PubBody::Hazard(h) => {
+            body.push(h.content.clone());
+            body.push(h.measures.clone());
+            body.push(h.inspector.clone());
+            body.push(h.listing_unit.clone());
+            body.push(h.resp_unit.clone());
+        }
+        PubBody::Accountability(a) => {
+            body.push(a.cause.clone());
+            body.push(a.form.clone());
+        }
+        PubBody::Clue(c) => {
+            opt(body, &c.assign_no);
+            exact.extend(c.assign_no.clone());
+            body.push(c.kind.clone());
+            body.push(c.locality.clone());
+            opt(body, &c.assign_unit);
+            body.extend(c.results.iter().map(|x| format!("{}：{}", x.item, x.text)));
+            body.extend(c.progress.iter().map(|x| x.text.clone()));
+            opt(body, &c.reply);
+        }
+        PubBody::Blacklist(b) => {
+            body.push(b.doc_no.clone());
+            exact.push(b.doc_no.clone());
+            opt(body, &b.representative);
+            body.push(b.cause.clone());
+            body.push(b.basis.clone());
+            body.push(b.authority.clone());
+        }
+        PubBody::Page(p) => body.push(p.body.clone()),
+        PubBody::Daily(_) => {}
+    }
+}
+
+/// The line under a result: the field that says what the record is about,
+/// on one line, at most `SUMMARY_CHARS` characters.
+fn summary(r: &PubRecord, joined: &str) -> String {
+    let source = match &r.body {
+        PubBody::Case(c) => c.gist.as_str(),
+        PubBody::Action(a) => a.reason.as_str(),
+        PubBody::Hazard(h) => h.content.as_str(),
+        PubBody::Accountability(a) => a.cause.as_str(),
+        PubBody::Clue(c) => c
+            .results
+            .first()
+            .map(|x| x.text.as_str())
+            .unwrap_or(c.kind.as_str()),
+        PubBody::Blacklist(b) => b.cause.as_str(),
+        _ => joined,
+    };
+    source
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(SUMMARY_CHARS)
+        .collect()
 }

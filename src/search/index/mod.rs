@@ -112,6 +112,38 @@ impl Index {
     }
 
     /// [`Index::from_docs`] with another threshold for heavy postings.
+    /// The tokens of documents `start..end`, title then body. A CJK token
+    /// is its own id; words get theirs in order of meeting: deterministic.
+    fn tokens(&mut self, start: usize, end: usize) -> Vec<Vec<Tok>> {
+        let cut: Vec<(Vec<Tok>, Vec<String>)> = self.docs[start..end]
+            .par_iter()
+            .map(|d| {
+                let (mut toks, mut words) = (Vec::new(), Vec::new());
+                let mut buf = String::new();
+                for (text, from) in [(&d.title, 0), (&d.body, BODY)] {
+                    let mut walk = Walk::new(text, from);
+                    while let Some(pos) = walk.next_into(&mut buf) {
+                        let id = cjk_id(&buf).unwrap_or_else(|| {
+                            words.push(buf.clone());
+                            UNNAMED
+                        });
+                        toks.push(Tok { id, pos });
+                    }
+                }
+                (toks, words)
+            })
+            .collect();
+        cut.into_iter()
+            .map(|(mut toks, words)| {
+                let unnamed = toks.iter_mut().filter(|t| t.id == UNNAMED);
+                for (t, word) in unnamed.zip(words) {
+                    t.id = self.word_id(word);
+                }
+                toks
+            })
+            .collect()
+    }
+
     pub fn with_heavy(mut docs: Vec<SearchDoc>, heavy: usize) -> Index {
         sort_docs(&mut docs);
         let mut index = Index {
@@ -125,36 +157,7 @@ impl Index {
         const BLOCK: usize = 256;
         for start in (0..index.docs.len()).step_by(BLOCK) {
             let end = (start + BLOCK).min(index.docs.len());
-            // A CJK token is its own id; a word's id is given below.
-            let cut: Vec<(Vec<Tok>, Vec<String>)> = index.docs[start..end]
-                .par_iter()
-                .map(|d| {
-                    let (mut toks, mut words) = (Vec::new(), Vec::new());
-                    let mut buf = String::new();
-                    for (text, from) in [(&d.title, 0), (&d.body, BODY)] {
-                        let mut walk = Walk::new(text, from);
-                        while let Some(pos) = walk.next_into(&mut buf) {
-                            let id = cjk_id(&buf).unwrap_or_else(|| {
-                                words.push(buf.clone());
-                                UNNAMED
-                            });
-                            toks.push(Tok { id, pos });
-                        }
-                    }
-                    (toks, words)
-                })
-                .collect();
-            // Words get their ids in order of meeting: deterministic.
-            let toks: Vec<Vec<Tok>> = cut
-                .into_iter()
-                .map(|(mut toks, words)| {
-                    let unnamed = toks.iter_mut().filter(|t| t.id == UNNAMED);
-                    for (t, word) in unnamed.zip(words) {
-                        t.id = index.word_id(word);
-                    }
-                    toks
-                })
-                .collect();
+            let toks = index.tokens(start, end);
             let keys: Vec<DocKeys> = toks
                 .par_iter()
                 .zip(index.docs[start..end].par_iter())
@@ -167,35 +170,7 @@ impl Index {
                         .par_iter_mut()
                         .zip(index.spans.par_iter_mut())
                         .enumerate()
-                        .for_each(|(p, (grams, spans))| {
-                            for (k, dk) in keys.iter().enumerate() {
-                                let id = (start + k) as u32;
-                                let mine = |starts: &[u32; PARTS + 1]| {
-                                    (starts[p] as usize, starts[p + 1] as usize)
-                                };
-                                let (a, b) = mine(&dk.gram_parts);
-                                for &(_, key, weight) in &dk.grams[a..b] {
-                                    let list = grams.entry(key).or_default();
-                                    list.doc(id);
-                                    list.put(weight);
-                                }
-                                let (a, b) = mine(&dk.span_parts);
-                                let mine = &dk.spans[a..b];
-                                let mut i = 0;
-                                while i < mine.len() {
-                                    let key = mine[i].1;
-                                    let j = mine[i..]
-                                        .iter()
-                                        .position(|s| s.1 != key)
-                                        .map_or(mine.len(), |n| i + n);
-                                    spans
-                                        .entry(key)
-                                        .or_default()
-                                        .positions(id, mine[i..j].iter().map(|s| s.2));
-                                    i = j;
-                                }
-                            }
-                        })
+                        .for_each(|(p, (grams, spans))| add_part(p, grams, spans, &keys, start))
                 },
                 || {
                     for (k, dk) in keys.iter().enumerate() {
@@ -507,6 +482,42 @@ impl Index {
     pub fn span(&self, run: &[Token]) -> Option<Postings> {
         let k = self.key(run)?;
         self.spans.get(part_of(k))?.get(&k).map(List::spans)
+    }
+}
+
+/// Part `p` of the gram and span lists: each document of a block (the
+/// first numbered `start`) adds its keys of that part.
+fn add_part(
+    p: usize,
+    grams: &mut KeyMap<List>,
+    spans: &mut KeyMap<List>,
+    keys: &[DocKeys],
+    start: usize,
+) {
+    for (k, dk) in keys.iter().enumerate() {
+        let id = (start + k) as u32;
+        let mine = |starts: &[u32; PARTS + 1]| (starts[p] as usize, starts[p + 1] as usize);
+        let (a, b) = mine(&dk.gram_parts);
+        for &(_, key, weight) in &dk.grams[a..b] {
+            let list = grams.entry(key).or_default();
+            list.doc(id);
+            list.put(weight);
+        }
+        let (a, b) = mine(&dk.span_parts);
+        let mine = &dk.spans[a..b];
+        let mut i = 0;
+        while i < mine.len() {
+            let key = mine[i].1;
+            let j = mine[i..]
+                .iter()
+                .position(|s| s.1 != key)
+                .map_or(mine.len(), |n| i + n);
+            spans
+                .entry(key)
+                .or_default()
+                .positions(id, mine[i..j].iter().map(|s| s.2));
+            i = j;
+        }
     }
 }
 
