@@ -36,19 +36,65 @@ pub const THEME: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../theme/style.css")),
     ("search.js", include_bytes!("../theme/search.js")),
     ("a11y.js", include_bytes!("../theme/a11y.js")),
+    ("favicon.svg", include_bytes!("../theme/favicon.svg")),
 ];
+
+/// The icon that browsers ask for at the site's root, for those that do not
+/// read the SVG one; a site's `theme/favicon.ico` replaces it.
+const FAVICON_ICO: &[u8] = include_bytes!("../theme/favicon.ico");
 
 /// A theme file: the site's own (only from inside the site, see
 /// [`crate::content::inputs`]) or the built-in one.
 pub fn theme_file(site: &Path, name: &str) -> Vec<u8> {
     let own = crate::content::inputs::read(site, &site.join("theme").join(name));
-    own.ok().flatten().unwrap_or_else(|| {
-        THEME
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, b)| b.to_vec())
-            .unwrap_or_default()
-    })
+    own.ok()
+        .flatten()
+        .unwrap_or_else(|| builtin_theme_file(name).unwrap_or_default())
+}
+
+/// A built-in theme file as the site publishes it.
+pub fn builtin_theme_file(name: &str) -> Option<Vec<u8>> {
+    THEME
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(n, b)| compact(n, b))
+}
+
+/// A built-in script or style sheet as visitors download it: without its
+/// comment lines, indentation and blank lines (about a fifth less after
+/// gzip for search.js). A site's own files are published as they are.
+fn compact(name: &str, bytes: &[u8]) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return bytes.to_vec();
+    };
+    let css;
+    let text = if name.ends_with(".css") {
+        // No string of the built-in sheet holds a comment's delimiters.
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(i) = rest.find("/*") {
+            out.push_str(&rest[..i]);
+            rest = rest[i..].find("*/").map_or("", |j| &rest[i + j + 2..]);
+        }
+        out.push_str(rest);
+        css = out;
+        css.as_str()
+    } else if name.ends_with(".js") {
+        text
+    } else {
+        return bytes.to_vec();
+    };
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines().map(str::trim_start) {
+        // Whole-line comments only: the built-in scripts have no template
+        // literals, so no line of theirs starts inside a string.
+        if line.is_empty() || (name.ends_with(".js") && line.starts_with("//")) {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.into_bytes()
 }
 
 /// Stage timings with `-v`; on a terminal, a one-line progress display
@@ -395,7 +441,13 @@ pub fn theme_assets(site: &Path) -> (Assets, Vec<(String, Vec<u8>)>) {
         css: files[0].0.clone(),
         search_js: files[1].0.clone(),
         a11y_js: files[2].0.clone(),
+        favicon: files[3].0.clone(),
     };
+    let ico = crate::content::inputs::read(site, &site.join("theme").join("favicon.ico"));
+    files.push((
+        "favicon.ico".to_string(),
+        ico.ok().flatten().unwrap_or_else(|| FAVICON_ICO.to_vec()),
+    ));
     let dir = site.join("theme");
     if dir.is_dir() {
         let mut extra: Vec<_> = walkdir::WalkDir::new(&dir)
@@ -407,7 +459,10 @@ pub fn theme_assets(site: &Path) -> (Assets, Vec<(String, Vec<u8>)>) {
             // (crate::content::inputs::read refuses the others).
             .filter(|e| e.file_type().is_file() || e.path_is_symlink() && e.path().is_file())
             .collect();
-        extra.retain(|e| !THEME.iter().any(|(n, _)| e.path() == dir.join(n)));
+        extra.retain(|e| {
+            e.path() != dir.join("favicon.ico")
+                && !THEME.iter().any(|(n, _)| e.path() == dir.join(n))
+        });
         for e in extra {
             if let Ok(Some(bytes)) = crate::content::inputs::read(site, e.path()) {
                 let rel = crate::content::rel(&dir, e.path());

@@ -531,7 +531,7 @@ fn the_home_page_shows_the_longest_overdue_hazards_and_links_to_all() {
     let expected: Vec<String> = (1..=10).map(|d| format!("od-{d:02}")).collect();
     assert_eq!(shown, expected, "the ten earliest deadlines, in order");
     assert!(
-        section.contains("href=\"hazards/overdue.html\">查看全部 26 项逾期隐患</a>"),
+        section.contains("href=\"hazards/overdue.html\">查看全部 26 项逾期未整改隐患</a>"),
         "{section}"
     );
     let page1 = site.read("public/hazards/overdue.html");

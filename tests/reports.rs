@@ -204,7 +204,7 @@ fn statistics_match_hand_computed_values() {
     assert!(html.contains("0%（0/1）"), "clues in time");
     // publications per month by kind, 2022-03: cases r7; actions r1-r4; hazard r5; accountability r6
     let by_kind = html
-        .split("<caption>每月各类公开信息数量</caption>")
+        .split("<caption>每月各类公开信息数量（条）</caption>")
         .nth(1)
         .expect("table by kind");
     let row = by_kind
@@ -221,8 +221,8 @@ fn statistics_match_hand_computed_values() {
         .collect();
     assert_eq!(
         cells,
-        ["1", "4", "1", "1", "0", "0"],
-        "典型案例 执法措施 重大隐患 追责问责 举报线索 黑名单"
+        ["1", "4", "1", "1", "0", "0", "7"],
+        "典型案例 执法措施 重大隐患 追责问责 举报线索 黑名单 合计"
     );
     assert!(html.contains("<svg"), "charts drawn at build time");
     assert!(

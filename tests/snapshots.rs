@@ -109,9 +109,15 @@ fn a_sites_header_and_footer_are_on_every_page_with_its_own_root() {
                 "index.html" => "home",
                 "stats.html" => "stats",
                 "search.html" => "search",
-                "404.html" => "none",
+                "404.html" | "sitemap.html" => "none",
                 other => panic!("a page at the top: {other}"),
             },
+        };
+        // The not-found page's links start at the site's path (网址).
+        let root = if rel == "404.html" {
+            "/disclosure/".to_string()
+        } else {
+            root
         };
         let mine = format!("<p class=\"mine\">[{root}|{section}|");
         assert!(html.contains(&mine), "{rel}: {mine} not in\n{html}");

@@ -112,6 +112,15 @@ fn every_page_type_is_accessible_fits_a_phone_and_search_works() {
         names.sort();
         format!("{dir}/{}", names[0])
     };
+    // The first page of the first narrowed list under `dir`.
+    let first_dir = |dir: &str| -> String {
+        let mut names: Vec<String> = std::fs::read_dir(site.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        format!("{dir}/{}/index.html", names[0])
+    };
     let pages = serde_json::json!([
         {"name": "home", "path": "index.html"},
         {"name": "list", "path": "actions/index.html"},
@@ -131,7 +140,11 @@ fn every_page_type_is_accessible_fits_a_phone_and_search_works() {
         {"name": "daily", "path": "reports/daily/2026-11-17.html"},
         {"name": "weekly", "path": first("reports/weekly", "2026")},
         {"name": "search", "path": "search.html?q=%E6%B0%94%E7%93%B6"},
-        {"name": "notfound", "path": "404.html"}
+        {"name": "search-near", "path": "search.html?q=%E4%B8%9C%E6%96%B9%E7%83%AD%E5%8A%9B%E5%85%AC%E5%8F%B8"},
+        {"name": "filtered", "path": first_dir("actions/place")},
+        {"name": "sitemap", "path": "sitemap.html"},
+        {"name": "notfound", "path": "404.html"},
+        {"name": "notfound-deep", "path": "cases/2019/old/expired.html", "status": 404}
     ]);
     let list = dir.path().join("pages.json");
     std::fs::write(&list, pages.to_string()).unwrap();
@@ -152,8 +165,8 @@ fn every_page_type_is_accessible_fits_a_phone_and_search_works() {
     let v: serde_json::Value = serde_json::from_str(&report).unwrap();
     assert_eq!(
         v["pages"].as_array().unwrap().len(),
-        38,
-        "19 page types at two widths"
+        46,
+        "23 page types at two widths"
     );
     assert!(shots.join("case-360.png").exists() && shots.join("home-1280.png").exists());
     assert_eq!(

@@ -5,6 +5,9 @@
   'use strict';
   var MAX_WORD = 40;
   var PER_PAGE = 10;
+  // The forgiving tier (see near()).
+  var FORMS = ['有限责任公司', '股份有限公司', '有限公司', '分公司', '有限责任', '股份', '有限', '公司'];
+  var NEAR_FEW = 5, NEAR_MAX = 10, NEAR_CHECK = 10, NEAR_GAP = 2;
 
   function normalize(cp) {
     if (cp >= 0xff01 && cp <= 0xff5e) cp -= 0xfee0;
@@ -76,7 +79,7 @@
 
   // Exposed for the tokenizer test (node) — no effect in the page.
   if (typeof module !== 'undefined' && module.exports) {
-    module.exports = { tokens: tokens, queryTerms: queryTerms, gramKey: gramKey, spanStarts: spanStarts, exactKey: exactKey, shardOf: shardOf, search: search };
+    module.exports = { tokens: tokens, queryTerms: queryTerms, gramKey: gramKey, spanStarts: spanStarts, exactKey: exactKey, shardOf: shardOf, search: search, near: near, coreOf: coreOf, NEAR_FEW: NEAR_FEW };
     return;
   }
 
@@ -332,6 +335,100 @@
     });
   }
 
+  // The second tier, 相近结果, asked for when exact matches are few: the
+  // records that match once the company-form words (有限, 公司, …) are left
+  // out of the query, and those whose title or party name holds the
+  // query's characters in order with at most NEAR_GAP others between two
+  // of them. Candidates for the second kind share the query's rarer
+  // characters (their lists are light: a common character's heavy list is
+  // never fetched); at most NEAR_CHECK of them are read and checked.
+  function coreOf(q) {
+    var c = q;
+    FORMS.forEach(function (f) { c = c.split(f).join(' '); });
+    return c.replace(/[\s\u3000]+/g, ' ').trim();
+  }
+  // Whether the tokens of `needle` occur in `hay` in order, each at most
+  // `gap` tokens after the one before.
+  function inOrder(hay, needle, gap) {
+    var h = tokens(hay).map(function (t) { return t.text; }), n = needle;
+    if (!n.length) return false;
+    function from(i, j) {
+      if (j === n.length) return true;
+      for (var k = i; k < h.length && k <= i + gap; k++) if (h[k] === n[j] && from(k + 1, j + 1)) return true;
+      return false;
+    }
+    for (var s0 = 0; s0 < h.length; s0++) if (h[s0] === n[0] && from(s0 + 1, 1)) return true;
+    return false;
+  }
+  function passes(man, facets, filters, doc) {
+    return man.facet_names.every(function (name, f) {
+      var want = filters[name];
+      return !want || !want.length || want.indexOf(facetOf(facets, f, doc)) >= 0;
+    });
+  }
+  function rowsOf(man, docs, load) {
+    var chunks = {};
+    docs.forEach(function (d) { chunks[Math.floor(d / man.chunk)] = true; });
+    return Promise.all(Object.keys(chunks).map(function (c) {
+      return load(man.dir + 'd' + c + '.json').then(function (rows) { return [c, rows]; });
+    })).then(function (loaded) {
+      var rows = {};
+      loaded.forEach(function (x) { rows[x[0]] = x[1]; });
+      return function (d) { return rows[Math.floor(d / man.chunk)][d % man.chunk]; };
+    });
+  }
+  // → {hits: [{doc, score}], names: [party names to suggest]}
+  function near(man, facets, q, filters, load, exact) {
+    var seen = new Set(exact.map(function (h) { return h.doc; }));
+    var out = [];
+    var core = coreOf(q);
+    var byCore = core && core !== q.trim().replace(/[\s\u3000]+/g, ' ') && tokens(core).length >= 2
+      ? search(man, facets, core, filters, load) : Promise.resolve({ hits: [] });
+    var want = tokens(core.replace(/[\s\u3000]+/g, '')).map(function (t) { return t.text; });
+    return byCore.then(function (r) {
+      r.hits.forEach(function (h) { if (!seen.has(h.doc)) { seen.add(h.doc); out.push({ doc: h.doc, score: h.score }); } });
+      var distinct = want.filter(function (t, i) { return want.indexOf(t) === i; });
+      // The character tier only when leaving out the forms found few.
+      if (out.length >= NEAR_FEW || distinct.length < 2) return out;
+      return lookup(man, distinct, load).then(function (found) {
+        // A character that occurs nowhere: nothing holds them all.
+        if (distinct.some(function (k) { return found[k] === undefined; })) return out;
+        var light = distinct.filter(function (k) { return !isFile(found[k]) && Array.isArray(found[k]); });
+        if (!light.length) return out;
+        var acc = null;
+        light.forEach(function (k) {
+          var m = decodeWeighted(found[k]);
+          if (acc === null) { acc = m; return; }
+          var next = new Map();
+          acc.forEach(function (w, d) { if (m.has(d)) next.set(d, w + m.get(d)); });
+          acc = next;
+        });
+        var cands = [];
+        acc.forEach(function (w, d) { if (!seen.has(d) && passes(man, facets, filters, d)) cands.push({ doc: d, score: w }); });
+        cands.sort(function (a, b) { return (b.score - a.score) || (a.doc - b.doc); });
+        cands = cands.slice(0, NEAR_CHECK);
+        if (!cands.length) return out;
+        return rowsOf(man, cands.map(function (c) { return c.doc; }), load).then(function (row) {
+          cands.forEach(function (c) {
+            var d = row(c.doc);
+            if (d && (inOrder(d[1], want, NEAR_GAP) || inOrder(d[4] || '', want, NEAR_GAP))) out.push(c);
+          });
+          return out;
+        });
+      });
+    }).then(function (hits) {
+      hits = hits.slice(0, NEAR_MAX);
+      return rowsOf(man, hits.map(function (h) { return h.doc; }), load).then(function (row) {
+        var names = [];
+        hits.forEach(function (h) {
+          var name = (row(h.doc) || [])[4];
+          if (name && name !== q.trim() && names.indexOf(name) < 0 && names.length < 3) names.push(name);
+        });
+        return { hits: hits, names: names };
+      });
+    });
+  }
+
   function esc(s) {
     return String(s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; });
   }
@@ -408,36 +505,53 @@
     out.innerHTML = '<p role="status">正在搜索…</p>';
     fetchJSON(manifestUrl).then(function (man) {
       return fetchJSON(base + man.dir + 'f.json').then(function (facets) {
-        return search(man, facets, st.q, st.filters, function (u) { return fetchJSON(base + u); }).then(function (res) {
+        var load = function (u) { return fetchJSON(base + u); };
+        return search(man, facets, st.q, st.filters, load).then(function (res) {
           renderFacets(man, facets, res, st);
-          var total = res.hits.length, pages = Math.max(1, Math.ceil(total / PER_PAGE));
-          var page = Math.min(st.page, pages), shown = res.hits.slice((page - 1) * PER_PAGE, page * PER_PAGE);
-          var chunks = {};
-          shown.forEach(function (h) { chunks[Math.floor(h.doc / man.chunk)] = true; });
-          return Promise.all(Object.keys(chunks).map(function (c) {
-            return fetchJSON(base + man.dir + 'd' + c + '.json').then(function (rows) { return [c, rows]; });
-          })).then(function (loaded) {
-            var rows = {};
-            loaded.forEach(function (x) { rows[x[0]] = x[1]; });
-            var terms = st.q.split(/[\s\u3000]+/).filter(Boolean);
-            var html = '<p role="status">「' + esc(st.q) + '」共找到 ' + total + ' 条结果' + (pages > 1 ? '，第 ' + page + ' / ' + pages + ' 页' : '') + '。</p>';
-            if (total) {
-              html += '<ol class="record-list" start="' + ((page - 1) * PER_PAGE + 1) + '">';
-              shown.forEach(function (h) {
-                var d = rows[Math.floor(h.doc / man.chunk)][h.doc % man.chunk];
-                html += '<li class="record-item"><h2 class="record-item__title"><a href="' + esc(root + d[0]) + '">' + highlight(d[1], terms) + '</a></h2>' +
-                  '<p class="record-item__meta"><span>' + esc(d[2]) + '</span><span>' + esc(d[3]) + '</span>' + (d[4] ? '<span>' + highlight(d[4], terms) + '</span>' : '') + '</p>' +
-                  (d[5] ? '<p class="snippet">' + highlight(d[5], terms) + '</p>' : '') + '</li>';
-              });
-              html += '</ol>';
-            }
-            if (pages > 1) {
-              html += '<nav class="pagination" aria-label="搜索结果分页">' +
-                (page > 1 ? '<a rel="prev" href="' + esc(link(st.q, st.filters, page - 1)) + '">上一页</a>' : '') +
-                '<span aria-current="page">第 ' + page + ' / ' + pages + ' 页</span>' +
-                (page < pages ? '<a rel="next" href="' + esc(link(st.q, st.filters, page + 1)) + '">下一页</a>' : '') + '</nav>';
-            }
-            out.innerHTML = html;
+          var few = res.hits.length < NEAR_FEW;
+          return (few ? near(man, facets, st.q, st.filters, load, res.hits) : Promise.resolve(null)).then(function (close) {
+            var total = res.hits.length, pages = Math.max(1, Math.ceil(total / PER_PAGE));
+            var page = Math.min(st.page, pages), shown = res.hits.slice((page - 1) * PER_PAGE, page * PER_PAGE);
+            var more = close ? close.hits : [];
+            return rowsOf(man, shown.concat(more).map(function (h) { return h.doc; }), load).then(function (row) {
+              var terms = st.q.split(/[\s\u3000]+/).filter(Boolean);
+              var item = function (h, words) {
+                var d = row(h.doc);
+                return '<li class="record-item"><h3 class="record-item__title"><a href="' + esc(root + d[0]) + '">' + highlight(d[1], words) + '</a></h3>' +
+                  '<p class="record-item__meta"><span>' + esc(d[2]) + '</span><span>' + esc(d[3]) + '</span>' + (d[4] ? '<span>' + highlight(d[4], words) + '</span>' : '') + '</p>' +
+                  (d[5] ? '<p class="snippet">' + highlight(d[5], words) + '</p>' : '') + '</li>';
+              };
+              var html = '<p role="status">「' + esc(st.q) + '」共找到 ' + total + ' 条结果' + (pages > 1 ? '，第 ' + page + ' / ' + pages + ' 页' : '') +
+                (more.length ? '，另有 ' + more.length + ' 条相近结果' : '') + '。</p>';
+              if (close && close.names.length) {
+                html += '<p class="did-you-mean">您是不是要找：' + close.names.map(function (n) {
+                  return '<a href="' + esc(link(n, {}, 1)) + '">' + esc(n) + '</a>';
+                }).join('、') + '</p>';
+              }
+              if (total) {
+                html += '<h2 class="visually-hidden">搜索结果</h2><ol class="record-list" start="' + ((page - 1) * PER_PAGE + 1) + '">';
+                shown.forEach(function (h) { html += item(h, terms); });
+                html += '</ol>';
+              }
+              if (pages > 1) {
+                html += '<nav class="pagination" aria-label="搜索结果分页"><ul>' +
+                  (page > 1 ? '<li><a rel="prev" href="' + esc(link(st.q, st.filters, page - 1)) + '">上一页</a></li>' : '') +
+                  '<li><span class="pagination__current" aria-current="page">第 ' + page + ' / ' + pages + ' 页</span></li>' +
+                  (page < pages ? '<li><a rel="next" href="' + esc(link(st.q, st.filters, page + 1)) + '">下一页</a></li>' : '') + '</ul></nav>';
+              }
+              if (more.length) {
+                var coreWords = coreOf(st.q).split(' ').filter(Boolean);
+                html += '<section class="near-results" aria-labelledby="near-h"><h2 id="near-h">相近结果</h2>' +
+                  '<p class="near-note">以下记录与「' + esc(st.q) + '」不完全相同，是忽略“有限公司”等字样后相同、或字序相同而略有出入的名称，请核对。</p>' +
+                  '<ol class="record-list">';
+                more.forEach(function (h) { html += item(h, coreWords); });
+                html += '</ol></section>';
+              } else if (!total) {
+                html += '<div class="no-results"><p>没有找到相符的信息。建议：</p><ul><li>检查名称中的字是否有误；</li><li>只输入名称中有代表性的部分，如“鑫源燃气”；</li>' +
+                  '<li>输入统一社会信用代码或决定书文号；</li><li>按<a href="' + esc(root) + 'parties/index.html">当事人索引</a>查找。</li></ul></div>';
+              }
+              out.innerHTML = html;
+            });
           });
         });
       });

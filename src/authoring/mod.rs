@@ -145,6 +145,8 @@ const EXAMPLE: &[(&str, &str)] = &[
     example!("content/blacklist/tb-2022-001.yaml"),
     example!("content/daily/2022-01-20.yaml"),
     example!("content/pages/about.md"),
+    example!("content/pages/contact.md"),
+    example!("content/pages/privacy.md"),
 ];
 
 /// Write a new site into `dir` (absent or empty); the directory written.

@@ -57,6 +57,37 @@ pub struct SiteInfo {
     pub phone: Option<String>,
     #[serde(rename = "举报邮箱", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// How a party gets its record out of publicity early (shown on
+    /// penalty, blacklist and party pages).
+    #[serde(rename = "信用修复")]
+    pub credit_repair: String,
+    /// Where to object to what is published.
+    #[serde(rename = "异议")]
+    pub objection: String,
+}
+
+/// What the penalty, blacklist and party pages say of 信用修复 when
+/// site.yaml does not.
+pub const DEFAULT_CREDIT_REPAIR: &str = "行政处罚信息、严重违法失信名单信息公示期间，当事人已经纠正违法行为、履行法定义务的，可以依照有关规定向作出决定的部门申请信用修复。修复后，相关信息停止公示。信用修复的条件和材料，可向作出决定的部门咨询。";
+
+/// What they say of 异议 when site.yaml does not: the organisation and its
+/// contacts.
+fn default_objection(info: &SiteInfo) -> String {
+    let mut s = format!(
+        "对公示的信息有异议的，可以向{}书面提出，并提供相关证明材料；经核实有误的，将及时更正。",
+        if info.org.is_empty() {
+            "发布机构"
+        } else {
+            info.org.as_str()
+        }
+    );
+    if let Some(p) = &info.phone {
+        s.push_str(&format!("联系电话：{p}。"));
+    }
+    if let Some(e) = &info.email {
+        s.push_str(&format!("电子邮箱：{e}。"));
+    }
+    s
 }
 
 #[derive(Debug, Clone)]
@@ -169,6 +200,8 @@ impl Default for Site {
                 police: None,
                 phone: None,
                 email: None,
+                credit_repair: DEFAULT_CREDIT_REPAIR.into(),
+                objection: String::new(),
             },
             sectors: DEFAULT_SECTORS.iter().map(|s| s.to_string()).collect(),
             periods: Periods {
@@ -202,6 +235,8 @@ const KEYS: &[&str] = &[
     "公安备案号",
     "举报电话",
     "举报邮箱",
+    "信用修复",
+    "异议",
     "行业领域",
     "公示期",
     "公示期起算",
@@ -262,6 +297,12 @@ fn info(ctx: &mut Ctx, o: &mut Obj, site: &mut Site) {
     site.info.police = o.opt_str(ctx, "公安备案号");
     site.info.phone = o.opt_str(ctx, "举报电话");
     site.info.email = o.opt_str(ctx, "举报邮箱");
+    if let Some(v) = o.opt_str(ctx, "信用修复") {
+        site.info.credit_repair = v;
+    }
+    site.info.objection = o
+        .opt_str(ctx, "异议")
+        .unwrap_or_else(|| default_objection(&site.info));
 }
 
 /// 公示期, its start, 较低数额罚款 and 公示时限.

@@ -111,6 +111,8 @@ pub struct PubCore {
     pub preview: Option<&'static str>,
     /// Source file, for messages.
     pub source: String,
+    /// How many days an overdue hazard is past its 整改时限 on the build date.
+    pub late: Option<i64>,
 }
 
 impl std::ops::Deref for PubRecord<'_> {
@@ -494,6 +496,10 @@ fn pub_core(r: &Record, site: &Site, date: NaiveDate, preview: Option<&'static s
         fields,
         preview,
         source: source_of(m),
+        late: match (&r.body, status) {
+            (Body::Hazard(h), Some(Badge::Overdue)) => Some((date - h.deadline).num_days()),
+            _ => None,
+        },
     }
 }
 

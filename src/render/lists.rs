@@ -4,6 +4,7 @@
 use super::pages::*;
 use crate::content::model::Kind;
 use crate::publish::{Badge, PubRecord, PublicSite};
+use chrono::Datelike;
 use minijinja::{Value, context};
 use serde::Serialize;
 
@@ -146,7 +147,15 @@ pub(super) fn home(public: &PublicSite) -> (&'static str, Value) {
             count(Kind::Hazards, Badge::Supervised),
             "hazards/index.html",
         ),
-        ("逾期未整改隐患", overdue_total, "hazards/index.html"),
+        (
+            "逾期未整改隐患",
+            overdue_total,
+            if overdue_total > 0 {
+                "hazards/overdue.html"
+            } else {
+                "hazards/index.html"
+            },
+        ),
         (
             "超期未反馈线索",
             count(Kind::Clues, Badge::FeedbackOverdue),
@@ -190,6 +199,142 @@ pub(super) fn overdue_page(public: &PublicSite, n: usize) -> (&'static str, Valu
 pub(super) fn list_page(public: &PublicSite, kind: Kind, n: usize) -> (&'static str, Value) {
     let records = (public.of_kind(kind).count(), public.of_kind(kind));
     let ctx = list_context(kind, kind.label(), None, records, n, |n| list_url(kind, n));
+    let overdue = if kind == Kind::Hazards {
+        overdue(public).len()
+    } else {
+        0
+    };
+    let ctx = context! {
+        filters => filter_bar(public, kind, None),
+        overdue_total => overdue,
+        overdue_url => overdue_url(1),
+        ..ctx
+    };
+    ("list.html", ctx)
+}
+
+/// What a list can be narrowed to: a place (地区, or a clue's 属地) or
+/// the year of publication.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Filter {
+    Place(String),
+    Year(i32),
+}
+
+impl Filter {
+    fn holds(&self, r: &PubRecord) -> bool {
+        match self {
+            Filter::Place(p) => place(r) == Some(p.as_str()),
+            Filter::Year(y) => r.published.year() == *y,
+        }
+    }
+    fn label(&self) -> String {
+        match self {
+            Filter::Place(p) => p.clone(),
+            Filter::Year(y) => format!("{y} 年"),
+        }
+    }
+}
+
+/// Where a record is: its 地区, or a clue's 属地.
+fn place<'p>(r: &'p PubRecord) -> Option<&'p str> {
+    r.region.as_deref().or(match &r.body {
+        crate::publish::PubBody::Clue(c) => Some(c.locality.as_str()),
+        _ => None,
+    })
+}
+
+/// The page of a narrowed list: `KIND/place/HASH/…` (a place's name
+/// hashed: a stable, plain address) or `KIND/year/YYYY/…`.
+pub fn filter_url(kind: Kind, f: &Filter, n: usize) -> String {
+    let dir = match f {
+        Filter::Place(p) => format!(
+            "{}/place/{}",
+            kind.dir(),
+            crate::output::short_hash(p.as_bytes())
+        ),
+        Filter::Year(y) => format!("{}/year/{y}", kind.dir()),
+    };
+    if n == 1 {
+        format!("{dir}/index.html")
+    } else {
+        format!("{dir}/page/{n}.html")
+    }
+}
+
+/// The places (by name) and years (newest first) of a kind's records, with
+/// how many records each has; none of a dimension with a single value.
+pub fn filter_values(public: &PublicSite, kind: Kind) -> Vec<(Filter, usize)> {
+    use std::collections::BTreeMap;
+    let mut places: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut years: BTreeMap<std::cmp::Reverse<i32>, usize> = BTreeMap::new();
+    for r in public.of_kind(kind) {
+        if let Some(p) = place(r) {
+            *places.entry(p).or_default() += 1;
+        }
+        *years
+            .entry(std::cmp::Reverse(r.published.year()))
+            .or_default() += 1;
+    }
+    let mut out = Vec::new();
+    if places.len() > 1 {
+        out.extend(
+            places
+                .into_iter()
+                .map(|(p, n)| (Filter::Place(p.to_string()), n)),
+        );
+    }
+    if years.len() > 1 {
+        out.extend(years.into_iter().map(|(y, n)| (Filter::Year(y.0), n)));
+    }
+    out
+}
+
+/// The filter bar of a kind's list: for places and for years, "all" and
+/// each value with its count; `current` is the one shown.
+fn filter_bar(public: &PublicSite, kind: Kind, current: Option<&Filter>) -> Value {
+    let values = filter_values(public, kind);
+    let group = |name: &str, place: bool| {
+        let of: Vec<Value> = values
+            .iter()
+            .filter(|(f, _)| matches!(f, Filter::Place(_)) == place)
+            .map(|(f, count)| {
+                context! {
+                    label => f.label(),
+                    count => count,
+                    url => filter_url(kind, f, 1),
+                    current => current == Some(f),
+                }
+            })
+            .collect();
+        let here = current.is_some_and(|f| matches!(f, Filter::Place(_)) == place);
+        (!of.is_empty()).then(|| {
+            context! { name => name, values => of, current => here, all_url => list_url(kind, 1) }
+        })
+    };
+    let groups: Vec<Value> = [group("地区", true), group("年份", false)]
+        .into_iter()
+        .flatten()
+        .collect();
+    Value::from(groups)
+}
+
+pub(super) fn filtered_page(
+    public: &PublicSite,
+    kind: Kind,
+    f: &Filter,
+    n: usize,
+) -> (&'static str, Value) {
+    let all = || public.of_kind(kind).filter(|r| f.holds(r));
+    let label = format!("{}（{}）", kind.label(), f.label());
+    let ctx = list_context(kind, &label, None, (all().count(), all()), n, |n| {
+        filter_url(kind, f, n)
+    });
+    let ctx = context! {
+        filters => filter_bar(public, kind, Some(f)),
+        list_url => list_url(kind, 1),
+        ..ctx
+    };
     ("list.html", ctx)
 }
 
@@ -219,6 +364,7 @@ pub(super) fn list_context<'p, 'a: 'p>(
     let chunk = page_views(all, n);
     context! {
         kind => kind.dir(),
+        kind_label => kind.label(),
         label => label,
         lead => lead,
         records => Value::from_serialize(&chunk),
@@ -242,5 +388,56 @@ pub(super) fn page_nav(
         pages => pages,
         prev => (n > 1).then(|| url(n - 1)),
         next => (n < pages).then(|| url(n + 1)),
+        links => page_links(n, pages, &url),
+    }
+}
+
+/// The numbered links of a list's pagination: the first and last page,
+/// the two on each side of page `n`, and a gap where pages are left out.
+fn page_links(n: usize, pages: usize, url: &impl Fn(usize) -> String) -> Vec<Value> {
+    let near = |k: usize| k == 1 || k == pages || k.abs_diff(n) <= 2;
+    // A gap would hide a single page: that page is shown instead.
+    let shown = |k: usize| near(k) || (k > 1 && k < pages && near(k - 1) && near(k + 1));
+    let mut links = Vec::new();
+    let mut gap = false;
+    for k in 1..=pages {
+        if shown(k) {
+            links.push(context! { n => k, url => url(k) });
+            gap = false;
+        } else if !gap {
+            links.push(context! { gap => true });
+            gap = true;
+        }
+    }
+    links
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(n: usize, pages: usize) -> String {
+        page_links(n, pages, &|k| format!("p{k}"))
+            .iter()
+            .map(
+                |v| match v.get_attr("n").ok().filter(|n| !n.is_undefined()) {
+                    Some(n) => n.to_string(),
+                    None => "…".to_string(),
+                },
+            )
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn pagination_numbers_the_ends_and_the_pages_near_this_one() {
+        assert_eq!(shown(1, 1), "1");
+        assert_eq!(shown(1, 5), "1 2 3 4 5");
+        assert_eq!(shown(1, 20), "1 2 3 … 20");
+        assert_eq!(shown(6, 20), "1 … 4 5 6 7 8 … 20");
+        assert_eq!(shown(5, 20), "1 2 3 4 5 6 7 … 20");
+        assert_eq!(shown(10, 20), "1 … 8 9 10 11 12 … 20");
+        assert_eq!(shown(20, 20), "1 … 18 19 20");
+        assert_eq!(shown(4, 20), "1 2 3 4 5 6 … 20");
     }
 }

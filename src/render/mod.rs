@@ -60,6 +60,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/report_weekly.html"),
     ),
     ("reports.html", include_str!("../../templates/reports.html")),
+    ("sitemap.html", include_str!("../../templates/sitemap.html")),
 ];
 
 /// Build the environment: built-in templates, each replaced by the site's
@@ -80,6 +81,7 @@ pub fn environment(site_root: &Path) -> Result<Environment<'static>, Vec<Diagnos
     env.set_formatter(html_formatter);
     env.add_filter("markdown", markdown_filter);
     env.add_filter("wan", wan_filter);
+    env.add_filter("short", short_filter);
     env.add_function("fact_row", fact_row);
     let mut errors = Vec::new();
     let dir = site_root.join("templates");
@@ -198,7 +200,16 @@ fn fact_row(label: Value, value: Value) -> Value {
     let mut out = String::from("<div class=\"fact\"><dt>");
     let _ = write_escaped(&mut out, &label);
     out.push_str("</dt><dd>");
+    let whole = value
+        .as_str()
+        .filter(|s| !value.is_safe() && unbreakable(s));
+    if whole.is_some() {
+        out.push_str("<span class=\"nb\">");
+    }
     let _ = write_escaped(&mut out, &value);
+    if whole.is_some() {
+        out.push_str("</span>");
+    }
     out.push_str("</dd></div>\n");
     Value::from_safe_string(out)
 }
@@ -221,6 +232,29 @@ fn markdown_filter(value: Value, min_level: Option<u8>) -> Result<Value, Error> 
 }
 
 /// `{{ amount | wan }}`: 万元 with at most four decimals, no trailing zeros.
+/// A value that must not break across lines: a date, a code or a
+/// document number (short, without spaces or sentence punctuation, with a
+/// digit).
+fn unbreakable(s: &str) -> bool {
+    s.chars().count() <= 24
+        && s.chars().any(|c| c.is_ascii_digit())
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || "，。；、：,;".contains(c))
+}
+
+/// At most `n` characters of a title, with "…" when shortened (a phone's
+/// breadcrumb).
+fn short_filter(value: String, n: Option<usize>) -> String {
+    let n = n.unwrap_or(12);
+    if value.chars().count() <= n {
+        return value;
+    }
+    let mut s: String = value.chars().take(n.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
 fn wan_filter(value: Value) -> String {
     match f64::try_from(value) {
         Ok(v) => format_wan(v),

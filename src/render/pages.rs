@@ -1,7 +1,7 @@
 //! The HTML pages of a site: one job per output file, rendered in parallel.
 
 use super::lists::*;
-pub use super::lists::{overdue_pages, overdue_url, party_index_pages, party_index_url};
+pub use super::lists::{Filter, overdue_pages, overdue_url, party_index_pages, party_index_url};
 use super::template_error;
 use crate::content::model::Kind;
 use crate::diag::Diagnostic;
@@ -23,6 +23,7 @@ pub struct Assets {
     pub css: String,
     pub search_js: String,
     pub a11y_js: String,
+    pub favicon: String,
 }
 
 #[derive(Serialize)]
@@ -104,6 +105,8 @@ pub struct RecordView<'x> {
     related: &'x [Link],
     referenced_by: &'x [Link],
     preview: Option<&'static str>,
+    /// Days past the deadline of an overdue hazard.
+    overdue_days: Option<i64>,
     /// The public fields under their authoring names.
     d: &'x crate::publish::Data,
 }
@@ -126,6 +129,7 @@ pub fn view<'x>(r: &'x PubRecord) -> RecordView<'x> {
         related: &r.related,
         referenced_by: &r.referenced_by,
         preview: r.preview,
+        overdue_days: r.late,
         d: &r.data,
     }
 }
@@ -138,6 +142,8 @@ pub fn view<'x>(r: &'x PubRecord) -> RecordView<'x> {
 pub enum PageRef {
     Home,
     List(Kind, usize),
+    /// A page of a kind's list narrowed to a place or a year.
+    Filtered(Kind, Filter, usize),
     /// A page of the list of overdue hazards.
     Overdue(usize),
     /// An index into [`PublicSite::pages`].
@@ -151,10 +157,26 @@ pub enum PageRef {
     Parties(usize),
     Search,
     Stats,
+    /// The site map: every part of the site, for people.
+    SiteMap,
     NotFound,
     Daily(chrono::NaiveDate),
     Weekly(String),
     Reports,
+}
+
+/// The path of the site's address (`/disclosure/` of
+/// `https://example.gov.cn/disclosure/`), `/` if it has none.
+pub fn base_path(base_url: &str) -> String {
+    let path = base_url
+        .split_once("//")
+        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+        .unwrap_or("/");
+    if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    }
 }
 
 /// `../` repeated for a page at `out`.
@@ -183,6 +205,9 @@ pub struct Renderer<'e> {
     /// page's `root` and `section`, the only things of a page they read:
     /// rendered once for each pair, not once for each page.
     chrome: std::sync::Mutex<std::collections::HashMap<(String, String), Value>>,
+    /// Where the site is served from: the not-found page's links start
+    /// there, whatever the depth of the address it is shown at.
+    site_path: String,
 }
 
 /// The templates of the parts every page shares.
@@ -220,7 +245,14 @@ impl<'e> Renderer<'e> {
             base,
             extra,
             chrome: Default::default(),
+            site_path: base_path(&public.site.info.base_url),
         }
+    }
+
+    /// Serve the site from `path` (the preview serves it from `/`).
+    pub fn served_from(mut self, path: &str) -> Self {
+        self.site_path = path.to_string();
+        self
     }
 
     /// `site_header` and `site_footer` for a page at `root` in `section`,
@@ -258,7 +290,13 @@ impl<'e> Renderer<'e> {
     fn prepare<'p>(&self, public: &'p PublicSite, page: &PageRef) -> Option<Prepared<'p>> {
         let out = out_path(public, page)?;
         let (template, ctx, origin) = job_context(public, page)?;
-        let root = root_of(&out);
+        // The not-found page is shown at any depth: its links start at
+        // the site's path.
+        let root = if *page == PageRef::NotFound {
+            self.site_path.clone()
+        } else {
+            root_of(&out)
+        };
         let canonical = format!("{}{}", public.site.info.base_url, out);
         let here = context! { root => root, canonical => canonical, out => out.clone(), template => template };
         let ctx = if matches!(template, "stats.html" | "search.html") {
@@ -338,7 +376,10 @@ pub fn render_all(
                 // page's number (the rest of list.html's context follows).
                 PageRef::List(kind, n) => {
                     let total = public.of_kind(kind).count();
-                    let source = (kind.dir(), n, total, page_views(public.of_kind(kind), n));
+                    let filters = filter_values(public, kind);
+                    let late = (kind == Kind::Hazards).then(|| overdue(public).len());
+                    let views = page_views(public.of_kind(kind), n);
+                    let source = (kind.dir(), n, total, views, (filters, late));
                     Some(cache.key(&fingerprint, &(&p.out, p.template, source)))
                 }
                 _ => None,
@@ -369,6 +410,10 @@ pub fn page_refs(public: &PublicSite) -> Vec<PageRef> {
     let mut refs = vec![PageRef::Home];
     for kind in Kind::LISTED {
         refs.extend((1..=list_pages(public, kind)).map(|n| PageRef::List(kind, n)));
+        for (filter, count) in filter_values(public, kind) {
+            let pages = count.div_ceil(PER_PAGE);
+            refs.extend((1..=pages).map(|n| PageRef::Filtered(kind, filter.clone(), n)));
+        }
     }
     refs.extend((1..=overdue_pages(public)).map(PageRef::Overdue));
     refs.extend(
@@ -389,7 +434,12 @@ pub fn page_refs(public: &PublicSite) -> Vec<PageRef> {
     refs.push(PageRef::Removed);
     refs.extend((0..public.parties().len()).map(PageRef::Party));
     refs.extend((1..=party_index_pages(public)).map(PageRef::Parties));
-    refs.extend([PageRef::Stats, PageRef::NotFound, PageRef::Reports]);
+    refs.extend([
+        PageRef::Stats,
+        PageRef::SiteMap,
+        PageRef::NotFound,
+        PageRef::Reports,
+    ]);
     refs.extend(
         crate::reports::forms::active_days(public)
             .into_iter()
@@ -408,6 +458,7 @@ pub fn out_path(public: &PublicSite, page: &PageRef) -> Option<String> {
     Some(match page {
         PageRef::Home => "index.html".into(),
         PageRef::List(kind, n) => list_url(*kind, *n),
+        PageRef::Filtered(kind, f, n) => filter_url(*kind, f, *n),
         PageRef::Overdue(n) => overdue_url(*n),
         PageRef::Record(i) => public.page(*i)?.url.clone(),
         PageRef::Notice(i) => public.notices.get(*i)?.url.clone(),
@@ -416,6 +467,7 @@ pub fn out_path(public: &PublicSite, page: &PageRef) -> Option<String> {
         PageRef::Parties(n) => party_index_url(*n),
         PageRef::Search => "search.html".into(),
         PageRef::Stats => "stats.html".into(),
+        PageRef::SiteMap => "sitemap.html".into(),
         PageRef::NotFound => "404.html".into(),
         PageRef::Daily(d) => format!("reports/daily/{d}.html"),
         PageRef::Weekly(w) => format!("reports/weekly/{w}.html"),
@@ -444,6 +496,30 @@ fn record_body<'p>(r: &'p PubRecord) -> &'p str {
         crate::publish::PubBody::Page(p) => p.body.as_str(),
         _ => "",
     }
+}
+
+/// The site map: each kind's list with its count, the free pages, and
+/// the site's other parts.
+fn site_map(public: &PublicSite) -> (&'static str, Value) {
+    let kinds: Vec<Value> = Kind::LISTED
+        .iter()
+        .map(|k| {
+            context! {
+                kind => k.dir(),
+                label => k.label(),
+                url => format!("{}/index.html", k.dir()),
+                count => public.of_kind(*k).count(),
+            }
+        })
+        .collect();
+    let pages: Vec<Link> = public.of_kind(Kind::Pages).map(|p| p.link()).collect();
+    let ctx = context! {
+        kinds => kinds,
+        pages => Value::from_serialize(&pages),
+        overdue => overdue_pages(public) > 0,
+        section => "none",
+    };
+    ("sitemap.html", ctx)
 }
 
 /// The template of a record page.
@@ -500,6 +576,7 @@ fn job_context<'p>(
     let (template, ctx) = match page {
         PageRef::Home => home(public),
         PageRef::List(kind, n) => list_page(public, *kind, *n),
+        PageRef::Filtered(kind, f, n) => filtered_page(public, *kind, f, *n),
         PageRef::Overdue(n) => overdue_page(public, *n),
         PageRef::Record(i) => {
             let r = public.page(*i)?;
@@ -528,6 +605,7 @@ fn job_context<'p>(
         PageRef::Search => ("search.html", context! { section => "search" }),
         PageRef::Stats => ("stats.html", context! { section => "stats" }),
         PageRef::NotFound => ("404.html", context! { section => "none" }),
+        PageRef::SiteMap => site_map(public),
         PageRef::Daily(day) => {
             let r = crate::reports::forms::daily(public, *day);
             let ctx = context! { report => Value::from_serialize(&r), section => "reports" };

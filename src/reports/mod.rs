@@ -62,6 +62,27 @@ fn tally<'a>(items: impl Iterator<Item = &'a str>) -> Vec<(String, usize)> {
     v
 }
 
+/// The months (`YYYY-MM`) from the first key of `by_month` to its last.
+fn consecutive_months<V>(by_month: &BTreeMap<String, V>) -> Vec<String> {
+    let parse = |m: &String| {
+        let (y, mo) = m.split_once('-')?;
+        Some((y.parse::<i32>().ok()?, mo.parse::<u32>().ok()?))
+    };
+    let (Some(first), Some(last)) = (
+        by_month.keys().next().and_then(parse),
+        by_month.keys().next_back().and_then(parse),
+    ) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let (mut y, mut m) = first;
+    while (y, m) <= last && out.len() < 1200 {
+        out.push(format!("{y:04}-{m:02}"));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+
 /// Fines and the timeliness of penalty publication.
 #[derive(Default)]
 struct Penalties {
@@ -166,6 +187,10 @@ pub fn stats(public: &PublicSite) -> Stats {
     let blacklist_size = listed()
         .filter(|r| r.kind == Kind::Blacklist && is(r, Badge::Listed))
         .count();
+    // Every month from the first to the last, those without records as 0.
+    for m in consecutive_months(&by_month) {
+        by_month.entry(m).or_default();
+    }
     let months = by_month
         .iter()
         .map(|(m, k)| (m.clone(), k.values().sum()))
@@ -174,11 +199,16 @@ pub fn stats(public: &PublicSite) -> Stats {
         kinds: Kind::LISTED.iter().map(|k| k.label().to_string()).collect(),
         totals,
         months,
-        fines_by_month: penalty
-            .by_month
-            .into_iter()
-            .map(|(m, f)| (m, (f * 10_000.0).round() / 10_000.0))
-            .collect(),
+        fines_by_month: {
+            let mut by_month = penalty.by_month;
+            for m in consecutive_months(&by_month) {
+                by_month.entry(m).or_default();
+            }
+            by_month
+        }
+        .into_iter()
+        .map(|(m, f)| (m, (f * 10_000.0).round() / 10_000.0))
+        .collect(),
         by_month: by_month.into_iter().collect(),
         actions_by_region,
         actions_by_sector,

@@ -257,12 +257,9 @@ impl Snapshot {
     /// built-in one, which leaves a page's `<main>` alone (a site's own
     /// may not).
     pub fn builtin_a11y_js(&self) -> Option<&str> {
-        let builtin = crate::pipeline::THEME
-            .iter()
-            .find(|(name, _)| *name == "a11y.js")
-            .map(|(_, bytes)| *bytes);
+        let builtin = crate::pipeline::builtin_theme_file("a11y.js");
         let path = self.assets.a11y_js.as_str();
-        (self.theme.get(path).map(Vec::as_slice) == builtin).then_some(path)
+        (self.theme.get(path) == builtin.as_ref()).then_some(path)
     }
 
     pub fn scanner(&self) -> &Scanner {
@@ -365,7 +362,7 @@ impl Snapshot {
             }
             _ => Value::UNDEFINED,
         };
-        let renderer = Renderer::new(&self.env, public, &self.assets, extra);
+        let renderer = Renderer::new(&self.env, public, &self.assets, extra).served_from("/");
         let Some((out, html)) = renderer.page(public, page) else {
             return Err(Vec::new());
         };

@@ -23,7 +23,8 @@ function serve(root) {
     let file = path.join(root, url);
     if (!file.startsWith(root)) { res.writeHead(403); return res.end(); }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    if (!fs.existsSync(file)) { res.writeHead(404); return res.end('not found'); }
+    // As a static host: a missing path answers 404 with the site's 404.html.
+    if (!fs.existsSync(file)) { res.writeHead(404, { 'Content-Type': TYPES['.html'] }); return res.end(fs.readFileSync(path.join(root, '404.html'))); }
     res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
     fs.createReadStream(file).pipe(res);
   });
@@ -48,7 +49,7 @@ async function main() {
     page.on('pageerror', (e) => errors.push(String(e)));
     for (const p of pages) {
       const resp = await page.goto(base + p.path, { waitUntil: 'load' });
-      if (p.name === 'search') await page.waitForFunction(() => /共找到/.test((document.querySelector('#search-results [role="status"]') || {}).textContent || ''));
+      if (p.name.startsWith('search')) await page.waitForFunction(() => /共找到/.test((document.querySelector('#search-results [role="status"]') || {}).textContent || ''));
       const status = resp ? resp.status() : 0;
       await page.evaluate(axeSource);
       const axe = await page.evaluate(() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
@@ -56,7 +57,7 @@ async function main() {
       const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       await page.screenshot({ path: path.join(shotDir, `${p.name}-${width}.png`), fullPage: true });
       report.pages.push({ name: p.name, width, status, violations: bad.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })), sideways });
-      if (status !== 200) report.failures.push(`${p.name}@${width}: HTTP ${status}`);
+      if (status !== (p.status || 200)) report.failures.push(`${p.name}@${width}: HTTP ${status}`);
       for (const v of bad) report.failures.push(`${p.name}@${width}: axe ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
       if (sideways > 0) report.failures.push(`${p.name}@${width}: scrolls sideways by ${sideways}px`);
     }
