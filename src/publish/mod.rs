@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod data;
 mod lifecycle;
 mod mask;
+pub mod narrow;
 mod open_data;
 mod relations;
 
@@ -202,6 +203,7 @@ pub struct PublicSite<'a> {
     by_id: crate::base::FastMap<(Kind, &'a str), usize>,
     pub drafts: bool,
     calendar: std::sync::OnceLock<calendar::Calendar>,
+    lists: std::sync::OnceLock<narrow::Lists>,
 }
 
 impl<'a> PublicSite<'a> {
@@ -348,6 +350,7 @@ pub fn publish_after<'a>(
         by_id,
         drafts,
         calendar: std::sync::OnceLock::new(),
+        lists: std::sync::OnceLock::new(),
     }
 }
 

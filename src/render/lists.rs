@@ -3,8 +3,8 @@
 
 use super::pages::*;
 use crate::content::model::Kind;
+pub use crate::publish::narrow::Filter;
 use crate::publish::{Badge, PubRecord, PublicSite};
-use chrono::Datelike;
 use minijinja::{Value, context};
 use serde::Serialize;
 
@@ -74,15 +74,7 @@ pub fn overdue_pages(public: &PublicSite) -> usize {
 /// The overdue hazards, longest overdue first (earliest deadline; then as
 /// listed).
 pub(super) fn overdue<'p, 'a>(public: &'p PublicSite<'a>) -> Vec<&'p PubRecord<'a>> {
-    let mut v: Vec<&PubRecord> = public
-        .of_kind(Kind::Hazards)
-        .filter(|r| r.status == Some(Badge::Overdue))
-        .collect();
-    v.sort_by_key(|r| match &r.body {
-        crate::publish::PubBody::Hazard(h) => Some(h.deadline),
-        _ => None,
-    });
-    v
+    public.overdue().collect()
 }
 
 /// How many pages the list of a kind has (one, if empty).
@@ -213,37 +205,6 @@ pub(super) fn list_page(public: &PublicSite, kind: Kind, n: usize) -> (&'static 
     ("list.html", ctx)
 }
 
-/// What a list can be narrowed to: a place (地区, or a clue's 属地) or
-/// the year of publication.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Filter {
-    Place(String),
-    Year(i32),
-}
-
-impl Filter {
-    fn holds(&self, r: &PubRecord) -> bool {
-        match self {
-            Filter::Place(p) => place(r) == Some(p.as_str()),
-            Filter::Year(y) => r.published.year() == *y,
-        }
-    }
-    fn label(&self) -> String {
-        match self {
-            Filter::Place(p) => p.clone(),
-            Filter::Year(y) => format!("{y} 年"),
-        }
-    }
-}
-
-/// Where a record is: its 地区, or a clue's 属地.
-fn place<'p>(r: &'p PubRecord) -> Option<&'p str> {
-    r.region.as_deref().or(match &r.body {
-        crate::publish::PubBody::Clue(c) => Some(c.locality.as_str()),
-        _ => None,
-    })
-}
-
 /// The page of a narrowed list: `KIND/place/HASH/…` (a place's name
 /// hashed: a stable, plain address) or `KIND/year/YYYY/…`.
 pub fn filter_url(kind: Kind, f: &Filter, n: usize) -> String {
@@ -262,32 +223,9 @@ pub fn filter_url(kind: Kind, f: &Filter, n: usize) -> String {
     }
 }
 
-/// The places (by name) and years (newest first) of a kind's records, with
-/// how many records each has; none of a dimension with a single value.
+/// What a kind's list can be narrowed to, with how many records each.
 pub fn filter_values(public: &PublicSite, kind: Kind) -> Vec<(Filter, usize)> {
-    use std::collections::BTreeMap;
-    let mut places: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut years: BTreeMap<std::cmp::Reverse<i32>, usize> = BTreeMap::new();
-    for r in public.of_kind(kind) {
-        if let Some(p) = place(r) {
-            *places.entry(p).or_default() += 1;
-        }
-        *years
-            .entry(std::cmp::Reverse(r.published.year()))
-            .or_default() += 1;
-    }
-    let mut out = Vec::new();
-    if places.len() > 1 {
-        out.extend(
-            places
-                .into_iter()
-                .map(|(p, n)| (Filter::Place(p.to_string()), n)),
-        );
-    }
-    if years.len() > 1 {
-        out.extend(years.into_iter().map(|(y, n)| (Filter::Year(y.0), n)));
-    }
-    out
+    public.lists().filters(kind).to_vec()
 }
 
 /// The filter bar of a kind's list: for places and for years, "all" and
@@ -325,7 +263,7 @@ pub(super) fn filtered_page(
     f: &Filter,
     n: usize,
 ) -> (&'static str, Value) {
-    let all = || public.of_kind(kind).filter(|r| f.holds(r));
+    let all = || public.narrowed(kind, f);
     let label = format!("{}（{}）", kind.label(), f.label());
     let ctx = list_context(kind, &label, None, (all().count(), all()), n, |n| {
         filter_url(kind, f, n)
