@@ -189,6 +189,9 @@ impl Diagnostics {
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }

@@ -257,6 +257,7 @@ fn check(
 > {
     let site = &opts.site;
     crate::check::check(content, &mut diags);
+    crate::check::plausibility(content, opts.date, &mut diags);
     for d in crate::content::inputs::check(site) {
         diags.push_diag(d);
     }

@@ -16,6 +16,40 @@ use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Check every rule; problems go to `diags`.
+/// Warnings for what is possible but probably a slip, on the build date
+/// `today`: a date more than a year ahead or before 2000. They never block.
+pub fn plausibility(content: &Content, today: NaiveDate, diags: &mut Diagnostics) {
+    let ahead = today
+        .checked_add_months(chrono::Months::new(12))
+        .unwrap_or(NaiveDate::MAX);
+    let first = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN);
+    for r in &content.records {
+        for (field, d) in r.dates() {
+            let top = field.split(['.', '[']).next().unwrap_or(&field);
+            if r.meta.incomplete.contains(&top) || (first..=ahead).contains(&d) {
+                continue;
+            }
+            let (msg, expected) = if d > ahead {
+                (
+                    "日期在一年以后，是否写错了年份？",
+                    format!("{today} 前后一年内的日期"),
+                )
+            } else {
+                (
+                    "日期早于 2000 年，是否写错了年份？",
+                    "2000 年以后的日期".to_string(),
+                )
+            };
+            diags.push(
+                report(&r.meta.path, r.meta.pos_of(&field), &field, msg)
+                    .expected(expected)
+                    .found(d.to_string())
+                    .warning(),
+            );
+        }
+    }
+}
+
 pub fn check(content: &Content, diags: &mut Diagnostics) {
     use rayon::prelude::*;
     let each: Vec<Diagnostics> = content
@@ -166,6 +200,13 @@ impl RecordCheck<'_> {
     fn pos(&self, field: &str) -> Pos {
         self.rec.meta.pos_of(field)
     }
+    /// Whether `field` (or the field it is part of) was read: one missing
+    /// or wrong was reported when the record was read, and holds a default
+    /// that no rule may judge.
+    fn has(&self, field: &str) -> bool {
+        let top = field.split(['.', '[']).next().unwrap_or(field);
+        !self.rec.meta.incomplete.contains(&top)
+    }
     fn error(
         &mut self,
         field: &str,
@@ -173,6 +214,9 @@ impl RecordCheck<'_> {
         expected: impl Into<String>,
         found: impl Into<String>,
     ) {
+        if !self.has(field) {
+            return;
+        }
         let r = report(&self.rec.meta.path, self.pos(field), field, msg)
             .expected(expected)
             .found(found);
@@ -180,7 +224,7 @@ impl RecordCheck<'_> {
     }
     /// `later` must not be before `earlier`.
     fn order(&mut self, later: (&str, NaiveDate), earlier: (&str, NaiveDate)) {
-        if later.1 < earlier.1 {
+        if later.1 < earlier.1 && self.has(earlier.0) {
             self.error(
                 later.0,
                 &format!("「{}」早于「{}」", later.0, earlier.0),
@@ -214,7 +258,7 @@ impl RecordCheck<'_> {
             self.diags.push(r);
         }
         match (m.status, &m.withdrawal) {
-            (Status::Withdrawn, None) => self.error(
+            (Status::Withdrawn, None) if self.has("撤回") => self.error(
                 "状态",
                 "已撤回的记录缺少「撤回」说明",
                 "撤回: {日期: YYYY-MM-DD, 原因: …}",
@@ -238,6 +282,9 @@ impl RecordCheck<'_> {
     }
 
     fn party(&mut self, key: &str, p: &Party) {
+        if !self.has(key) {
+            return;
+        }
         let field = format!("{key}.统一社会信用代码");
         if let Some(code) = &p.code {
             let problem = match credit_code(code) {
@@ -267,7 +314,24 @@ impl RecordCheck<'_> {
         }
     }
 
+    /// 罚款金额 is in 万元: 1,000 or more was probably written in 元.
+    fn fine(&mut self, field: &str, fine: Option<f64>) {
+        if let Some(fine) = fine.filter(|f| *f >= 1000.0) {
+            let r = report(
+                &self.rec.meta.path,
+                self.pos(field),
+                field,
+                "罚款金额在 1000 万元以上，是否以元为单位填写？",
+            )
+            .expected("以万元为单位的金额（3 万元写作 3）")
+            .found(format!("{} 万元", crate::base::format_wan(fine)))
+            .warning();
+            self.diags.push(r);
+        }
+    }
+
     fn case(&mut self, c: &Case) {
+        self.fine("处理结果.罚款金额", c.result.fine);
         if !c.title.ends_with('案') {
             self.error(
                 "标题",
@@ -321,7 +385,7 @@ impl RecordCheck<'_> {
 
     fn action(&mut self, a: &Action, site: &Site) {
         let published = self.rec.meta.published;
-        if a.measure == "行政处罚" {
+        if a.measure == "行政处罚" && self.has("措施类型") {
             if !self.rec.meta.spans.contains_key("处罚类别") {
                 self.error(
                     "处罚类别",
@@ -339,7 +403,7 @@ impl RecordCheck<'_> {
                 );
             }
         }
-        if a.classes.iter().any(|c| c == "罚款") && a.fine.is_none() {
+        if a.classes.iter().any(|c| c == "罚款") && a.fine.is_none() && self.has("处罚类别") {
             self.error(
                 "罚款金额",
                 "处罚类别含「罚款」时须填写「罚款金额」",
@@ -347,18 +411,7 @@ impl RecordCheck<'_> {
                 "未填写",
             );
         }
-        if let Some(fine) = a.fine.filter(|f| *f >= 1000.0) {
-            let r = report(
-                &self.rec.meta.path,
-                self.pos("罚款金额"),
-                "罚款金额",
-                "罚款金额在 1000 万元以上，是否以元为单位填写？",
-            )
-            .expected("以万元为单位的金额（3 万元写作 3）")
-            .found(format!("{} 万元", crate::base::format_wan(fine)))
-            .warning();
-            self.diags.push(r);
-        }
+        self.fine("罚款金额", a.fine);
         self.order(("发布日期", published), ("决定日期", a.decided));
         if let Some(acc) = &a.acceptance {
             self.order(("整改验收.验收时间", acc.date), ("决定日期", a.decided));
@@ -367,7 +420,7 @@ impl RecordCheck<'_> {
             self.order(("公示截止日期", end), ("决定日期", a.decided));
         }
         let deadline = site.add_working_days(a.decided, site.working_days);
-        if published > deadline {
+        if published > deadline && self.has("发布日期") && self.has("决定日期") {
             let r = report(
                 &self.rec.meta.path,
                 self.pos("发布日期"),
@@ -386,6 +439,19 @@ impl RecordCheck<'_> {
 
     fn hazard(&mut self, h: &Hazard) {
         self.order(("整改时限", h.deadline), ("挂牌日期", h.listed));
+        let year = crate::content::site::Period::Years(1).after(h.listed);
+        if h.deadline > year && self.has("整改时限") && self.has("挂牌日期") {
+            let r = report(
+                &self.rec.meta.path,
+                self.pos("整改时限"),
+                "整改时限",
+                "整改时限在挂牌一年以后，是否写错了年份？",
+            )
+            .expected(format!("挂牌日期 {} 起一年内（不晚于 {year}）", h.listed))
+            .found(h.deadline.to_string())
+            .warning();
+            self.diags.push(r);
+        }
         if let Some(s) = &h.signoff {
             self.order(("销号.日期", s.date), ("挂牌日期", h.listed));
         }
@@ -417,7 +483,7 @@ impl RecordCheck<'_> {
             if let Some(d) = c.answered {
                 self.order(("实际反馈日期", d), ("交办日期", assigned));
             }
-        } else {
+        } else if self.has("交办日期") {
             for key in ["反馈期限", "实际反馈日期"] {
                 if self.rec.meta.spans.contains_key(key) {
                     self.error(
@@ -446,7 +512,8 @@ impl RecordCheck<'_> {
         if let Some(r) = &b.removal {
             self.order(("移出.日期", r.date), ("列入日期", b.listed));
             let year = crate::content::site::Period::Years(1).after(b.listed);
-            if r.reason == "信用修复" && r.date < year && r.date >= b.listed {
+            if r.reason == "信用修复" && r.date < year && r.date >= b.listed && self.has("列入日期")
+            {
                 self.error(
                     "移出.日期",
                     "信用修复移出须在列入满一年之后",

@@ -265,6 +265,9 @@ impl<'n> Obj<'n> {
             self.take(ctx, key)
         };
         let Some(node) = node else { return Vec::new() };
+        if yes_or_no(ctx, node, &f, "[甲, 乙]") {
+            return Vec::new();
+        }
         if required && empty_seq(ctx, node, &f) {
             return Vec::new();
         }
@@ -297,6 +300,14 @@ impl<'n> Obj<'n> {
             self.take(ctx, key)
         };
         let Some(node) = node else { return Vec::new() };
+        if yes_or_no(
+            ctx,
+            node,
+            &f,
+            &format!("[{}]", choices.first().copied().unwrap_or("甲")),
+        ) {
+            return Vec::new();
+        }
         if required && empty_seq(ctx, node, &f) {
             return Vec::new();
         }
@@ -396,6 +407,29 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
     prev[b.len()]
 }
 
+/// Report 是/否 (有/无) written where a list is expected: a list is not
+/// answered yes or no, it is written out or left out.
+fn yes_or_no(ctx: &mut Ctx, node: &Node, field: &str, example: &str) -> bool {
+    let Some(s) = node.as_str().map(str::trim) else {
+        return false;
+    };
+    if !matches!(s, "是" | "否" | "有" | "无" | "没有") {
+        return false;
+    }
+    let r = ctx
+        .error(
+            node.pos,
+            field,
+            format!("「{field}」应为列表，不能写「{s}」"),
+        )
+        .expected(format!(
+            "写出各项，例如 {field}: {example}；没有时删去这一行"
+        ))
+        .found(s.to_string());
+    ctx.push(r);
+    true
+}
+
 /// Report a required list written as `[]`.
 fn empty_seq(ctx: &mut Ctx, node: &Node, field: &str) -> bool {
     if matches!(&node.value, Value::Seq(items) if items.is_empty()) {
@@ -429,13 +463,43 @@ pub fn text(ctx: &mut Ctx, n: &Node, field: &str) -> Option<String> {
 }
 
 pub fn date(ctx: &mut Ctx, n: &Node, field: &str) -> Option<NaiveDate> {
-    match n.as_str().and_then(parse_date) {
+    let text = n.as_str();
+    match text.and_then(parse_date) {
         Some(d) => Some(d),
         None => {
-            ctx.wrong(n, field, "日期 YYYY-MM-DD（真实存在的日期）");
+            // A date written another way (2024年6月3日, 2024/6/3, 2024.6.3):
+            // say how to write it.
+            match text.and_then(loose_date) {
+                Some(d) => {
+                    let r = ctx
+                        .error(n.pos, field, format!("「{field}」的日期写法不对"))
+                        .expected(format!(
+                            "写作 {}（年-月-日，两位月份和日期）",
+                            d.format("%Y-%m-%d")
+                        ))
+                        .found(text.unwrap_or_default().to_string());
+                    ctx.push(r);
+                }
+                None => ctx.wrong(n, field, "日期 YYYY-MM-DD（真实存在的日期）"),
+            }
             None
         }
     }
+}
+
+/// A date as people also write it: 2024年6月3日, 2024/6/3, 2024.6.3,
+/// 2024-6-3 (a real date).
+fn loose_date(s: &str) -> Option<NaiveDate> {
+    let parts: Vec<&str> = s
+        .trim()
+        .trim_end_matches('日')
+        .split(['年', '月', '/', '.', '-', '／', '－'])
+        .collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    let num = |p: &str| p.trim().parse::<u32>().ok();
+    NaiveDate::from_ymd_opt(num(y)? as i32, num(m)?, num(d)?)
 }
 
 /// `YYYY-MM-DD`, exactly.

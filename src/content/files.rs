@@ -278,14 +278,24 @@ pub(super) fn load_file(
         let rec = load_page(&relp, &stem, &text, &mut diags);
         return (rec.into_iter().collect(), diags);
     }
+    // The slips of an input method are named first; those that break the
+    // YAML are mended, so that the rest of the file is still checked.
+    let slips = slips::find(&relp, &text, &mut diags);
+    let text = slips.mended.unwrap_or(text);
     let node = match yaml::parse(&text, site.limits.yaml()) {
         Ok(n) => n,
         Err(e) => {
-            diags.push(
-                report(&relp, e.pos, "", e.message)
-                    .expected(e.expected)
-                    .found(e.found),
-            );
+            // A syntax error on or after a slip's line is the slip's doing.
+            if !slips.lines.iter().any(|l| *l <= e.pos.line) {
+                let line = text.lines().nth(e.pos.line.saturating_sub(1) as usize);
+                diags.push(
+                    report(&relp, e.pos, "", e.message)
+                        .expected(e.expected)
+                        .found(
+                            line.map_or(e.found, |l| format!("第 {} 行：{}", e.pos.line, l.trim())),
+                        ),
+                );
+            }
             return (Vec::new(), diags);
         }
     };

@@ -26,31 +26,38 @@ pub fn decode(
         // Already read by the caller; mark it as known.
         let _ = o.take(ctx, "编号");
     }
-    let meta = decode_meta(ctx, &mut o, kind, id, pos, sectors);
-    let body = match kind {
-        Kind::Cases => Case::decode(ctx, &mut o).map(Body::Case),
-        Kind::Actions => Action::decode(ctx, &mut o).map(Body::Action),
-        Kind::Hazards => Hazard::decode(ctx, &mut o).map(Body::Hazard),
-        Kind::Accountability => Accountability::decode(ctx, &mut o).map(Body::Accountability),
+    let mut meta = decode_meta(ctx, &mut o, kind, id, pos, sectors);
+    let (body, missing) = match kind {
+        Kind::Cases => wrap(Case::decode_all(ctx, &mut o), Body::Case),
+        Kind::Actions => wrap(Action::decode_all(ctx, &mut o), Body::Action),
+        Kind::Hazards => wrap(Hazard::decode_all(ctx, &mut o), Body::Hazard),
+        Kind::Accountability => wrap(
+            Accountability::decode_all(ctx, &mut o),
+            Body::Accountability,
+        ),
         Kind::Clues => {
-            let public = ClueFields::decode(ctx, &mut o);
-            let private = CluePrivate::decode(ctx, &mut o);
-            public
-                .zip(private)
-                .map(|(public, private)| Body::Clue(Box::new(Clue { public, private })))
+            let (public, mut missing) = ClueFields::decode_all(ctx, &mut o);
+            let (private, more) = CluePrivate::decode_all(ctx, &mut o);
+            missing.extend(more);
+            let clue = Body::Clue(Box::new(Clue { public, private }));
+            (clue, missing)
         }
-        Kind::Blacklist => Blacklist::decode(ctx, &mut o).map(Body::Blacklist),
-        Kind::Daily => Daily::decode(ctx, &mut o).map(Body::Daily),
-        Kind::Pages => None,
+        Kind::Blacklist => wrap(Blacklist::decode_all(ctx, &mut o), Body::Blacklist),
+        Kind::Daily => wrap(Daily::decode_all(ctx, &mut o), Body::Daily),
+        Kind::Pages => return None,
     };
     let mut known = known_keys(kind);
     if bulk {
         known.push("编号");
     }
     o.finish(ctx, &known);
-    let mut meta = meta?;
+    meta.incomplete.extend(missing);
     meta.spans = std::mem::take(&mut ctx.spans);
-    Some(Record { meta, body: body? })
+    Some(Record { meta, body })
+}
+
+fn wrap<T>((v, missing): (T, Vec<&'static str>), f: fn(T) -> Body) -> (Body, Vec<&'static str>) {
+    (f(v), missing)
 }
 
 /// The keys a record of `kind` may have, in the form's order.
@@ -100,23 +107,36 @@ pub fn fields(kind: Kind) -> Vec<Field> {
 pub fn decode_page(ctx: &mut Ctx, id: &str, node: &Node, body: String) -> Option<Record> {
     let mut o = Obj::open(ctx, node, "")?;
     let title = o.req_str(ctx, PAGE[0].key);
-    let meta = decode_meta(ctx, &mut o, Kind::Pages, id, node.pos, &[]);
+    let mut meta = decode_meta(ctx, &mut o, Kind::Pages, id, node.pos, &[]);
     o.finish(ctx, &known_keys(Kind::Pages));
-    let mut meta = meta?;
+    if title.is_none() {
+        meta.incomplete.push(PAGE[0].key);
+    }
     meta.spans = std::mem::take(&mut ctx.spans);
     Some(Record {
         meta,
         body: Body::Page(Page {
-            title: title?,
+            title: title.unwrap_or_default(),
             body,
         }),
     })
 }
 
-/// Read a common field as [`COMMON`] declares it.
-fn common<T: Read>(ctx: &mut Ctx, o: &mut Obj, key: &str) -> Option<T> {
+/// Read a common field as [`COMMON`] declares it; a field missing or
+/// wrong (reported) is named in `incomplete`.
+fn common<T: Read>(
+    ctx: &mut Ctx,
+    o: &mut Obj,
+    key: &str,
+    incomplete: &mut Vec<&'static str>,
+) -> Option<T> {
     let field = COMMON.iter().find(|f| f.key == key)?;
-    T::read(ctx, o, field)
+    let before = ctx.diags.len();
+    let v = T::read(ctx, o, field);
+    if v.is_none() || ctx.diags.len() > before {
+        incomplete.push(field.key);
+    }
+    v
 }
 
 fn decode_meta(
@@ -126,9 +146,11 @@ fn decode_meta(
     id: &str,
     pos: Pos,
     sectors: &[String],
-) -> Option<Meta> {
-    let published: Option<NaiveDate> = common(ctx, o, "发布日期");
-    let status = match common::<Option<String>>(ctx, o, "状态")
+) -> Meta {
+    let mut incomplete = Vec::new();
+    let inc = &mut incomplete;
+    let published: Option<NaiveDate> = common(ctx, o, "发布日期", inc);
+    let status = match common::<Option<String>>(ctx, o, "状态", inc)
         .flatten()
         .as_deref()
     {
@@ -136,37 +158,37 @@ fn decode_meta(
         Some("已撤回") => Status::Withdrawn,
         _ => Status::Published,
     };
-    let withdrawal = common::<Option<Withdrawal>>(ctx, o, "撤回").flatten();
-    let corrections = common::<Vec<Note>>(ctx, o, "更正").unwrap_or_default();
-    let privacy_ok = common::<Vec<PrivacyException>>(ctx, o, "隐私例外")
+    let withdrawal = common::<Option<Withdrawal>>(ctx, o, "撤回", inc).flatten();
+    let corrections = common::<Vec<Note>>(ctx, o, "更正", inc).unwrap_or_default();
+    let privacy_ok = common::<Vec<PrivacyException>>(ctx, o, "隐私例外", inc)
         .unwrap_or_default()
         .into_iter()
         .map(|e| (e.value, e.why))
         .collect();
-    let org = common::<Option<String>>(ctx, o, "发布机构").flatten();
+    let org = common::<Option<String>>(ctx, o, "发布机构", inc).flatten();
     let (region, sector, equipment) = if kind == Kind::Pages {
         (None, None, None)
     } else {
         let region = if kind == Kind::Daily {
             None
         } else {
-            common::<Option<String>>(ctx, o, "地区").flatten()
+            common::<Option<String>>(ctx, o, "地区", inc).flatten()
         };
         // 行业领域 is a choice from the site's own list.
         let sector_refs: Vec<&str> = sectors.iter().map(String::as_str).collect();
         (
             region,
             o.opt_choice(ctx, "行业领域", &sector_refs),
-            common::<Option<String>>(ctx, o, "设备类别").flatten(),
+            common::<Option<String>>(ctx, o, "设备类别", inc).flatten(),
         )
     };
-    Some(Meta {
+    Meta {
         kind,
         id: id.to_string(),
         path: ctx.path.to_string(),
         pos,
         spans: Default::default(),
-        published: published?,
+        published: published.unwrap_or_default(),
         status,
         withdrawal,
         corrections,
@@ -176,7 +198,8 @@ fn decode_meta(
         equipment,
         privacy_ok,
         privacy_used: Vec::new(),
-    })
+        incomplete,
+    }
 }
 
 fn party(ctx: &mut Ctx, o: &mut Obj, key: &str, required: bool) -> Option<Party> {
@@ -256,12 +279,14 @@ pub fn valid_id(id: &str) -> bool {
 }
 
 impl Read for Party {
+    const WHOLE_DESPITE_REPORTS: bool = true;
     fn read(ctx: &mut Ctx, o: &mut Obj, f: &Field) -> Option<Self> {
         party(ctx, o, f.key, true)
     }
 }
 
 impl Read for Option<Party> {
+    const WHOLE_DESPITE_REPORTS: bool = true;
     fn read(ctx: &mut Ctx, o: &mut Obj, f: &Field) -> Option<Self> {
         Some(party(ctx, o, f.key, false))
     }

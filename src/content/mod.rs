@@ -14,6 +14,7 @@ pub mod model;
 mod record;
 pub mod scan;
 pub mod site;
+pub mod slips;
 pub mod table;
 pub mod tables;
 pub mod vocabulary;

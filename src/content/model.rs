@@ -77,7 +77,7 @@ pub enum Status {
     Withdrawn,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Party {
     #[serde(rename = "名称")]
     pub name: String,
@@ -128,6 +128,10 @@ pub struct Meta {
     /// loaded ([`super::scan`]): the output may show these, as this
     /// record's own values.
     pub privacy_used: Vec<String>,
+    /// The fields that were missing or wrong (and reported): they hold
+    /// default values, and the rules that read them are left out. A
+    /// record with any is never published (its file has errors).
+    pub incomplete: Vec<&'static str>,
 }
 
 impl Meta {

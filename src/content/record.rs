@@ -5,6 +5,60 @@
 use super::model::*;
 
 impl Record {
+    /// Every date of the record, by field: what the plausibility warnings
+    /// read.
+    pub fn dates(&self) -> Vec<(String, chrono::NaiveDate)> {
+        let m = &self.meta;
+        let mut out = vec![("发布日期".to_string(), m.published)];
+        out.extend(
+            m.withdrawal
+                .iter()
+                .map(|w| ("撤回.日期".to_string(), w.date)),
+        );
+        let listed = |key: &str, notes: &[Note]| -> Vec<(String, chrono::NaiveDate)> {
+            notes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (format!("{key}[{}].日期", i + 1), n.date))
+                .collect()
+        };
+        out.extend(listed("更正", &m.corrections));
+        let mut put = |key: &str, d: Option<chrono::NaiveDate>| {
+            if let Some(d) = d {
+                out.push((key.to_string(), d));
+            }
+        };
+        match &self.body {
+            Body::Action(a) => {
+                put("决定日期", Some(a.decided));
+                put("整改验收.验收时间", a.acceptance.as_ref().map(|x| x.date));
+                put("公示截止日期", a.publicity_end);
+            }
+            Body::Hazard(h) => {
+                put("挂牌日期", Some(h.listed));
+                put("整改时限", Some(h.deadline));
+                put("销号.日期", h.signoff.as_ref().map(|s| s.date));
+            }
+            Body::Accountability(a) => put("决定日期", Some(a.decided)),
+            Body::Clue(c) => {
+                let c = &c.public;
+                put("举报日期", Some(c.received));
+                put("交办日期", c.assigned);
+                put("反馈期限", c.deadline);
+                put("实际反馈日期", c.answered);
+                out.extend(listed("进展", &c.progress));
+            }
+            Body::Blacklist(b) => {
+                put("列入日期", Some(b.listed));
+                put("公示期满", b.expires);
+                put("移出.日期", b.removal.as_ref().map(|r| r.date));
+            }
+            Body::Daily(d) => put("日期", Some(d.date)),
+            Body::Case(_) | Body::Page(_) => {}
+        }
+        out
+    }
+
     /// `kind/id`.
     pub fn key(&self) -> String {
         format!("{}/{}", self.meta.kind.dir(), self.meta.id)

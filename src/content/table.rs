@@ -54,6 +54,10 @@ pub const fn f(key: &'static str, required: bool, ty: Ty, help: &'static str) ->
 /// missing or wrong, and that has been reported; optional fields read as
 /// `Some(None)` when absent.
 pub trait Read: Sized {
+    /// Whether a value read with a problem reported is still whole enough
+    /// for the rules (a party without its 类型 is still the party); if not,
+    /// the field counts as missing.
+    const WHOLE_DESPITE_REPORTS: bool = false;
     fn read(ctx: &mut Ctx, o: &mut Obj, f: &Field) -> Option<Self>;
 }
 
@@ -183,14 +187,43 @@ macro_rules! table {
                 ctx: &mut $crate::content::decode::Ctx,
                 o: &mut $crate::content::decode::Obj,
             ) -> Option<Self> {
+                let (v, missing) = Self::decode_all(ctx, o);
+                missing.is_empty().then_some(v)
+            }
+
+            /// Read every field, reporting each problem; a field missing
+            /// or wrong takes its default value and is named in the list
+            /// returned, so that the rules that read it can be left out.
+            pub fn decode_all(
+                ctx: &mut $crate::content::decode::Ctx,
+                o: &mut $crate::content::decode::Obj,
+            ) -> (Self, Vec<&'static str>) {
                 let mut fields = Self::FIELDS.iter();
+                let mut missing = Vec::new();
                 $(
                     let $field = match fields.next() {
-                        Some(f) => <$ty as $crate::content::table::Read>::read(ctx, o, f),
-                        None => None,
+                        Some(f) => {
+                            // An optional field written wrong reads as
+                            // absent: what was reported tells it apart.
+                            let before = ctx.diags.len();
+                            match <$ty as $crate::content::table::Read>::read(ctx, o, f) {
+                                Some(v) => {
+                                    let whole = <$ty as $crate::content::table::Read>::WHOLE_DESPITE_REPORTS;
+                                    if !whole && ctx.diags.len() > before {
+                                        missing.push(f.key);
+                                    }
+                                    v
+                                }
+                                None => {
+                                    missing.push(f.key);
+                                    Default::default()
+                                }
+                            }
+                        }
+                        None => Default::default(),
                     };
                 )*
-                Some(Self { $( $field: $field?, )* })
+                (Self { $( $field, )* }, missing)
             }
         }
 
@@ -237,7 +270,7 @@ macro_rules! table {
         }
     ) => {
         $(#[$m])*
-        #[derive(Debug, Clone, serde::Serialize)]
+        #[derive(Debug, Clone, Default, serde::Serialize)]
         pub struct $name {
             $(
                 $(#[$fm])*
@@ -258,6 +291,7 @@ macro_rules! table {
         }
     ) => {
         $(#[$m])*
+        #[derive(Default)]
         pub struct $name {
             $(
                 $(#[$fm])*

@@ -145,7 +145,29 @@ pub fn parse(text: &str, limits: Limits) -> Result<Node, SyntaxError> {
     EXPANDED.with(|c| c.set((0, usize::MAX)));
     match parsed {
         Ok(t) => Ok(located(t)),
-        Err(e) => Err(convert_error(&e, limits.max_expanded_bytes)),
+        Err(e) => {
+            let mut err = convert_error(&e, limits.max_expanded_bytes);
+            // A bracket opened and not closed before the error is the usual
+            // cause of a message about what follows it.
+            if err.message == "YAML 语法错误" {
+                let upto: String = text
+                    .lines()
+                    .take(err.pos.line as usize)
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let open = |o: char, c: char| upto.matches(o).count() > upto.matches(c).count();
+                if open('[', ']') || open('{', '}') {
+                    err.message = "方括号或花括号没有正确配对".to_string();
+                    err.expected =
+                        "列表写作 [甲, 乙]，对象写作 {键: 值}：半角括号成对出现".to_string();
+                }
+            }
+            // What is found is the line itself, never the parser's English.
+            if let Some(line) = text.lines().nth(err.pos.line.saturating_sub(1) as usize) {
+                err.found = format!("第 {} 行：{}", err.pos.line, line.trim());
+            }
+            Err(err)
+        }
     }
 }
 
@@ -182,6 +204,32 @@ fn convert_error(e: &serde_saphyr::Error, max_expanded: usize) -> SyntaxError {
             "YAML 超出解析限制（别名展开、嵌套深度或节点数过多）",
             "不超过限制的普通记录文件",
         )
+    } else if lower.contains("simple key") || lower.contains("expected ':'") {
+        (
+            "这一行不是「键: 值」的形式",
+            "键后面是半角冒号和一个空格，例如 要旨: 内容；多行文字写在「键: |」下面并缩进",
+        )
+    } else if lower.contains("mapping values are not allowed") {
+        (
+            "这里不能出现「键: 值」",
+            "检查这一行的缩进；值中含有「: 」时给整个值加半角引号",
+        )
+    } else if lower.contains("cannot start any token") || lower.contains("tab") {
+        (
+            "这一行含有不能出现在此处的字符（如 Tab 或以 @、` 开头的值）",
+            "用空格缩进，不用 Tab；以特殊字符开头的值加半角引号",
+        )
+    } else if lower.contains("flow") || lower.contains("',' or ']'") || lower.contains("',' or '}'")
+    {
+        (
+            "方括号或花括号没有正确配对",
+            "列表写作 [甲, 乙]，对象写作 {键: 值}：半角括号、半角逗号，括号成对",
+        )
+    } else if lower.contains("quote") || lower.contains("end of stream") {
+        ("引号没有配对", "成对的半角引号 \"…\"，或不加引号")
+    } else if lower.contains("indent") || lower.contains("block") || lower.contains("expected key")
+    {
+        ("缩进不一致", "同一层的键左边对齐，下一层多缩进两个空格")
     } else {
         (
             "YAML 语法错误",
@@ -325,7 +373,8 @@ mod tests {
     fn syntax_error_has_position() {
         let e = parse("a: [1, 2\nb: c\n", Limits::default()).unwrap_err();
         assert!(e.pos.line >= 1);
-        assert!(e.message.starts_with("YAML"), "{}", e.message);
+        assert!(e.message.contains("括号"), "{}", e.message);
+        assert!(e.found.starts_with("第 "), "the line, not the parser's words: {}", e.found);
     }
 
     #[test]

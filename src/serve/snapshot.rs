@@ -196,6 +196,7 @@ impl Snapshot {
                 },
                 || {
                     checked = check(c, previous, &mut diags);
+                    crate::check::plausibility(c, opts.date, &mut diags);
                 },
             )
             .0
