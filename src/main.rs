@@ -55,7 +55,10 @@ enum Command {
         /// 监听地址（默认仅本机）
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
-        /// 预览草稿和定时发布的记录
+        /// 只显示 build 在该日期会公开的内容（默认还显示草稿和定时发布的记录，并加标记）
+        #[arg(long, conflicts_with = "drafts")]
+        public: bool,
+        /// 显示草稿和定时发布的记录（默认即如此，保留以兼容旧的用法）
         #[arg(long)]
         drafts: bool,
         #[arg(long)]
@@ -83,6 +86,30 @@ enum Command {
         site: Option<PathBuf>,
         #[arg(long)]
         date: Option<String>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// 把表格（CSV 或 Excel）的每一行导入为一条新记录
+    Import {
+        /// CSV（UTF-8 或 GBK）或 XLSX 文件：gongshi 导出的开放数据，或附件4、附件7 的表格
+        file: PathBuf,
+        /// 记录类别：actions、hazards、clues……
+        #[arg(long)]
+        kind: String,
+        site: Option<PathBuf>,
+        /// 只检查并列出将写入的文件，不写入
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// 待办：哪些事项在 D 到 D+N 天内到期，哪些已经逾期
+    Agenda {
+        site: Option<PathBuf>,
+        /// 起始日期（默认今天，北京时间）
+        #[arg(long)]
+        date: Option<String>,
+        /// 天数
+        #[arg(long, default_value_t = 7)]
+        days: u32,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
@@ -219,7 +246,8 @@ fn run(command: Command) -> u8 {
             site,
             port,
             bind,
-            drafts,
+            public,
+            drafts: _,
             date,
             verbose,
         } => with_date(date, |date| {
@@ -227,16 +255,42 @@ fn run(command: Command) -> u8 {
                 site: site_dir(site),
                 bind,
                 port,
-                drafts,
+                drafts: !public,
                 date,
                 verbose,
             })
         }),
+        other => staff(other),
+    }
+}
+
+/// The commands of a clerk's day: new records, imports, the agenda, search.
+fn staff(command: Command) -> u8 {
+    match command {
         Command::New { kind, id, site } => {
             cmd::author::new(&kind, &id, &site_dir(site), cmd::today())
         }
         Command::Init { dir } => cmd::author::init(&dir),
         Command::Schema { kind } => cmd::author::schema(&kind),
+        Command::Import {
+            file,
+            kind,
+            site,
+            dry_run,
+        } => cmd::import::run(&file, &kind, &site_dir(site), dry_run),
+        Command::Agenda {
+            site,
+            date,
+            days,
+            format,
+        } => with_date_as(matches!(format, Format::Json), date, |date| {
+            cmd::agenda::run(cmd::agenda::AgendaOptions {
+                site: site_dir(site),
+                date,
+                days,
+                json: matches!(format, Format::Json),
+            })
+        }),
         Command::Search {
             query,
             site,
@@ -250,5 +304,6 @@ fn run(command: Command) -> u8 {
                 json: matches!(format, Format::Json),
             })
         }),
+        Command::Build { .. } | Command::Check { .. } | Command::Serve { .. } => run(command),
     }
 }

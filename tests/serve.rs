@@ -21,8 +21,13 @@ impl Drop for Server {
 }
 
 fn start(site: &Site) -> Server {
+    start_with(site, &[])
+}
+
+fn start_with(site: &Site, extra: &[&str]) -> Server {
     let mut child = Command::new(BIN)
         .args(["serve", "--port", "0", "--date", "2022-02-15"])
+        .args(extra)
         .current_dir(site.path())
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
@@ -480,5 +485,65 @@ fn http_1_0_keep_alive_is_honoured_or_the_connection_closed() {
         );
         let mut body = vec![0; length];
         reader.read_exact(&mut body).unwrap();
+    }
+}
+
+/// The preview shows what is being written: drafts and scheduled records,
+/// each marked; `--public` shows what `build` would publish, and says why
+/// a record that exists has no page.
+#[test]
+fn the_preview_shows_drafts_and_scheduled_records_marked_unless_public() {
+    let site = Site::new("base");
+    let case = site.read("content/cases/tc-2022-001.yaml");
+    site.write(
+        "content/cases/draft-1.yaml",
+        &format!(
+            "状态: 草稿\n{}",
+            case.replace("发布日期: 2022-01-20", "发布日期: 2022-02-10")
+        ),
+    );
+    site.write(
+        "content/cases/later-1.yaml",
+        &case.replace("发布日期: 2022-01-20", "发布日期: 2022-03-01"),
+    );
+    {
+        let srv = start(&site);
+        let (status, body) = get(srv.port, "/cases/draft-1.html");
+        assert_eq!(status, 200, "a draft is previewed");
+        assert!(
+            body.contains("preview-band") && body.contains("草稿："),
+            "{body}"
+        );
+        let (status, body) = get(srv.port, "/cases/later-1.html");
+        assert_eq!(status, 200, "a scheduled record is previewed");
+        assert!(body.contains("定时发布：2022-03-01"), "{body}");
+        let (_, list) = get(srv.port, "/cases/");
+        assert!(list.contains("定时发布：2022-03-01"), "marked in lists too");
+    }
+    {
+        // --drafts is still accepted
+        let srv = start_with(&site, &["--drafts"]);
+        assert_eq!(get(srv.port, "/cases/draft-1.html").0, 200);
+    }
+    {
+        let srv = start_with(&site, &["--public"]);
+        let (status, body) = get(srv.port, "/cases/draft-1.html");
+        assert_eq!(status, 404);
+        assert!(
+            body.contains("content/cases/draft-1.yaml 存在") && body.contains("草稿"),
+            "{body}"
+        );
+        let (status, body) = get(srv.port, "/cases/later-1.html");
+        assert_eq!(status, 404);
+        assert!(
+            body.contains("2022-03-01") && body.contains("定时发布"),
+            "{body}"
+        );
+        assert_eq!(get(srv.port, "/cases/tc-2022-001.html").0, 200);
+        let (_, list) = get(srv.port, "/cases/");
+        assert!(
+            !list.contains("draft-1") && !list.contains("later-1"),
+            "{list}"
+        );
     }
 }

@@ -3,6 +3,9 @@
 //! complete and check against. Only inside the site's own directories,
 //! never through a link, never over a file.
 
+pub mod agenda;
+pub mod import;
+
 use crate::content::fields::{json_schema, template};
 use crate::content::kinds::valid_id;
 use crate::content::model::Kind;

@@ -26,7 +26,12 @@ pub fn plausibility(content: &Content, today: NaiveDate, diags: &mut Diagnostics
     for r in &content.records {
         for (field, d) in r.dates() {
             let top = field.split(['.', '[']).next().unwrap_or(&field);
-            if r.meta.incomplete.contains(&top) || (first..=ahead).contains(&d) {
+            // Ends and deadlines lie ahead by their nature.
+            let end = matches!(top, "公示截止日期" | "公示期满" | "整改时限" | "反馈期限");
+            if r.meta.incomplete.contains(&top)
+                || (first..=ahead).contains(&d)
+                || (end && d > ahead)
+            {
                 continue;
             }
             let (msg, expected) = if d > ahead {

@@ -1,9 +1,11 @@
 //! One function per command; each returns the process exit status
 //! (0 success, 1 content errors, 2 usage or I/O errors).
 
+pub mod agenda;
 pub mod author;
 pub mod build;
 pub mod check;
+pub mod import;
 pub mod search;
 pub mod serve;
 

@@ -374,7 +374,11 @@ mod tests {
         let e = parse("a: [1, 2\nb: c\n", Limits::default()).unwrap_err();
         assert!(e.pos.line >= 1);
         assert!(e.message.contains("括号"), "{}", e.message);
-        assert!(e.found.starts_with("第 "), "the line, not the parser's words: {}", e.found);
+        assert!(
+            e.found.starts_with("第 "),
+            "the line, not the parser's words: {}",
+            e.found
+        );
     }
 
     #[test]

@@ -112,3 +112,27 @@ pub(super) fn visibility(r: &Record, site: &Site, date: NaiveDate, drafts: bool)
         _ => Visibility::Listed(None),
     }
 }
+
+/// Why a loaded record has no page on `date` (with or without drafts and
+/// scheduled records), in words for staff; `None` if it has one.
+pub fn why_hidden(r: &Record, site: &Site, date: NaiveDate, drafts: bool) -> Option<String> {
+    if !matches!(visibility(r, site, date, drafts), Visibility::Hidden) {
+        return None;
+    }
+    let m = &r.meta;
+    Some(match (&m.status, &r.body) {
+        (Status::Draft, _) => {
+            "这是一条草稿（状态: 草稿）：只在不加 --public 的预览中显示".to_string()
+        }
+        _ if m.published > date => format!(
+            "发布日期为 {}，晚于 {date}：到那一天才公开（定时发布）",
+            m.published
+        ),
+        (_, Body::Action(a)) => format!(
+            "公示期已于 {} 届满，停止公开",
+            action_publicity_end(a, m.published, site)
+        ),
+        (_, Body::Blacklist(_)) => "已移出黑名单，移出公告的公示期也已届满".to_string(),
+        _ => format!("在 {date} 不公开"),
+    })
+}

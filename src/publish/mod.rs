@@ -24,7 +24,7 @@ use chrono::{Days, NaiveDate};
 pub use data::Data;
 use lifecycle::{Visibility, visibility};
 pub use lifecycle::{
-    action_publicity_end, clue_deadline, clue_status, hazard_status, removal_date,
+    action_publicity_end, clue_deadline, clue_status, hazard_status, removal_date, why_hidden,
 };
 pub use mask::mask_name;
 use open_data::open_data;

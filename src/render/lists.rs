@@ -91,32 +91,8 @@ pub(super) fn list_url(kind: Kind, n: usize) -> String {
     }
 }
 
-pub(super) fn home(public: &PublicSite) -> (&'static str, Value) {
-    #[derive(Serialize)]
-    struct Section<'x> {
-        kind: Kind,
-        label: &'static str,
-        url: String,
-        total: usize,
-        latest: Vec<RecordView<'x>>,
-    }
-    let sections: Vec<Section> = Kind::LISTED
-        .iter()
-        .map(|k| Section {
-            kind: *k,
-            label: k.label(),
-            url: format!("{}/index.html", k.dir()),
-            total: public.of_kind(*k).count(),
-            latest: public.of_kind(*k).take(5).map(view).collect(),
-        })
-        .collect();
-    let all_overdue = overdue(public);
-    let overdue_total = all_overdue.len();
-    let overdue: Vec<RecordView> = all_overdue
-        .into_iter()
-        .take(HOME_OVERDUE)
-        .map(view)
-        .collect();
+/// The home page's key figures, each with its list.
+fn key_figures(public: &PublicSite, overdue_total: usize) -> Vec<Value> {
     let count = |k: Kind, status: Badge| {
         public
             .of_kind(k)
@@ -159,10 +135,39 @@ pub(super) fn home(public: &PublicSite) -> (&'static str, Value) {
             "blacklist/index.html",
         ),
     ];
-    let figures: Vec<Value> = figures
+    figures
         .into_iter()
         .map(|(label, n, url)| context! { label => label, num => n, url => url })
+        .collect()
+}
+
+pub(super) fn home(public: &PublicSite) -> (&'static str, Value) {
+    #[derive(Serialize)]
+    struct Section<'x> {
+        kind: Kind,
+        label: &'static str,
+        url: String,
+        total: usize,
+        latest: Vec<RecordView<'x>>,
+    }
+    let sections: Vec<Section> = Kind::LISTED
+        .iter()
+        .map(|k| Section {
+            kind: *k,
+            label: k.label(),
+            url: format!("{}/index.html", k.dir()),
+            total: public.of_kind(*k).count(),
+            latest: public.of_kind(*k).take(5).map(view).collect(),
+        })
         .collect();
+    let all_overdue = overdue(public);
+    let overdue_total = all_overdue.len();
+    let overdue: Vec<RecordView> = all_overdue
+        .into_iter()
+        .take(HOME_OVERDUE)
+        .map(view)
+        .collect();
+    let figures = key_figures(public, overdue_total);
     let ctx = context! {
         sections => Value::from_serialize(&sections),
         overdue => Value::from_serialize(&overdue),
@@ -348,6 +353,62 @@ fn page_links(n: usize, pages: usize, url: &impl Fn(usize) -> String) -> Vec<Val
         }
     }
     links
+}
+
+/// The site map: each kind's list with its count, the free pages, and
+/// the site's other parts.
+pub(super) fn site_map(public: &PublicSite) -> (&'static str, Value) {
+    let kinds: Vec<Value> = Kind::LISTED
+        .iter()
+        .map(|k| {
+            context! {
+                kind => k.dir(),
+                label => k.label(),
+                url => format!("{}/index.html", k.dir()),
+                count => public.of_kind(*k).count(),
+            }
+        })
+        .collect();
+    let pages: Vec<crate::publish::Link> = public.of_kind(Kind::Pages).map(|p| p.link()).collect();
+    let ctx = context! {
+        kinds => kinds,
+        pages => Value::from_serialize(&pages),
+        overdue => overdue_pages(public) > 0,
+        section => "none",
+    };
+    ("sitemap.html", ctx)
+}
+
+/// The reports page: each month, newest first, with its daily and weekly
+/// reports.
+pub(super) fn reports_index(public: &PublicSite) -> (&'static str, Value) {
+    use std::collections::BTreeMap;
+    let mut months: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
+    for d in crate::reports::forms::active_days(public) {
+        months
+            .entry(d.format("%Y-%m").to_string())
+            .or_default()
+            .0
+            .push(d.to_string());
+    }
+    for w in crate::reports::forms::weeks(public) {
+        let r = crate::reports::forms::weekly(public, &w);
+        months
+            .entry(r.start.format("%Y-%m").to_string())
+            .or_default()
+            .1
+            .push(w);
+    }
+    let months: Vec<(String, Vec<String>, Vec<String>)> = months
+        .into_iter()
+        .rev()
+        .map(|(m, (mut d, w))| {
+            d.reverse();
+            (m, d, w)
+        })
+        .collect();
+    let ctx = context! { months => Value::from_serialize(&months), section => "reports" };
+    ("reports.html", ctx)
 }
 
 #[cfg(test)]

@@ -498,30 +498,6 @@ fn record_body<'p>(r: &'p PubRecord) -> &'p str {
     }
 }
 
-/// The site map: each kind's list with its count, the free pages, and
-/// the site's other parts.
-fn site_map(public: &PublicSite) -> (&'static str, Value) {
-    let kinds: Vec<Value> = Kind::LISTED
-        .iter()
-        .map(|k| {
-            context! {
-                kind => k.dir(),
-                label => k.label(),
-                url => format!("{}/index.html", k.dir()),
-                count => public.of_kind(*k).count(),
-            }
-        })
-        .collect();
-    let pages: Vec<Link> = public.of_kind(Kind::Pages).map(|p| p.link()).collect();
-    let ctx = context! {
-        kinds => kinds,
-        pages => Value::from_serialize(&pages),
-        overdue => overdue_pages(public) > 0,
-        section => "none",
-    };
-    ("sitemap.html", ctx)
-}
-
 /// The template of a record page.
 fn record_template(kind: Kind) -> &'static str {
     match kind {
@@ -533,38 +509,6 @@ fn record_template(kind: Kind) -> &'static str {
         Kind::Clues => "clues.html",
         Kind::Blacklist | Kind::Daily => "blacklist.html",
     }
-}
-
-/// The reports page: each month, newest first, with its daily and weekly
-/// reports.
-fn reports_index(public: &PublicSite) -> (&'static str, Value) {
-    use std::collections::BTreeMap;
-    let mut months: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
-    for d in crate::reports::forms::active_days(public) {
-        months
-            .entry(d.format("%Y-%m").to_string())
-            .or_default()
-            .0
-            .push(d.to_string());
-    }
-    for w in crate::reports::forms::weeks(public) {
-        let r = crate::reports::forms::weekly(public, &w);
-        months
-            .entry(r.start.format("%Y-%m").to_string())
-            .or_default()
-            .1
-            .push(w);
-    }
-    let months: Vec<(String, Vec<String>, Vec<String>)> = months
-        .into_iter()
-        .rev()
-        .map(|(m, (mut d, w))| {
-            d.reverse();
-            (m, d, w)
-        })
-        .collect();
-    let ctx = context! { months => Value::from_serialize(&months), section => "reports" };
-    ("reports.html", ctx)
 }
 
 /// Template, context and source record of a page (its path is

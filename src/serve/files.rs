@@ -92,7 +92,22 @@ pub fn site_file(path: &str, state: &State, live: bool) -> Answer {
             return ("200 OK", content_type(&f), body);
         }
     }
-    page_response("404 Not Found", snapshot.page("404.html"), live, scripts)
+    let mut answer = page_response("404 Not Found", snapshot.page("404.html"), live, scripts);
+    // A record that exists but is not shown: the preview says why.
+    if let Some((file, why)) = snapshot.why_hidden(&rel) {
+        let note = format!(
+            "<div class=\"notice notice--draft preview-band\" role=\"note\">预览：{} 存在，但没有页面。{}</div>",
+            escape(&file),
+            escape(&why)
+        );
+        let body = &mut answer.2;
+        if let Some(i) =
+            find(body, b"<main").and_then(|i| find(&body[i..], b">").map(|j| i + j + 1))
+        {
+            body.splice(i..i, note.into_bytes());
+        }
+    }
+    answer
 }
 
 /// The site-relative path of a request (`index.html` for the root), or

@@ -295,7 +295,11 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         .unwrap_or_default();
     eprintln!("预览地址：http://{addr}/  （Ctrl+C 退出）");
     if opts.drafts {
-        eprintln!("包含草稿和定时发布的记录，仅供内部预览");
+        eprintln!(
+            "预览包含草稿和定时发布的记录（页面上有标记）；只看 build 会公开的内容请加 --public"
+        );
+    } else {
+        eprintln!("只显示 {} 会公开的内容（--public）", opts.date);
     }
     let watcher_state = Arc::clone(&state);
     std::thread::spawn(move || watch::watch(watcher, &build, &watcher_state));

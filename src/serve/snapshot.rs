@@ -254,6 +254,22 @@ impl Snapshot {
         self.published.borrow_dependent()
     }
 
+    /// For a path `KIND/ID.html` of a loaded record that has no page: its
+    /// file and why (a draft, scheduled, expired).
+    pub fn why_hidden(&self, rel: &str) -> Option<(String, String)> {
+        let (dir, file) = rel.split_once('/')?;
+        let id = file.strip_suffix(".html")?;
+        let kind = crate::content::model::Kind::from_dir(dir)?;
+        let public = self.public();
+        let content = self.published.borrow_owner();
+        let r = content
+            .records
+            .iter()
+            .find(|r| r.meta.kind == kind && r.meta.id == id)?;
+        let why = crate::publish::why_hidden(r, public.site, public.date, public.drafts)?;
+        Some((r.meta.path.clone(), why))
+    }
+
     /// The output path of the theme's accessibility script if it is the
     /// built-in one, which leaves a page's `<main>` alone (a site's own
     /// may not).

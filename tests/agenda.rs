@@ -1,0 +1,137 @@
+//! `gongshi agenda`: what falls due in the next days, and what is late,
+//! as a terminal list and as JSON.
+
+mod common;
+use common::Site;
+use serde_json::Value;
+
+fn site() -> Site {
+    let site = Site::new("base");
+    let case = site.read("content/cases/tc-2022-001.yaml");
+    // scheduled: public on 2022-03-02
+    site.write(
+        "content/cases/later.yaml",
+        &case.replace("发布日期: 2022-01-20", "发布日期: 2022-03-02"),
+    );
+    let action = site.read("content/actions/ta-2022-001.yaml");
+    // a decision of 2022-02-22 not yet published (a draft)
+    site.write(
+        "content/actions/pending.yaml",
+        &format!(
+            "状态: 草稿\n{}",
+            action
+                .replace("决定日期: 2022-01-12", "决定日期: 2022-02-22")
+                .replace("发布日期: 2022-01-14", "发布日期: 2022-02-28")
+                .replace("测市监罚〔2022〕1号", "测市监罚〔2022〕9号")
+        ),
+    );
+    // a penalty of 2019 whose three years end on 2022-03-03
+    site.write(
+        "content/actions/old.yaml",
+        &action
+            .replace("决定日期: 2022-01-12", "决定日期: 2019-03-01")
+            .replace("发布日期: 2022-01-14", "发布日期: 2019-03-03")
+            .replace("测市监罚〔2022〕1号", "测市监罚〔2019〕3号"),
+    );
+    // a blacklist entry listed on 2021-03-01: credit repair from 2022-03-01
+    let bl = site.read("content/blacklist/tb-2022-001.yaml");
+    site.write(
+        "content/blacklist/year.yaml",
+        &bl.replace("列入日期: 2022-01-24", "列入日期: 2021-03-01")
+            .replace("发布日期: 2022-01-25", "发布日期: 2021-03-02")
+            .replace("测市监列〔2022〕1号", "测市监列〔2021〕7号"),
+    );
+    site
+}
+
+#[test]
+fn the_agenda_lists_what_falls_due_and_what_is_late() {
+    let site = site();
+    let out = site.run(&[
+        "agenda",
+        "--date",
+        "2022-02-25",
+        "--days",
+        "7",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let items: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    for i in &items {
+        let keys: Vec<&String> = i.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["kind", "id", "title", "what", "due"], "{i}");
+    }
+    let find = |kind: &str, id: &str| -> Vec<&Value> {
+        items
+            .iter()
+            .filter(|i| i["kind"] == kind && i["id"] == id)
+            .collect()
+    };
+    let one = |kind: &str, id: &str, due: &str, words: &str| {
+        let found = find(kind, id);
+        assert!(
+            found
+                .iter()
+                .any(|i| i["due"] == due && i["what"].as_str().unwrap().contains(words)),
+            "{kind}/{id} {due} {words}: {items:#?}"
+        );
+    };
+    one("cases", "later", "2022-03-02", "定时公开");
+    one("hazards", "th-2022-001", "2022-03-01", "整改时限");
+    // 交办 2022-01-17, no 反馈期限 written: seven days later, on a working day
+    let clue = find("clues", "tx-2022-001");
+    assert!(
+        clue.iter()
+            .any(|i| i["what"].as_str().unwrap().contains("超期")),
+        "{items:#?}"
+    );
+    one("actions", "old", "2022-03-03", "公示期满");
+    one("blacklist", "year", "2022-03-01", "信用修复");
+    let pending = find("actions", "pending");
+    assert!(
+        pending
+            .iter()
+            .any(|i| i["what"].as_str().unwrap().contains("工作日内须公开")),
+        "{items:#?}"
+    );
+    // nothing outside the window: the base penalty's publicity ends in 2025
+    assert!(find("actions", "ta-2022-001").is_empty(), "{items:#?}");
+    // The terminal list: each group under its heading, dated.
+    let out = site.run(&["agenda", "--date", "2022-02-25", "--days", "7"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    for heading in ["已经逾期", "定时公开", "重大隐患整改时限", "待公开的决定"]
+    {
+        assert!(text.contains(heading), "{heading}: {text}");
+    }
+    assert!(text.contains("2022-03-01  hazards/th-2022-001"), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= 120), "{text}");
+}
+
+#[test]
+fn a_quiet_window_says_so_and_a_missing_site_is_a_usage_error() {
+    let site = Site::new("base");
+    let out = site.run(&[
+        "agenda",
+        "--date",
+        "2030-01-01",
+        "--days",
+        "1",
+        "--format",
+        "json",
+    ]);
+    let items: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        items
+            .iter()
+            .all(|i| i["what"].as_str().unwrap().contains("逾期")
+                || i["what"].as_str().unwrap().contains("超期")),
+        "{items:#?}"
+    );
+    let out = site.run(&["agenda", "no-such-dir"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,283 @@
+//! `gongshi import`: the spreadsheets clerks keep become records. gongshi's
+//! own open data round-trips; the paper forms of seed 003 (附件4 清单2 and
+//! 清单4, 附件7) are read by their headings, from CSV (UTF-8, with a byte
+//! order mark, or GB18030) and XLSX with merged headings.
+
+mod common;
+use common::Site;
+use gongshi::xlsx::{Book, Style};
+use std::path::Path;
+
+fn import(site: &Site, file: &Path, kind: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["import", file.to_str().unwrap(), "--kind", kind];
+    args.extend_from_slice(extra);
+    site.run(&args)
+}
+
+fn files(site: &Site, dir: &str) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(site.path().join(dir))
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Export → import → build gives the same site.
+#[test]
+fn open_data_round_trips_to_the_same_site() {
+    let site = Site::new("base");
+    assert!(site.build("2022-02-15").status.success());
+    let before = common::snapshot(&site.path().join("public"));
+    let export = tempfile::tempdir().unwrap();
+    common::copy_dir(&site.path().join("public/data"), export.path());
+    for (kind, format) in [
+        ("actions", "xlsx"),
+        ("hazards", "csv"),
+        ("cases", "csv"),
+        ("blacklist", "xlsx"),
+        ("accountability", "csv"),
+    ] {
+        for f in files(&site, &format!("content/{kind}")) {
+            site.remove(&format!("content/{kind}/{f}"));
+        }
+        let out = import(
+            &site,
+            &export.path().join(format!("{kind}.{format}")),
+            kind,
+            &[],
+        );
+        assert!(
+            out.status.success(),
+            "{kind}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let (code, diags) = site.check_json("2022-02-15");
+    assert_eq!(code, 0, "{diags:#?}");
+    assert!(site.build("2022-02-15").status.success());
+    let after = common::snapshot(&site.path().join("public"));
+    let differ: Vec<&String> = before
+        .iter()
+        .zip(&after)
+        .filter(|(a, b)| a != b && !a.0.starts_with('.'))
+        .map(|(a, _)| &a.0)
+        .collect();
+    assert_eq!(before.len(), after.len());
+    assert!(differ.is_empty(), "republished differently: {differ:?}");
+}
+
+/// 附件4 清单2, saved as CSV by an older Excel (GB18030): two tables, each
+/// under its two rows of headings, as on the form.
+#[test]
+fn the_enforcement_form_is_read_from_a_gbk_csv() {
+    let site = Site::new("base");
+    let form = "2.集中行动执法检查清单,,,,,,\n\
+                序号,责令限期整改企业,整改原因,整改验收情况,,,备注\n\
+                ,,,验收时间,验收单位,整改情况,\n\
+                1,测试气体有限公司,气瓶超期未检。,2022年2月10日,测试市市场监督管理局,已整改,\n\
+                序号,行政处罚款,罚款原因,整改验收情况,,,备注\n\
+                ,,,验收时间,验收单位,整改情况,\n\
+                1,测试燃气有限公司（罚款 2.5 万元）,充装超期未检气瓶。,,,,测市监罚〔2022〕7号\n";
+    let (gbk, _, _) = encoding_rs::GB18030.encode(form);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("清单2.csv");
+    std::fs::write(&file, &gbk).unwrap();
+    let out = import(&site, &file, "actions", &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let new: Vec<String> = files(&site, "content/actions")
+        .into_iter()
+        .filter(|f| f.starts_with("zf-"))
+        .collect();
+    assert_eq!(new.len(), 2, "{new:?}");
+    let first = site.read(&format!("content/actions/{}", new[0]));
+    assert!(first.contains("措施类型: 责令限期整改"), "{first}");
+    assert!(first.contains("  名称: 测试气体有限公司"), "{first}");
+    assert!(first.contains("原因: 气瓶超期未检。"), "{first}");
+    assert!(first.contains("验收时间: 2022-02-10"), "{first}");
+    // laid out as `gongshi new` lays it out: every field, with its comment
+    let template = site.run(&["new", "actions", "x-template"]);
+    assert!(template.status.success());
+    let keys = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(':'))
+            .map(|l| l.split(':').next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        keys(&first),
+        keys(&site.read("content/actions/x-template.yaml"))
+    );
+    assert!(first.contains("# 必填："), "{first}");
+    let second = site.read(&format!("content/actions/{}", new[1]));
+    assert!(second.contains("措施类型: 行政处罚"), "{second}");
+    assert!(second.contains("罚款金额: 2.5"), "{second}");
+    assert!(second.contains("处罚类别: [罚款]"), "{second}");
+    assert!(
+        second.contains("决定书文号: 测市监罚〔2022〕7号"),
+        "{second}"
+    );
+    // Drafts until a clerk completes them: what the form lacks is reported.
+    assert!(second.contains("状态: 草稿"));
+    let (_, diags) = site.check_json("2022-02-15");
+    let path = format!("content/actions/{}", new[1]);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["path"] == path.as_str() && d["field"] == "决定日期"),
+        "{diags:#?}"
+    );
+}
+
+/// 附件4 清单4 as gongshi's own daily report writes it (an XLSX with merged
+/// headings), and 附件7 as a UTF-8 CSV with a byte order mark.
+#[test]
+fn the_hazard_and_clue_forms_are_read_from_xlsx_and_csv() {
+    let site = Site::new("base");
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = Book::new(chrono::NaiveDate::from_ymd_opt(2022, 2, 15).unwrap());
+    let ws = book.sheet("4.重大隐患挂牌督办清单");
+    ws.merge(
+        (0, 0),
+        (0, 11),
+        "集中行动重大隐患挂牌督办清单",
+        Style::Title,
+    );
+    let heads = [
+        "序号",
+        "检查单位",
+        "行业领域",
+        "被检查对象 (企业或单位)",
+        "重大隐患内容",
+        "整改措施",
+        "整改时限",
+        "整改责任单位",
+        "整改责任人",
+        "挂牌督办单位 (政府或部门)",
+        "挂牌责任人",
+        "整改销号情况",
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        ws.text(1, c as u16, h, Style::Head);
+    }
+    let row = [
+        "1",
+        "测试市市场监督管理局",
+        "特种设备",
+        "测试化工有限公司",
+        "储罐安全阀超期未校验。",
+        "停用储罐。",
+        "2022-03-20",
+        "测试化工有限公司",
+        "赵六",
+        "测试市安全生产委员会办公室",
+        "钱七",
+        "2022年03月10日，经测试市市场监督管理局验收，整改完毕销号。",
+    ];
+    for (c, v) in row.iter().enumerate() {
+        ws.text(2, c as u16, v, Style::Plain);
+    }
+    let xlsx = dir.path().join("清单4.xlsx");
+    std::fs::write(&xlsx, book.into_bytes().unwrap()).unwrap();
+    let out = import(&site, &xlsx, "hazards", &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let new: Vec<String> = files(&site, "content/hazards")
+        .into_iter()
+        .filter(|f| f.starts_with("yh-"))
+        .collect();
+    let h = site.read(&format!("content/hazards/{}", new[0]));
+    for want in [
+        "检查单位: 测试市市场监督管理局",
+        "  名称: 测试化工有限公司",
+        "整改时限: 2022-03-20",
+        "挂牌责任人: 钱七",
+        "  日期: 2022-03-10",
+        "  验收单位: 测试市市场监督管理局",
+    ] {
+        assert!(h.contains(want), "{want}: {h}");
+    }
+    let clues = "\u{feff}序号,举报来源,举报人信息,举报内容,举报类型,涉及企业,属地政府,交办文书文号,交办单位(部门或政府),交办日期(7日内反馈),实际反馈日期,是否属实,办理结果,查出进展情况,答复情况,备注\n\
+        1,电话,张某某,楼下有人私自倒灌液化气。,非法违法生产经营建设,,城关镇,（特）移〔2022〕3号,特种设备安全监察科,2022/2/8,,属实,违法性质：非法充装；行政处罚：罚款 1 万元,已立案调查,已电话答复,移送公安机关\n";
+    let csv = dir.path().join("线索清单.csv");
+    std::fs::write(&csv, clues).unwrap();
+    let out = import(&site, &csv, "clues", &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let new: Vec<String> = files(&site, "content/clues")
+        .into_iter()
+        .filter(|f| f.starts_with("xs-"))
+        .collect();
+    let c = site.read(&format!("content/clues/{}", new[0]));
+    for want in [
+        "举报来源: 电话",
+        "  姓名: 张某某",
+        "举报内容: 楼下有人私自倒灌液化气。",
+        "属地: 城关镇",
+        "交办日期: 2022-02-08",
+        "  违法性质: 非法充装",
+        "  行政处罚: 罚款 1 万元",
+        "# 导入时的备注：移送公安机关",
+    ] {
+        assert!(c.contains(want), "{want}: {c}");
+    }
+}
+
+#[test]
+fn a_bad_cell_is_named_by_sheet_row_and_column_and_nothing_is_written() {
+    let site = Site::new("base");
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("清单4.csv");
+    std::fs::write(
+        &csv,
+        "序号,检查单位,行业领域,被检查对象(企业或单位),重大隐患内容,整改措施,整改时限,整改责任单位,整改责任人,挂牌督办单位(政府或部门),挂牌责任人,整改销号情况\n\
+         1,单位,特种设备,甲公司,内容,措施,2022-03-01,单位,甲,单位,乙,\n\
+         2,单位,特种设备,乙公司,内容,措施,下个月,单位,甲,单位,乙,\n",
+    )
+    .unwrap();
+    let before = files(&site, "content/hazards");
+    let out = import(&site, &csv, "hazards", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("工作表「清单4」第 3 行 G 列（整改时限）"),
+        "{err}"
+    );
+    assert_eq!(files(&site, "content/hazards"), before, "nothing written");
+    // --dry-run writes nothing even when all is well.
+    std::fs::write(
+        &csv,
+        "序号,检查单位,行业领域,被检查对象(企业或单位),重大隐患内容,整改措施,整改时限,整改责任单位,整改责任人,挂牌督办单位(政府或部门),挂牌责任人,整改销号情况\n\
+         1,单位,特种设备,甲公司,内容,措施,2022-03-01,单位,甲,单位,乙,\n",
+    )
+    .unwrap();
+    let out = import(&site, &csv, "hazards", &["--dry-run"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("将写入"));
+    assert_eq!(files(&site, "content/hazards"), before);
+    // An existing record is never overwritten.
+    assert!(site.build("2022-02-15").status.success());
+    let mine = site.read("content/hazards/th-2022-001.yaml");
+    let out = import(
+        &site,
+        &site.path().join("public/data/hazards.csv"),
+        "hazards",
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("已存在，未覆盖"));
+    assert_eq!(site.read("content/hazards/th-2022-001.yaml"), mine);
+}
