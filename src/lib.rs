@@ -13,6 +13,7 @@ pub mod cmd;
 pub mod codes;
 pub mod content;
 pub mod decimal;
+pub mod deploy;
 pub mod diag;
 pub mod export;
 pub mod output;

@@ -89,6 +89,19 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// 把生成好的网站上传到 S3 兼容的对象存储（凭据取自 AWS_* 环境变量），只传改动的文件
+    Deploy {
+        site: Option<PathBuf>,
+        /// 输出目录（默认 SITE/public）
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// 目标，例如 s3://存储桶/前缀
+        #[arg(long)]
+        to: String,
+        /// 只列出将上传和删除的数量，不改动存储
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// 把表格（CSV 或 Excel）的每一行导入为一条新记录
     Import {
         /// CSV（UTF-8 或 GBK）或 XLSX 文件：gongshi 导出的开放数据，或附件4、附件7 的表格
@@ -272,6 +285,12 @@ fn staff(command: Command) -> u8 {
         }
         Command::Init { dir } => cmd::author::init(&dir),
         Command::Schema { kind } => cmd::author::schema(&kind),
+        Command::Deploy {
+            site,
+            out,
+            to,
+            dry_run,
+        } => cmd::deploy::run(&site_dir(site), out, to, dry_run),
         Command::Import {
             file,
             kind,

@@ -150,6 +150,12 @@ const EXAMPLE: &[(&str, &str)] = &[
     example!("content/pages/about.md"),
     example!("content/pages/contact.md"),
     example!("content/pages/privacy.md"),
+    example!(".gitlab-ci.yml"),
+    example!(".github/workflows/gongshi.yml"),
+    example!(".githooks/pre-commit"),
+    example!("ci/check.sh"),
+    example!("ci/publish.sh"),
+    example!("ci/gongshi.sh"),
 ];
 
 /// Write a new site into `dir` (absent or empty); the directory written.
@@ -178,6 +184,11 @@ pub fn init_site(dir: &Path) -> Result<PathBuf, String> {
         std::fs::create_dir_all(p.parent().unwrap_or(dir))
             .and_then(|_| std::fs::write(&p, text))
             .map_err(|e| format!("无法写入 {}：{e}", p.display()))?;
+        #[cfg(unix)]
+        if text.starts_with("#!") {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755));
+        }
     }
     let _ = std::fs::write(
         dir.join(".gitignore"),

@@ -5,6 +5,7 @@ pub mod agenda;
 pub mod author;
 pub mod build;
 pub mod check;
+pub mod deploy;
 pub mod import;
 pub mod search;
 pub mod serve;
