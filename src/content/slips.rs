@@ -58,6 +58,11 @@ pub fn find(rel: &str, text: &str, diags: &mut Diagnostics) -> Slips {
             let fixed = mend(line, indent);
             changed |= fixed != line;
             mended.push_str(&fixed);
+        } else if let Some(fixed) = quote_exponent(line) {
+            // Not a slip: a code such as 9180141070E5782951 reads as a
+            // number in YAML (and overflows); it is kept as written.
+            changed = true;
+            mended.push_str(&fixed);
         } else {
             mended.push_str(line);
         }
@@ -71,6 +76,20 @@ pub fn find(rel: &str, text: &str, diags: &mut Diagnostics) -> Slips {
         lines,
         mended: changed.then_some(mended),
     }
+}
+
+/// `key: 123E456` with the value quoted: digits, an E and digits (a credit
+/// code or a document number may be written so) are a number in scientific
+/// notation to YAML, which loses what was written or overflows.
+fn quote_exponent(line: &str) -> Option<String> {
+    let (head, value) = line.split_once(": ")?;
+    let v = value.trim();
+    let (mant, exp) = v.split_once(['e', 'E'])?;
+    let mant = mant.strip_prefix(['+', '-']).unwrap_or(mant);
+    let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    (digits(mant) && !exp.is_empty() && exp.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("{head}: \"{v}\""))
 }
 
 /// A line with its breaking slips mended: full-width indentation, a
@@ -305,6 +324,30 @@ mod tests {
         );
         let mut d = Diagnostics::default();
         assert!(find("x", "标题: 某案\n", &mut d).mended.is_none());
+    }
+
+    #[test]
+    fn a_code_that_reads_as_a_number_in_scientific_notation_is_kept_as_written() {
+        let mut d = Diagnostics::default();
+        let s = find(
+            "x",
+            "当事人:\n  统一社会信用代码: 9180141070E5782951\n罚款金额: 3\n",
+            &mut d,
+        );
+        assert!(d.is_empty());
+        assert_eq!(
+            s.mended.as_deref(),
+            Some("当事人:\n  统一社会信用代码: \"9180141070E5782951\"\n罚款金额: 3\n")
+        );
+        let node =
+            crate::content::yaml::parse(s.mended.as_deref().unwrap(), Default::default()).unwrap();
+        let crate::content::yaml::Value::Map(m) = &node.value else {
+            panic!()
+        };
+        let crate::content::yaml::Value::Map(p) = &m[0].1.value else {
+            panic!()
+        };
+        assert_eq!(p[0].1.as_str(), Some("9180141070E5782951"));
     }
 
     #[test]

@@ -60,6 +60,8 @@ fn digit(c: char) -> Option<u8> {
 /// `[At]`, or byte offsets of a `str`.
 pub trait Text {
     fn char_at(&self, i: usize) -> Option<(char, usize)>;
+    /// The character that ends at `i`, and where it starts.
+    fn char_before(&self, i: usize) -> Option<(char, usize)>;
     /// The first position at or after `from` that holds an ASCII digit.
     fn next_digit(&self, from: usize) -> Option<usize>;
 }
@@ -68,6 +70,10 @@ impl Text for [At] {
     #[inline]
     fn char_at(&self, i: usize) -> Option<(char, usize)> {
         self.get(i).map(|a| (a.c, i + 1))
+    }
+    fn char_before(&self, i: usize) -> Option<(char, usize)> {
+        let k = i.checked_sub(1)?;
+        self.get(k).map(|a| (a.c, k))
     }
     fn next_digit(&self, from: usize) -> Option<usize> {
         self.get(from..)?
@@ -78,6 +84,10 @@ impl Text for [At] {
 }
 
 impl Text for str {
+    fn char_before(&self, i: usize) -> Option<(char, usize)> {
+        let c = self.get(..i)?.chars().next_back()?;
+        Some((c, i - c.len_utf8()))
+    }
     #[inline]
     fn char_at(&self, i: usize) -> Option<(char, usize)> {
         let b = *self.as_bytes().get(i)?;
@@ -141,12 +151,43 @@ pub fn numbers<T: Text + ?Sized>(text: &T, person: bool, out: &mut Vec<Number>) 
             }
         }
         // Nothing personal is shorter than a mobile number (a landline,
-        // in a text about a person): most runs are dates and amounts.
-        if digits.len() >= if person { 10 } else { 11 } {
+        // in a text about a person): most runs are dates and amounts. A
+        // run inside an organisation's credit code is that code.
+        if digits.len() >= if person { 10 } else { 11 } && !in_credit_code(text, start, j) {
             test_run(&digits, &places, &groups, trailing_x, person, out);
         }
         i = j.max(start + 1);
     }
+}
+
+/// Whether the characters `start..end` lie inside an 18-character code of
+/// capital letters and digits that passes the check of GB 32100 (a 统一社会
+/// 信用代码 such as 9178625413167884PF, whose first sixteen digits might
+/// otherwise read as a card number).
+fn in_credit_code<T: Text + ?Sized>(text: &T, start: usize, end: usize) -> bool {
+    let code_char = |c: char| c.is_ascii_digit() || c.is_ascii_uppercase();
+    let mut before = Vec::new();
+    let mut i = start;
+    while let Some((c, k)) = text.char_before(i) {
+        if !code_char(c) || before.len() > 18 {
+            break;
+        }
+        before.push(c);
+        i = k;
+    }
+    let mut code: String = before.iter().rev().collect();
+    let mut j = start;
+    while let Some((c, next)) = text.char_at(j) {
+        if !code_char(c) || code.len() > 18 {
+            break;
+        }
+        code.push(c);
+        j = next;
+    }
+    j >= end
+        && code.len() == 18
+        && crate::codes::credit_code(&code).is_ok()
+        && !resident_id(code.as_bytes())
 }
 
 /// Test a run and the stretches of whole groups inside it.
@@ -298,6 +339,21 @@ fn landline(d: &[u8]) -> bool {
 mod tests {
     use super::super::fold::{Mode, fold_into};
     use super::*;
+
+    #[test]
+    fn a_credit_code_is_no_card_number_but_a_card_beside_it_is() {
+        let found = |t: &str| {
+            let mut out = Vec::new();
+            numbers(t, false, &mut out);
+            out.into_iter().map(|n| n.what).collect::<Vec<_>>()
+        };
+        // sixteen leading digits that pass Luhn, in a valid code
+        assert!(crate::codes::luhn(b"9178625413167884"));
+        assert_eq!(found("统一社会信用代码：9178625413167884PF。"), Vec::new());
+        // the same digits alone, or in a code whose check fails, are a card
+        assert_eq!(found("卡号 9178625413167884。"), vec![What::BankCard]);
+        assert_eq!(found("代码 9178625413167884PX。"), vec![What::BankCard]);
+    }
 
     fn found(s: &str, person: bool) -> Vec<(What, String)> {
         let mut text = Vec::new();
