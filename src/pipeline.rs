@@ -49,15 +49,18 @@ pub fn theme_file(site: &Path, name: &str) -> Vec<u8> {
     let own = crate::content::inputs::read(site, &site.join("theme").join(name));
     own.ok()
         .flatten()
-        .unwrap_or_else(|| builtin_theme_file(name).unwrap_or_default())
+        .unwrap_or_else(|| builtin_theme_file(name).unwrap_or_default().to_vec())
 }
 
-/// A built-in theme file as the site publishes it.
-pub fn builtin_theme_file(name: &str) -> Option<Vec<u8>> {
-    THEME
+/// A built-in theme file as the site publishes it (compacted once per
+/// process: the preview compares with it on every page it serves).
+pub fn builtin_theme_file(name: &str) -> Option<&'static [u8]> {
+    static COMPACTED: std::sync::OnceLock<Vec<(&str, Vec<u8>)>> = std::sync::OnceLock::new();
+    COMPACTED
+        .get_or_init(|| THEME.iter().map(|(n, b)| (*n, compact(n, b))).collect())
         .iter()
         .find(|(n, _)| *n == name)
-        .map(|(n, b)| compact(n, b))
+        .map(|(_, b)| b.as_slice())
 }
 
 /// A built-in script or style sheet as visitors download it: without its

@@ -135,17 +135,26 @@ fn start() -> Option<Weed> {
     }
 }
 
-fn deploy(site: &Site, weed: &Weed, extra: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(["deploy", "--to", "s3://site/disclosure"])
-        .args(extra)
-        .current_dir(site.path())
+/// `command` with the store's address and credentials in its environment.
+fn at_store<'c>(command: &'c mut Command, weed: &Weed) -> &'c mut Command {
+    command
         .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{}", weed.s3))
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("AWS_REGION", "us-east-1")
-        .output()
-        .unwrap()
+}
+
+/// `gongshi deploy` of the site's output to s3://site/disclosure.
+fn deploy_command(site: &Site, weed: &Weed) -> Command {
+    let mut c = Command::new(BIN);
+    c.args(["deploy", "--to", "s3://site/disclosure"])
+        .current_dir(site.path());
+    at_store(&mut c, weed);
+    c
+}
+
+fn deploy(site: &Site, weed: &Weed, extra: &[&str]) -> Output {
+    deploy_command(site, weed).args(extra).output().unwrap()
 }
 
 /// The keys under `prefix/` of the bucket.
@@ -286,13 +295,7 @@ fn a_deploy_killed_midway_and_run_again_leaves_the_bucket_equal_to_the_output() 
         "{}",
         String::from_utf8_lossy(&built.stderr)
     );
-    let mut child = Command::new(BIN)
-        .args(["deploy", "--to", "s3://site/disclosure"])
-        .current_dir(site.path())
-        .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{}", weed.s3))
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "us-east-1")
+    let mut child = deploy_command(&site, &weed)
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
@@ -366,14 +369,9 @@ fn the_pipeline_init_writes_publishes_the_demo_site() {
         std::env::var("PATH").unwrap_or_default()
     );
     let run = |script: &str| {
-        Command::new("sh")
-            .arg(script)
+        at_store(Command::new("sh").arg(script), &weed)
             .current_dir(&demo)
             .env("PATH", &path)
-            .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{}", weed.s3))
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .env("AWS_REGION", "us-east-1")
             .env("GONGSHI_DEPLOY_TO", "s3://site/portal")
             .output()
             .unwrap()

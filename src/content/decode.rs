@@ -489,7 +489,7 @@ pub fn date(ctx: &mut Ctx, n: &Node, field: &str) -> Option<NaiveDate> {
 
 /// A date as people also write it: 2024年6月3日, 2024/6/3, 2024.6.3,
 /// 2024-6-3 (a real date).
-fn loose_date(s: &str) -> Option<NaiveDate> {
+pub fn loose_date(s: &str) -> Option<NaiveDate> {
     let parts: Vec<&str> = s
         .trim()
         .trim_end_matches('日')

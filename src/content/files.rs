@@ -287,13 +287,11 @@ pub(super) fn load_file(
         Err(e) => {
             // A syntax error on or after a slip's line is the slip's doing.
             if !slips.lines.iter().any(|l| *l <= e.pos.line) {
-                let line = text.lines().nth(e.pos.line.saturating_sub(1) as usize);
+                // yaml::parse already names the line as what is found.
                 diags.push(
                     report(&relp, e.pos, "", e.message)
                         .expected(e.expected)
-                        .found(
-                            line.map_or(e.found, |l| format!("第 {} 行：{}", e.pos.line, l.trim())),
-                        ),
+                        .found(e.found),
                 );
             }
             return (Vec::new(), diags);

@@ -131,12 +131,7 @@ fn common<T: Read>(
     incomplete: &mut Vec<&'static str>,
 ) -> Option<T> {
     let field = COMMON.iter().find(|f| f.key == key)?;
-    let before = ctx.diags.len();
-    let v = T::read(ctx, o, field);
-    if v.is_none() || ctx.diags.len() > before {
-        incomplete.push(field.key);
-    }
-    v
+    super::table::read_noting(ctx, o, field, incomplete)
 }
 
 fn decode_meta(

@@ -61,6 +61,23 @@ pub trait Read: Sized {
     fn read(ctx: &mut Ctx, o: &mut Obj, f: &Field) -> Option<Self>;
 }
 
+/// Read a field as its table says; a field missing or wrong is named in
+/// `missing`. An optional field written wrong reads as absent: what was
+/// reported while reading it tells it apart.
+pub fn read_noting<T: Read>(
+    ctx: &mut Ctx,
+    o: &mut Obj,
+    f: &Field,
+    missing: &mut Vec<&'static str>,
+) -> Option<T> {
+    let before = ctx.diags.len();
+    let v = T::read(ctx, o, f);
+    if v.is_none() || (!T::WHOLE_DESPITE_REPORTS && ctx.diags.len() > before) {
+        missing.push(f.key);
+    }
+    v
+}
+
 /// Left out of the open data: an absent option, an empty list.
 pub trait Absent {
     fn absent(&self) -> bool {
@@ -202,24 +219,8 @@ macro_rules! table {
                 let mut missing = Vec::new();
                 $(
                     let $field = match fields.next() {
-                        Some(f) => {
-                            // An optional field written wrong reads as
-                            // absent: what was reported tells it apart.
-                            let before = ctx.diags.len();
-                            match <$ty as $crate::content::table::Read>::read(ctx, o, f) {
-                                Some(v) => {
-                                    let whole = <$ty as $crate::content::table::Read>::WHOLE_DESPITE_REPORTS;
-                                    if !whole && ctx.diags.len() > before {
-                                        missing.push(f.key);
-                                    }
-                                    v
-                                }
-                                None => {
-                                    missing.push(f.key);
-                                    Default::default()
-                                }
-                            }
-                        }
+                        Some(f) => $crate::content::table::read_noting::<$ty>(ctx, o, f, &mut missing)
+                            .unwrap_or_default(),
                         None => Default::default(),
                     };
                 )*

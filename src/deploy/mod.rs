@@ -112,22 +112,7 @@ pub fn wave(rel: &str) -> u8 {
 /// content-hashed files never change; pages, feeds and data are asked for
 /// again after five minutes.
 pub fn metadata(rel: &str) -> (&'static str, &'static str) {
-    let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
-    let ctype = match ext {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json; charset=utf-8",
-        "xml" => "application/xml; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "ico" => "image/x-icon",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _ => "application/octet-stream",
-    };
+    let ctype = crate::output::content_type(rel);
     let hashed_asset = rel.starts_with("assets/")
         && rel
             .rsplit('/')

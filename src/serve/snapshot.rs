@@ -276,7 +276,7 @@ impl Snapshot {
     pub fn builtin_a11y_js(&self) -> Option<&str> {
         let builtin = crate::pipeline::builtin_theme_file("a11y.js");
         let path = self.assets.a11y_js.as_str();
-        (self.theme.get(path) == builtin.as_ref()).then_some(path)
+        (self.theme.get(path).map(Vec::as_slice) == builtin).then_some(path)
     }
 
     pub fn scanner(&self) -> &Scanner {

@@ -7,6 +7,7 @@
 mod forms;
 mod read;
 
+use crate::content::decode::loose_date;
 use crate::content::kinds::fields;
 use crate::content::model::Kind;
 use crate::content::table::{Field, Ty};
@@ -234,22 +235,6 @@ fn check_values(
         out.push((path.clone(), cell));
     }
     out
-}
-
-fn loose_date(s: &str) -> Option<NaiveDate> {
-    let parts: Vec<&str> = s
-        .trim()
-        .trim_end_matches('日')
-        .split(['年', '月', '/', '.', '-'])
-        .collect();
-    let [y, m, d] = parts.as_slice() else {
-        return None;
-    };
-    NaiveDate::from_ymd_opt(
-        y.trim().parse().ok()?,
-        m.trim().parse().ok()?,
-        d.trim().parse().ok()?,
-    )
 }
 
 /// A YAML scalar for `s`: plain when that reads back the same, quoted

@@ -62,10 +62,7 @@ pub(super) fn doc_of(r: &PubRecord) -> SearchDoc {
         .as_ref()
         .map(|s| s.label().to_string())
         .unwrap_or_default();
-    let region = r.region.clone().or_else(|| match &r.body {
-        PubBody::Clue(c) => Some(c.locality.clone()),
-        _ => None,
-    });
+    let region = crate::publish::narrow::place(r).map(str::to_string);
     SearchDoc {
         kind: r.kind,
         id: r.id.clone(),
