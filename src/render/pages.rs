@@ -355,37 +355,24 @@ pub fn render_all(
     let mut errors: Vec<Diagnostic> = refs
         .into_par_iter()
         .filter_map(|page| {
-            let p = renderer.prepare(public, &page)?;
-            let key = match page {
-                // A record's page is made from its view (with its section
-                // and body, which follow from the record), a party's from
-                // the party, and both from their path (the rest of `here`,
-                // root and canonical address, follows from it and the
-                // shared context): hashing those Rust values is much
-                // cheaper than walking the template value made from them,
-                // and says the same.
-                PageRef::Record(i) => public.page(i).map(|r| {
-                    let source = (view(r), r.kind.dir(), record_body(r));
-                    cache.key(&fingerprint, &(&p.out, p.template, source))
-                }),
-                PageRef::Party(i) => public
-                    .parties()
-                    .get(i)
-                    .map(|party| cache.key(&fingerprint, &(&p.out, p.template, party))),
-                // A page of a list, from its records, their number and the
-                // page's number (the rest of list.html's context follows).
-                PageRef::List(kind, n) => {
-                    let total = public.of_kind(kind).count();
-                    let filters = filter_values(public, kind);
-                    let late = (kind == Kind::Hazards).then(|| overdue(public).len());
-                    let views = page_views(public.of_kind(kind), n);
-                    let source = (kind.dir(), n, total, views, (filters, late));
-                    Some(cache.key(&fingerprint, &(&p.out, p.template, source)))
-                }
-                _ => None,
+            // A page whose key is known without its context, and that is
+            // in the previous output as it would be made, is taken from
+            // there without making its context.
+            let quick = quick_key(public, &page, cache, &fingerprint);
+            if let Some((out, key, origin)) = &quick
+                && cache.fresh(out, key)
+                && staging.reuse(out, *origin)
+            {
+                cache.record(out, key.clone(), true);
+                return None;
             }
-            .unwrap_or_else(|| cache.key(&fingerprint, &(&p.here, &p.ctx)));
-            if cache.fresh(&p.out, &key) && staging.reuse(&p.out, p.origin) {
+            let p = renderer.prepare(public, &page)?;
+            let known = quick.is_some();
+            let key = match quick {
+                Some((_, key, _)) => key,
+                None => cache.key(&fingerprint, &(&p.here, &p.ctx)),
+            };
+            if !known && cache.fresh(&p.out, &key) && staging.reuse(&p.out, p.origin) {
                 cache.record(&p.out, key, true);
                 return None;
             }
@@ -403,6 +390,47 @@ pub fn render_all(
     errors.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
     errors.dedup_by(|a, b| a.path == b.path && a.message == b.message);
     errors
+}
+
+/// The output path, cache key and origin of a page whose key follows from
+/// Rust values (a record's page, a party's, a page of a list), without
+/// making its template context. A record's page is made from its view
+/// (with its section and body, which follow from the record), a party's
+/// from the party, and both from their path (the rest of `here`, root and
+/// canonical address, follows from it and the shared context): hashing
+/// those Rust values is much cheaper than walking the template value made
+/// from them, and says the same.
+fn quick_key<'p>(
+    public: &'p PublicSite,
+    page: &PageRef,
+    cache: &crate::output::cache::PageCache,
+    fingerprint: &str,
+) -> Option<(String, String, Option<&'p str>)> {
+    let out = out_path(public, page)?;
+    match page {
+        PageRef::Record(i) => public.page(*i).map(|r| {
+            let source = (view(r), r.kind.dir(), record_body(r));
+            let key = cache.key(fingerprint, &(&out, record_template(r.kind), source));
+            (out, key, Some(r.source.as_str()))
+        }),
+        PageRef::Party(i) => public.parties().get(*i).map(|party| {
+            let key = cache.key(fingerprint, &(&out, "party.html", party));
+            (out, key, None)
+        }),
+        // A page of a list, from its records, their number and the page's
+        // number (the rest of list.html's context follows).
+        PageRef::List(kind, n) => {
+            let kind = *kind;
+            let total = public.of_kind(kind).count();
+            let filters = filter_values(public, kind);
+            let late = (kind == Kind::Hazards).then(|| overdue(public).len());
+            let views = page_views(public.of_kind(kind), *n);
+            let source = (kind.dir(), *n, total, views, (filters, late));
+            let key = cache.key(fingerprint, &(&out, "list.html", source));
+            Some((out, key, None))
+        }
+        _ => None,
+    }
 }
 
 /// Every page of the site but search.html, in a fixed order.
