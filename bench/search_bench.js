@@ -30,6 +30,7 @@ const server = http.createServer((req, res) => {
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
   if (!file.startsWith(site) || !fs.existsSync(file)) { res.writeHead(404); return res.end(); }
   counted += gzSize(file);
+  if (process.env.BENCH_FILES) console.error(gzSize(file), url);
   const immutable = /\.[0-9a-f]{10}\.|\/search\/[0-9a-f]{10}\/|pagefind\/(fragment|index|filter)|\.pf_/.test(url);
   res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': immutable ? 'max-age=31536000, immutable' : 'no-cache' });
   fs.createReadStream(file).pipe(res);

@@ -14,7 +14,7 @@ const [siteArg, corpusArg, nArg, minArg, maxArg] = process.argv.slice(2);
 const min = Number(minArg || 6), max = Number(maxArg || 8);
 const dir = path.join(siteArg, 'search/');
 const man = JSON.parse(fs.readFileSync(dir + fs.readdirSync(dir).find((f) => f.startsWith('index.'))));
-const facets = JSON.parse(fs.readFileSync(dir + man.dir + 'f.json'));
+const facets = JSON.parse(fs.readFileSync(dir + man.facets));
 let seed = 7;
 const rnd = (m) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % m; };
 const files = fs.readdirSync(corpusArg, { recursive: true }).filter((f) => f.endsWith('.yaml')).sort();
@@ -41,7 +41,7 @@ const size = (f) => { if (!gz.has(f)) gz.set(f, zlib.gzipSync(fs.readFileSync(f)
     const seen = new Set();
     const load = (u) => { seen.add(dir + u); return Promise.resolve(JSON.parse(fs.readFileSync(dir + u))); };
     const r = await s.search(man, facets, q, {}, load);
-    for (const h of r.hits.slice(0, 10)) seen.add(dir + man.dir + 'd' + Math.floor(h.doc / man.chunk) + '.json');
+    for (const h of r.hits.slice(0, 10)) seen.add(dir + man.rows + 'd' + Math.floor(h.doc / man.chunk) + '.json');
     let b = 0;
     for (const f of seen) b += size(f);
     bytes.push([b, q, r.hits.length]);
