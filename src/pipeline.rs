@@ -10,6 +10,7 @@ use crate::publish::PublicSite;
 use crate::render::{self, Assets};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 pub struct BuildOptions {
@@ -311,10 +312,11 @@ fn make(
     let ((search_index, engine), mut template_errors) = rayon::join(
         || {
             if opts.static_search {
-                let mut index = crate::search::build(public);
-                let docs = index.docs.clone();
+                let docs = Arc::new(crate::search::index::documents(public));
+                let split = crate::search::tiers::split(&docs, public.date);
+                let heavy = crate::search::index::HEAVY;
                 rayon::join(
-                    || crate::search::static_files::write(&mut index, staging),
+                    || crate::search::tiers::write(&docs, split, heavy, staging),
                     || {
                         // What the server-side index holds, as values.
                         scan_documents(staging, public, &docs);
@@ -392,7 +394,7 @@ pub use crate::output::engine_dir;
 /// index answers with their text.
 fn scan_documents(staging: &Staging, public: &PublicSite, docs: &[crate::search::SearchDoc]) {
     use rayon::prelude::*;
-    docs.par_iter().for_each(|d| {
+    docs.par_iter().filter(|d| !d.is_gap()).for_each(|d| {
         let source = public
             .position(d.kind, &d.id)
             .and_then(|i| public.page(i))

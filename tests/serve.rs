@@ -150,7 +150,7 @@ fn serves_previews_rebuilds_and_answers_search() {
     let (status, body) = get(srv.port, "/search/index.json");
     assert_eq!(status, 200);
     let man: serde_json::Value = serde_json::from_str(&body).unwrap();
-    let facets = format!("/search/{}f.json", man["dir"].as_str().unwrap());
+    let facets = format!("/search/{}", man["facets"].as_str().unwrap());
     let (status, body) = get(srv.port, &facets);
     assert_eq!(status, 200, "{facets}");
     assert!(body.contains("\"values\""), "{body}");
@@ -170,7 +170,7 @@ fn serves_previews_rebuilds_and_answers_search() {
     // ... and the static search index follows it
     wait_for(|| {
         let (_, body) = get(srv.port, "/search/index.json");
-        serde_json::from_str::<serde_json::Value>(&body).is_ok_and(|m| m["dir"] != man["dir"])
+        serde_json::from_str::<serde_json::Value>(&body).is_ok_and(|m| m["tiers"] != man["tiers"])
     });
     // an editor that saves by writing a temporary file and renaming it
     // over the record (as many do) is seen too
@@ -355,7 +355,7 @@ fn preview_search_index_is_scanned_with_the_sites_own_exceptions() {
     let (status, body) = get(srv.port, "/search/index.json");
     assert_eq!(status, 200, "{body}");
     let man: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert!(man["shards"].as_u64().unwrap() > 0);
+    assert!(man["tiers"][0]["shards"].as_u64().unwrap() > 0);
 }
 
 /// In a browser (headless Chromium): an open record page shows the edit by

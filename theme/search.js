@@ -280,13 +280,38 @@
     return out;
   }
 
-  function facetOf(facets, f, doc) { return facets.values[f][facets.docs[f].charCodeAt(doc) - 48]; }
+  // The value of facet f of a document: facets are written in groups, a
+  // column of characters per group naming the combination of values
+  // (search/tiers.rs facet_table).
+  function facetOf(facets, f, doc) {
+    if (!facets.at) {
+      facets.at = [];
+      facets.groups.forEach(function (g, i) { g.forEach(function (ff, j) { facets.at[ff] = [i, j]; }); });
+    }
+    var at = facets.at[f], combo = facets.combos[at[0]][facets.docs[at[0]].charCodeAt(doc) - 65];
+    return combo ? facets.values[f][combo[at[1]]] : undefined;
+  }
 
   // All matches and the ones the facet filters leave, best first (query.rs search).
   // The shards are fetched in rounds, each with the keys the plans need
   // next; then the heavy lists the plans read, none if a term matches
   // nothing.
+  // The index is in tiers (search/tiers.rs), each complete for its own
+  // documents: a query is asked of each and the hits merged.
+  function tiersOf(man) {
+    return (man.tiers || []).map(function (t) { return Object.assign({}, man, t); });
+  }
+  function byRank(a, b) { return (b.exact - a.exact) || (b.score - a.score) || (b.doc - a.doc); }
   function search(man, facets, q, filters, load) {
+    return Promise.all(tiersOf(man).map(function (t) { return searchTier(t, facets, q, filters, load); }))
+      .then(function (rs) {
+        var hits = [], all = [];
+        rs.forEach(function (r) { hits = hits.concat(r.hits); all = all.concat(r.all); });
+        hits.sort(byRank);
+        return { hits: hits, all: all };
+      });
+  }
+  function searchTier(man, facets, q, filters, load) {
     var terms = queryTerms(q);
     if (!terms.length) return Promise.resolve({ hits: [], all: [] });
     var ek = exactKey(q.trim()), found = {}, asked = {};
@@ -330,7 +355,6 @@
           return !want || !want.length || want.indexOf(facetOf(facets, f, h.doc)) >= 0;
         });
       });
-      hits.sort(function (a, b) { return (b.exact - a.exact) || (b.score - a.score) || (a.doc - b.doc); });
       return { hits: hits, all: all };
     });
   }
@@ -370,11 +394,32 @@
     var chunks = {};
     docs.forEach(function (d) { chunks[Math.floor(d / man.chunk)] = true; });
     return Promise.all(Object.keys(chunks).map(function (c) {
-      return load(man.dir + 'd' + c + '.json').then(function (rows) { return [c, rows]; });
+      return load(man.rows + 'd' + c + '.json').then(function (rows) { return [c, rows]; });
     })).then(function (loaded) {
       var rows = {};
       loaded.forEach(function (x) { rows[x[0]] = x[1]; });
       return function (d) { return rows[Math.floor(d / man.chunk)][d % man.chunk]; };
+    });
+  }
+  // The documents of one tier that hold all of `distinct` (the query's
+  // characters), by their light lists, with the sum of their weights.
+  function nearCandidates(man, facets, filters, load, distinct, seen) {
+    return lookup(man, distinct, load).then(function (found) {
+      // A character that occurs nowhere: nothing holds them all.
+      if (distinct.some(function (k) { return found[k] === undefined; })) return [];
+      var light = distinct.filter(function (k) { return !isFile(found[k]) && Array.isArray(found[k]); });
+      if (!light.length) return [];
+      var acc = null;
+      light.forEach(function (k) {
+        var m = decodeWeighted(found[k]);
+        if (acc === null) { acc = m; return; }
+        var next = new Map();
+        acc.forEach(function (w, d) { if (m.has(d)) next.set(d, w + m.get(d)); });
+        acc = next;
+      });
+      var cands = [];
+      acc.forEach(function (w, d) { if (!seen.has(d) && passes(man, facets, filters, d)) cands.push({ doc: d, score: w }); });
+      return cands;
     });
   }
   // → {hits: [{doc, score}], names: [party names to suggest]}
@@ -390,22 +435,9 @@
       var distinct = want.filter(function (t, i) { return want.indexOf(t) === i; });
       // The character tier only when leaving out the forms found few.
       if (out.length >= NEAR_FEW || distinct.length < 2) return out;
-      return lookup(man, distinct, load).then(function (found) {
-        // A character that occurs nowhere: nothing holds them all.
-        if (distinct.some(function (k) { return found[k] === undefined; })) return out;
-        var light = distinct.filter(function (k) { return !isFile(found[k]) && Array.isArray(found[k]); });
-        if (!light.length) return out;
-        var acc = null;
-        light.forEach(function (k) {
-          var m = decodeWeighted(found[k]);
-          if (acc === null) { acc = m; return; }
-          var next = new Map();
-          acc.forEach(function (w, d) { if (m.has(d)) next.set(d, w + m.get(d)); });
-          acc = next;
-        });
-        var cands = [];
-        acc.forEach(function (w, d) { if (!seen.has(d) && passes(man, facets, filters, d)) cands.push({ doc: d, score: w }); });
-        cands.sort(function (a, b) { return (b.score - a.score) || (a.doc - b.doc); });
+      return Promise.all(tiersOf(man).map(function (t) { return nearCandidates(t, facets, filters, load, distinct, seen); })).then(function (lists) {
+        var cands = [].concat.apply([], lists);
+        cands.sort(function (a, b) { return (b.score - a.score) || (b.doc - a.doc); });
         cands = cands.slice(0, NEAR_CHECK);
         if (!cands.length) return out;
         return rowsOf(man, cands.map(function (c) { return c.doc; }), load).then(function (row) {
@@ -504,7 +536,7 @@
     if (!st.q.trim()) { out.innerHTML = '<p>请输入要搜索的单位名称、文号或关键词。</p>'; return; }
     out.innerHTML = '<p role="status">正在搜索…</p>';
     fetchJSON(manifestUrl).then(function (man) {
-      return fetchJSON(base + man.dir + 'f.json').then(function (facets) {
+      return fetchJSON(base + man.facets).then(function (facets) {
         var load = function (u) { return fetchJSON(base + u); };
         return search(man, facets, st.q, st.filters, load).then(function (res) {
           renderFacets(man, facets, res, st);

@@ -119,9 +119,21 @@ pub fn metadata(rel: &str) -> (&'static str, &'static str) {
             .next()
             .and_then(|n| n.split('.').nth(1))
             .is_some_and(|h| h.len() == 10 && h.bytes().all(|b| b.is_ascii_hexdigit()));
-    let hashed_index = rel.starts_with("search/") && rel.matches('/').count() >= 2;
+    // The manifest and the facet table are named by their content; the
+    // tiers' files keep their names when their content changes (a new
+    // record rewrites only a few of them), and are asked for again.
+    let hashed_index = rel.starts_with("search/")
+        && !rel[7..].contains('/')
+        && rel
+            .split('.')
+            .nth(1)
+            .is_some_and(|h| h.len() == 10 && h.bytes().all(|b| b.is_ascii_hexdigit()));
     let cache = if hashed_asset || hashed_index {
         "public, max-age=31536000, immutable"
+    } else if rel.starts_with("search/") {
+        // Kept by the browser, asked again (a 304 when unchanged) each
+        // time: a shard never meets a manifest it does not belong with.
+        "public, no-cache"
     } else {
         "public, max-age=300"
     };
@@ -316,9 +328,11 @@ mod tests {
             "public, max-age=31536000, immutable"
         );
         assert_eq!(
-            metadata("search/abcdef0123/s1.json").1,
+            metadata("search/index.abcdef0123.json").1,
             "public, max-age=31536000, immutable"
         );
+        assert_eq!(metadata("search/t0s512p256/s1.json").1, "public, no-cache");
+        assert_eq!(metadata("search/d/d12.json").1, "public, no-cache");
         assert_eq!(
             metadata("cases/a.html"),
             ("text/html; charset=utf-8", "public, max-age=300")

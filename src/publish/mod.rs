@@ -202,6 +202,12 @@ pub struct PublicSite<'a> {
     /// Position in [`PublicSite::pages`] of each record by kind and id.
     by_id: crate::base::FastMap<(Kind, &'a str), usize>,
     pub drafts: bool,
+    /// Every record that has been public by the build date, listed now or
+    /// not (withdrawn, expired, removed): publication date, kind and id.
+    /// The search index numbers its documents among these, so that a
+    /// record leaving the site leaves a gap instead of renumbering the
+    /// ones after it.
+    pub slots: Vec<(NaiveDate, Kind, &'a str)>,
     calendar: std::sync::OnceLock<calendar::Calendar>,
     lists: std::sync::OnceLock<narrow::Lists>,
 }
@@ -269,6 +275,14 @@ pub fn publish(content: &Content, date: NaiveDate, drafts: bool) -> PublicSite<'
     publish_after(content, date, drafts, None)
 }
 
+/// What a record is on the build date, in [`publish_after`].
+enum Seen<'a> {
+    Hidden,
+    Notice(Notice),
+    Listed(PubRecord<'a>),
+    Removed(PubRecord<'a>),
+}
+
 /// [`publish`], taking the open-data objects of the records that
 /// `previous` (a view of the same site on the same date) also shows: a
 /// record there with the same address is the same record, shared by both
@@ -284,12 +298,6 @@ pub fn publish_after<'a>(
         .filter(|p| p.date == date && p.drafts == drafts)
         .map(|p| p.pages().map(|r| (r.address(), &r.core)).collect())
         .unwrap_or_default();
-    enum Seen<'a> {
-        Hidden,
-        Notice(Notice),
-        Listed(PubRecord<'a>),
-        Removed(PubRecord<'a>),
-    }
     // Each record's public form is independent of the others: made in
     // parallel, gathered in order.
     use rayon::prelude::*;
@@ -343,6 +351,7 @@ pub fn publish_after<'a>(
     PublicSite {
         date,
         site,
+        slots: slots(content, date),
         records,
         removed,
         notices,
@@ -352,6 +361,19 @@ pub fn publish_after<'a>(
         calendar: std::sync::OnceLock::new(),
         lists: std::sync::OnceLock::new(),
     }
+}
+
+/// The records that have been public by `date` ([`PublicSite::slots`]):
+/// not drafts, published by then, and searchable kinds.
+fn slots(content: &Content, date: NaiveDate) -> Vec<(NaiveDate, Kind, &str)> {
+    content
+        .records
+        .iter()
+        .filter(|r| {
+            r.meta.status != Status::Draft && r.meta.published <= date && r.meta.kind != Kind::Daily
+        })
+        .map(|r| (r.meta.published, r.meta.kind, r.meta.id.as_str()))
+        .collect()
 }
 
 pub fn url_of(kind: Kind, id: &str) -> String {

@@ -147,7 +147,7 @@ impl Engine {
         index.tokenizers().register(TOKENIZER, GongshiTokenizer);
         // One thread and a small arena: it runs beside the page rendering.
         let mut writer = index.writer_with_num_threads(1, 20_000_000)?;
-        for d in docs {
+        for d in docs.iter().filter(|d| !d.is_gap()) {
             let mut doc = TantivyDocument::default();
             doc.add_text(f.kind, d.kind.dir());
             doc.add_text(f.id, &d.id);

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod index;
 pub mod query;
 pub mod static_files;
+pub mod tiers;
 pub mod tokenize;
 
 pub use index::{Index, SearchDoc, build};

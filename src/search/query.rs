@@ -160,7 +160,7 @@ pub fn search(index: &Index, q: &Query) -> Vec<Hit> {
         b.exact
             .cmp(&a.exact)
             .then(b.score.cmp(&a.score))
-            .then(a.doc.cmp(&b.doc))
+            .then(b.doc.cmp(&a.doc))
     });
     hits
 }

@@ -1,19 +1,23 @@
-//! The static index for `search.html`: a small manifest, postings sharded by
-//! key hash (a query fetches only the shards of its keys), heavy postings
-//! in files of their own (`h<n>.json`, named in their key's shard), document chunks
-//! (fetched only for the results shown) and one facet table. Every file name
-//! carries its content hash, so hosts may cache them for ever.
+//! The files of one tier of the static index for `search.html` (see
+//! [`super::tiers`]): postings sharded by key hash (a query fetches only
+//! the shards of its keys), and heavy postings in files of their own
+//! (`h<n>.json`, named in their key's shard, `n` from the hash of the key).
 
-use super::index::{BODY, FACET_LABELS, FACETS, Index, List};
+use super::index::{BODY, Index, List};
 use super::tokenize::fnv1a;
 use crate::decimal::push_u32 as num;
-use crate::output::{Staging, short_hash};
-use serde_json::{Value, json};
+use crate::output::Staging;
 
-/// Raw bytes of postings per shard we aim for (gzip takes them to a third).
-pub const SHARD_TARGET: usize = 1_500;
-/// Documents per chunk of result metadata.
-pub const CHUNK: usize = 4;
+/// Raw bytes of postings per shard at most, in the first tier of the index
+/// and in the second (gzip takes them to a third): a query of a long term
+/// fetches a shard for each of a dozen keys in each tier, so the big first
+/// tier has small shards; a new record rewrites every shard of the small
+/// second tier, so that one has fewer. The number of shards is rounded up
+/// to three significant bits (…, 8192, 10240, 12288, 14336, 16384, …:
+/// steps of an eighth to a quarter), so that a shard holds four fifths of
+/// the most or more, and a key stays in its shard while the index grows or
+/// shrinks within a step: one record more or less moves none.
+pub const SHARD_MAX: [usize; 2] = [1_000, 1_500];
 
 /// A string as JSON, byte for byte as serde_json writes it: keys rarely
 /// have anything to escape, and then need no second string.
@@ -104,12 +108,12 @@ enum Posting<'i> {
     /// `{"p": […]}` (a list of documents would be an array).
     Run(&'i List),
     /// A heavy list, kept in file `h<n>.json`: its shard holds only `n`.
-    File(u32),
+    File(u64),
     /// A heavy run's positions (a run of MAX_RUN tokens keeps them even
     /// when heavy), kept in file `h<n>.json`: its shard holds `{"f": n}`,
     /// so that the browser can tell them from a heavy list of documents
     /// before it fetches the file.
-    RunFile(u32),
+    RunFile(u64),
 }
 
 impl<'i> Posting<'i> {
@@ -132,10 +136,10 @@ impl<'i> Posting<'i> {
                 encode_pairs(p, out);
                 out.push('}');
             }
-            Posting::File(n) => num(out, n),
+            Posting::File(n) => out.push_str(&n.to_string()),
             Posting::RunFile(n) => {
                 out.push_str("{\"f\":");
-                num(out, n);
+                out.push_str(&n.to_string());
                 out.push('}');
             }
         }
@@ -149,8 +153,8 @@ impl<'i> Posting<'i> {
             // go to a file.
             Posting::Gram(p) | Posting::Span(p) | Posting::Run(p) => p.encoded_size(),
             Posting::Exact(d) => 3 * d.len() + 2,
-            Posting::File(_) => 8,
-            Posting::RunFile(_) => 14,
+            Posting::File(_) => 14,
+            Posting::RunFile(_) => 20,
         }
     }
 }
@@ -187,15 +191,22 @@ impl Entry {
 
 /// The text of a key as the browser spells it (span keys are prefixed `@`,
 /// phrase keys `~`, exact values are `=…` already) and its postings — in
-/// the shard, only the number of its file if it has one.
-fn resolve<'i>(index: &'i Index, exact: &[&'i String], e: &Entry) -> Option<(String, Posting<'i>)> {
+/// the shard, only the number of its file if it has one (`names` gives the
+/// number of each heavy list's file).
+fn resolve<'i>(
+    index: &'i Index,
+    exact: &[&'i String],
+    names: &[u64],
+    e: &Entry,
+) -> Option<(String, Posting<'i>)> {
     let (text, posting) = resolve_list(index, exact, e)?;
     if e.file == IN_SHARD {
         Some((text, posting))
     } else {
+        let n = *names.get(e.file as usize)?;
         match posting {
-            Posting::Run(_) => Some((text, Posting::RunFile(e.file))),
-            _ => Some((text, Posting::File(e.file))),
+            Posting::Run(_) => Some((text, Posting::RunFile(n))),
+            _ => Some((text, Posting::File(n))),
         }
     }
 }
@@ -245,6 +256,8 @@ struct Layout<'i> {
     shards: u32,
     keys: Vec<Entry>,
     heavy: Vec<Entry>,
+    /// The file number of each heavy list ([`file_names`]).
+    names: Vec<u64>,
     exact: Vec<&'i String>,
 }
 
@@ -331,15 +344,17 @@ fn phrase_entries(index: &Index) -> Vec<Entry> {
     all
 }
 
-fn keys(index: &Index, part: Part, first_file: u32) -> Layout<'_> {
+/// The keys of one part laid out (see [`Layout`]). Heavy lists get files
+/// of their own, named by a number made from their key's text: a query for
+/// a rare key never downloads a common one that happens to share its
+/// shard, and a list that becomes heavy or light does not rename the
+/// others.
+fn keys(index: &Index, part: Part, shard_max: usize) -> Layout<'_> {
     use rayon::prelude::*;
     let (mut all, exact) = match part {
         Part::Keys => key_entries(index),
         Part::Phrases => (phrase_entries(index), Vec::new()),
     };
-    // Heavy lists get files of their own, numbered in the order of their
-    // keys' text: a query for a rare key never downloads a common one
-    // that happens to share its shard.
     let heavy_list = |e: &Entry| e.size as usize > index.heavy;
     let mut heavy: Vec<(String, Entry)> = all
         .par_iter()
@@ -347,48 +362,73 @@ fn keys(index: &Index, part: Part, first_file: u32) -> Layout<'_> {
         .filter_map(|e| Some((resolve_list(index, &exact, e)?.0, *e)))
         .collect();
     heavy.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let names = file_names(&heavy, part);
     let files: std::collections::HashMap<([u64; 2], u8), u32> = heavy
         .iter()
         .enumerate()
-        .map(|(i, (_, e))| ((e.key, e.kind), first_file + i as u32))
+        .map(|(i, (_, e))| ((e.key, e.kind), i as u32))
         .collect();
     let mut total = 0;
     for e in &mut all {
-        if let Some(&n) = heavy_list(e).then(|| files.get(&(e.key, e.kind))).flatten() {
-            e.file = n;
-            e.size = Posting::File(n).estimate() as u32;
+        if let Some(&i) = heavy_list(e).then(|| files.get(&(e.key, e.kind))).flatten() {
+            e.file = i;
+            e.size = Posting::File(names[i as usize]).estimate() as u32;
         }
         total += usize::from(e.text) + e.size as usize;
     }
-    let shards = total.div_ceil(SHARD_TARGET).max(1) as u32;
+    let shards = shard_count(total, shard_max);
     // Within a shard the keys are sorted by text when it is written.
     all.par_sort_unstable_by_key(|e| (e.hash % shards, e.kind, e.key));
     Layout {
         shards,
         keys: all,
         heavy: heavy.into_iter().map(|h| h.1).collect(),
+        names,
         exact,
     }
 }
 
-/// Write the shards of one part and its heavy lists' files, numbered from
-/// `first_file`; returns the number of shards, the files' hashes and the
-/// next file number.
-fn write_part(
-    index: &Index,
-    staging: &Staging,
-    part: Part,
-    first_file: u32,
-    dir: &str,
-) -> (u32, Vec<[u8; 32]>, u32) {
-    use rayon::prelude::*;
+/// Shards for postings of `total` bytes, `most` to a shard (see
+/// [`SHARD_MAX`]).
+pub fn shard_count(total: usize, most: usize) -> u32 {
+    let n = total.div_ceil(most.max(1)).clamp(1, 1 << 24);
+    let step = 1usize << (usize::BITS - n.leading_zeros()).saturating_sub(3);
+    (n.div_ceil(step) * step) as u32
+}
+
+/// The file numbers of heavy lists (sorted by their keys' text): 31 bits
+/// of the hash of the text, doubled, plus one for a phrase key's, so that
+/// the two parts never meet; on a collision the later key takes the next
+/// free number of its part. At most ten digits: no number of that length
+/// is mistaken for a personal one by the output scan.
+fn file_names(heavy: &[(String, Entry)], part: Part) -> Vec<u64> {
     use sha2::{Digest, Sha256};
+    let mut used = crate::base::FastSet::default();
+    heavy
+        .iter()
+        .map(|(text, _)| {
+            let h = Sha256::digest(text.as_bytes());
+            let mut n = (h[..4].iter().fold(0u64, |a, b| a << 8 | u64::from(*b)) >> 1) * 2
+                + u64::from(part == Part::Phrases);
+            while !used.insert(n) {
+                n += 2;
+            }
+            n
+        })
+        .collect()
+}
+
+/// Write the shards of one part (`s<n>.json` or `p<n>.json`) and its heavy
+/// lists' files into `dir`; returns the number of shards.
+fn write_part(index: &Index, staging: &Staging, part: Part, dir: &str, shard_max: usize) -> u32 {
+    use rayon::prelude::*;
     let Layout {
         shards,
         keys,
         heavy,
+        names,
         exact,
-    } = keys(index, part, first_file);
+    } = keys(index, part, shard_max);
     let prefix = match part {
         Part::Keys => 's',
         Part::Phrases => 'p',
@@ -401,192 +441,82 @@ fn write_part(
         groups.push(group);
         rest = tail;
     }
-    let mut digests: Vec<[u8; 32]> = groups
-        .par_iter()
-        .enumerate()
-        .map(|(i, group)| {
-            let mut entries: Vec<(String, Posting)> = group
-                .iter()
-                .filter_map(|e| resolve(index, &exact, e))
-                .collect();
-            entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            let mut b = String::from("{");
-            for (j, (k, p)) in entries.iter().enumerate() {
-                if j > 0 {
-                    b.push(',');
-                }
-                push_json_str(&mut b, k);
-                b.push(':');
-                p.encode(&mut b);
+    groups.par_iter().enumerate().for_each(|(i, group)| {
+        let mut entries: Vec<(String, Posting)> = group
+            .iter()
+            .filter_map(|e| resolve(index, &exact, &names, e))
+            .collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut b = String::from("{");
+        for (j, (k, p)) in entries.iter().enumerate() {
+            if j > 0 {
+                b.push(',');
             }
-            b.push('}');
-            staging.write(&format!("{dir}/{prefix}{i}.json"), b.as_bytes(), None);
-            Sha256::digest(b.as_bytes()).into()
-        })
-        .collect();
+            push_json_str(&mut b, k);
+            b.push(':');
+            p.encode(&mut b);
+        }
+        b.push('}');
+        staging.write(&format!("{dir}/{prefix}{i}.json"), b.as_bytes(), None);
+    });
     // Each heavy list in its file: `h<n>.json` holds the list alone.
-    digests.par_extend(heavy.par_iter().enumerate().map(|(i, e)| -> [u8; 32] {
+    heavy.par_iter().zip(names.par_iter()).for_each(|(e, n)| {
         let mut b = String::new();
         if let Some((_, p)) = resolve_list(index, &exact, e) {
             p.encode(&mut b);
         }
-        let n = first_file + i as u32;
         staging.write(&format!("{dir}/h{n}.json"), b.as_bytes(), None);
-        Sha256::digest(b.as_bytes()).into()
-    }));
-    (shards, digests, first_file + heavy.len() as u32)
+    });
+    shards
 }
 
-fn write_json(staging: &Staging, stem: &str, v: &Value) -> String {
-    let bytes = serde_json::to_vec(v).unwrap_or_default();
-    let name = format!("search/{stem}.{}.json", short_hash(&bytes));
-    staging.write(&name, &bytes, None);
-    name
-}
-
-/// Write the index; returns the manifest's path (for search.html).
-///
-/// Shards, chunks and the facet table go into one directory named by the
-/// hash of them all (`search/<hash>/s0.json` …), so the manifest carries a
-/// single name instead of thousands: the first visit downloads less, and
-/// every file is still cached for ever under a content-hashed path.
-/// The result rows of the documents, `CHUNK` to a file: url, title,
-/// kind, date, party, summary.
-fn doc_chunks(index: &Index) -> Vec<Vec<u8>> {
-    use rayon::prelude::*;
-    index
-        .docs
-        .par_chunks(CHUNK)
-        .map(|docs| {
-            let rows: Vec<Value> = docs
-                .iter()
-                .map(|d| {
-                    json!([
-                        d.url,
-                        d.title,
-                        d.facets[0],
-                        d.date,
-                        d.party.clone().unwrap_or_default(),
-                        d.summary
-                    ])
-                })
-                .collect();
-            serde_json::to_vec(&rows).unwrap_or_default()
-        })
-        .collect()
-}
-
-pub fn write(index: &mut Index, staging: &Staging) -> String {
-    use rayon::prelude::*;
-    use sha2::{Digest, Sha256};
-    // Shards are encoded, hashed and written one by one, in parallel, into
-    // a directory that takes its hashed name at the end: no second copy of
-    // the postings is ever held in memory.
-    const BUILDING: &str = "search/.building";
-    if let Some(old) = previous_dir(staging) {
-        staging.compare_with(BUILDING, &old);
-    }
-    // The gram, span and exact keys first; then, with the grams freed, the
-    // runs of five tokens are joined from the spans, and the phrase keys
-    // written. The two never take memory at the same time.
-    let (shards, mut digests, files) = write_part(index, staging, Part::Keys, 0, BUILDING);
+/// Write the postings of `index` into `dir`: the gram, span and exact keys
+/// first; then, with the grams freed, the runs of five tokens and more are
+/// joined from the spans and the phrase keys written, so that the two never
+/// take memory at the same time. Returns the numbers of shards of the two
+/// parts.
+pub fn write_postings(
+    index: &mut Index,
+    staging: &Staging,
+    dir: &str,
+    shard_max: usize,
+) -> (u32, u32) {
+    let shards = write_part(index, staging, Part::Keys, dir, shard_max);
     index.grams = Vec::new();
     index.exact = Default::default();
     let runs = index.join_runs();
     index.spans = Vec::new();
     index.name_runs(runs);
-    let (phrase_shards, more, _) = write_part(index, staging, Part::Phrases, files, BUILDING);
-    digests.extend(more);
-    // Only the documents are needed from here on.
+    let phrase_shards = write_part(index, staging, Part::Phrases, dir, shard_max);
     index.drop_postings();
-    let chunks = doc_chunks(index);
-    let facets = serde_json::to_vec(&facet_table(index)).unwrap_or_default();
-    chunks.par_iter().enumerate().for_each(|(i, c)| {
-        staging.write(&format!("{BUILDING}/d{i}.json"), c, None);
-    });
-    staging.write(&format!("{BUILDING}/f.json"), &facets, None);
-    // The directory's name is the hash of everything in it: of the hashes
-    // of its files.
-    digests.par_extend(
-        chunks
-            .par_iter()
-            .map(|c| -> [u8; 32] { Sha256::digest(c).into() }),
-    );
-    let mut h = Sha256::new();
-    h.update(shards.to_le_bytes());
-    h.update(phrase_shards.to_le_bytes());
-    for d in &digests {
-        h.update(d);
-    }
-    h.update(&facets);
-    let dir: String = h
-        .finalize()
-        .iter()
-        .take(5)
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    staging.rename(BUILDING, &format!("search/{dir}"));
-    let chunks = chunks.len();
-    let manifest = json!({
-        "v": 6,
-        "gram": super::index::GRAM,
-        "run": super::index::MAX_RUN,
-        "docs": index.docs.len(),
-        "body": BODY,
-        "dir": format!("{dir}/"),
-        "shards": shards,
-        "phrase_shards": phrase_shards,
-        "chunk": CHUNK,
-        "chunks": chunks,
-        "facet_names": FACETS,
-        "facet_labels": FACET_LABELS,
-    });
-    write_json(staging, "index", &manifest)
-}
-
-/// The directory of the previous output's static index (`search/<hash>`),
-/// whose files the new index's are compared with: after a small change
-/// most shards are the same, and linking them instead of writing them
-/// anew spares the file system tens of thousands of new files.
-fn previous_dir(staging: &Staging) -> Option<String> {
-    let search = staging.previous_dir("search")?;
-    let mut dirs: Vec<String> = std::fs::read_dir(search)
-        .ok()?
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_hexdigit()))
-        .collect();
-    dirs.sort();
-    dirs.first().map(|d| format!("search/{d}"))
-}
-
-/// Facet values, and one character per document naming its value.
-fn facet_table(index: &Index) -> Value {
-    let mut values: Vec<Vec<String>> = vec![Vec::new(); FACETS.len()];
-    let mut columns: Vec<String> = vec![String::new(); FACETS.len()];
-    for (f, vals) in values.iter_mut().enumerate() {
-        let mut set: Vec<String> = index.docs.iter().map(|d| d.facets[f].clone()).collect();
-        set.sort();
-        set.dedup();
-        if f == 4 {
-            set.reverse(); // newest year first
-        }
-        *vals = set;
-        columns[f] = index
-            .docs
-            .iter()
-            .map(|d| {
-                let i = vals.iter().position(|v| *v == d.facets[f]).unwrap_or(0);
-                char::from_u32(48 + i as u32).unwrap_or('0')
-            })
-            .collect();
-    }
-    json!({ "values": values, "docs": columns })
+    (shards, phrase_shards)
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn shard_counts_come_in_steps() {
+        use super::shard_count;
+        const MOST: usize = 1_000;
+        let counts: Vec<u32> = [1, 7, 8, 9, 8192, 8193, 10240, 10241]
+            .iter()
+            .map(|n| shard_count(n * MOST, MOST))
+            .collect();
+        assert_eq!(counts, [1, 7, 8, 10, 8192, 10240, 10240, 12288]);
+        // One record more or less (a few kilobytes) keeps the count.
+        let total = 12_000_000;
+        assert_eq!(shard_count(total, MOST), shard_count(total + 5_000, MOST));
+        assert_eq!(shard_count(total, MOST), shard_count(total - 5_000, MOST));
+        // The shards stay full: at most a quarter more than needed.
+        for total in (1..2_000_000usize).step_by(9_973) {
+            let need = total.div_ceil(MOST) as f64;
+            assert!(
+                f64::from(shard_count(total, MOST)) <= need * 1.25 + 1.0,
+                "{total}"
+            );
+        }
+    }
+
     proptest::proptest! {
         /// Keys are written as serde_json writes strings, escapes and all.
         #[test]

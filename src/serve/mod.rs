@@ -118,7 +118,8 @@ impl State {
             .lock()
             .unwrap_or_else(|e| e.into_inner());
         if let Some(snapshot) = pending.take() {
-            let mut index = crate::search::Index::from_docs(snapshot.docs().as_ref().clone());
+            let docs = snapshot.docs();
+            let split = crate::search::tiers::split(&docs, snapshot.public().date);
             // Scanned like the site itself: a finding leaves search.html
             // without an index (and `build` refuses the site anyway).
             let name = crate::output::Staging::begin(
@@ -128,7 +129,8 @@ impl State {
             )
             .ok()
             .and_then(|staging| {
-                let name = crate::search::static_files::write(&mut index, &staging);
+                let heavy = crate::search::index::HEAVY;
+                let name = crate::search::tiers::write(&docs, split, heavy, &staging);
                 staging.commit().ok().map(|()| name)
             });
             if name.is_none() {

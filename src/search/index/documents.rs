@@ -20,6 +20,46 @@ pub struct SearchDoc {
     pub exact: Vec<String>,
 }
 
+impl SearchDoc {
+    /// The place of a record that has been public and is not searchable
+    /// now: no text, no address, no facets.
+    pub fn gap(date: chrono::NaiveDate, kind: Kind, id: &str) -> SearchDoc {
+        SearchDoc {
+            kind,
+            id: id.to_string(),
+            url: String::new(),
+            title: String::new(),
+            date,
+            party: None,
+            summary: String::new(),
+            facets: Default::default(),
+            body: String::new(),
+            exact: Vec::new(),
+        }
+    }
+
+    pub fn is_gap(&self) -> bool {
+        self.url.is_empty()
+    }
+
+    /// Documents are numbered in this order: by date, oldest first, and
+    /// within a day so that the higher number comes first by kind and id
+    /// (ranking prefers the higher number: the newer record).
+    fn number_key(
+        &self,
+    ) -> (
+        chrono::NaiveDate,
+        std::cmp::Reverse<Kind>,
+        std::cmp::Reverse<&str>,
+    ) {
+        (
+            self.date,
+            std::cmp::Reverse(self.kind),
+            std::cmp::Reverse(self.id.as_str()),
+        )
+    }
+}
+
 pub(super) const SUMMARY_CHARS: usize = 120;
 
 pub(super) fn opt(body: &mut Vec<String>, s: &Option<String>) {
@@ -93,21 +133,32 @@ pub fn searchable<'p, 'a>(public: &'p PublicSite<'a>) -> impl Iterator<Item = &'
         .filter(|r| r.preview.is_none() && r.kind != Kind::Daily)
 }
 
-/// The searchable documents, newest first (the index's numbering).
+/// The searchable documents in the order of their numbers: oldest first,
+/// with a [gap](SearchDoc::gap) for every record that has been public but
+/// is not searchable now (withdrawn, expired, removed). A document keeps its
+/// number when others come and go: a new record is numbered after the
+/// ones before it, and one that leaves leaves a gap.
 pub fn documents(public: &PublicSite) -> Vec<SearchDoc> {
     let mut docs: Vec<SearchDoc> = searchable(public)
         .collect::<Vec<_>>()
         .par_iter()
         .map(|r| doc_of(r))
         .collect();
+    let here: FastSet<(Kind, &str)> = docs.iter().map(|d| (d.kind, d.id.as_str())).collect();
+    let gaps: Vec<SearchDoc> = public
+        .slots
+        .iter()
+        .filter(|(_, kind, id)| !here.contains(&(*kind, *id)))
+        .map(|&(date, kind, id)| SearchDoc::gap(date, kind, id))
+        .collect();
+    drop(here);
+    docs.extend(gaps);
     sort_docs(&mut docs);
     docs
 }
 
 pub(super) fn sort_docs(docs: &mut [SearchDoc]) {
-    docs.sort_by(|a, b| {
-        (std::cmp::Reverse(a.date), a.kind, &a.id).cmp(&(std::cmp::Reverse(b.date), b.kind, &b.id))
-    });
+    docs.sort_by(|a, b| a.number_key().cmp(&b.number_key()));
 }
 
 /// The searched texts of a record's own fields, and the values found

@@ -55,6 +55,9 @@ pub struct Index {
     /// Shared, so that the tantivy index can be built from them while the
     /// postings are written.
     pub docs: Arc<Vec<SearchDoc>>,
+    /// The documents indexed: a tier of the static index covers a range
+    /// of them ([`super::static_files`]); numbers are places in `docs`.
+    pub range: std::ops::Range<usize>,
     /// The words (runs of ASCII letters and digits) met, in order of meeting.
     pub words: Vec<String>,
     word_ids: FastMap<String, u32>,
@@ -98,13 +101,13 @@ pub struct Phrase {
     pub at: bool,
 }
 
-/// Build the index. Documents are numbered newest first.
+/// Build the index over every document, in the order of their numbers.
 pub fn build(public: &PublicSite) -> Index {
     Index::from_docs(documents(public))
 }
 
 impl Index {
-    /// Index these documents, numbered newest first. Documents are cut in
+    /// Index these documents, numbered in their order ([`documents`]). Documents are cut in
     /// parallel, a block at a time, so memory stays bounded; the keys of a
     /// block are merged in parallel, one partition of the key space each.
     pub fn from_docs(docs: Vec<SearchDoc>) -> Index {
@@ -146,8 +149,16 @@ impl Index {
 
     pub fn with_heavy(mut docs: Vec<SearchDoc>, heavy: usize) -> Index {
         sort_docs(&mut docs);
+        let n = docs.len();
+        Index::over(Arc::new(docs), 0..n, heavy)
+    }
+
+    /// Index the documents `range` of `docs`, which are in the order of
+    /// their numbers ([`documents`]).
+    pub fn over(docs: Arc<Vec<SearchDoc>>, range: std::ops::Range<usize>, heavy: usize) -> Index {
         let mut index = Index {
-            docs: Arc::new(docs),
+            docs,
+            range: range.clone(),
             heavy,
             grams: (0..PARTS).map(|_| KeyMap::default()).collect(),
             spans: (0..PARTS).map(|_| KeyMap::default()).collect(),
@@ -155,8 +166,8 @@ impl Index {
         };
         index.collect_phrases();
         const BLOCK: usize = 256;
-        for start in (0..index.docs.len()).step_by(BLOCK) {
-            let end = (start + BLOCK).min(index.docs.len());
+        for start in range.clone().step_by(BLOCK) {
+            let end = (start + BLOCK).min(range.end);
             let toks = index.tokens(start, end);
             let keys: Vec<DocKeys> = toks
                 .par_iter()
@@ -338,7 +349,7 @@ impl Index {
     /// than GRAM tokens, each once, in order of meeting.
     fn collect_phrases(&mut self) {
         let mut values: Vec<String> = Vec::new();
-        for d in self.docs.iter() {
+        for d in &self.docs[self.range.clone()] {
             values.extend(d.party.iter().cloned());
             values.extend(d.exact.iter().cloned());
         }

@@ -1,0 +1,304 @@
+//! The static index for `search.html`, laid out so that publishing one
+//! record rewrites little of it.
+//!
+//! - Documents keep their numbers ([`super::index::documents`]): oldest
+//!   first, a gap where a record left.
+//! - The postings are in two tiers, each a complete index of its own
+//!   documents: the records published before the build date's month, and
+//!   the ones published since. A new record goes into the small second
+//!   tier; the first is written again when the month turns, or when one of
+//!   its records changes or leaves. The browser asks both and merges (the
+//!   documents of the two never meet, and a document's score is its own).
+//! - A tier's directory is named by its first document and its numbers of
+//!   shards (`search/t0s4096p2048/`), a shard by a stable hash of its keys,
+//!   a heavy list by a number made from its key: a file keeps its name and
+//!   bytes while what it holds does not change. A tier whose documents are
+//!   those of the previous output's (the manifest names each tier's key,
+//!   a hash of them) is taken from it as it is, unread.
+//! - The result rows, `CHUNK` documents to a file, are by document number
+//!   (`search/d/d<n>.json`); the facet table and the manifest are named by
+//!   their content hash.
+
+use super::index::{FACET_LABELS, FACETS, Index, SearchDoc};
+use super::static_files::{SHARD_MAX, write_postings};
+use crate::output::{Staging, short_hash};
+use chrono::{Datelike, NaiveDate};
+use serde_json::{Value, json};
+use std::ops::Range;
+use std::sync::Arc;
+
+/// Documents per file of result rows.
+pub const CHUNK: usize = 4;
+
+/// The format of the files, part of each tier's key: a tier written by an
+/// older format is never taken over.
+const FORMAT: &str = "gongshi-search-tier-1";
+
+/// Where the second tier starts: at the first document published in the
+/// month of `date`.
+pub fn split(docs: &[SearchDoc], date: NaiveDate) -> usize {
+    let first = date.with_day(1).unwrap_or(date);
+    docs.partition_point(|d| d.date < first)
+}
+
+/// Write the static index of `docs` (in the order of their numbers), the
+/// documents before `split` in the first tier and the rest in the second;
+/// lists of more than `heavy` bytes are heavy. Returns the manifest's path
+/// (for search.html).
+pub fn write(docs: &Arc<Vec<SearchDoc>>, split: usize, heavy: usize, staging: &Staging) -> String {
+    let split = split.min(docs.len());
+    let tiers: Vec<Value> = [0..split, split..docs.len()]
+        .into_iter()
+        .zip(SHARD_MAX)
+        .filter(|(r, _)| !docs[r.clone()].iter().all(SearchDoc::is_gap))
+        .map(|(r, most)| tier(docs, r, heavy, most, staging))
+        .collect();
+    let chunks = write_chunks(docs, staging);
+    let facets = write_json(staging, "facets", &facet_table(docs));
+    let manifest = json!({
+        "v": 7,
+        "gram": super::index::GRAM,
+        "run": super::index::MAX_RUN,
+        "docs": docs.len(),
+        "body": super::index::BODY,
+        "tiers": tiers,
+        "rows": "d/",
+        "chunk": CHUNK,
+        "chunks": chunks,
+        "facets": facets.trim_start_matches("search/"),
+        "facet_names": FACETS,
+        "facet_labels": FACET_LABELS,
+    });
+    write_json(staging, "index", &manifest)
+}
+
+/// Write one tier, or take it from the previous output if its documents
+/// are the same; returns its entry in the manifest.
+fn tier(
+    docs: &Arc<Vec<SearchDoc>>,
+    range: Range<usize>,
+    heavy: usize,
+    shard_max: usize,
+    staging: &Staging,
+) -> Value {
+    let key = tier_key(&docs[range.clone()], range.start, heavy, shard_max);
+    let stem = format!("t{}", range.start);
+    let previous = previous_dir(staging, &stem);
+    if let Some(dir) = &previous
+        && let Some(entry) = reuse(staging, dir, &key)
+    {
+        return entry;
+    }
+    let building = format!("search/.{stem}");
+    if let Some(dir) = &previous {
+        staging.compare_with(&building, &format!("search/{dir}"));
+    }
+    let mut index = Index::over(docs.clone(), range, heavy);
+    let (shards, phrase_shards) = write_postings(&mut index, staging, &building, shard_max);
+    drop(index);
+    // Letters between the numbers: digits joined by dashes could read
+    // as a telephone number to the output scan.
+    let dir = format!("{stem}s{shards}p{phrase_shards}");
+    staging.rename(&building, &format!("search/{dir}"));
+    entry(&dir, shards, phrase_shards, &key)
+}
+
+/// A tier in the manifest: its directory, its numbers of shards, and its
+/// key, so that the manifest (named by its hash) changes whenever a tier
+/// does, and the next build knows what the tier was made from.
+fn entry(dir: &str, shards: u32, phrase_shards: u32, key: &str) -> Value {
+    json!({
+        "dir": format!("{dir}/"),
+        "shards": shards,
+        "phrase_shards": phrase_shards,
+        "key": key,
+    })
+}
+
+/// What a tier's files depend on, hashed: the format, the first document's
+/// number, the threshold of heavy lists, the size of shards and every field
+/// of its documents that the index reads.
+fn tier_key(docs: &[SearchDoc], first: usize, heavy: usize, shard_max: usize) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut field = |s: &str| {
+        h.update((s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    };
+    field(FORMAT);
+    field(&first.to_string());
+    field(&heavy.to_string());
+    field(&shard_max.to_string());
+    for d in docs {
+        field(d.kind.label());
+        field(&d.id);
+        field(&d.url);
+        field(&d.title);
+        field(&d.date.to_string());
+        field(d.party.as_deref().unwrap_or("\u{0}"));
+        field(&d.summary);
+        for f in &d.facets {
+            field(f);
+        }
+        field(&d.body);
+        field(&d.exact.len().to_string());
+        for e in &d.exact {
+            field(e);
+        }
+    }
+    // Written in the letters a–p, one per half byte: a run of digits in
+    // a hash could read as a telephone number to the output scan.
+    h.finalize()
+        .iter()
+        .flat_map(|b| [b >> 4, b & 15])
+        .map(|n| char::from(b'a' + n))
+        .collect()
+}
+
+/// The previous output's directory of the tier `stem` (`t<first>s…`).
+fn previous_dir(staging: &Staging, stem: &str) -> Option<String> {
+    let search = staging.previous_dir("search")?;
+    let prefix = format!("{stem}s");
+    let mut dirs: Vec<String> = std::fs::read_dir(search)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&prefix) && counts(n).is_some())
+        .collect();
+    dirs.sort();
+    dirs.into_iter().next()
+}
+
+/// The numbers of shards in a tier directory's name (`t<first>s<shards>p<phrase shards>`).
+fn counts(dir: &str) -> Option<(u32, u32)> {
+    let (_, rest) = dir.strip_prefix('t')?.split_once('s')?;
+    let (shards, phrase_shards) = rest.split_once('p')?;
+    Some((shards.parse().ok()?, phrase_shards.parse().ok()?))
+}
+
+/// Take the previous output's tier directory `dir` as it is, if its
+/// manifest gave it the key `key`.
+fn reuse(staging: &Staging, dir: &str, key: &str) -> Option<Value> {
+    let (shards, phrase_shards) = counts(dir)?;
+    let search = staging.previous_dir("search")?;
+    let manifest = std::fs::read_dir(&search)
+        .ok()?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("index.") && n.ends_with(".json"))?;
+    let old: Value = serde_json::from_slice(&std::fs::read(search.join(manifest)).ok()?).ok()?;
+    let listed = old["tiers"]
+        .as_array()?
+        .iter()
+        .any(|t| t["dir"].as_str() == Some(&format!("{dir}/")) && t["key"].as_str() == Some(key));
+    if !listed {
+        return None;
+    }
+    let path = search.join(dir);
+    let mut names: Vec<String> = std::fs::read_dir(&path)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    use rayon::prelude::*;
+    let all = names
+        .par_iter()
+        .all(|n| staging.reuse(&format!("search/{dir}/{n}"), None));
+    all.then(|| entry(dir, shards, phrase_shards, key))
+}
+
+/// The result rows of the documents, `CHUNK` to a file, by number: url,
+/// title, kind, date, party, summary; `null` for a gap. Returns the
+/// number of files.
+fn write_chunks(docs: &[SearchDoc], staging: &Staging) -> usize {
+    use rayon::prelude::*;
+    docs.par_chunks(CHUNK).enumerate().for_each(|(i, docs)| {
+        let rows: Vec<Value> = docs
+            .iter()
+            .map(|d| {
+                if d.is_gap() {
+                    return Value::Null;
+                }
+                json!([
+                    d.url,
+                    d.title,
+                    d.facets[0],
+                    d.date,
+                    d.party.clone().unwrap_or_default(),
+                    d.summary
+                ])
+            })
+            .collect();
+        let bytes = serde_json::to_vec(&rows).unwrap_or_default();
+        staging.write(&format!("search/d/d{i}.json"), &bytes, None);
+    });
+    docs.len().div_ceil(CHUNK)
+}
+
+fn write_json(staging: &Staging, stem: &str, v: &Value) -> String {
+    let bytes = serde_json::to_vec(v).unwrap_or_default();
+    let name = format!("search/{stem}.{}.json", short_hash(&bytes));
+    staging.write(&name, &bytes, None);
+    name
+}
+
+/// Facets whose values go together, written as one column: a kind has its
+/// own statuses, and a sector its own equipment, so that the pairs that
+/// occur are few and the column of pairs compresses far better than two.
+const FACET_GROUPS: [&[usize]; 4] = [&[0, 5], &[1], &[2, 3], &[4]];
+
+/// The facet table: the values of each facet (`values`); the groups of
+/// facets written together (`groups`), each with the combinations of
+/// value numbers that occur (`combos`); and per group one character per
+/// document naming its combination (`docs`, from `A`: never a digit, as a
+/// run of digits could read as a personal number to the output scan). A
+/// gap takes the character of the document before it (no query finds a
+/// gap, and a repeated character compresses best).
+fn facet_table(docs: &[SearchDoc]) -> Value {
+    let values: Vec<Vec<String>> = (0..FACETS.len())
+        .map(|f| {
+            let mut set: Vec<String> = docs
+                .iter()
+                .filter(|d| !d.is_gap())
+                .map(|d| d.facets[f].clone())
+                .collect();
+            set.sort();
+            set.dedup();
+            if f == 4 {
+                set.reverse(); // newest year first
+            }
+            set
+        })
+        .collect();
+    let number = |f: usize, d: &SearchDoc| -> usize {
+        values[f]
+            .binary_search_by(|v| {
+                let o = v.as_str().cmp(d.facets[f].as_str());
+                if f == 4 { o.reverse() } else { o }
+            })
+            .unwrap_or(0)
+    };
+    let mut combos: Vec<Vec<Vec<usize>>> = Vec::new();
+    let mut columns: Vec<String> = Vec::new();
+    for group in FACET_GROUPS {
+        let of = |d: &SearchDoc| group.iter().map(|&f| number(f, d)).collect::<Vec<usize>>();
+        let mut seen: Vec<Vec<usize>> = docs.iter().filter(|d| !d.is_gap()).map(of).collect();
+        seen.sort();
+        seen.dedup();
+        let mut column = String::with_capacity(docs.len());
+        let mut last = 'A';
+        for d in docs {
+            if !d.is_gap() {
+                let i = seen.binary_search(&of(d)).unwrap_or(0);
+                last = char::from_u32(65 + i as u32).unwrap_or('A');
+            }
+            column.push(last);
+        }
+        combos.push(seen);
+        columns.push(column);
+    }
+    json!({ "values": values, "groups": FACET_GROUPS, "combos": combos, "docs": columns })
+}
