@@ -218,7 +218,7 @@ impl Default for Site {
             mask_officials: false,
             limits: InputLimits {
                 max_file_bytes: 1024 * 1024,
-                max_records: 200_000,
+                max_records: 500_000,
                 max_expanded_bytes: None,
             },
             period_from_decision: false,

@@ -16,6 +16,12 @@ pub struct Links {
     /// source record, if it shows one).
     targets: Mutex<HashMap<String, (String, Option<String>)>>,
     written: Mutex<HashSet<String>>,
+    /// Every file that a page of the previous output linked to (kept
+    /// beside it, [`Links::save`]), if known.
+    previous: Option<HashSet<String>>,
+    /// Pages taken unchanged from the previous output, not read
+    /// ([`Links::defer`]): each with its source record.
+    deferred: Mutex<Vec<(String, Option<String>)>>,
 }
 
 impl Links {
@@ -23,6 +29,86 @@ impl Links {
         Links {
             base: base_url.to_string(),
             ..Links::default()
+        }
+    }
+
+    /// The links of the previous output, from the file `known` beside it
+    /// (one linked file per line), if there is one.
+    pub fn with_previous(mut self, known: &std::path::Path) -> Links {
+        self.previous = std::fs::read_to_string(known)
+            .ok()
+            .map(|t| t.lines().map(str::to_string).collect());
+        self
+    }
+
+    /// Whether a page taken unchanged from the previous output need not be
+    /// read now ([`Links::defer`]).
+    pub fn can_defer(&self) -> bool {
+        self.previous.is_some()
+    }
+
+    /// Note a page taken byte for byte from the previous output, without
+    /// reading it. Its links were those of the previous output, where each
+    /// named a file; they are read at the end ([`Links::read_deferred`])
+    /// only if a file that the previous output's pages linked to is not
+    /// written now.
+    pub fn defer(&self, rel: &str, origin: Option<&str>) {
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.to_string());
+        if rel.ends_with(".html") {
+            self.deferred
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((rel.to_string(), origin.map(str::to_string)));
+        }
+    }
+
+    /// Read the links of the deferred pages (`read` gives a page's bytes)
+    /// if any file that the previous output linked to is not written now;
+    /// files below `skip` are not counted.
+    pub fn read_deferred(&self, skip: &[&str], read: impl Fn(&str) -> Option<Vec<u8>> + Sync) {
+        let gone = {
+            let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+            self.previous.as_ref().is_none_or(|p| {
+                p.iter()
+                    .any(|t| !written.contains(t) && !skip.iter().any(|s| t.starts_with(s)))
+            })
+        };
+        if !gone {
+            return;
+        }
+        let deferred =
+            std::mem::take(&mut *self.deferred.lock().unwrap_or_else(|e| e.into_inner()));
+        use rayon::prelude::*;
+        deferred.par_iter().for_each(|(rel, origin)| {
+            if let Some(bytes) = read(rel) {
+                self.add(rel, &bytes, origin.as_deref());
+            }
+        });
+    }
+
+    /// Keep, beside the output, every file its pages link to: the files
+    /// linked from the pages read, and those the previous output's pages
+    /// linked to that are still written (a page taken unchanged links to
+    /// no others).
+    pub fn save(&self, known: &std::path::Path) {
+        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        let targets = self.targets.lock().unwrap_or_else(|e| e.into_inner());
+        let mut all: Vec<&str> = targets
+            .keys()
+            .map(String::as_str)
+            .chain(self.previous.iter().flatten().map(String::as_str))
+            .filter(|t| written.contains(*t))
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        let mut text = all.join("\n");
+        text.push('\n');
+        let tmp = known.with_extension("tmp");
+        if std::fs::write(&tmp, text).is_ok() {
+            let _ = std::fs::rename(&tmp, known);
         }
     }
 

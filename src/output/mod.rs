@@ -62,6 +62,15 @@ pub struct Staging {
     renamed: std::sync::RwLock<Vec<(String, String)>>,
 }
 
+/// Where the files linked from an output's pages are kept: beside it.
+pub fn links_file(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.links"))
+}
+
 /// Why the output directory may not be used; otherwise the resolved path
 /// to write to (see [`paths`]).
 pub fn check_out_dir(site_root: &Path, out: &Path) -> Result<PathBuf, String> {
@@ -158,7 +167,14 @@ impl Staging {
     /// Check, when the site is committed, that every internal link of
     /// its pages names a file it wrote; `base_url` is the site's 网址.
     pub fn with_links(mut self, base_url: &str) -> Staging {
-        self.links = Some(links::Links::new(base_url));
+        let mut links = links::Links::new(base_url);
+        // The links of the previous output are known only if it was
+        // scanned as this build scans (a page taken from it is then not
+        // read at all).
+        if self.has_old && self.scan_carries_over && !self.dry {
+            links = links.with_previous(&links_file(&self.out));
+        }
+        self.links = Some(links);
         self
     }
 
@@ -355,6 +371,22 @@ impl Staging {
         }
         let old = self.out.join(rel);
         let path = self.tmp.join(rel);
+        // Clean when it was made, and its links known: linked, not read.
+        if self.scan_carries_over
+            && let Some(links) = self.links.as_ref().filter(|l| l.can_defer())
+        {
+            let linked = self
+                .make_parent(&path)
+                .and_then(|_| std::fs::hard_link(&old, &path))
+                .and_then(|()| std::fs::symlink_metadata(&path));
+            if let Ok(meta) = linked {
+                links.defer(rel, origin);
+                self.files.fetch_add(1, Ordering::Relaxed);
+                self.bytes.fetch_add(meta.len(), Ordering::Relaxed);
+                self.reused.fetch_add(1, Ordering::Relaxed);
+                return true;
+            }
+        }
         let len = std::fs::read(&old).ok().and_then(|bytes| {
             if !self.scan_carries_over {
                 self.scan(rel, &bytes, origin);
@@ -393,10 +425,13 @@ impl Staging {
     /// Swap the new site in, if nothing went wrong.
     pub fn commit(mut self) -> Result<(), CommitError> {
         let mut findings = self.findings();
+        // The static search index is linked from its manifest, not from
+        // pages, and written under its final name at the end.
+        const SKIP: &[&str] = &["search/"];
         if let Some(links) = &self.links {
-            // The static search index is linked from its manifest, not
-            // from pages, and written under its final name at the end.
-            findings.extend(links.dangling(&["search/"]));
+            let tmp = &self.tmp;
+            links.read_deferred(SKIP, |rel| std::fs::read(tmp.join(rel)).ok());
+            findings.extend(links.dangling(SKIP));
         }
         if !findings.is_empty() {
             return Err(CommitError::Privacy(findings));
@@ -416,6 +451,9 @@ impl Staging {
         swap(&self.tmp, &self.out)
             .map_err(|e| CommitError::Io(format!("替换输出目录失败：{e}")))?;
         self.done = true;
+        if let Some(links) = &self.links {
+            links.save(&links_file(&self.out));
+        }
         // After an exchange, tmp holds the previous output.
         remove_tree(&self.tmp);
         Ok(())
