@@ -293,6 +293,10 @@ fn check(
 
 /// Every file of the site into `staging`, and the tantivy index beside
 /// `engine_out`: the engine's directory and the template errors.
+/// Above this many records, the search indexes and the pages are made one
+/// after the other ([`make`]).
+const ONE_AT_A_TIME: usize = 50_000;
+
 fn make(
     opts: &BuildOptions,
     env: &minijinja::Environment<'static>,
@@ -305,38 +309,44 @@ fn make(
     let extra = figures(public);
     let render =
         |extra, pages| render::render_all(env, public, &assets, extra, staging, pages, cache);
+    let search = || {
+        if opts.static_search {
+            let docs = Arc::new(crate::search::index::documents(public));
+            let split = crate::search::tiers::split(&docs, public.date);
+            let heavy = crate::search::index::HEAVY;
+            rayon::join(
+                || crate::search::tiers::write(&docs, split, heavy, staging),
+                || {
+                    // What the server-side index holds, as values.
+                    scan_documents(staging, public, &docs);
+                    engine_out.map(|out| build_engine(out, &docs))
+                },
+            )
+        } else {
+            let engine =
+                engine_out.map(|out| build_engine(out, &crate::search::index::documents(public)));
+            (LAZY_SEARCH_INDEX.to_string(), engine)
+        }
+    };
+    let pages = || {
+        let (errors, ()) = rayon::join(
+            || render(extra.clone(), render::Pages::AllButSearch),
+            || write_files(public, staging, cache),
+        );
+        errors
+    };
     // The search index is built while the pages, data and reports are
     // written: its merge is sequential and would leave a core idle. The
     // tantivy index is built from the same documents while the static
     // index is written, so that neither waits for the other at the end.
-    let ((search_index, engine), mut template_errors) = rayon::join(
-        || {
-            if opts.static_search {
-                let docs = Arc::new(crate::search::index::documents(public));
-                let split = crate::search::tiers::split(&docs, public.date);
-                let heavy = crate::search::index::HEAVY;
-                rayon::join(
-                    || crate::search::tiers::write(&docs, split, heavy, staging),
-                    || {
-                        // What the server-side index holds, as values.
-                        scan_documents(staging, public, &docs);
-                        engine_out.map(|out| build_engine(out, &docs))
-                    },
-                )
-            } else {
-                let engine = engine_out
-                    .map(|out| build_engine(out, &crate::search::index::documents(public)));
-                (LAZY_SEARCH_INDEX.to_string(), engine)
-            }
-        },
-        || {
-            let (errors, ()) = rayon::join(
-                || render(extra.clone(), render::Pages::AllButSearch),
-                || write_files(public, staging, cache),
-            );
-            errors
-        },
-    );
+    // A large site does one after the other: the two together would
+    // hold the memory of both.
+    let ((search_index, engine), mut template_errors) = if public.records.len() > ONE_AT_A_TIME {
+        let searched = search();
+        (searched, pages())
+    } else {
+        rayon::join(search, pages)
+    };
     let extra = minijinja::context! { search_index => search_index, ..extra };
     template_errors.extend(render(extra, render::Pages::SearchOnly));
     (engine, template_errors)

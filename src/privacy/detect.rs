@@ -163,9 +163,10 @@ pub fn numbers<T: Text + ?Sized>(text: &T, person: bool, out: &mut Vec<Number>) 
 /// Whether the characters `start..end` lie inside an 18-character code of
 /// capital letters and digits that passes the check of GB 32100 (a 统一社会
 /// 信用代码 such as 9178625413167884PF, whose first sixteen digits might
-/// otherwise read as a card number).
+/// otherwise read as a card number). The search index holds codes in lower
+/// case (its keys are normalized): they are read in upper case.
 fn in_credit_code<T: Text + ?Sized>(text: &T, start: usize, end: usize) -> bool {
-    let code_char = |c: char| c.is_ascii_digit() || c.is_ascii_uppercase();
+    let code_char = |c: char| c.is_ascii_digit() || c.is_ascii_alphabetic();
     let mut before = Vec::new();
     let mut i = start;
     while let Some((c, k)) = text.char_before(i) {
@@ -184,6 +185,7 @@ fn in_credit_code<T: Text + ?Sized>(text: &T, start: usize, end: usize) -> bool 
         code.push(c);
         j = next;
     }
+    code.make_ascii_uppercase();
     j >= end
         && code.len() == 18
         && crate::codes::credit_code(&code).is_ok()
@@ -353,6 +355,12 @@ mod tests {
         // the same digits alone, or in a code whose check fails, are a card
         assert_eq!(found("卡号 9178625413167884。"), vec![What::BankCard]);
         assert_eq!(found("代码 9178625413167884PX。"), vec![What::BankCard]);
+        // as the search index writes it: in lower case, in a key
+        assert_eq!(found(r#"{"~9178625413167884pf|责":[3]}"#), Vec::new());
+        assert_eq!(
+            found(r#"{"~9178625413167884px|责":[3]}"#),
+            vec![What::BankCard]
+        );
     }
 
     fn found(s: &str, person: bool) -> Vec<(What, String)> {
