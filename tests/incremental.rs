@@ -445,3 +445,44 @@ fn a_rebuild_rewrites_only_the_changed_files_of_the_search_index() {
         "one tier untouched, one rewritten in part: {by_dir:?}"
     );
 }
+
+/// A rebuild does not read the pages it takes unchanged from the previous
+/// output; yet a link of such a page to a file that this build no longer
+/// writes is still found (the files the previous output linked to are
+/// kept beside it, and one of them missing makes the rebuild read them).
+#[test]
+fn a_page_taken_unchanged_still_has_its_links_checked() {
+    let site = Site::new("base");
+    site.write(
+        "content/pages/about.md",
+        "---\n标题: 关于本平台\n发布日期: 2022-01-01\n---\n本平台公开特种设备安全监管信息。参见[典型案例](../cases/tc-2022-001.html)。\n",
+    );
+    site.build("2022-02-15");
+    let about = site.read("public/pages/about.html");
+    assert!(
+        site.path().join(".public.links").is_file(),
+        "the links are kept"
+    );
+    // Another record changes: the page about the platform is taken as it is.
+    let text = site
+        .read("content/hazards/th-2022-001.yaml")
+        .replace("停用储罐", "立即停用储罐");
+    site.write("content/hazards/th-2022-001.yaml", &text);
+    site.build("2022-02-15");
+    assert_eq!(site.read("public/pages/about.html"), about);
+    // The case it links to goes: the build fails, naming the page.
+    site.remove("content/cases/tc-2022-001.yaml");
+    let out = site.run(&["build", "--date", "2022-02-15"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("content/pages/about.md") && err.contains("页面链接到不存在的文件"),
+        "{err}"
+    );
+    assert_eq!(
+        site.read("public/pages/about.html"),
+        about,
+        "the previous output is untouched"
+    );
+    assert!(site.exists("public/cases/tc-2022-001.html"));
+}
