@@ -393,7 +393,8 @@ pub fn render_all(
 }
 
 /// The output path, cache key and origin of a page whose key follows from
-/// Rust values (a record's page, a party's, a page of a list), without
+/// Rust values (a record's page, a party's, a page of a list, narrowed or
+/// not), without
 /// making its template context. A record's page is made from its view
 /// (with its section and body, which follow from the record), a party's
 /// from the party, and both from their path (the rest of `here`, root and
@@ -426,6 +427,16 @@ fn quick_key<'p>(
             let late = (kind == Kind::Hazards).then(|| overdue(public).len());
             let views = page_views(public.of_kind(kind), *n);
             let source = (kind.dir(), *n, total, views, (filters, late));
+            let key = cache.key(fingerprint, &(&out, "list.html", source));
+            Some((out, key, None))
+        }
+        // A page of a narrowed list, likewise, with its narrowing (the
+        // label, the addresses and the bar of narrowings follow).
+        PageRef::Filtered(kind, f, n) => {
+            let kind = *kind;
+            let total = public.narrowed(kind, f).count();
+            let views = page_views(public.narrowed(kind, f), *n);
+            let source = (kind.dir(), f, *n, total, views, filter_values(public, kind));
             let key = cache.key(fingerprint, &(&out, "list.html", source));
             Some((out, key, None))
         }
