@@ -506,7 +506,7 @@ pub fn write_files(
     staging: &Staging,
     cache: &crate::output::cache::PageCache,
 ) {
-    crate::export::write_all(public, &page_urls(public), staging);
+    crate::export::write_all(public, &page_urls(public), staging, cache);
     crate::reports::write_sheets(public, staging, cache);
 }
 

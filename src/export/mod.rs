@@ -14,24 +14,33 @@ pub fn write_all(
     public: &PublicSite,
     page_urls: &[(String, Option<chrono::NaiveDate>)],
     staging: &Staging,
+    cache: &crate::output::cache::PageCache,
 ) {
+    // A kind whose records (and build date, in the workbook) are those of
+    // the previous build takes its three files from it.
+    let fingerprint = concat!("open data ", env!("CARGO_PKG_VERSION"));
     let mut index = Vec::new();
     for kind in Kind::LISTED {
         let rows: Vec<&Data> = public.of_kind(kind).map(|r| &*r.data).collect();
-        staging.write(
-            &format!("data/{}.json", kind.dir()),
-            &json_lines(&rows),
-            None,
-        );
-        // One table for both: the spreadsheet takes its cells as it goes.
-        let (columns, cells) = csv::table(&rows);
-        staging.write(
-            &format!("data/{}.csv", kind.dir()),
-            &csv::write(&columns, &cells),
-            None,
-        );
-        if let Ok(x) = xlsx(kind.label(), &columns, cells, public.date) {
-            staging.write(&format!("data/{}.xlsx", kind.dir()), &x, None);
+        let names = ["json", "csv", "xlsx"].map(|f| format!("data/{}.{f}", kind.dir()));
+        let key = cache.key(fingerprint, &(kind.dir(), public.date, &rows));
+        if names.iter().all(|n| cache.fresh(n, &key))
+            && names.iter().all(|n| staging.reuse(n, None))
+        {
+            for n in &names {
+                cache.record(n, key.clone(), true);
+            }
+        } else {
+            staging.write(&names[0], &json_lines(&rows), None);
+            // One table for both: the spreadsheet takes its cells as it goes.
+            let (columns, cells) = csv::table(&rows);
+            staging.write(&names[1], &csv::write(&columns, &cells), None);
+            let made = xlsx(kind.label(), &columns, cells, public.date)
+                .map(|x| staging.write(&names[2], &x, None))
+                .is_ok();
+            for n in &names[..if made { 3 } else { 2 }] {
+                cache.record(n, key.clone(), false);
+            }
         }
         let updated = public.of_kind(kind).map(|r| r.published).max();
         for format in ["json", "csv", "xlsx"] {
