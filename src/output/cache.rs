@@ -21,11 +21,7 @@ pub struct PageCache {
 
 /// Where the page hashes of an output are kept: beside it.
 pub fn cache_file(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.pages.json"))
+    super::beside(out, "pages.json")
 }
 
 impl PageCache {

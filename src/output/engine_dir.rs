@@ -6,11 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// Where the tantivy index of an output lives: beside it, not inside.
 pub fn engine_dir(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.tantivy"))
+    super::beside(out, "tantivy")
 }
 
 /// The index directory of one build, under its temporary name.

@@ -62,13 +62,19 @@ pub struct Staging {
     renamed: std::sync::RwLock<Vec<(String, String)>>,
 }
 
-/// Where the files linked from an output's pages are kept: beside it.
-pub fn links_file(out: &Path) -> PathBuf {
+/// A file or directory that belongs with the output `out` but is not
+/// published: beside it, hidden, named after it (`.public.links`).
+pub fn beside(out: &Path, what: &str) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.links"))
+    out.with_file_name(format!(".{name}.{what}"))
+}
+
+/// Where the files linked from an output's pages are kept: beside it.
+pub fn links_file(out: &Path) -> PathBuf {
+    beside(out, "links")
 }
 
 /// Why the output directory may not be used; otherwise the resolved path

@@ -6,6 +6,7 @@
 //! `.html` template; Markdown reaches a page only through the `markdown`
 //! filter, which never passes raw HTML.
 
+mod keys;
 mod lists;
 pub mod markdown;
 mod pages;

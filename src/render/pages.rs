@@ -1,5 +1,6 @@
 //! The HTML pages of a site: one job per output file, rendered in parallel.
 
+use super::keys::quick_key;
 use super::lists::*;
 pub use super::lists::{Filter, overdue_pages, overdue_url, party_index_pages, party_index_url};
 use super::template_error;
@@ -392,58 +393,6 @@ pub fn render_all(
     errors
 }
 
-/// The output path, cache key and origin of a page whose key follows from
-/// Rust values (a record's page, a party's, a page of a list, narrowed or
-/// not), without
-/// making its template context. A record's page is made from its view
-/// (with its section and body, which follow from the record), a party's
-/// from the party, and both from their path (the rest of `here`, root and
-/// canonical address, follows from it and the shared context): hashing
-/// those Rust values is much cheaper than walking the template value made
-/// from them, and says the same.
-fn quick_key<'p>(
-    public: &'p PublicSite,
-    page: &PageRef,
-    cache: &crate::output::cache::PageCache,
-    fingerprint: &str,
-) -> Option<(String, String, Option<&'p str>)> {
-    let out = out_path(public, page)?;
-    match page {
-        PageRef::Record(i) => public.page(*i).map(|r| {
-            let source = (view(r), r.kind.dir(), record_body(r));
-            let key = cache.key(fingerprint, &(&out, record_template(r.kind), source));
-            (out, key, Some(r.source.as_str()))
-        }),
-        PageRef::Party(i) => public.parties().get(*i).map(|party| {
-            let key = cache.key(fingerprint, &(&out, "party.html", party));
-            (out, key, None)
-        }),
-        // A page of a list, from its records, their number and the page's
-        // number (the rest of list.html's context follows).
-        PageRef::List(kind, n) => {
-            let kind = *kind;
-            let total = public.of_kind(kind).count();
-            let filters = filter_values(public, kind);
-            let late = (kind == Kind::Hazards).then(|| overdue(public).len());
-            let views = page_views(public.of_kind(kind), *n);
-            let source = (kind.dir(), *n, total, views, (filters, late));
-            let key = cache.key(fingerprint, &(&out, "list.html", source));
-            Some((out, key, None))
-        }
-        // A page of a narrowed list, likewise, with its narrowing (the
-        // label, the addresses and the bar of narrowings follow).
-        PageRef::Filtered(kind, f, n) => {
-            let kind = *kind;
-            let total = public.narrowed(kind, f).count();
-            let views = page_views(public.narrowed(kind, f), *n);
-            let source = (kind.dir(), f, *n, total, views, filter_values(public, kind));
-            let key = cache.key(fingerprint, &(&out, "list.html", source));
-            Some((out, key, None))
-        }
-        _ => None,
-    }
-}
-
 /// Every page of the site but search.html, in a fixed order.
 pub fn page_refs(public: &PublicSite) -> Vec<PageRef> {
     let mut refs = vec![PageRef::Home];
@@ -530,7 +479,7 @@ pub fn with_out_path<R>(
 }
 
 /// The body of a free page; other records have none.
-fn record_body<'p>(r: &'p PubRecord) -> &'p str {
+pub(super) fn record_body<'p>(r: &'p PubRecord) -> &'p str {
     match &r.body {
         crate::publish::PubBody::Page(p) => p.body.as_str(),
         _ => "",
@@ -538,7 +487,7 @@ fn record_body<'p>(r: &'p PubRecord) -> &'p str {
 }
 
 /// The template of a record page.
-fn record_template(kind: Kind) -> &'static str {
+pub(super) fn record_template(kind: Kind) -> &'static str {
     match kind {
         Kind::Pages => "page.html",
         Kind::Cases => "cases.html",
