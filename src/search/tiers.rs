@@ -35,11 +35,26 @@ pub const CHUNK: usize = 4;
 const FORMAT: &str = "gongshi-search-tier-1";
 
 /// Where the second tier starts: at the first document published in the
-/// month of `date`.
+/// month of `date`; or, if that would put more than an eighth of the
+/// documents (and more than [`SMALL`]) in the second tier, in its week
+/// (from Monday); or else on the day itself. A site whose records are
+/// mostly recent still has a small second tier, and the first tier is
+/// written again only when the date passes such a line.
 pub fn split(docs: &[SearchDoc], date: NaiveDate) -> usize {
-    let first = date.with_day(1).unwrap_or(date);
-    docs.partition_point(|d| d.date < first)
+    let most = (docs.len() / 8).max(SMALL);
+    let month = date.with_day(1).unwrap_or(date);
+    let week = date - chrono::Days::new(u64::from(date.weekday().num_days_from_monday()));
+    let at = |first: NaiveDate| docs.partition_point(|d| d.date < first);
+    [month, week]
+        .into_iter()
+        .map(at)
+        .find(|&i| docs.len() - i <= most)
+        .unwrap_or_else(|| at(date))
 }
+
+/// A second tier of up to this many documents is small enough whatever
+/// the size of the first.
+const SMALL: usize = 256;
 
 /// Write the static index of `docs` (in the order of their numbers), the
 /// documents before `split` in the first tier and the rest in the second;
@@ -301,4 +316,50 @@ fn facet_table(docs: &[SearchDoc]) -> Value {
         columns.push(column);
     }
     json!({ "values": values, "groups": FACET_GROUPS, "combos": combos, "docs": columns })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::model::Kind;
+
+    fn docs(dates: &[(&str, usize)]) -> Vec<SearchDoc> {
+        let mut v = Vec::new();
+        for (date, n) in dates {
+            let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+            v.extend((0..*n).map(|i| SearchDoc::gap(date, Kind::Cases, &format!("{date}-{i}"))));
+        }
+        v
+    }
+
+    #[test]
+    fn the_second_tier_is_the_month_or_less() {
+        let date = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(); // a Sunday
+        // Records over years: the month.
+        let d = docs(&[
+            ("2024-03-01", 4000),
+            ("2026-10-31", 500),
+            ("2026-11-02", 300),
+            ("2026-11-20", 100),
+        ]);
+        assert_eq!(split(&d, date), 4500);
+        // Most of them this month: the week, from Monday 16 November.
+        let d = docs(&[
+            ("2026-10-01", 100),
+            ("2026-11-02", 3000),
+            ("2026-11-16", 200),
+            ("2026-11-22", 50),
+        ]);
+        assert_eq!(split(&d, date), 3100);
+        // Most of them this week: the day.
+        let d = docs(&[
+            ("2026-11-02", 100),
+            ("2026-11-17", 3000),
+            ("2026-11-22", 50),
+        ]);
+        assert_eq!(split(&d, date), 3100);
+        // A small site: the month, however much of it is recent.
+        let d = docs(&[("2026-10-01", 10), ("2026-11-02", 200)]);
+        assert_eq!(split(&d, date), 10);
+    }
 }
