@@ -62,11 +62,12 @@ const SMALL: usize = 256;
 /// (for search.html).
 pub fn write(docs: &Arc<Vec<SearchDoc>>, split: usize, heavy: usize, staging: &Staging) -> String {
     let split = split.min(docs.len());
+    let previous = previous_tiers(staging);
     let tiers: Vec<Value> = [0..split, split..docs.len()]
         .into_iter()
         .zip(SHARD_MAX)
         .filter(|(r, _)| !docs[r.clone()].iter().all(SearchDoc::is_gap))
-        .map(|(r, most)| tier(docs, r, heavy, most, staging))
+        .map(|(r, most)| tier(docs, r, heavy, most, &previous, staging))
         .collect();
     let chunks = write_chunks(docs, staging);
     let facets = write_json(staging, "facets", &facet_table(docs));
@@ -88,25 +89,35 @@ pub fn write(docs: &Arc<Vec<SearchDoc>>, split: usize, heavy: usize, staging: &S
 }
 
 /// Write one tier, or take it from the previous output if its documents
-/// are the same; returns its entry in the manifest.
+/// are the same (`previous`: the tiers of the previous output's manifest);
+/// returns its entry in the manifest.
 fn tier(
     docs: &Arc<Vec<SearchDoc>>,
     range: Range<usize>,
     heavy: usize,
     shard_max: usize,
+    previous: &[Value],
     staging: &Staging,
 ) -> Value {
     let key = tier_key(&docs[range.clone()], range.start, heavy, shard_max);
     let stem = format!("t{}", range.start);
-    let previous = previous_dir(staging, &stem);
-    if let Some(dir) = &previous
-        && let Some(entry) = reuse(staging, dir, &key)
+    // The previous output's tier of the same first document, by its
+    // directory `t<first>s<shards>p<phrase shards>/`.
+    let old = previous.iter().find(|t| {
+        t["dir"]
+            .as_str()
+            .and_then(|d| d.strip_prefix(&stem))
+            .is_some_and(|rest| rest.starts_with('s'))
+    });
+    if let Some(old) = old
+        && old["key"].as_str() == Some(key.as_str())
+        && reuse(staging, old)
     {
-        return entry;
+        return old.clone();
     }
     let building = format!("search/.{stem}");
-    if let Some(dir) = &previous {
-        staging.compare_with(&building, &format!("search/{dir}"));
+    if let Some(dir) = old.and_then(|t| t["dir"].as_str()) {
+        staging.compare_with(&building, &format!("search/{}", dir.trim_end_matches('/')));
     }
     let mut index = Index::over(docs.clone(), range, heavy);
     let (shards, phrase_shards) = write_postings(&mut index, staging, &building, shard_max);
@@ -170,59 +181,45 @@ fn tier_key(docs: &[SearchDoc], first: usize, heavy: usize, shard_max: usize) ->
         .collect()
 }
 
-/// The previous output's directory of the tier `stem` (`t<first>s…`).
-fn previous_dir(staging: &Staging, stem: &str) -> Option<String> {
-    let search = staging.previous_dir("search")?;
-    let prefix = format!("{stem}s");
-    let mut dirs: Vec<String> = std::fs::read_dir(search)
-        .ok()?
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(&prefix) && counts(n).is_some())
-        .collect();
-    dirs.sort();
-    dirs.into_iter().next()
+/// The tiers that the previous output's manifest lists (none without one).
+fn previous_tiers(staging: &Staging) -> Vec<Value> {
+    let Some(search) = staging.previous_dir("search") else {
+        return Vec::new();
+    };
+    let manifest = std::fs::read_dir(&search).ok().and_then(|entries| {
+        entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .find(|n| n.starts_with("index.") && n.ends_with(".json"))
+    });
+    manifest
+        .and_then(|m| std::fs::read(search.join(m)).ok())
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .and_then(|v| v["tiers"].as_array().cloned())
+        .unwrap_or_default()
 }
 
-/// The numbers of shards in a tier directory's name (`t<first>s<shards>p<phrase shards>`).
-fn counts(dir: &str) -> Option<(u32, u32)> {
-    let (_, rest) = dir.strip_prefix('t')?.split_once('s')?;
-    let (shards, phrase_shards) = rest.split_once('p')?;
-    Some((shards.parse().ok()?, phrase_shards.parse().ok()?))
-}
-
-/// Take the previous output's tier directory `dir` as it is, if its
-/// manifest gave it the key `key`.
-fn reuse(staging: &Staging, dir: &str, key: &str) -> Option<Value> {
-    let (shards, phrase_shards) = counts(dir)?;
-    let search = staging.previous_dir("search")?;
-    let manifest = std::fs::read_dir(&search)
-        .ok()?
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .find(|n| n.starts_with("index.") && n.ends_with(".json"))?;
-    let old: Value = serde_json::from_slice(&std::fs::read(search.join(manifest)).ok()?).ok()?;
-    let listed = old["tiers"]
-        .as_array()?
-        .iter()
-        .any(|t| t["dir"].as_str() == Some(&format!("{dir}/")) && t["key"].as_str() == Some(key));
-    if !listed {
-        return None;
-    }
-    let path = search.join(dir);
-    let mut names: Vec<String> = std::fs::read_dir(&path)
-        .ok()?
+/// Take a tier of the previous output (its entry in that manifest) as it
+/// is: every file of its directory, linked.
+fn reuse(staging: &Staging, old: &Value) -> bool {
+    let Some(dir) = old["dir"].as_str().map(|d| d.trim_end_matches('/')) else {
+        return false;
+    };
+    let Some(path) = staging.previous_dir(&format!("search/{dir}")) else {
+        return false;
+    };
+    let Ok(entries) = std::fs::read_dir(&path) else {
+        return false;
+    };
+    let names: Vec<String> = entries
         .flatten()
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
-    names.sort();
     use rayon::prelude::*;
-    let all = names
+    names
         .par_iter()
-        .all(|n| staging.reuse(&format!("search/{dir}/{n}"), None));
-    all.then(|| entry(dir, shards, phrase_shards, key))
+        .all(|n| staging.reuse(&format!("search/{dir}/{n}"), None))
 }
 
 /// The result rows of the documents, `CHUNK` to a file, by number: url,
