@@ -375,43 +375,49 @@ impl Staging {
         if self.dry {
             return false;
         }
-        let old = self.out.join(rel);
-        let path = self.tmp.join(rel);
-        // Clean when it was made, and its links known: linked, not read.
-        if self.scan_carries_over
-            && let Some(links) = self.links.as_ref().filter(|l| l.can_defer())
-        {
-            let linked = self
-                .make_parent(&path)
-                .and_then(|_| std::fs::hard_link(&old, &path))
-                .and_then(|()| std::fs::symlink_metadata(&path));
-            if let Ok(meta) = linked {
-                links.defer(rel, origin);
-                self.files.fetch_add(1, Ordering::Relaxed);
-                self.bytes.fetch_add(meta.len(), Ordering::Relaxed);
-                self.reused.fetch_add(1, Ordering::Relaxed);
-                return true;
-            }
-        }
-        let len = std::fs::read(&old).ok().and_then(|bytes| {
-            if !self.scan_carries_over {
-                self.scan(rel, &bytes, origin);
-            }
-            if let Some(links) = &self.links {
-                links.add(rel, &bytes, origin);
-            }
-            self.make_parent(&path)
-                .and_then(|_| std::fs::hard_link(&old, &path).or_else(|_| write_new(&path, &bytes)))
-                .ok()
-                .map(|()| bytes.len() as u64)
-        });
-        let Some(len) = len else {
+        let (old, path) = (self.out.join(rel), self.tmp.join(rel));
+        let Some(len) = self
+            .link_unread(rel, origin, &old, &path)
+            .or_else(|| self.link_read(rel, origin, &old, &path))
+        else {
             return false;
         };
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(len, Ordering::Relaxed);
         self.reused.fetch_add(1, Ordering::Relaxed);
         true
+    }
+
+    /// [`Staging::reuse`] of a file found clean when it was made, whose
+    /// links are known: linked, not read. Its length, if it is linked.
+    fn link_unread(&self, rel: &str, origin: Option<&str>, old: &Path, path: &Path) -> Option<u64> {
+        if !self.scan_carries_over {
+            return None;
+        }
+        let links = self.links.as_ref().filter(|l| l.can_defer())?;
+        let meta = self
+            .make_parent(path)
+            .and_then(|_| std::fs::hard_link(old, path))
+            .and_then(|()| std::fs::symlink_metadata(path))
+            .ok()?;
+        links.defer(rel, origin);
+        Some(meta.len())
+    }
+
+    /// [`Staging::reuse`] of a file read: scanned again if the scan
+    /// changed, its links noted, then linked (or written). Its length.
+    fn link_read(&self, rel: &str, origin: Option<&str>, old: &Path, path: &Path) -> Option<u64> {
+        let bytes = std::fs::read(old).ok()?;
+        if !self.scan_carries_over {
+            self.scan(rel, &bytes, origin);
+        }
+        if let Some(links) = &self.links {
+            links.add(rel, &bytes, origin);
+        }
+        self.make_parent(path)
+            .and_then(|_| std::fs::hard_link(old, path).or_else(|_| write_new(path, &bytes)))
+            .ok()
+            .map(|()| bytes.len() as u64)
     }
 
     pub fn files(&self) -> usize {
