@@ -24,13 +24,7 @@ pub fn write_all(
         let rows: Vec<&Data> = public.of_kind(kind).map(|r| &*r.data).collect();
         let names = ["json", "csv", "xlsx"].map(|f| format!("data/{}.{f}", kind.dir()));
         let key = cache.key(fingerprint, &(kind.dir(), public.date, &rows));
-        if names.iter().all(|n| cache.fresh(n, &key))
-            && names.iter().all(|n| staging.reuse(n, None))
-        {
-            for n in &names {
-                cache.record(n, key.clone(), true);
-            }
-        } else {
+        if !cache.take(staging, &names.each_ref().map(String::as_str), &key) {
             staging.write(&names[0], &json_lines(&rows), None);
             // One table for both: the spreadsheet takes its cells as it goes.
             let (columns, cells) = csv::table(&rows);

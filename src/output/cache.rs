@@ -76,6 +76,20 @@ impl PageCache {
         self.old.get(out).is_some_and(|k| k == key)
     }
 
+    /// Take the files `outs`, made together from what `key` hashes, from the
+    /// previous output if it made all of them from the same: true if they
+    /// are all taken (and recorded), false if they must be made again.
+    pub fn take(&self, staging: &super::Staging, outs: &[&str], key: &str) -> bool {
+        let taken =
+            outs.iter().all(|o| self.fresh(o, key)) && outs.iter().all(|o| staging.reuse(o, None));
+        if taken {
+            for o in outs {
+                self.record(o, key.to_string(), true);
+            }
+        }
+        taken
+    }
+
     pub fn record(&self, out: &str, key: String, reused: bool) {
         let counter = if reused { &self.reused } else { &self.rendered };
         counter.fetch_add(1, Ordering::Relaxed);

@@ -286,13 +286,7 @@ pub fn write_sheets(
     let fingerprint = concat!("sheets ", env!("CARGO_PKG_VERSION"));
     let emit = |stem: String, key: String, make: &dyn Fn() -> (Vec<u8>, Option<Vec<u8>>)| {
         let (csv, xlsx) = (format!("{stem}.csv"), format!("{stem}.xlsx"));
-        if cache.fresh(&csv, &key)
-            && cache.fresh(&xlsx, &key)
-            && staging.reuse(&csv, None)
-            && staging.reuse(&xlsx, None)
-        {
-            cache.record(&csv, key.clone(), true);
-            cache.record(&xlsx, key, true);
+        if cache.take(staging, &[&csv, &xlsx], &key) {
             return;
         }
         let (c, x) = make();
