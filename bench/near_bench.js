@@ -11,31 +11,14 @@
 // swapped; the 市 of the prefix left out. A variant is found when the
 // name's first record is among the exact results or the 相近结果.
 'use strict';
-const http = require('http');
 const fs = require('fs');
 const path = require('path');
-const zlib = require('zlib');
+const server = require('./gzip_server');
 const { chromium } = require(path.join(__dirname, '../tools/web/node_modules/playwright-core'));
 
 const [siteArg, wantArg] = process.argv.slice(2);
 const site = path.resolve(siteArg);
 const want = parseInt(wantArg || '60', 10);
-const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml' };
-let counted = 0;
-const gzCache = new Map();
-function gzSize(file) {
-  if (!gzCache.has(file)) gzCache.set(file, zlib.gzipSync(fs.readFileSync(file), { level: 6 }).length);
-  return gzCache.get(file);
-}
-const server = http.createServer((req, res) => {
-  const url = decodeURIComponent(req.url.split('?')[0]);
-  const file = path.join(site, url);
-  if (!file.startsWith(site) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) { res.writeHead(404); return res.end(); }
-  counted += gzSize(file);
-  const immutable = /\.[0-9a-f]{10}\.|\/search\/[0-9a-f]{10}\//.test(url);
-  res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': immutable ? 'max-age=31536000, immutable' : 'no-cache' });
-  fs.createReadStream(file).pipe(res);
-});
 
 // The city of the site: the place its authority is named after
 // (海城市市场监督管理局 → 海城), which company names start with.
@@ -64,8 +47,8 @@ async function main() {
   const names = [...first.keys()];
   const every = Math.max(1, Math.floor(names.length / want));
   const picked = names.filter((_, i) => i % every === 0).slice(0, want);
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${server.address().port}/`;
+  const srv = await server.start(site);
+  const base = srv.base;
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
@@ -74,7 +57,7 @@ async function main() {
   let i = 0;
   for (const name of picked) {
     for (const [kind, q] of variants(name)) {
-      counted = 0;
+      srv.reset();
       if (i === 0) await page.goto(base + 'search.html?q=' + encodeURIComponent(q));
       else {
         await page.fill('#q', q);
@@ -89,12 +72,12 @@ async function main() {
       (byKind[kind] = byKind[kind] || { asked: 0, found: 0, missed: [] }).asked++;
       if (found) byKind[kind].found++;
       else if (byKind[kind].missed.length < 5) byKind[kind].missed.push(q);
-      if (i === 0) bytes.first = counted; else bytes.later.push(counted);
+      if (i === 0) bytes.first = srv.counted(); else bytes.later.push(srv.counted());
       i++;
     }
   }
   await browser.close();
-  server.close();
+  srv.close();
   const later = bytes.later.slice().sort((a, b) => a - b);
   const recall = {};
   for (const [k, v] of Object.entries(byKind)) recall[k] = { ...v, recall: +(v.found / v.asked).toFixed(3) };

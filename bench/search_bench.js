@@ -7,34 +7,13 @@
 // For each engine: bytes for a first visit (page, scripts, index and the
 // first query's data), bytes for each later query, and time to results.
 'use strict';
-const http = require('http');
 const fs = require('fs');
 const path = require('path');
-const zlib = require('zlib');
+const server = require('./gzip_server');
 const { chromium } = require(path.join(__dirname, '../tools/web/node_modules/playwright-core'));
 
 const [siteArg, ...queries] = process.argv.slice(2);
 const site = path.resolve(siteArg);
-const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm' };
-let counted = 0;
-const gzCache = new Map();
-
-function gzSize(file) {
-  if (!gzCache.has(file)) gzCache.set(file, zlib.gzipSync(fs.readFileSync(file), { level: 6 }).length);
-  return gzCache.get(file);
-}
-
-const server = http.createServer((req, res) => {
-  const url = decodeURIComponent(req.url.split('?')[0]);
-  let file = path.join(site, url);
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-  if (!file.startsWith(site) || !fs.existsSync(file)) { res.writeHead(404); return res.end(); }
-  counted += gzSize(file);
-  if (process.env.BENCH_FILES) console.error(gzSize(file), url);
-  const immutable = /\.[0-9a-f]{10}\.|\/search\/[0-9a-f]{10}\/|pagefind\/(fragment|index|filter)|\.pf_/.test(url);
-  res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': immutable ? 'max-age=31536000, immutable' : 'no-cache' });
-  fs.createReadStream(file).pipe(res);
-});
 
 const PF_PAGE = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>pf</title><body><script type="module">
 window.pf = await import('/pagefind/pagefind.js');
@@ -44,8 +23,8 @@ window.ready = true;
 
 async function main() {
   fs.writeFileSync(path.join(site, 'pf-bench.html'), PF_PAGE);
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${server.address().port}/`;
+  const srv = await server.start(site);
+  const base = srv.base;
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   const out = { gongshi: [], pagefind: [] };
   // gongshi: search.html?q=…, results rendered in #search-results
@@ -53,7 +32,7 @@ async function main() {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
     for (const [i, q] of queries.entries()) {
-      counted = 0;
+      srv.reset();
       const t0 = Date.now();
       // The first query from a link; later ones typed into the search box
       // (search.js answers them without reloading the page).
@@ -68,7 +47,7 @@ async function main() {
       }, q);
       const ms = Date.now() - t0;
       const status = await page.textContent('#search-results [role="status"]');
-      out.gongshi.push({ query: q, visit: i === 0 ? 'first' : 'later', gzip_bytes: counted, ms, status: status.trim() });
+      out.gongshi.push({ query: q, visit: i === 0 ? 'first' : 'later', gzip_bytes: srv.counted(), ms, status: status.trim() });
     }
     await ctx.close();
   }
@@ -77,23 +56,23 @@ async function main() {
   if (fs.existsSync(path.join(site, 'pagefind'))) {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
-    counted = 0;
+    srv.reset();
     await page.goto(base + 'pf-bench.html');
     await page.waitForFunction(() => window.ready === true);
     for (const [i, q] of queries.entries()) {
-      if (i > 0) counted = 0;
+      if (i > 0) srv.reset();
       const t0 = Date.now();
       const n = await page.evaluate(async (q) => {
         const r = await window.pf.search(q);
         await Promise.all(r.results.slice(0, 10).map((x) => x.data()));
         return r.results.length;
       }, q);
-      out.pagefind.push({ query: q, visit: i === 0 ? 'first' : 'later', gzip_bytes: counted, ms: Date.now() - t0, results: n });
+      out.pagefind.push({ query: q, visit: i === 0 ? 'first' : 'later', gzip_bytes: srv.counted(), ms: Date.now() - t0, results: n });
     }
     await ctx.close();
   }
   await browser.close();
-  server.close();
+  srv.close();
   fs.unlinkSync(path.join(site, 'pf-bench.html'));
   console.log(JSON.stringify(out, null, 1));
 }
