@@ -291,12 +291,12 @@ fn check(
     Ok((scanner, env, diags.sorted()))
 }
 
-/// Every file of the site into `staging`, and the tantivy index beside
-/// `engine_out`: the engine's directory and the template errors.
 /// Above this many records, the search indexes and the pages are made one
 /// after the other ([`make`]).
 const ONE_AT_A_TIME: usize = 50_000;
 
+/// Every file of the site into `staging`, and the tantivy index beside
+/// `engine_out`: the engine's directory and the template errors.
 fn make(
     opts: &BuildOptions,
     env: &minijinja::Environment<'static>,

@@ -39,7 +39,7 @@ pub fn run(opts: SearchOptions) -> u8 {
         return CONTENT_ERROR;
     }
     let public = crate::publish::publish(&content, opts.date, false);
-    let docs = crate::search::build(&public).docs;
+    let docs = crate::search::index::documents(&public);
     let engine = match Engine::build(&docs, None) {
         Ok(e) => e,
         Err(e) => {

@@ -13,5 +13,5 @@ pub mod static_files;
 pub mod tiers;
 pub mod tokenize;
 
-pub use index::{Index, SearchDoc, build};
+pub use index::{Index, SearchDoc};
 pub use query::{Hit, Query, search};

@@ -101,11 +101,6 @@ pub struct Phrase {
     pub at: bool,
 }
 
-/// Build the index over every document, in the order of their numbers.
-pub fn build(public: &PublicSite) -> Index {
-    Index::from_docs(documents(public))
-}
-
 impl Index {
     /// Index these documents, numbered in their order ([`documents`]). Documents are cut in
     /// parallel, a block at a time, so memory stays bounded; the keys of a
