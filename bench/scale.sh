@@ -36,14 +36,14 @@ for n in "${sizes[@]}"; do
   files=$(find "$out" -type f | wc -l)
   bytes=$(du -sb "$out" | cut -f1)
   # Three changes, each rebuilt over the output before it and compared
-  # with it by content (bench/churn.py): one record added (a copy of the
-  # newest case, published the day before the build), one edited (a
+  # with it by content (bench/churn.py): one record added to the largest
+  # kind (a copy of an action, published the day before the build), one edited (a
   # sentence added to a record of two years before) and one withdrawn
   # (another old record).
   add() {
     local one
-    one=$(ls "$site/content/cases" | tail -1)
-    sed 's/^发布日期: .*/发布日期: 2026-11-21/' "$site/content/cases/$one" > "$site/content/cases/zz-new-$n.yaml"
+    one=$(ls "$site/content/actions" | tail -1)
+    sed 's/^发布日期: .*/发布日期: 2026-11-21/; s/^\(决定书文号: .*\)号$/\1号之一/' "$site/content/actions/$one" > "$site/content/actions/zz-new-$n.yaml"
   }
   old_record() {
     grep -l '^发布日期: 2024-11' "$site"/content/actions/*.yaml | sed -n "${1}p"
