@@ -487,3 +487,96 @@ fn a_page_taken_unchanged_still_has_its_links_checked() {
     );
     assert!(site.exists("public/cases/tc-2022-001.html"));
 }
+
+/// The numbered pages of a list keep their records when others come and
+/// go: a record published after the others changes only the list's first
+/// pages, and a withdrawn one only the pages it was on. Every record is
+/// listed once either way, as a clean build lists it.
+#[test]
+fn list_pages_keep_their_records_when_others_come_and_go() {
+    let site = Site::new("base");
+    let action = site.read("content/actions/ta-2022-001.yaml");
+    let make = |i: usize, date: &str| {
+        action
+            .replace("2022-01-14", date)
+            .replace("2022-01-12", "2022-01-01")
+            .replace("〔2022〕1号", &format!("〔2022〕{}号", 100 + i))
+    };
+    // Two months of actions, a few a day.
+    let day = |i: usize| format!("2022-{:02}-{:02}", 2 + i / 28, 1 + i % 28);
+    for i in 0..53 {
+        site.write(
+            &format!("content/actions/st-{i:03}.yaml"),
+            &make(i, &day(i / 2)),
+        );
+    }
+    let date = "2022-04-20";
+    site.build(date);
+    let numbered = |site: &Site| -> Vec<(String, Vec<u8>)> {
+        snapshot(&site.path().join("public/actions"))
+            .into_iter()
+            .filter(|(p, _)| p.contains("page/"))
+            .collect()
+    };
+    let before = numbered(&site);
+    // The pages of `before` that are not in `now` as they were.
+    let changed = |now: &[(String, Vec<u8>)]| -> Vec<String> {
+        before
+            .iter()
+            .filter(|b| !now.contains(b))
+            .map(|(p, _)| p.clone())
+            .collect()
+    };
+    let front = site.read("public/actions/index.html");
+    let total: usize = front
+        .split("共 ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the first page gives the total");
+    assert!(
+        !total.is_multiple_of(20) && !before.is_empty(),
+        "the newest page has room: {total}, {before:?}"
+    );
+
+    // A new record: no numbered page changes.
+    site.write("content/actions/st-new.yaml", &make(99, "2022-04-18"));
+    site.build(date);
+    let now = numbered(&site);
+    assert_eq!(
+        changed(&now),
+        Vec::<String>::new(),
+        "a new record moved older pages"
+    );
+    assert_eq!(now.len(), before.len());
+    assert!(
+        site.read("public/actions/index.html")
+            .contains("st-new.html")
+    );
+
+    // An old record withdrawn: only the pages that listed it change.
+    let old = "content/actions/st-004.yaml";
+    let text = format!(
+        "状态: 已撤回\n撤回: {{日期: 2022-04-19, 原因: 决定已依法撤销。}}\n{}",
+        site.read(old)
+    );
+    site.write(old, &text);
+    site.build(date);
+    let after = numbered(&site);
+    let held: Vec<String> = before
+        .iter()
+        .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains("st-004.html\""))
+        .map(|(p, _)| p.clone())
+        .collect();
+    assert!(!held.is_empty(), "an old record is on a numbered page");
+    assert_eq!(
+        changed(&after),
+        held,
+        "only the pages that listed it change"
+    );
+    for (_, bytes) in &after {
+        assert!(!String::from_utf8_lossy(bytes).contains("st-004.html\""));
+    }
+    let clean = clean_build(&site, date);
+    assert_eq!(snapshot(&site.path().join("public")), clean);
+}

@@ -652,17 +652,24 @@ fn the_party_index_is_paginated() {
     }
     let sitemap = site.read("public/sitemap.xml");
     assert!(sitemap.contains("parties/page/2.html"));
-    // Every page of the (150 records long) list of actions too.
+    // Every page of the (150 records long) list of actions too, and every
+    // action on exactly one of them.
     let pages: Vec<String> = std::fs::read_dir(site.path().join("public/actions/page"))
         .expect("the list of actions has more pages")
         .map(|e| format!("actions/page/{}", e.unwrap().file_name().to_string_lossy()))
         .collect();
-    assert!(pages.len() >= 7, "{pages:?}");
-    for p in pages {
+    assert!(pages.len() >= 6, "{pages:?}");
+    let mut listed = site.read("public/actions/index.html");
+    for p in &pages {
         assert!(
             sitemap.contains(&format!("/{p}</loc>")),
             "{p} not in the sitemap"
         );
+        listed.push_str(&site.read(&format!("public/{p}")));
+    }
+    for i in 0..150 {
+        let link = format!("actions/pi-{i:03}.html\"");
+        assert_eq!(listed.matches(&link).count(), 1, "{link}");
     }
 }
 

@@ -207,7 +207,7 @@ pub struct PublicSite<'a> {
     /// The search index numbers its documents among these, so that a
     /// record leaving the site leaves a gap instead of renumbering the
     /// ones after it.
-    pub slots: Vec<(NaiveDate, Kind, &'a str)>,
+    pub slots: Vec<Slot<'a>>,
     calendar: std::sync::OnceLock<calendar::Calendar>,
     lists: std::sync::OnceLock<narrow::Lists>,
 }
@@ -363,16 +363,37 @@ pub fn publish_after<'a>(
     }
 }
 
+/// A record that has been public by the build date, listed now or not
+/// ([`PublicSite::slots`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Slot<'a> {
+    pub published: NaiveDate,
+    pub kind: Kind,
+    pub id: &'a str,
+    /// Its place ([`narrow::place`]): the lists narrowed to a place keep
+    /// its room on their pages too.
+    pub place: Option<&'a str>,
+}
+
 /// The records that have been public by `date` ([`PublicSite::slots`]):
 /// not drafts, published by then, and searchable kinds.
-fn slots(content: &Content, date: NaiveDate) -> Vec<(NaiveDate, Kind, &str)> {
+fn slots(content: &Content, date: NaiveDate) -> Vec<Slot<'_>> {
+    use crate::content::model::Body;
     content
         .records
         .iter()
         .filter(|r| {
             r.meta.status != Status::Draft && r.meta.published <= date && r.meta.kind != Kind::Daily
         })
-        .map(|r| (r.meta.published, r.meta.kind, r.meta.id.as_str()))
+        .map(|r| Slot {
+            published: r.meta.published,
+            kind: r.meta.kind,
+            id: r.meta.id.as_str(),
+            place: r.meta.region.as_deref().or(match &r.body {
+                Body::Clue(c) => Some(c.public.locality.as_str()),
+                _ => None,
+            }),
+        })
         .collect()
 }
 

@@ -1,6 +1,18 @@
 //! What a kind's list can be narrowed to — a place or a year — with the
-//! records of each, and the overdue hazards: made once per public view
-//! ([`PublicSite::lists`]), since every list page shows them.
+//! records of each, the pages of every list, and the overdue hazards: made
+//! once per public view ([`PublicSite::lists`]), since every list page
+//! shows them.
+//!
+//! A list's pages are cut so that a record coming or going touches only
+//! its own page. Every record that has been public by the build date has
+//! a room in each list it belongs to, numbered oldest first: page 1 holds
+//! rooms 1–20, page 2 rooms 21–40, and so on. A page shows the records of
+//! its rooms that are listed now, newest first: a withdrawn or expired
+//! record leaves its room empty rather than moving every record after
+//! it, and a new record takes a room after the others. A page whose rooms
+//! are all empty is not made. The list's first page (`index.html`) shows
+//! the newest pages, as many as hold [`PER_PAGE`] records or more, and
+//! the list's total; those pages have no page of their own.
 
 use super::{Badge, PubBody, PubRecord, PublicSite};
 use crate::base::FastMap;
@@ -33,6 +45,43 @@ pub fn place<'p>(r: &'p PubRecord) -> Option<&'p str> {
     })
 }
 
+/// Rooms per page of a list.
+pub const PER_PAGE: usize = 20;
+
+/// A list (a kind's, or narrowed to a place or year) cut into pages.
+#[derive(Default)]
+pub struct Paging {
+    /// The pages that hold a listed record, newest first: each page's
+    /// number (1: the oldest rooms) and its records, as positions in
+    /// [`PublicSite::records`], newest first.
+    pub pages: Vec<(usize, Vec<usize>)>,
+    /// How many of the newest pages the list's first page shows.
+    pub front: usize,
+}
+
+impl Paging {
+    /// The records on the first page, newest first.
+    pub fn front_records(&self) -> impl Iterator<Item = usize> + '_ {
+        self.pages[..self.front]
+            .iter()
+            .flat_map(|(_, r)| r.iter().copied())
+    }
+
+    /// The records of page `number`, newest first (None for a page that
+    /// the first page shows).
+    pub fn page(&self, number: usize) -> Option<&[usize]> {
+        self.pages[self.front..]
+            .iter()
+            .find(|(n, _)| *n == number)
+            .map(|(_, r)| r.as_slice())
+    }
+
+    /// The numbers of the pages after the first page, newest first.
+    pub fn numbers(&self) -> impl Iterator<Item = usize> + '_ {
+        self.pages[self.front..].iter().map(|(n, _)| *n)
+    }
+}
+
 #[derive(Default)]
 pub struct Lists {
     /// Each kind's places (by name) and years (newest first) with their
@@ -44,6 +93,9 @@ pub struct Lists {
     /// The overdue hazards, longest overdue first (earliest deadline; then
     /// as listed), as positions.
     overdue: Vec<usize>,
+    /// The pages of each kind's list (no narrowing) and of each narrowed
+    /// one.
+    paging: FastMap<(Kind, Option<Filter>), Paging>,
 }
 
 impl Lists {
@@ -94,6 +146,7 @@ impl Lists {
             }
             lists.filters.insert(kind, all);
         }
+        lists.paging = paging(public);
         lists
     }
 
@@ -103,7 +156,111 @@ impl Lists {
     }
 }
 
+/// The pages of every list ([`Paging`]).
+fn paging(public: &PublicSite) -> FastMap<(Kind, Option<Filter>), Paging> {
+    type List = (Kind, Option<Filter>);
+    let lists_of = |kind: Kind, published: chrono::NaiveDate, place: Option<&str>| {
+        let mut lists: Vec<List> = vec![(kind, None), (kind, Some(Filter::Year(published.year())))];
+        lists.extend(place.map(|p| (kind, Some(Filter::Place(p.to_string())))));
+        lists
+    };
+    // The rooms: every record that has been public, and the records that
+    // only a preview lists (drafts, scheduled ones), oldest first, in the
+    // reverse of list order.
+    let mut rooms: Vec<(
+        Kind,
+        chrono::NaiveDate,
+        std::cmp::Reverse<&str>,
+        Option<&str>,
+    )> = public
+        .slots
+        .iter()
+        .map(|s| (s.kind, s.published, std::cmp::Reverse(s.id), s.place))
+        .collect();
+    let known: crate::base::FastSet<(Kind, &str)> =
+        public.slots.iter().map(|s| (s.kind, s.id)).collect();
+    rooms.extend(
+        public
+            .records
+            .iter()
+            .filter(|r| !known.contains(&(r.kind, r.id.as_str())))
+            .map(|r| {
+                (
+                    r.kind,
+                    r.published,
+                    std::cmp::Reverse(r.id.as_str()),
+                    place(r),
+                )
+            }),
+    );
+    drop(known);
+    rooms.sort_unstable();
+    // Each record's room in each of its lists.
+    let mut taken: FastMap<List, usize> = FastMap::default();
+    let mut room: FastMap<(Kind, &str), Vec<usize>> = FastMap::default();
+    for &(kind, published, std::cmp::Reverse(id), place) in &rooms {
+        let numbers = lists_of(kind, published, place)
+            .into_iter()
+            .map(|list| {
+                let next = taken.entry(list).or_default();
+                *next += 1;
+                *next - 1
+            })
+            .collect();
+        room.insert((kind, id), numbers);
+    }
+    drop(rooms);
+    // The pages: records in list order, so each page's are newest first.
+    let mut pages: FastMap<List, std::collections::BTreeMap<usize, Vec<usize>>> =
+        FastMap::default();
+    for (i, r) in public.records.iter().enumerate() {
+        let Some(numbers) = room.get(&(r.kind, r.id.as_str())) else {
+            continue;
+        };
+        for (list, n) in lists_of(r.kind, r.published, place(r))
+            .into_iter()
+            .zip(numbers)
+        {
+            pages
+                .entry(list)
+                .or_default()
+                .entry(n / PER_PAGE + 1)
+                .or_default()
+                .push(i);
+        }
+    }
+    pages
+        .into_iter()
+        .map(|(list, by_number)| {
+            let pages: Vec<(usize, Vec<usize>)> = by_number.into_iter().rev().collect();
+            let mut shown = 0;
+            let front = pages
+                .iter()
+                .take_while(|(_, records)| {
+                    let more = shown < PER_PAGE;
+                    shown += records.len();
+                    more
+                })
+                .count();
+            (list, Paging { pages, front })
+        })
+        .collect()
+}
+
 impl<'a> PublicSite<'a> {
+    /// The pages of `kind`'s list, narrowed by `f` or not (none without
+    /// records).
+    pub fn paging(&self, kind: Kind, f: Option<&Filter>) -> &Paging {
+        static EMPTY: Paging = Paging {
+            pages: Vec::new(),
+            front: 0,
+        };
+        self.lists()
+            .paging
+            .get(&(kind, f.cloned()))
+            .unwrap_or(&EMPTY)
+    }
+
     /// The narrowings of the lists (made on first use).
     pub fn lists(&self) -> &Lists {
         self.lists.get_or_init(|| Lists::new(self))

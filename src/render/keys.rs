@@ -1,9 +1,8 @@
 //! Cache keys of pages made from Rust values: a rebuild knows whether such
 //! a page changed before it builds the page's template context.
 
-use super::lists::{filter_values, overdue, page_views};
+use super::list_pages::list_page;
 use super::pages::{PageRef, out_path, record_body, record_template, view};
-use crate::content::model::Kind;
 use crate::publish::PublicSite;
 
 /// The output path, cache key and origin of a page whose key follows from
@@ -31,27 +30,22 @@ pub(super) fn quick_key<'p>(
             let key = cache.key(fingerprint, &(&out, "party.html", party));
             (out, key, None)
         }),
-        // A page of a list, from its records, their number and the page's
-        // number (the rest of list.html's context follows).
+        // A page of a list, narrowed or not, from what it shows.
         PageRef::List(kind, n) => {
-            let kind = *kind;
-            let total = public.of_kind(kind).count();
-            let filters = filter_values(public, kind);
-            let late = (kind == Kind::Hazards).then(|| overdue(public).len());
-            let views = page_views(public.of_kind(kind), *n);
-            let source = (kind.dir(), *n, total, views, (filters, late));
-            let key = cache.key(fingerprint, &(&out, "list.html", source));
-            Some((out, key, None))
+            let page = list_page(public, *kind, None, *n)?;
+            Some((
+                out.clone(),
+                cache.key(fingerprint, &(&out, "list.html", page)),
+                None,
+            ))
         }
-        // A page of a narrowed list, likewise, with its narrowing (the
-        // label, the addresses and the bar of narrowings follow).
         PageRef::Filtered(kind, f, n) => {
-            let kind = *kind;
-            let total = public.narrowed(kind, f).count();
-            let views = page_views(public.narrowed(kind, f), *n);
-            let source = (kind.dir(), f, *n, total, views, filter_values(public, kind));
-            let key = cache.key(fingerprint, &(&out, "list.html", source));
-            Some((out, key, None))
+            let page = list_page(public, *kind, Some(f), *n)?;
+            Some((
+                out.clone(),
+                cache.key(fingerprint, &(&out, "list.html", page)),
+                None,
+            ))
         }
         _ => None,
     }

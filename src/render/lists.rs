@@ -1,6 +1,7 @@
 //! The pages made of lists: the home page, a kind's list pages, the
 //! overdue hazards and the party index, with their numbering.
 
+use super::list_pages::FRONT;
 use super::pages::*;
 use crate::content::model::Kind;
 pub use crate::publish::narrow::Filter;
@@ -77,14 +78,9 @@ pub(super) fn overdue<'p, 'a>(public: &'p PublicSite<'a>) -> Vec<&'p PubRecord<'
     public.overdue().collect()
 }
 
-/// How many pages the list of a kind has (one, if empty).
-pub(super) fn list_pages(public: &PublicSite, kind: Kind) -> usize {
-    public.of_kind(kind).count().div_ceil(PER_PAGE).max(1)
-}
-
-/// The page of the list of a kind.
+/// Page `n` of the list of a kind ([`FRONT`]: its first page).
 pub(super) fn list_url(kind: Kind, n: usize) -> String {
-    if n == 1 {
+    if n == FRONT {
         format!("{}/index.html", kind.dir())
     } else {
         format!("{}/page/{n}.html", kind.dir())
@@ -193,23 +189,6 @@ pub(super) fn overdue_page(public: &PublicSite, n: usize) -> (&'static str, Valu
     ("list.html", ctx)
 }
 
-pub(super) fn list_page(public: &PublicSite, kind: Kind, n: usize) -> (&'static str, Value) {
-    let records = (public.of_kind(kind).count(), public.of_kind(kind));
-    let ctx = list_context(kind, kind.label(), None, records, n, |n| list_url(kind, n));
-    let overdue = if kind == Kind::Hazards {
-        overdue(public).len()
-    } else {
-        0
-    };
-    let ctx = context! {
-        filters => filter_bar(public, kind, None),
-        overdue_total => overdue,
-        overdue_url => overdue_url(1),
-        ..ctx
-    };
-    ("list.html", ctx)
-}
-
 /// The page of a narrowed list: `KIND/place/HASH/…` (a place's name
 /// hashed: a stable, plain address) or `KIND/year/YYYY/…`.
 pub fn filter_url(kind: Kind, f: &Filter, n: usize) -> String {
@@ -221,7 +200,7 @@ pub fn filter_url(kind: Kind, f: &Filter, n: usize) -> String {
         ),
         Filter::Year(y) => format!("{}/year/{y}", kind.dir()),
     };
-    if n == 1 {
+    if n == FRONT {
         format!("{dir}/index.html")
     } else {
         format!("{dir}/page/{n}.html")
@@ -233,56 +212,8 @@ pub fn filter_values(public: &PublicSite, kind: Kind) -> Vec<(Filter, usize)> {
     public.lists().filters(kind).to_vec()
 }
 
-/// The filter bar of a kind's list: for places and for years, "all" and
-/// each value with its count; `current` is the one shown.
-fn filter_bar(public: &PublicSite, kind: Kind, current: Option<&Filter>) -> Value {
-    let values = filter_values(public, kind);
-    let group = |name: &str, place: bool| {
-        let of: Vec<Value> = values
-            .iter()
-            .filter(|(f, _)| matches!(f, Filter::Place(_)) == place)
-            .map(|(f, count)| {
-                context! {
-                    label => f.label(),
-                    count => count,
-                    url => filter_url(kind, f, 1),
-                    current => current == Some(f),
-                }
-            })
-            .collect();
-        let here = current.is_some_and(|f| matches!(f, Filter::Place(_)) == place);
-        (!of.is_empty()).then(|| {
-            context! { name => name, values => of, current => here, all_url => list_url(kind, 1) }
-        })
-    };
-    let groups: Vec<Value> = [group("地区", true), group("年份", false)]
-        .into_iter()
-        .flatten()
-        .collect();
-    Value::from(groups)
-}
-
-pub(super) fn filtered_page(
-    public: &PublicSite,
-    kind: Kind,
-    f: &Filter,
-    n: usize,
-) -> (&'static str, Value) {
-    let all = || public.narrowed(kind, f);
-    let label = format!("{}（{}）", kind.label(), f.label());
-    let ctx = list_context(kind, &label, None, (all().count(), all()), n, |n| {
-        filter_url(kind, f, n)
-    });
-    let ctx = context! {
-        filters => filter_bar(public, kind, Some(f)),
-        list_url => list_url(kind, 1),
-        ..ctx
-    };
-    ("list.html", ctx)
-}
-
-/// The views of the records on page `n` of a list.
-pub(super) fn page_views<'p, 'a: 'p>(
+/// The views of the records on page `n` of a numbered list.
+fn page_views<'p, 'a: 'p>(
     all: impl Iterator<Item = &'p PubRecord<'a>>,
     n: usize,
 ) -> Vec<RecordView<'p>> {
@@ -292,10 +223,10 @@ pub(super) fn page_views<'p, 'a: 'p>(
         .collect()
 }
 
-/// Page `n` of a list of records (list.html), from how many there are and
-/// the records in order: the page's records, the counts and the
-/// neighbouring pages by `url`.
-pub(super) fn list_context<'p, 'a: 'p>(
+/// Page `n` of a numbered list of records (list.html; the overdue
+/// hazards), from how many there are and the records in order: the
+/// page's records, the counts and the neighbouring pages by `url`.
+fn list_context<'p, 'a: 'p>(
     kind: Kind,
     label: &str,
     lead: Option<String>,

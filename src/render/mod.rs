@@ -7,6 +7,7 @@
 //! filter, which never passes raw HTML.
 
 mod keys;
+mod list_pages;
 mod lists;
 pub mod markdown;
 mod pages;

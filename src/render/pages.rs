@@ -12,7 +12,7 @@ use minijinja::{Environment, Value, context};
 use rayon::prelude::*;
 use serde::Serialize;
 
-pub const PER_PAGE: usize = 20;
+pub use crate::publish::narrow::PER_PAGE;
 /// Parties per page of the party index.
 pub const PARTIES_PER_PAGE: usize = 100;
 /// Overdue hazards shown on the home page; the rest are on their own list.
@@ -142,6 +142,8 @@ pub fn view<'x>(r: &'x PubRecord) -> RecordView<'x> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PageRef {
     Home,
+    /// A page of a kind's list: [`super::list_pages::FRONT`] or a
+    /// page's number.
     List(Kind, usize),
     /// A page of a kind's list narrowed to a place or a year.
     Filtered(Kind, Filter, usize),
@@ -397,10 +399,15 @@ pub fn render_all(
 pub fn page_refs(public: &PublicSite) -> Vec<PageRef> {
     let mut refs = vec![PageRef::Home];
     for kind in Kind::LISTED {
-        refs.extend((1..=list_pages(public, kind)).map(|n| PageRef::List(kind, n)));
-        for (filter, count) in filter_values(public, kind) {
-            let pages = count.div_ceil(PER_PAGE);
-            refs.extend((1..=pages).map(|n| PageRef::Filtered(kind, filter.clone(), n)));
+        let numbers = super::list_pages::numbers(public, kind, None);
+        refs.extend(numbers.into_iter().map(|n| PageRef::List(kind, n)));
+        for (filter, _) in filter_values(public, kind) {
+            let numbers = super::list_pages::numbers(public, kind, Some(&filter));
+            refs.extend(
+                numbers
+                    .into_iter()
+                    .map(|n| PageRef::Filtered(kind, filter.clone(), n)),
+            );
         }
     }
     refs.extend((1..=overdue_pages(public)).map(PageRef::Overdue));
@@ -507,8 +514,14 @@ fn job_context<'p>(
 ) -> Option<(&'static str, Value, Option<&'p str>)> {
     let (template, ctx) = match page {
         PageRef::Home => home(public),
-        PageRef::List(kind, n) => list_page(public, *kind, *n),
-        PageRef::Filtered(kind, f, n) => filtered_page(public, *kind, f, *n),
+        PageRef::List(kind, n) => super::list_pages::context(
+            public,
+            super::list_pages::list_page(public, *kind, None, *n)?,
+        ),
+        PageRef::Filtered(kind, f, n) => super::list_pages::context(
+            public,
+            super::list_pages::list_page(public, *kind, Some(f), *n)?,
+        ),
         PageRef::Overdue(n) => overdue_page(public, *n),
         PageRef::Record(i) => {
             let r = public.page(*i)?;

@@ -419,7 +419,7 @@ impl Snapshot {
                 PageRef::NotFound,
                 PageRef::Reports,
             ]);
-            samples.extend(Kind::LISTED.iter().map(|k| PageRef::List(*k, 1)));
+            samples.extend(Kind::LISTED.iter().map(|k| PageRef::List(*k, 0)));
             if !public.notices.is_empty() {
                 samples.push(PageRef::Notice(0));
             }

@@ -148,8 +148,8 @@ pub fn documents(public: &PublicSite) -> Vec<SearchDoc> {
     let gaps: Vec<SearchDoc> = public
         .slots
         .iter()
-        .filter(|(_, kind, id)| !here.contains(&(*kind, *id)))
-        .map(|&(date, kind, id)| SearchDoc::gap(date, kind, id))
+        .filter(|s| !here.contains(&(s.kind, s.id)))
+        .map(|s| SearchDoc::gap(s.published, s.kind, s.id))
         .collect();
     drop(here);
     docs.extend(gaps);
