@@ -156,14 +156,20 @@ impl Lists {
     }
 }
 
-/// The pages of every list ([`Paging`]).
-fn paging(public: &PublicSite) -> FastMap<(Kind, Option<Filter>), Paging> {
-    type List = (Kind, Option<Filter>);
-    let lists_of = |kind: Kind, published: chrono::NaiveDate, place: Option<&str>| {
-        let mut lists: Vec<List> = vec![(kind, None), (kind, Some(Filter::Year(published.year())))];
-        lists.extend(place.map(|p| (kind, Some(Filter::Place(p.to_string())))));
-        lists
-    };
+/// A list: a kind's, or narrowed.
+type List = (Kind, Option<Filter>);
+
+/// The lists a record of `kind` published on `published` at `place` is
+/// on.
+fn lists_of(kind: Kind, published: chrono::NaiveDate, place: Option<&str>) -> Vec<List> {
+    let mut lists: Vec<List> = vec![(kind, None), (kind, Some(Filter::Year(published.year())))];
+    lists.extend(place.map(|p| (kind, Some(Filter::Place(p.to_string())))));
+    lists
+}
+
+/// Each record's room in each of its lists ([`lists_of`], in that order),
+/// by kind and id.
+fn rooms<'p>(public: &'p PublicSite) -> FastMap<(Kind, &'p str), Vec<usize>> {
     // The rooms: every record that has been public, and the records that
     // only a preview lists (drafts, scheduled ones), oldest first, in the
     // reverse of list order.
@@ -209,7 +215,12 @@ fn paging(public: &PublicSite) -> FastMap<(Kind, Option<Filter>), Paging> {
             .collect();
         room.insert((kind, id), numbers);
     }
-    drop(rooms);
+    room
+}
+
+/// The pages of every list ([`Paging`]).
+fn paging(public: &PublicSite) -> FastMap<List, Paging> {
+    let room = rooms(public);
     // The pages: records in list order, so each page's are newest first.
     let mut pages: FastMap<List, std::collections::BTreeMap<usize, Vec<usize>>> =
         FastMap::default();
