@@ -652,14 +652,15 @@ fn the_party_index_is_paginated() {
     }
     let sitemap = site.read("public/sitemap.xml");
     assert!(sitemap.contains("parties/page/2.html"));
-    // Every page of the (150 records long) list of actions too, and every
-    // action on exactly one of them.
+    // Every page of the (150 records long) list of actions too: every
+    // action on exactly one numbered page, the newest 20 on the first page
+    // as well, which links the newest numbered pages.
     let pages: Vec<String> = std::fs::read_dir(site.path().join("public/actions/page"))
         .expect("the list of actions has more pages")
         .map(|e| format!("actions/page/{}", e.unwrap().file_name().to_string_lossy()))
         .collect();
-    assert!(pages.len() >= 6, "{pages:?}");
-    let mut listed = site.read("public/actions/index.html");
+    assert!(pages.len() >= 7, "{pages:?}");
+    let mut listed = String::new();
     for p in &pages {
         assert!(
             sitemap.contains(&format!("/{p}</loc>")),
@@ -667,6 +668,25 @@ fn the_party_index_is_paginated() {
         );
         listed.push_str(&site.read(&format!("public/{p}")));
     }
+    let first = site.read("public/actions/index.html");
+    let newest = pages
+        .iter()
+        .filter_map(|p| {
+            p.trim_start_matches("actions/page/")
+                .trim_end_matches(".html")
+                .parse::<usize>()
+                .ok()
+        })
+        .max()
+        .unwrap();
+    assert!(
+        first.contains(&format!("href=\"../actions/page/{newest}.html\"")),
+        "{first}"
+    );
+    let on_first = (0..150)
+        .filter(|i| first.contains(&format!("actions/pi-{i:03}.html\"")))
+        .count();
+    assert!(on_first >= 20, "{on_first}");
     for i in 0..150 {
         let link = format!("actions/pi-{i:03}.html\"");
         assert_eq!(listed.matches(&link).count(), 1, "{link}");

@@ -12,7 +12,7 @@
 //! it, and a new record takes a room after the others. A page whose rooms
 //! are all empty is not made. The list's first page (`index.html`) shows
 //! the newest pages, as many as hold [`PER_PAGE`] records or more, and
-//! the list's total; those pages have no page of their own.
+//! the list's total.
 
 use super::{Badge, PubBody, PubRecord, PublicSite};
 use crate::base::FastMap;
@@ -67,18 +67,22 @@ impl Paging {
             .flat_map(|(_, r)| r.iter().copied())
     }
 
-    /// The records of page `number`, newest first (None for a page that
-    /// the first page shows).
+    /// The records of page `number`, newest first.
     pub fn page(&self, number: usize) -> Option<&[usize]> {
-        self.pages[self.front..]
+        self.pages
             .iter()
             .find(|(n, _)| *n == number)
             .map(|(_, r)| r.as_slice())
     }
 
-    /// The numbers of the pages after the first page, newest first.
+    /// The numbers of the pages, newest first.
     pub fn numbers(&self) -> impl Iterator<Item = usize> + '_ {
-        self.pages[self.front..].iter().map(|(n, _)| *n)
+        self.pages.iter().map(|(n, _)| *n)
+    }
+
+    /// The number of the newest page that the first page does not show.
+    pub fn after_front(&self) -> Option<usize> {
+        self.pages.get(self.front).map(|(n, _)| *n)
     }
 }
 

@@ -111,8 +111,8 @@ pub(super) fn list_page<'p>(
 }
 
 /// The links of page `n`: the newer and the older page, and by number
-/// the pages within two of this one (the first page: the three after
-/// it and the oldest).
+/// the pages within two of this one (the first page: the three newest
+/// and the oldest, and as the older one the newest that it does not show).
 fn nav(paging: &Paging, n: usize, url: impl Fn(usize) -> String) -> Nav {
     let pages: Vec<usize> = paging.numbers().collect();
     let link = |k: usize| Some((k, url(k)));
@@ -126,7 +126,7 @@ fn nav(paging: &Paging, n: usize, url: impl Fn(usize) -> String) -> Nav {
         }
         return Nav {
             newer: None,
-            older: pages.first().map(|&k| url(k)),
+            older: paging.after_front().map(&url),
             links,
         };
     }
@@ -238,18 +238,21 @@ mod tests {
     }
 
     #[test]
-    fn the_first_page_links_the_next_three_and_the_oldest() {
-        let p = paging(&[(9, 3), (8, 20), (7, 20), (6, 20), (5, 20), (2, 20)], 2);
-        let nav = nav(&p, FRONT, |k| format!("p{k}"));
-        assert_eq!(shown(&nav), "7 6 5 2");
-        let long = paging(&[(9, 30), (7, 20), (6, 20), (5, 20), (3, 20), (2, 1)], 1);
-        assert_eq!(shown(&nav_of(&long, FRONT)), "7 6 5 … 2");
+    fn the_first_page_links_the_newest_three_and_the_oldest() {
+        // Pages 9 and 8 are on the first page.
+        let p = paging(&[(9, 3), (8, 20), (7, 20), (6, 20), (2, 20)], 2);
+        let nav = nav_of(&p, FRONT);
+        assert_eq!(shown(&nav), "9 8 7 … 2");
         assert_eq!(nav.older.as_deref(), Some("p7"));
         assert_eq!(nav.newer, None);
-        let short = paging(&[(2, 5), (1, 20)], 1);
-        assert_eq!(shown(&nav_of(&short, FRONT)), "1");
-        let four = paging(&[(5, 20), (4, 20), (3, 20), (2, 20), (1, 20)], 1);
-        assert_eq!(shown(&nav_of(&four, FRONT)), "4 3 2 1");
+        let long = paging(&[(9, 30), (7, 20), (6, 20), (5, 20), (3, 20), (2, 1)], 1);
+        assert_eq!(shown(&nav_of(&long, FRONT)), "9 7 6 … 2");
+        // All on the first page: its pages are still linked, nothing is
+        // older.
+        let short = paging(&[(2, 5), (1, 20)], 2);
+        let nav = nav_of(&short, FRONT);
+        assert_eq!(shown(&nav), "2 1");
+        assert_eq!(nav.older, None);
     }
 
     fn nav_of(p: &Paging, n: usize) -> Nav {
@@ -259,7 +262,6 @@ mod tests {
     #[test]
     fn a_numbered_page_links_its_neighbours_by_number_skipping_empty_ones() {
         // Page 4 holds nothing listed now: it is not made or linked.
-        // Pages 9 and 8 are on the first page.
         let p = paging(
             &[(9, 3), (8, 20), (7, 20), (6, 20), (5, 20), (3, 20), (2, 1)],
             2,
@@ -268,9 +270,9 @@ mod tests {
         assert_eq!(shown(&nav), "7 6 5 3 2");
         assert_eq!(nav.newer.as_deref(), Some("p6"));
         assert_eq!(nav.older.as_deref(), Some("p3"));
-        let newest = nav_of(&p, 7);
+        let newest = nav_of(&p, 9);
         assert_eq!(newest.newer.as_deref(), Some("p0"));
-        assert_eq!(shown(&newest), "7 6 5");
+        assert_eq!(shown(&newest), "9 8 7");
         let oldest = nav_of(&p, 2);
         assert_eq!(oldest.older, None);
         assert_eq!(shown(&oldest), "5 3 2");
