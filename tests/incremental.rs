@@ -488,6 +488,15 @@ fn a_page_taken_unchanged_still_has_its_links_checked() {
     assert!(site.exists("public/cases/tc-2022-001.html"));
 }
 
+/// The files of `before` that are not in `now` as they were.
+fn changed(before: &[(String, Vec<u8>)], now: &[(String, Vec<u8>)]) -> Vec<String> {
+    before
+        .iter()
+        .filter(|b| !now.contains(b))
+        .map(|(p, _)| p.clone())
+        .collect()
+}
+
 /// The numbered pages of a list keep their records when others come and
 /// go: a record published after the others changes only the list's first
 /// page and the newest numbered page, and a withdrawn one only the pages
@@ -520,14 +529,6 @@ fn list_pages_keep_their_records_when_others_come_and_go() {
             .collect()
     };
     let before = numbered(&site);
-    // The pages of `before` that are not in `now` as they were.
-    let changed = |now: &[(String, Vec<u8>)]| -> Vec<String> {
-        before
-            .iter()
-            .filter(|b| !now.contains(b))
-            .map(|(p, _)| p.clone())
-            .collect()
-    };
     let front = site.read("public/actions/index.html");
     let total: usize = front
         .split("共 ")
@@ -550,20 +551,17 @@ fn list_pages_keep_their_records_when_others_come_and_go() {
         .map(|(p, _)| p.clone())
         .collect();
     assert!(!took.is_empty(), "the newest numbered page lists it");
-    assert_eq!(changed(&now), took, "a new record moved older pages");
+    assert_eq!(
+        changed(&before, &now),
+        took,
+        "a new record moved older pages"
+    );
     assert_eq!(now.len(), before.len());
     assert!(
         site.read("public/actions/index.html")
             .contains("st-new.html")
     );
     let before = now;
-    let changed = |now: &[(String, Vec<u8>)]| -> Vec<String> {
-        before
-            .iter()
-            .filter(|b| !now.contains(b))
-            .map(|(p, _)| p.clone())
-            .collect()
-    };
 
     // An old record withdrawn: only the pages that listed it change.
     let old = "content/actions/st-004.yaml";
@@ -581,7 +579,7 @@ fn list_pages_keep_their_records_when_others_come_and_go() {
         .collect();
     assert!(!held.is_empty(), "an old record is on a numbered page");
     assert_eq!(
-        changed(&after),
+        changed(&before, &after),
         held,
         "only the pages that listed it change"
     );
@@ -590,4 +588,49 @@ fn list_pages_keep_their_records_when_others_come_and_go() {
     }
     let clean = clean_build(&site, date);
     assert_eq!(snapshot(&site.path().join("public")), clean);
+}
+
+/// A list whose first page shows all its records still links its numbered
+/// pages; a numbered page of hazards does not carry the link to the
+/// overdue hazards, which comes and goes with the date, not with its
+/// records: a rebuild after the last overdue hazard is closed equals a
+/// clean build and links no page that is gone.
+#[test]
+fn numbered_list_pages_are_linked_and_carry_nothing_of_the_date() {
+    let site = Site::new("base");
+    let hazard = site.read("content/hazards/th-2022-001.yaml");
+    for i in 0..24 {
+        let text = hazard
+            .replace("2022-01-15", &format!("2022-01-{:02}", 1 + i))
+            .replace("整改时限: 2022-03-01", "整改时限: 2022-12-01");
+        site.write(&format!("content/hazards/hz-{i:03}.yaml"), &text);
+    }
+    // th-2022-001 is overdue after 2022-03-01.
+    let date = "2022-03-10";
+    site.build(date);
+    let first = site.read("public/hazards/index.html");
+    assert!(first.contains("hazards/overdue.html"), "{first}");
+    for n in [1, 2] {
+        let page = format!("hazards/page/{n}.html");
+        assert!(first.contains(&format!("href=\"../{page}\"")), "{page}");
+        let text = site.read(&format!("public/{page}"));
+        assert!(!text.contains("overdue.html"), "{page}");
+    }
+    // Closed: no hazard is overdue, and no page links the list of them.
+    let closed = format!(
+        "{}销号: {{日期: 2022-03-05, 验收单位: 测试市市场监督管理局, 说明: 已校验安全阀}}\n",
+        site.read("content/hazards/th-2022-001.yaml")
+    );
+    site.write("content/hazards/th-2022-001.yaml", &closed);
+    site.build(date);
+    assert!(!site.exists("public/hazards/overdue.html"));
+    let clean = clean_build(&site, date);
+    let built = snapshot(&site.path().join("public"));
+    assert_eq!(built, clean);
+    for (path, bytes) in &built {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("hazards/overdue.html"),
+            "{path}"
+        );
+    }
 }

@@ -203,10 +203,10 @@ pub struct PublicSite<'a> {
     by_id: crate::base::FastMap<(Kind, &'a str), usize>,
     pub drafts: bool,
     /// Every record that has been public by the build date, listed now or
-    /// not (withdrawn, expired, removed): publication date, kind and id.
-    /// The search index numbers its documents among these, so that a
-    /// record leaving the site leaves a gap instead of renumbering the
-    /// ones after it.
+    /// not (withdrawn, expired, removed): publication date, kind, id and
+    /// place. The search index numbers its documents among these, and the
+    /// lists their rooms ([`narrow`]), so that a record leaving the site
+    /// leaves a gap instead of renumbering the ones after it.
     pub slots: Vec<Slot<'a>>,
     calendar: std::sync::OnceLock<calendar::Calendar>,
     lists: std::sync::OnceLock<narrow::Lists>,

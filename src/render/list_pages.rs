@@ -124,9 +124,14 @@ fn nav(paging: &Paging, n: usize, url: impl Fn(usize) -> String) -> Nav {
             }
             links.push(link(oldest));
         }
+        let older = paging.after_front().map(&url);
+        // A single page, all of it shown here, is not worth a link.
+        if older.is_none() && pages.len() < 2 {
+            links.clear();
+        }
         return Nav {
             newer: None,
-            older: paging.after_front().map(&url),
+            older,
             links,
         };
     }
@@ -147,7 +152,7 @@ fn nav(paging: &Paging, n: usize, url: impl Fn(usize) -> String) -> Nav {
 }
 
 /// The template context of a page of a list (list.html).
-pub(super) fn context(public: &PublicSite, page: ListPage) -> (&'static str, Value) {
+pub(super) fn context(page: ListPage) -> (&'static str, Value) {
     let kind = page.kind;
     let label = match page.filter {
         Some(f) => format!("{}（{}）", kind.label(), f.label()),
@@ -155,8 +160,10 @@ pub(super) fn context(public: &PublicSite, page: ListPage) -> (&'static str, Val
     };
     let lead = match (page.total, page.span) {
         (Some(total), _) => format!("共 {total} 条，按发布日期从新到旧排列。"),
-        (None, Some((from, to))) if from == to => format!("{from} 发布的信息。"),
-        (None, Some((from, to))) => format!("{from} 至 {to} 发布的信息，按发布日期从新到旧排列。"),
+        (None, Some((from, to))) if from == to => format!("本页列出 {from} 发布的信息。"),
+        (None, Some((from, to))) => {
+            format!("本页列出 {from} 至 {to} 发布的信息，按发布日期从新到旧排列。")
+        }
         (None, None) => String::new(),
     };
     let links: Vec<Value> = page
@@ -183,8 +190,9 @@ pub(super) fn context(public: &PublicSite, page: ListPage) -> (&'static str, Val
         filters => bar(kind, page.filter, &page.narrowings),
         list_url => page.filter.map(|_| list_url(kind, FRONT)),
         overdue_total => page.late,
-        overdue_url => (kind == Kind::Hazards && page.filter.is_none() && !overdue(public).is_empty())
-            .then(|| overdue_url(1)),
+        // On the first page only: whether there are overdue hazards
+        // changes with the date, not with the records of a numbered page.
+        overdue_url => page.late.filter(|&n| n > 0).map(|_| overdue_url(1)),
     };
     ("list.html", ctx)
 }
@@ -253,6 +261,8 @@ mod tests {
         let nav = nav_of(&short, FRONT);
         assert_eq!(shown(&nav), "2 1");
         assert_eq!(nav.older, None);
+        // One page, shown whole: no links at all.
+        assert_eq!(shown(&nav_of(&paging(&[(1, 7)], 1), FRONT)), "");
     }
 
     fn nav_of(p: &Paging, n: usize) -> Nav {

@@ -514,14 +514,12 @@ fn job_context<'p>(
 ) -> Option<(&'static str, Value, Option<&'p str>)> {
     let (template, ctx) = match page {
         PageRef::Home => home(public),
-        PageRef::List(kind, n) => super::list_pages::context(
-            public,
-            super::list_pages::list_page(public, *kind, None, *n)?,
-        ),
-        PageRef::Filtered(kind, f, n) => super::list_pages::context(
-            public,
-            super::list_pages::list_page(public, *kind, Some(f), *n)?,
-        ),
+        PageRef::List(kind, n) => {
+            super::list_pages::context(super::list_pages::list_page(public, *kind, None, *n)?)
+        }
+        PageRef::Filtered(kind, f, n) => {
+            super::list_pages::context(super::list_pages::list_page(public, *kind, Some(f), *n)?)
+        }
         PageRef::Overdue(n) => overdue_page(public, *n),
         PageRef::Record(i) => {
             let r = public.page(*i)?;

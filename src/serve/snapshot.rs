@@ -420,6 +420,12 @@ impl Snapshot {
                 PageRef::Reports,
             ]);
             samples.extend(Kind::LISTED.iter().map(|k| PageRef::List(*k, 0)));
+            // A numbered page of a list (its template branch differs).
+            samples.extend(
+                Kind::LISTED.iter().find_map(|k| {
+                    Some(PageRef::List(*k, public.paging(*k, None).numbers().next()?))
+                }),
+            );
             if !public.notices.is_empty() {
                 samples.push(PageRef::Notice(0));
             }
