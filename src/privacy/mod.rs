@@ -105,16 +105,20 @@ impl Scanner {
     pub fn new(secrets: Vec<Secret>) -> Scanner {
         let mut patterns = Vec::new();
         let mut owners = Vec::new();
+        // Each value once, owned by its first record: a set, since a
+        // province's site has hundreds of thousands of them.
+        let mut seen = crate::base::FastSet::default();
         for (i, s) in secrets.iter().enumerate() {
             if is_placeholder(&s.value) {
                 continue;
             }
             let p = compact(&s.value);
-            if !patterns.contains(&p) {
+            if seen.insert(p.clone()) {
                 patterns.push(p);
                 owners.push(i);
             }
         }
+        drop(seen);
         let fingerprint = {
             use sha2::{Digest, Sha256};
             let mut h = Sha256::new();
