@@ -35,11 +35,11 @@ for n in "${sizes[@]}"; do
   read -r wall user sys kb <<<"$t"
   files=$(find "$out" -type f | wc -l)
   bytes=$(du -sb "$out" | cut -f1)
-  # Three changes, each rebuilt over the output before it and compared
+  # Four changes, each rebuilt over the output before it and compared
   # with it by content (bench/churn.py): one record added to the largest
-  # kind (a copy of an action, published the day before the build), one edited (a
-  # sentence added to a record of two years before) and one withdrawn
-  # (another old record).
+  # kind (a copy of an action, published the day before the build), one
+  # edited (a sentence added to a record of two years before), one
+  # withdrawn (another old record) and one recent record withdrawn.
   add() {
     local one
     one=$(ls "$site/content/actions" | tail -1)
@@ -58,8 +58,14 @@ for n in "${sizes[@]}"; do
     f=$(old_record 2)
     sed -i '1i 状态: 已撤回\n撤回: {日期: 2026-11-20, 原因: 决定已依法撤销。}' "$f"
   }
+  # A record of this month (in the small search tier).
+  withdraw_recent() {
+    local f
+    f=$(grep -l '^发布日期: 2026-11-1' "$site"/content/actions/*.yaml | sed -n 1p)
+    sed -i '1i 状态: 已撤回\n撤回: {日期: 2026-11-21, 原因: 决定已依法撤销。}' "$f"
+  }
   changes=""
-  for change in add edit withdraw; do
+  for change in add edit withdraw withdraw_recent; do
     cp -al "$out" "$tmp/prev-$n"
     "$change"
     /usr/bin/time -o "$tmp/time" -f "%e" "$bin" build "$site" --out "$out" --date 2026-11-22 >/dev/null 2>&1
