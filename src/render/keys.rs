@@ -31,22 +31,13 @@ pub(super) fn quick_key<'p>(
             (out, key, None)
         }),
         // A page of a list, narrowed or not, from what it shows.
-        PageRef::List(kind, n) => {
-            let page = list_page(public, *kind, None, *n)?;
-            Some((
-                out.clone(),
-                cache.key(fingerprint, &(&out, "list.html", page)),
-                None,
-            ))
+        _ => {
+            let (kind, f, n) = page.list()?;
+            let key = cache.key(
+                fingerprint,
+                &(&out, "list.html", list_page(public, kind, f, n)?),
+            );
+            Some((out, key, None))
         }
-        PageRef::Filtered(kind, f, n) => {
-            let page = list_page(public, *kind, Some(f), *n)?;
-            Some((
-                out.clone(),
-                cache.key(fingerprint, &(&out, "list.html", page)),
-                None,
-            ))
-        }
-        _ => None,
     }
 }

@@ -31,7 +31,7 @@ pub fn numbers(public: &PublicSite, kind: Kind, f: Option<&Filter>) -> Vec<usize
 }
 
 /// The address of page `n` of a list.
-fn url(kind: Kind, f: Option<&Filter>, n: usize) -> String {
+pub(super) fn url(kind: Kind, f: Option<&Filter>, n: usize) -> String {
     match f {
         Some(f) => filter_url(kind, f, n),
         None => list_url(kind, n),

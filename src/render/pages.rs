@@ -168,6 +168,17 @@ pub enum PageRef {
     Reports,
 }
 
+impl PageRef {
+    /// A page of a list, narrowed or not: its kind, narrowing and number.
+    pub(super) fn list(&self) -> Option<(Kind, Option<&Filter>, usize)> {
+        match self {
+            PageRef::List(kind, n) => Some((*kind, None, *n)),
+            PageRef::Filtered(kind, f, n) => Some((*kind, Some(f), *n)),
+            _ => None,
+        }
+    }
+}
+
 /// The path of the site's address (`/disclosure/` of
 /// `https://example.gov.cn/disclosure/`), `/` if it has none.
 pub fn base_path(base_url: &str) -> String {
@@ -452,8 +463,10 @@ pub fn page_refs(public: &PublicSite) -> Vec<PageRef> {
 pub fn out_path(public: &PublicSite, page: &PageRef) -> Option<String> {
     Some(match page {
         PageRef::Home => "index.html".into(),
-        PageRef::List(kind, n) => list_url(*kind, *n),
-        PageRef::Filtered(kind, f, n) => filter_url(*kind, f, *n),
+        PageRef::List(..) | PageRef::Filtered(..) => {
+            let (kind, f, n) = page.list()?;
+            super::list_pages::url(kind, f, n)
+        }
         PageRef::Overdue(n) => overdue_url(*n),
         PageRef::Record(i) => public.page(*i)?.url.clone(),
         PageRef::Notice(i) => public.notices.get(*i)?.url.clone(),
@@ -514,11 +527,9 @@ fn job_context<'p>(
 ) -> Option<(&'static str, Value, Option<&'p str>)> {
     let (template, ctx) = match page {
         PageRef::Home => home(public),
-        PageRef::List(kind, n) => {
-            super::list_pages::context(super::list_pages::list_page(public, *kind, None, *n)?)
-        }
-        PageRef::Filtered(kind, f, n) => {
-            super::list_pages::context(super::list_pages::list_page(public, *kind, Some(f), *n)?)
+        PageRef::List(..) | PageRef::Filtered(..) => {
+            let (kind, f, n) = page.list()?;
+            super::list_pages::context(super::list_pages::list_page(public, kind, f, n)?)
         }
         PageRef::Overdue(n) => overdue_page(public, *n),
         PageRef::Record(i) => {
