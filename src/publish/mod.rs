@@ -378,7 +378,6 @@ pub struct Slot<'a> {
 /// The records that have been public by `date` ([`PublicSite::slots`]):
 /// not drafts, published by then, and searchable kinds.
 fn slots(content: &Content, date: NaiveDate) -> Vec<Slot<'_>> {
-    use crate::content::model::Body;
     content
         .records
         .iter()
@@ -389,10 +388,7 @@ fn slots(content: &Content, date: NaiveDate) -> Vec<Slot<'_>> {
             published: r.meta.published,
             kind: r.meta.kind,
             id: r.meta.id.as_str(),
-            place: r.meta.region.as_deref().or(match &r.body {
-                Body::Clue(c) => Some(c.public.locality.as_str()),
-                _ => None,
-            }),
+            place: narrow::record_place(r),
         })
         .collect()
 }

@@ -45,6 +45,15 @@ pub fn place<'p>(r: &'p PubRecord) -> Option<&'p str> {
     })
 }
 
+/// [`place`] of a record as authored: the same 地区 or 属地.
+pub(super) fn record_place(r: &crate::content::model::Record) -> Option<&str> {
+    use crate::content::model::Body;
+    r.meta.region.as_deref().or(match &r.body {
+        Body::Clue(c) => Some(c.public.locality.as_str()),
+        _ => None,
+    })
+}
+
 /// Rooms per page of a list.
 pub const PER_PAGE: usize = 20;
 
