@@ -313,9 +313,15 @@ fn make(
         if opts.static_search {
             let docs = Arc::new(crate::search::index::documents(public));
             let split = crate::search::tiers::split(&docs, public.date);
-            let heavy = crate::search::index::HEAVY;
             rayon::join(
-                || crate::search::tiers::write(&docs, split, heavy, staging),
+                || {
+                    crate::search::tiers::write(
+                        &docs,
+                        split,
+                        crate::search::tiers::Lists::SITE,
+                        staging,
+                    )
+                },
                 || {
                     // What the server-side index holds, as values.
                     scan_documents(staging, public, &docs);

@@ -4,6 +4,7 @@
 
 mod common;
 use common::Site;
+use gongshi::search::tiers::Lists;
 use gongshi::search::tokenize::{shard_of, tokens};
 use gongshi::search::{Index, Query, SearchDoc, search};
 use std::process::Command;
@@ -284,13 +285,26 @@ fn written_tiers(
     index: Index,
     split: impl Fn(usize) -> usize,
 ) -> (tempfile::TempDir, std::path::PathBuf) {
+    let lists = Lists {
+        heavy: index.heavy,
+        ..Lists::SITE
+    };
+    written_docs(&index.docs, split(index.docs.len()), lists)
+}
+
+/// `docs`, in the order of their numbers, written in two tiers at `split`,
+/// their long lists kept as `lists` says.
+fn written_docs(
+    docs: &std::sync::Arc<Vec<SearchDoc>>,
+    split: usize,
+    lists: Lists,
+) -> (tempfile::TempDir, std::path::PathBuf) {
     use gongshi::output::Staging;
     use gongshi::privacy::Scanner;
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
     let staging = Staging::begin(&out, Scanner::default(), Default::default()).unwrap();
-    let docs = index.docs.clone();
-    gongshi::search::tiers::write(&docs, split(docs.len()), index.heavy, &staging);
+    gongshi::search::tiers::write(docs, split, lists, &staging);
     match staging.commit() {
         Ok(()) => {}
         Err(gongshi::output::CommitError::Io(e)) => panic!("the index is not written: {e}"),
@@ -373,17 +387,24 @@ fn fetched_by_browser(
 
 #[test]
 fn browser_search_gives_the_same_hits_in_the_same_order() {
-    same_hits_in_browser(None);
+    same_hits_in_browser(None, Lists::SITE.least_range);
 }
 
 /// With heavy lists in files of their own and runs of five tokens as
 /// phrase keys (every span of more than 40 bytes heavy).
 #[test]
 fn browser_search_gives_the_same_hits_with_heavy_keys() {
-    same_hits_in_browser(Some(40));
+    same_hits_in_browser(Some(40), Lists::SITE.least_range);
 }
 
-fn same_hits_in_browser(heavy: Option<usize>) {
+/// With the heavy lists' files cut into ranges of 32 document numbers, as
+/// a large tier's are.
+#[test]
+fn browser_search_gives_the_same_hits_with_heavy_lists_in_ranges() {
+    same_hits_in_browser(Some(40), 32);
+}
+
+fn same_hits_in_browser(heavy: Option<usize>, least_range: usize) {
     let mut docs = corpus(400, 0x5851f42d4c957f2d);
     // Records that were public and are not now: their numbers stay empty.
     let day = chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
@@ -413,23 +434,32 @@ fn same_hits_in_browser(heavy: Option<usize>) {
         None => Index::from_docs(docs.clone()),
     };
     // In two tiers: the browser merges what it finds in each.
-    let (_tmp, out) = written_tiers(
-        match heavy {
-            Some(h) => Index::with_heavy(docs, h),
-            None => Index::from_docs(docs),
-        },
-        |n| n / 2,
-    );
+    let lists = Lists {
+        heavy: index.heavy,
+        least_range,
+    };
+    let (_tmp, out) = written_docs(&index.docs, index.docs.len() / 2, lists);
     assert_eq!(manifest(&out)["tiers"].as_array().map(Vec::len), Some(2));
     if heavy.is_some() {
-        let files = std::fs::read_dir(out.join("search"))
+        let files: Vec<String> = std::fs::read_dir(out.join("search"))
             .unwrap()
             .flatten()
             .filter(|e| e.path().is_dir())
             .flat_map(|d| std::fs::read_dir(d.path()).unwrap().flatten())
-            .filter(|f| f.file_name().to_string_lossy().starts_with('h'))
-            .count();
-        assert!(files > 10, "heavy lists have files of their own ({files})");
+            .map(|f| f.file_name().to_string_lossy().to_string())
+            .filter(|f| f.starts_with('h'))
+            .collect();
+        assert!(
+            files.len() > 10,
+            "heavy lists have files of their own ({})",
+            files.len()
+        );
+        let in_ranges = files.iter().filter(|f| f.contains('r')).count();
+        if least_range < index.docs.len() / 2 {
+            assert!(in_ranges > 10, "heavy lists are in ranges ({in_ranges})");
+        } else {
+            assert_eq!(in_ranges, 0, "no tier is large enough for ranges");
+        }
     }
     let script = format!(
         "{}const load = u => Promise.resolve(JSON.parse(fs.readFileSync(dir + u)));\n\
@@ -477,6 +507,83 @@ fn same_hits_in_browser(heavy: Option<usize>) {
         compared += want.len();
     }
     assert!(compared > 1000, "queries have hits ({compared})");
+}
+
+/// The heavy lists' files of a written index, by name, with their bytes.
+fn heavy_files(out: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let dir = out.join("search").join(
+        manifest(out)["tiers"][0]["dir"]
+            .as_str()
+            .unwrap()
+            .trim_end_matches('/'),
+    );
+    std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with('h'))
+        .map(|n| (n.clone(), std::fs::read(dir.join(&n)).unwrap()))
+        .collect()
+}
+
+/// A record that leaves a large tier rewrites, in each heavy list that
+/// held it, the range of document numbers that held it (and the next one,
+/// whose first difference counts from it), not the whole list: the rest
+/// keep their bytes, and far fewer bytes change than with the lists whole.
+#[test]
+fn a_record_that_leaves_rewrites_one_range_of_each_heavy_list() {
+    let index = Index::with_heavy(corpus(400, 0x2545f4914f6cdd1d), 40);
+    let docs = index.docs.clone();
+    let gone = 130;
+    let mut after = (*docs).clone();
+    let d = &docs[gone];
+    after[gone] = SearchDoc::gap(d.date, d.kind, &d.id);
+    let after = std::sync::Arc::new(after);
+    let changed = |least_range: usize| {
+        let lists = Lists {
+            heavy: 40,
+            least_range,
+        };
+        let (_a, before_out) = written_docs(&docs, docs.len(), lists);
+        let (_b, after_out) = written_docs(&after, after.len(), lists);
+        let (before, after) = (heavy_files(&before_out), heavy_files(&after_out));
+        let changed: Vec<(String, usize)> = after
+            .iter()
+            .filter(|(name, bytes)| before.get(*name) != Some(*bytes))
+            .map(|(name, bytes)| (name.clone(), bytes.len()))
+            .collect();
+        (before, changed)
+    };
+    // 400 numbers in ranges of 64.
+    let (before, with_ranges) = changed(32);
+    let range_of = |name: &str| -> u32 {
+        let (_, j) = name.trim_end_matches(".json").split_once('r').unwrap();
+        j.parse().unwrap()
+    };
+    assert!(
+        before.keys().all(|n| n.contains('r')),
+        "every heavy list is in ranges"
+    );
+    let held = (gone / 64) as u32;
+    assert!(!with_ranges.is_empty(), "the record was in heavy lists");
+    for (name, _) in &with_ranges {
+        let j = range_of(name);
+        assert!(
+            j == held || j == held + 1,
+            "{name} changed, but holds range {j}"
+        );
+    }
+    assert!(with_ranges.iter().any(|(n, _)| range_of(n) == held));
+    // The same change with every list whole.
+    let (whole_before, whole) = changed(usize::MAX);
+    assert!(whole_before.keys().all(|n| !n.contains('r')));
+    let bytes = |c: &[(String, usize)]| c.iter().map(|c| c.1).sum::<usize>();
+    assert!(
+        bytes(&with_ranges) * 3 < bytes(&whole),
+        "ranges rewrite {} bytes, whole lists {}",
+        bytes(&with_ranges),
+        bytes(&whole)
+    );
 }
 
 /// A company's full name is one phrase key, in a shard of its own: the
@@ -659,6 +766,7 @@ fn heavy_span_files(out: &std::path::Path) -> std::collections::HashSet<String> 
             if let (true, Some(n)) = (k.starts_with('@'), v.as_u64()) {
                 files.insert(format!("h{n}.json"));
             }
+            assert!(v.get("r").is_none(), "a small tier keeps its lists whole");
         }
     }
     files

@@ -151,16 +151,28 @@
       });
   }
   // A heavy list in its file: n (documents, or a span's positions), or
-  // {f: n} (a run's positions).
-  function isFile(v) { return typeof v === 'number' || isRunFile(v); }
-  function isRunFile(v) { return v !== null && typeof v === 'object' && typeof v.f === 'number'; }
-  function fileOf(v) { return typeof v === 'number' ? v : v.f; }
+  // {f: n} (a run's positions); in a large tier, in ranges of document
+  // numbers, {h: n, r: [j…]} or {f: n, r: [j…]}, files h<n>r<j>.json
+  // whose arrays joined are the list.
+  function isObject(v) { return v !== null && typeof v === 'object'; }
+  function isFile(v) { return typeof v === 'number' || isRunFile(v) || (isObject(v) && typeof v.h === 'number'); }
+  function isRunFile(v) { return isObject(v) && typeof v.f === 'number'; }
+  function fileOf(v) { return typeof v === 'number' ? v : isRunFile(v) ? v.f : v.h; }
+  function filesOf(man, v) {
+    var n = man.dir + 'h' + fileOf(v);
+    return isObject(v) && Array.isArray(v.r) ? v.r.map(function (j) { return n + 'r' + j + '.json'; }) : [n + '.json'];
+  }
+  function joined(v, got) {
+    if (!(isObject(v) && Array.isArray(v.r))) return got[0];
+    var all = [].concat.apply([], got);
+    return isRunFile(v) ? { p: all } : all;
+  }
   // A run's positions: light, in its shard ({p: […]}), or heavy, in its file.
-  function hasPositions(v) { return isRunFile(v) || (v !== null && typeof v === 'object' && Array.isArray(v.p)); }
+  function hasPositions(v) { return isRunFile(v) || (isObject(v) && Array.isArray(v.p)); }
   function withFiles(man, found, keys, load) {
     var need = keys.filter(function (k) { return isFile(found[k]); });
-    return Promise.all(need.map(function (k) { return load(man.dir + 'h' + fileOf(found[k]) + '.json'); }))
-      .then(function (lists) { need.forEach(function (k, i) { found[k] = lists[i]; }); return found; });
+    return Promise.all(need.map(function (k) { return Promise.all(filesOf(man, found[k]).map(load)); }))
+      .then(function (lists) { need.forEach(function (k, i) { found[k] = joined(found[k], lists[i]); }); return found; });
   }
 
   function weightAt(man, pos) { return pos < man.body ? 10 : 1; }

@@ -6,6 +6,7 @@
 //! expired and removed records never enter, and clues enter by their public
 //! fields only.
 
+pub mod encode;
 pub mod engine;
 pub mod index;
 pub mod query;

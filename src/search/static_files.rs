@@ -3,9 +3,9 @@
 //! the shards of its keys), and heavy postings in files of their own
 //! (`h<n>.json`, named in their key's shard, `n` from the hash of the key).
 
-use super::index::{BODY, Index, List};
+use super::encode::{self, Emit, Ranges};
+use super::index::{Index, List};
 use super::tokenize::fnv1a;
-use crate::decimal::push_u32 as num;
 use crate::output::Staging;
 
 /// Raw bytes of postings per shard at most, in the first tier of the index
@@ -31,73 +31,6 @@ fn push_json_str(out: &mut String, s: &str) {
     }
 }
 
-/// `[Δdoc, n, pos, Δpos…, Δdoc, n, pos, Δpos…]`: deltas keep the numbers
-/// short. A document's first position is written as `2·(p − BODY)` in the
-/// body and `2·p + 1` in the title, so that it too is short.
-fn encode_pairs(list: &List, out: &mut String) {
-    // The list holds these very differences (see `List::positions`): they
-    // are written as they are read, but for each document's first
-    // position.
-    out.push('[');
-    let mut it = list.stored();
-    let mut first = true;
-    while let (Some(doc), Some(n)) = (it.next(), it.next()) {
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        num(out, doc);
-        out.push(',');
-        num(out, n);
-        for i in 0..n {
-            let Some(pos) = it.next() else { break };
-            let v = if i > 0 {
-                pos
-            } else if pos >= BODY {
-                2 * (pos - BODY)
-            } else {
-                2 * pos + 1
-            };
-            out.push(',');
-            num(out, v);
-        }
-    }
-    out.push(']');
-}
-
-/// `[Δdoc, Δdoc, -weight, …]`: a document's weight follows it, negated,
-/// only where it is not 1. The list holds `Δdoc, weight, …`.
-fn encode_weighted(list: &List, out: &mut String) {
-    out.push('[');
-    let mut it = list.stored();
-    let mut first = true;
-    while let (Some(doc), Some(weight)) = (it.next(), it.next()) {
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        num(out, doc);
-        if weight != 1 {
-            out.push_str(",-");
-            num(out, weight);
-        }
-    }
-    out.push(']');
-}
-
-fn encode_docs(d: &[u32], out: &mut String) {
-    out.push('[');
-    let mut last = 0;
-    for (i, x) in d.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        num(out, x - last);
-        last = *x;
-    }
-    out.push(']');
-}
-
 /// Where a key's postings are, for encoding them in their shard.
 #[derive(Clone, Copy)]
 enum Posting<'i> {
@@ -107,13 +40,34 @@ enum Posting<'i> {
     /// A run's positions (a light run's, or a run of MAX_RUN tokens'), as
     /// `{"p": […]}` (a list of documents would be an array).
     Run(&'i List),
-    /// A heavy list, kept in file `h<n>.json`: its shard holds only `n`.
-    File(u64),
+    /// A heavy list, kept in file `h<n>.json`: its shard holds only `n`;
+    /// or in ranges of document numbers, kept in files `h<n>r<j>.json`:
+    /// its shard holds `{"h": n, "r": [j, …]}`, the ranges that hold
+    /// documents.
+    File(u64, &'i [u32]),
     /// A heavy run's positions (a run of MAX_RUN tokens keeps them even
     /// when heavy), kept in file `h<n>.json`: its shard holds `{"f": n}`,
     /// so that the browser can tell them from a heavy list of documents
-    /// before it fetches the file.
-    RunFile(u64),
+    /// before it fetches the file; in ranges, `{"f": n, "r": [j, …]}`.
+    RunFile(u64, &'i [u32]),
+}
+
+/// A heavy list's file, or its ranges: `n`, or `{"<tag>": n, "r": [j, …]}`.
+fn file_ref(out: &mut String, tag: &str, n: u64, ranges: &[u32]) {
+    if ranges.is_empty() && tag == "h" {
+        out.push_str(&n.to_string());
+        return;
+    }
+    out.push_str(&format!("{{\"{tag}\":{n}"));
+    if !ranges.is_empty() {
+        out.push_str(",\"r\":[");
+        for j in ranges {
+            out.next();
+            crate::decimal::push_u32(out, *j);
+        }
+        out.push(']');
+    }
+    out.push('}');
 }
 
 impl<'i> Posting<'i> {
@@ -128,21 +82,45 @@ impl<'i> Posting<'i> {
     }
     fn encode(self, out: &mut String) {
         match self {
-            Posting::Gram(p) => encode_weighted(p, out),
-            Posting::Span(p) => encode_pairs(p, out),
-            Posting::Exact(d) => encode_docs(d, out),
-            Posting::Run(p) => {
-                out.push_str("{\"p\":");
-                encode_pairs(p, out);
-                out.push('}');
+            Posting::Run(_) => {
+                out.push_str("{\"p\":[");
+                self.numbers(out);
+                out.push_str("]}");
             }
-            Posting::File(n) => out.push_str(&n.to_string()),
-            Posting::RunFile(n) => {
-                out.push_str("{\"f\":");
-                out.push_str(&n.to_string());
-                out.push('}');
+            Posting::File(n, ranges) => file_ref(out, "h", n, ranges),
+            Posting::RunFile(n, ranges) => file_ref(out, "f", n, ranges),
+            _ => {
+                out.push('[');
+                self.numbers(out);
+                out.push(']');
             }
         }
+    }
+    /// The numbers of a list (nothing for a file's).
+    fn numbers(self, out: &mut impl Emit) {
+        match self {
+            Posting::Gram(p) => encode::weighted(p, out),
+            Posting::Span(p) | Posting::Run(p) => encode::pairs(p, out),
+            Posting::Exact(d) => encode::docs(d, out),
+            Posting::File(..) | Posting::RunFile(..) => {}
+        }
+    }
+    /// A heavy list's file as the browser fetches it: whole (`width` 0),
+    /// or its ranges of `width` documents, numbered, each an array (a run's
+    /// positions too: the shard tells the browser what they are).
+    fn file(self, width: u32) -> Vec<(Option<u32>, String)> {
+        if width == 0 {
+            let mut whole = String::new();
+            self.encode(&mut whole);
+            return vec![(None, whole)];
+        }
+        let mut ranges = Ranges::new(width);
+        self.numbers(&mut ranges);
+        ranges
+            .finish()
+            .into_iter()
+            .map(|(j, text)| (Some(j), text))
+            .collect()
     }
     /// About how many bytes the encoding takes (for the number of shards,
     /// and to tell heavy lists).
@@ -153,8 +131,8 @@ impl<'i> Posting<'i> {
             // go to a file.
             Posting::Gram(p) | Posting::Span(p) | Posting::Run(p) => p.encoded_size(),
             Posting::Exact(d) => 3 * d.len() + 2,
-            Posting::File(_) => 14,
-            Posting::RunFile(_) => 20,
+            Posting::File(_, ranges) => 14 + 3 * ranges.len(),
+            Posting::RunFile(_, ranges) => 20 + 3 * ranges.len(),
         }
     }
 }
@@ -197,6 +175,7 @@ fn resolve<'i>(
     index: &'i Index,
     exact: &[&'i String],
     names: &[u64],
+    ranges: &'i [Vec<u32>],
     e: &Entry,
 ) -> Option<(String, Posting<'i>)> {
     let (text, posting) = resolve_list(index, exact, e)?;
@@ -204,9 +183,10 @@ fn resolve<'i>(
         Some((text, posting))
     } else {
         let n = *names.get(e.file as usize)?;
+        let ranges = ranges.get(e.file as usize).map_or(&[][..], Vec::as_slice);
         match posting {
-            Posting::Run(_) => Some((text, Posting::RunFile(n))),
-            _ => Some((text, Posting::File(n))),
+            Posting::Run(_) => Some((text, Posting::RunFile(n, ranges))),
+            _ => Some((text, Posting::File(n, ranges))),
         }
     }
 }
@@ -372,7 +352,8 @@ fn keys(index: &Index, part: Part, shard_max: usize) -> Layout<'_> {
     for e in &mut all {
         if let Some(&i) = heavy_list(e).then(|| files.get(&(e.key, e.kind))).flatten() {
             e.file = i;
-            e.size = Posting::File(names[i as usize]).estimate() as u32;
+            // Ranges, not known yet, add a few bytes to this.
+            e.size = Posting::File(names[i as usize], &[]).estimate() as u32;
         }
         total += usize::from(e.text) + e.size as usize;
     }
@@ -419,8 +400,16 @@ fn file_names(heavy: &[(String, Entry)], part: Part) -> Vec<u64> {
 }
 
 /// Write the shards of one part (`s<n>.json` or `p<n>.json`) and its heavy
-/// lists' files into `dir`; returns the number of shards.
-fn write_part(index: &Index, staging: &Staging, part: Part, dir: &str, shard_max: usize) -> u32 {
+/// lists' files into `dir`, each list whole or, if `width` is not 0, in
+/// ranges of `width` documents; returns the number of shards.
+fn write_part(
+    index: &Index,
+    staging: &Staging,
+    part: Part,
+    dir: &str,
+    shard_max: usize,
+    width: u32,
+) -> u32 {
     use rayon::prelude::*;
     let Layout {
         shards,
@@ -433,6 +422,26 @@ fn write_part(index: &Index, staging: &Staging, part: Part, dir: &str, shard_max
         Part::Keys => 's',
         Part::Phrases => 'p',
     };
+    // Each heavy list in its file, `h<n>.json`, or in its ranges'
+    // files, `h<n>r<j>.json`, whose numbers its shard names.
+    let ranges: Vec<Vec<u32>> = heavy
+        .par_iter()
+        .zip(names.par_iter())
+        .map(|(e, n)| {
+            let Some((_, p)) = resolve_list(index, &exact, e) else {
+                return Vec::new();
+            };
+            let files = p.file(width);
+            for (j, text) in &files {
+                let name = match j {
+                    Some(j) => format!("{dir}/h{n}r{j}.json"),
+                    None => format!("{dir}/h{n}.json"),
+                };
+                staging.write(&name, text.as_bytes(), None);
+            }
+            files.into_iter().filter_map(|(j, _)| j).collect()
+        })
+        .collect();
     let mut groups: Vec<&[Entry]> = Vec::with_capacity(shards as usize);
     let mut rest = keys.as_slice();
     for i in 0..shards {
@@ -444,7 +453,7 @@ fn write_part(index: &Index, staging: &Staging, part: Part, dir: &str, shard_max
     groups.par_iter().enumerate().for_each(|(i, group)| {
         let mut entries: Vec<(String, Posting)> = group
             .iter()
-            .filter_map(|e| resolve(index, &exact, &names, e))
+            .filter_map(|e| resolve(index, &exact, &names, &ranges, e))
             .collect();
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut b = String::from("{");
@@ -459,14 +468,6 @@ fn write_part(index: &Index, staging: &Staging, part: Part, dir: &str, shard_max
         b.push('}');
         staging.write(&format!("{dir}/{prefix}{i}.json"), b.as_bytes(), None);
     });
-    // Each heavy list in its file: `h<n>.json` holds the list alone.
-    heavy.par_iter().zip(names.par_iter()).for_each(|(e, n)| {
-        let mut b = String::new();
-        if let Some((_, p)) = resolve_list(index, &exact, e) {
-            p.encode(&mut b);
-        }
-        staging.write(&format!("{dir}/h{n}.json"), b.as_bytes(), None);
-    });
     shards
 }
 
@@ -480,14 +481,15 @@ pub fn write_postings(
     staging: &Staging,
     dir: &str,
     shard_max: usize,
+    width: u32,
 ) -> (u32, u32) {
-    let shards = write_part(index, staging, Part::Keys, dir, shard_max);
+    let shards = write_part(index, staging, Part::Keys, dir, shard_max, width);
     index.grams = Vec::new();
     index.exact = Default::default();
     let runs = index.join_runs();
     index.spans = Vec::new();
     index.name_runs(runs);
-    let phrase_shards = write_part(index, staging, Part::Phrases, dir, shard_max);
+    let phrase_shards = write_part(index, staging, Part::Phrases, dir, shard_max, width);
     index.drop_postings();
     (shards, phrase_shards)
 }

@@ -32,7 +32,43 @@ pub const CHUNK: usize = 4;
 
 /// The format of the files, part of each tier's key: a tier written by an
 /// older format is never taken over.
-const FORMAT: &str = "gongshi-search-tier-1";
+const FORMAT: &str = "gongshi-search-tier-2";
+
+/// How a tier keeps its long lists: lists of more than `heavy` bytes in
+/// files of their own, and in a tier of more than `least_range` documents,
+/// those files cut into ranges of document numbers ([`range_width`]).
+#[derive(Clone, Copy)]
+pub struct Lists {
+    pub heavy: usize,
+    pub least_range: usize,
+}
+
+impl Lists {
+    /// What a site's index uses (tests set lower numbers to exercise
+    /// heavy lists and ranges on a small corpus).
+    pub const SITE: Lists = Lists {
+        heavy: super::index::HEAVY,
+        least_range: 1024,
+    };
+}
+
+/// A heavy list's files in at most this many ranges: a query fetches each.
+const MOST_RANGES: usize = 8;
+
+/// Documents to a range of a heavy list's files in a tier of `len`
+/// document numbers: a power of two of at least `least`, so that there are
+/// at most [`MOST_RANGES`]; 0 (each list whole, in one file) in a tier of
+/// no more than `least`. The tier's numbers keep their places when records
+/// leave, and so the ranges keep their documents: a record that leaves
+/// rewrites the range that held it in each of its heavy lists, and the
+/// month's records, when they join the tier, the last range.
+pub fn range_width(len: usize, least: usize) -> u32 {
+    if len <= least {
+        return 0;
+    }
+    let width = len.div_ceil(MOST_RANGES).next_power_of_two().max(least);
+    u32::try_from(width).unwrap_or(u32::MAX)
+}
 
 /// Where the second tier starts: at the first document published in the
 /// month of `date`; or, if that would put more than an eighth of the
@@ -57,22 +93,22 @@ pub fn split(docs: &[SearchDoc], date: NaiveDate) -> usize {
 const SMALL: usize = 256;
 
 /// Write the static index of `docs` (in the order of their numbers), the
-/// documents before `split` in the first tier and the rest in the second;
-/// lists of more than `heavy` bytes are heavy. Returns the manifest's path
-/// (for search.html).
-pub fn write(docs: &Arc<Vec<SearchDoc>>, split: usize, heavy: usize, staging: &Staging) -> String {
+/// documents before `split` in the first tier and the rest in the second,
+/// their long lists kept as `lists` says. Returns the manifest's path (for
+/// search.html).
+pub fn write(docs: &Arc<Vec<SearchDoc>>, split: usize, lists: Lists, staging: &Staging) -> String {
     let split = split.min(docs.len());
     let previous = previous_tiers(staging);
     let tiers: Vec<Value> = [0..split, split..docs.len()]
         .into_iter()
         .zip(SHARD_MAX)
         .filter(|(r, _)| !docs[r.clone()].iter().all(SearchDoc::is_gap))
-        .map(|(r, most)| tier(docs, r, heavy, most, &previous, staging))
+        .map(|(r, most)| tier(docs, r, lists, most, &previous, staging))
         .collect();
     let chunks = write_chunks(docs, staging);
     let facets = write_json(staging, "facets", &facet_table(docs));
     let manifest = json!({
-        "v": 7,
+        "v": 8,
         "gram": super::index::GRAM,
         "run": super::index::MAX_RUN,
         "docs": docs.len(),
@@ -94,12 +130,19 @@ pub fn write(docs: &Arc<Vec<SearchDoc>>, split: usize, heavy: usize, staging: &S
 fn tier(
     docs: &Arc<Vec<SearchDoc>>,
     range: Range<usize>,
-    heavy: usize,
+    lists: Lists,
     shard_max: usize,
     previous: &[Value],
     staging: &Staging,
 ) -> Value {
-    let key = tier_key(&docs[range.clone()], range.start, heavy, shard_max);
+    let width = range_width(range.len(), lists.least_range);
+    let key = tier_key(
+        &docs[range.clone()],
+        range.start,
+        lists.heavy,
+        width,
+        shard_max,
+    );
     let stem = format!("t{}", range.start);
     // The previous output's tier of the same first document, by its
     // directory `t<first>s<shards>p<phrase shards>/`.
@@ -119,8 +162,8 @@ fn tier(
     if let Some(dir) = old.and_then(|t| t["dir"].as_str()) {
         staging.compare_with(&building, &format!("search/{}", dir.trim_end_matches('/')));
     }
-    let mut index = Index::over(docs.clone(), range, heavy);
-    let (shards, phrase_shards) = write_postings(&mut index, staging, &building, shard_max);
+    let mut index = Index::over(docs.clone(), range, lists.heavy);
+    let (shards, phrase_shards) = write_postings(&mut index, staging, &building, shard_max, width);
     drop(index);
     // Letters between the numbers: digits joined by dashes could read
     // as a telephone number to the output scan.
@@ -142,9 +185,15 @@ fn entry(dir: &str, shards: u32, phrase_shards: u32, key: &str) -> Value {
 }
 
 /// What a tier's files depend on, hashed: the format, the first document's
-/// number, the threshold of heavy lists, the size of shards and every field
-/// of its documents that the index reads.
-fn tier_key(docs: &[SearchDoc], first: usize, heavy: usize, shard_max: usize) -> String {
+/// number, the threshold of heavy lists and the width of their ranges, the
+/// size of shards and every field of its documents that the index reads.
+fn tier_key(
+    docs: &[SearchDoc],
+    first: usize,
+    heavy: usize,
+    width: u32,
+    shard_max: usize,
+) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     let mut field = |s: &str| {
@@ -154,6 +203,7 @@ fn tier_key(docs: &[SearchDoc], first: usize, heavy: usize, shard_max: usize) ->
     field(FORMAT);
     field(&first.to_string());
     field(&heavy.to_string());
+    field(&width.to_string());
     field(&shard_max.to_string());
     for d in docs {
         field(d.kind.label());

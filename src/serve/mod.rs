@@ -129,8 +129,12 @@ impl State {
             )
             .ok()
             .and_then(|staging| {
-                let heavy = crate::search::index::HEAVY;
-                let name = crate::search::tiers::write(&docs, split, heavy, &staging);
+                let name = crate::search::tiers::write(
+                    &docs,
+                    split,
+                    crate::search::tiers::Lists::SITE,
+                    &staging,
+                );
                 staging.commit().ok().map(|()| name)
             });
             if name.is_none() {

@@ -93,20 +93,20 @@ pub struct List {
 }
 
 impl List {
-    pub(super) fn put(&mut self, mut v: u32) {
+    pub(crate) fn put(&mut self, mut v: u32) {
         while v >= 0x80 {
             self.bytes.push((v as u8) | 0x80);
             v >>= 7;
         }
         self.bytes.push(v as u8);
     }
-    pub(super) fn doc(&mut self, doc: u32) {
+    pub(crate) fn doc(&mut self, doc: u32) {
         self.put(doc - self.last);
         self.last = doc;
     }
     /// A document and its positions, ascending (as [`List::spans`] reads
     /// them).
-    pub(super) fn positions(&mut self, doc: u32, ps: impl ExactSizeIterator<Item = u32>) {
+    pub(crate) fn positions(&mut self, doc: u32, ps: impl ExactSizeIterator<Item = u32>) {
         self.doc(doc);
         self.put(ps.len() as u32);
         let mut last = 0;
