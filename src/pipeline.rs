@@ -428,11 +428,17 @@ fn scan_documents(staging: &Staging, public: &PublicSite, docs: &[crate::search:
     });
 }
 
-/// Build the tantivy index in a temporary directory beside the output.
+/// Build the tantivy index in a temporary directory beside the output; or
+/// keep the previous one if it was built from the same documents.
 fn build_engine(out: &Path, docs: &[crate::search::SearchDoc]) -> Result<EngineDir, String> {
+    use crate::search::engine::Engine;
+    let key = Engine::key(docs);
+    if let Some(kept) = EngineDir::previous(out, &key) {
+        return Ok(kept);
+    }
     let dir = EngineDir::begin(out);
-    match crate::search::engine::Engine::build(docs, Some(dir.path())) {
-        Ok(_) => Ok(dir),
+    match Engine::build(docs, Some(dir.path())).and_then(|_| Ok(dir.stamp(&key)?)) {
+        Ok(()) => Ok(dir),
         Err(e) => {
             dir.discard();
             Err(e.to_string())

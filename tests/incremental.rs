@@ -447,6 +447,46 @@ fn a_rebuild_rewrites_only_the_changed_files_of_the_search_index() {
     );
 }
 
+/// The tantivy index beside the output is built again only when what it
+/// holds changes: a rebuild of the same documents keeps the previous one
+/// as it is (a rebuild that changes only a date, a template or a field the
+/// index does not read), and one with an edited record builds it afresh,
+/// keyed as a clean build of the same content is.
+#[test]
+fn the_tantivy_index_is_built_again_only_when_its_documents_change() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Site::new("base");
+    let stamp = |site: &Site, out: &str| {
+        let dir = site.path().join(format!(".{out}.tantivy"));
+        let key = std::fs::read_to_string(dir.join("gongshi-key")).expect("a keyed index");
+        let ino = std::fs::metadata(dir.join("meta.json")).unwrap().ino();
+        (key, ino)
+    };
+    site.build("2022-02-15");
+    let first = stamp(&site, "public");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>页面不存在</h1>{% endblock %}\n",
+    );
+    site.build("2022-02-15");
+    assert_eq!(stamp(&site, "public"), first, "the same documents: kept");
+    let text = site
+        .read("content/hazards/th-2022-001.yaml")
+        .replace("停用储罐", "立即停用储罐");
+    site.write("content/hazards/th-2022-001.yaml", &text);
+    site.build("2022-02-15");
+    let edited = stamp(&site, "public");
+    assert_ne!(edited.0, first.0, "an edited record changes the key");
+    assert_ne!(edited.1, first.1, "and the index is built again");
+    let out = site.run(&["build", "--date", "2022-02-15", "--out", "clean"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stamp(&site, "clean").0, edited.0, "keyed as a clean build");
+}
+
 /// A rebuild does not read the pages it takes unchanged from the previous
 /// output; yet a link of such a page to a file that this build no longer
 /// writes is still found (the files the previous output linked to are

@@ -9,10 +9,16 @@ pub fn engine_dir(out: &Path) -> PathBuf {
     super::beside(out, "tantivy")
 }
 
-/// The index directory of one build, under its temporary name.
+/// The file in an index directory that names what the index was built
+/// from ([`crate::search::engine::Engine::key`]).
+const KEY_FILE: &str = "gongshi-key";
+
+/// The index directory of one build, under its temporary name; or the
+/// previous build's, kept as it is.
 pub struct EngineDir {
     dir: PathBuf,
     tmp: PathBuf,
+    kept: bool,
 }
 
 impl EngineDir {
@@ -25,7 +31,28 @@ impl EngineDir {
             .unwrap_or_default();
         let tmp = dir.with_file_name(format!("{name}-tmp-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&tmp);
-        EngineDir { dir, tmp }
+        EngineDir {
+            dir,
+            tmp,
+            kept: false,
+        }
+    }
+
+    /// The index of the previous build of `out`, if it was built from
+    /// what `key` names: it is kept, not built again.
+    pub fn previous(out: &Path, key: &str) -> Option<EngineDir> {
+        let dir = engine_dir(out);
+        let old = std::fs::read_to_string(dir.join(KEY_FILE)).ok()?;
+        (old == key).then(|| EngineDir {
+            tmp: dir.clone(),
+            dir,
+            kept: true,
+        })
+    }
+
+    /// Mark the index just built as built from what `key` names.
+    pub fn stamp(&self, key: &str) -> std::io::Result<()> {
+        std::fs::write(self.tmp.join(KEY_FILE), key)
     }
 
     /// Where the index is written.
@@ -35,11 +62,16 @@ impl EngineDir {
 
     /// The index is not published.
     pub fn discard(self) {
-        let _ = std::fs::remove_dir_all(&self.tmp);
+        if !self.kept {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
     }
 
     /// Put the index in place of the previous one.
     pub fn commit(self) -> Result<(), String> {
+        if self.kept {
+            return Ok(());
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
         std::fs::rename(&self.tmp, &self.dir).map_err(|e| e.to_string())
     }

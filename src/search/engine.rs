@@ -168,6 +168,36 @@ impl Engine {
         Ok(Engine { index, reader, f })
     }
 
+    /// What an index built from `docs` holds, hashed: the program's
+    /// version (which fixes the schema, the tokenizer and tantivy's
+    /// format) and every field of the documents that [`Engine::build`]
+    /// reads. An index of the same key need not be built again.
+    pub fn key(docs: &[SearchDoc]) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let mut field = |s: &str| {
+            h.update((s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        };
+        field(env!("CARGO_PKG_VERSION"));
+        for d in docs.iter().filter(|d| !d.is_gap()) {
+            field(d.kind.dir());
+            field(&d.id);
+            field(&d.url);
+            field(&d.title);
+            field(&d.body);
+            field(&d.date.to_string());
+            field(&d.exact.len().to_string());
+            for e in &d.exact {
+                field(e);
+            }
+            for v in &d.facets {
+                field(v);
+            }
+        }
+        crate::output::short_hash(&h.finalize())
+    }
+
     fn phrase(&self, field: Field, term: &[super::tokenize::Token]) -> Box<dyn TQuery> {
         if term.len() == 1 {
             return Box::new(TermQuery::new(
