@@ -164,6 +164,36 @@ impl Timer {
     }
 }
 
+/// How long the parts of a stage took, each on its own (parts run side by
+/// side, so they add up to more than the stage): shown under the stage
+/// with `-v`.
+#[derive(Default)]
+pub struct Parts(std::sync::Mutex<Vec<(&'static str, std::time::Duration)>>);
+
+impl Parts {
+    /// Run `f` as the part `name`.
+    pub fn time<R>(&self, name: &'static str, f: impl FnOnce() -> R) -> R {
+        let start = Instant::now();
+        let r = f();
+        let spent = start.elapsed();
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((name, spent));
+        r
+    }
+
+    /// The parts in the order they finished, as one line.
+    fn line(&self) -> String {
+        let parts = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let each: Vec<String> = parts
+            .iter()
+            .map(|(name, d)| format!("{name} {:.1} ms", d.as_secs_f64() * 1000.0))
+            .collect();
+        format!("    其中（同时进行）：{}", each.join("，"))
+    }
+}
+
 /// The peak resident memory of this process so far, where the system
 /// tells it (Linux).
 fn peak_memory_mb() -> Option<u64> {
@@ -227,8 +257,12 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
     };
     let cache = crate::output::cache::PageCache::load(out.unwrap_or(Path::new("")));
     let engine_out = out.filter(|_| opts.engine);
-    let (engine, template_errors) = make(opts, &env, &public, &staging, &cache, engine_out);
+    let parts = Parts::default();
+    let (engine, template_errors) = make(opts, &env, &public, &staging, &cache, engine_out, &parts);
     t.stage("页面、数据、索引");
+    if opts.verbose {
+        eprintln!("{}", parts.line());
+    }
     let outcome = commit(staging, engine, template_errors, warnings);
     if out.is_some() && matches!(outcome, Outcome::Built { .. }) {
         cache.save();
@@ -296,7 +330,8 @@ fn check(
 const ONE_AT_A_TIME: usize = 50_000;
 
 /// Every file of the site into `staging`, and the tantivy index beside
-/// `engine_out`: the engine's directory and the template errors.
+/// `engine_out`: the engine's directory and the template errors. How long
+/// each part took goes to `parts`.
 fn make(
     opts: &BuildOptions,
     env: &minijinja::Environment<'static>,
@@ -304,6 +339,7 @@ fn make(
     staging: &Staging,
     cache: &crate::output::cache::PageCache,
     engine_out: Option<&Path>,
+    parts: &Parts,
 ) -> (Option<Result<EngineDir, String>>, Vec<Diagnostic>) {
     let assets = write_assets(&opts.site, staging);
     let extra = figures(public);
@@ -313,31 +349,40 @@ fn make(
         if opts.static_search {
             let docs = Arc::new(crate::search::index::documents(public));
             let split = crate::search::tiers::split(&docs, public.date);
+            let lists = crate::search::tiers::Lists::SITE;
             rayon::join(
                 || {
-                    crate::search::tiers::write(
-                        &docs,
-                        split,
-                        crate::search::tiers::Lists::SITE,
-                        staging,
-                    )
+                    parts.time("静态搜索索引", || {
+                        crate::search::tiers::write(&docs, split, lists, staging)
+                    })
                 },
                 || {
-                    // What the server-side index holds, as values.
-                    scan_documents(staging, public, &docs);
-                    engine_out.map(|out| build_engine(out, &docs))
+                    parts.time("服务端搜索索引", || {
+                        // What the server-side index holds, as values.
+                        scan_documents(staging, public, &docs);
+                        engine_out.map(|out| build_engine(out, &docs))
+                    })
                 },
             )
         } else {
-            let engine =
-                engine_out.map(|out| build_engine(out, &crate::search::index::documents(public)));
+            let engine = parts.time("服务端搜索索引", || {
+                engine_out.map(|out| build_engine(out, &crate::search::index::documents(public)))
+            });
             (LAZY_SEARCH_INDEX.to_string(), engine)
         }
     };
     let pages = || {
         let (errors, ()) = rayon::join(
-            || render(extra.clone(), render::Pages::AllButSearch),
-            || write_files(public, staging, cache),
+            || {
+                parts.time("页面", || {
+                    render(extra.clone(), render::Pages::AllButSearch)
+                })
+            },
+            || {
+                parts.time("开放数据与报表", || {
+                    write_files(public, staging, cache)
+                })
+            },
         );
         errors
     };

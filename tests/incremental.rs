@@ -282,6 +282,15 @@ fn an_edit_re_renders_only_the_pages_the_record_appears_on() {
     // the open data of hazards (JSON, CSV, XLSX)
     assert!((1..=11).contains(&rendered), "{line}");
     assert!(total > 20, "{line}");
+    // The parts of the longest stage, each with its time.
+    let parts = err
+        .lines()
+        .find(|l| l.contains("其中"))
+        .expect("-v reports the parts of the pages stage");
+    for part in ["静态搜索索引", "服务端搜索索引", "页面", "开放数据与报表"] {
+        assert!(parts.contains(&format!("{part} ")), "{part} in {parts}");
+    }
+    assert_eq!(parts.matches(" ms").count(), 4, "{parts}");
     assert!(
         site.read("public/hazards/th-2022-001.html")
             .contains("立即停用储罐")
