@@ -10,7 +10,7 @@ pub fn engine_dir(out: &Path) -> PathBuf {
 }
 
 /// The file in an index directory that names what the index was built
-/// from ([`crate::search::engine::Engine::key`]).
+/// from (a hash of its documents, made by the search engine).
 const KEY_FILE: &str = "gongshi-key";
 
 /// The index directory of one build, under its temporary name; or the
