@@ -1,7 +1,9 @@
 //! The files of one tier of the static index for `search.html` (see
 //! [`super::tiers`]): postings sharded by key hash (a query fetches only
 //! the shards of its keys), and heavy postings in files of their own
-//! (`h<n>.json`, named in their key's shard, `n` from the hash of the key).
+//! (`h<n>.json`, named in their key's shard, `n` from the hash of the key;
+//! in a large tier, `h<n>r<j>.json`, one for each range of document
+//! numbers, see [`super::encode`]).
 
 use super::encode::{self, Emit, Ranges};
 use super::index::{Index, List};
