@@ -170,8 +170,9 @@ impl Engine {
 
     /// What an index built from `docs` holds, hashed: the program's
     /// version (which fixes the schema, the tokenizer and tantivy's
-    /// format) and every field of the documents that [`Engine::build`]
-    /// reads. An index of the same key need not be built again.
+    /// format) and every field of the documents ([`SearchDoc::each_field`],
+    /// those [`Engine::build`] reads among them). An index of the same key
+    /// need not be built again.
     pub fn key(docs: &[SearchDoc]) -> String {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
@@ -181,19 +182,7 @@ impl Engine {
         };
         field(env!("CARGO_PKG_VERSION"));
         for d in docs.iter().filter(|d| !d.is_gap()) {
-            field(d.kind.dir());
-            field(&d.id);
-            field(&d.url);
-            field(&d.title);
-            field(&d.body);
-            field(&d.date.to_string());
-            field(&d.exact.len().to_string());
-            for e in &d.exact {
-                field(e);
-            }
-            for v in &d.facets {
-                field(v);
-            }
+            d.each_field(&mut field);
         }
         crate::output::short_hash(&h.finalize())
     }

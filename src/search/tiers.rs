@@ -206,21 +206,7 @@ fn tier_key(
     field(&width.to_string());
     field(&shard_max.to_string());
     for d in docs {
-        field(d.kind.label());
-        field(&d.id);
-        field(&d.url);
-        field(&d.title);
-        field(&d.date.to_string());
-        field(d.party.as_deref().unwrap_or("\u{0}"));
-        field(&d.summary);
-        for f in &d.facets {
-            field(f);
-        }
-        field(&d.body);
-        field(&d.exact.len().to_string());
-        for e in &d.exact {
-            field(e);
-        }
+        d.each_field(&mut field);
     }
     // Written in the letters a–p, one per half byte: a run of digits in
     // a hash could read as a telephone number to the output scan.

@@ -21,6 +21,27 @@ pub struct SearchDoc {
 }
 
 impl SearchDoc {
+    /// Each field that an index reads, in turn, as text: what a hash of
+    /// the documents an index is made from takes in (the static tiers'
+    /// keys, the tantivy index's).
+    pub fn each_field(&self, mut field: impl FnMut(&str)) {
+        field(self.kind.label());
+        field(&self.id);
+        field(&self.url);
+        field(&self.title);
+        field(&self.date.to_string());
+        field(self.party.as_deref().unwrap_or("\u{0}"));
+        field(&self.summary);
+        for f in &self.facets {
+            field(f);
+        }
+        field(&self.body);
+        field(&self.exact.len().to_string());
+        for e in &self.exact {
+            field(e);
+        }
+    }
+
     /// The place of a record that has been public and is not searchable
     /// now: no text, no address, no facets.
     pub fn gap(date: chrono::NaiveDate, kind: Kind, id: &str) -> SearchDoc {
