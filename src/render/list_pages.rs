@@ -75,13 +75,13 @@ pub(super) fn list_page<'p>(
     n: usize,
 ) -> Option<ListPage<'p>> {
     let paging = public.paging(kind, f);
-    let records: Vec<&PubRecord> = if n == FRONT {
+    let front = n == FRONT;
+    let records: Vec<&PubRecord> = if front {
         paging.front_records().map(|i| &public.records[i]).collect()
     } else {
         let positions = paging.page(n)?;
         positions.iter().map(|&i| &public.records[i]).collect()
     };
-    let front = n == FRONT;
     let total = front.then(|| match f {
         Some(f) => public.narrowed(kind, f).count(),
         None => public.of_kind(kind).count(),

@@ -8,6 +8,7 @@
 
 mod keys;
 mod list_pages;
+pub use list_pages::FRONT;
 mod lists;
 pub mod markdown;
 mod pages;

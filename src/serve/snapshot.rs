@@ -12,7 +12,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::pipeline::{BuildOptions, Timer, allowed_numbers, figures, theme_assets};
 use crate::privacy::Scanner;
 use crate::publish::PublicSite;
-use crate::render::{Assets, PageRef, Renderer};
+use crate::render::{Assets, FRONT, PageRef, Renderer};
 use minijinja::{Environment, Value};
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -419,7 +419,7 @@ impl Snapshot {
                 PageRef::NotFound,
                 PageRef::Reports,
             ]);
-            samples.extend(Kind::LISTED.iter().map(|k| PageRef::List(*k, 0)));
+            samples.extend(Kind::LISTED.iter().map(|k| PageRef::List(*k, FRONT)));
             // A numbered page of a list (its template branch differs).
             samples.extend(
                 Kind::LISTED.iter().find_map(|k| {
