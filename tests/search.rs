@@ -340,6 +340,16 @@ fn manifest(out: &std::path::Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap()
 }
 
+/// The directory of the first tier of a [`written_index`].
+fn first_tier(out: &std::path::Path) -> std::path::PathBuf {
+    out.join("search").join(
+        manifest(out)["tiers"][0]["dir"]
+            .as_str()
+            .unwrap()
+            .trim_end_matches('/'),
+    )
+}
+
 /// Run each query through search.js over a [`written_index`]: its hits,
 /// which must be those of the Rust search over `index`, and the names of
 /// the files it fetched, each once, in order.
@@ -511,12 +521,7 @@ fn same_hits_in_browser(heavy: Option<usize>, least_range: usize) {
 
 /// The heavy lists' files of a written index, by name, with their bytes.
 fn heavy_files(out: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let dir = out.join("search").join(
-        manifest(out)["tiers"][0]["dir"]
-            .as_str()
-            .unwrap()
-            .trim_end_matches('/'),
-    );
+    let dir = first_tier(out);
     std::fs::read_dir(&dir)
         .unwrap()
         .flatten()
@@ -748,12 +753,7 @@ fn a_term_longer_than_the_longest_run_uses_its_positions() {
 
 /// The files of the heavy span keys of a [`written_index`].
 fn heavy_span_files(out: &std::path::Path) -> std::collections::HashSet<String> {
-    let dir = out.join("search").join(
-        manifest(out)["tiers"][0]["dir"]
-            .as_str()
-            .unwrap()
-            .trim_end_matches('/'),
-    );
+    let dir = first_tier(out);
     let mut files = std::collections::HashSet::new();
     for e in std::fs::read_dir(&dir).unwrap().flatten() {
         let name = e.file_name().to_string_lossy().to_string();
