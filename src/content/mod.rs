@@ -98,7 +98,13 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
         .map(|((kind, path, _), hit)| {
             (!hit).then(|| {
                 let (recs, d) = load_file(root, *kind, path, &site);
-                (recs.into_iter().map(Arc::new).collect(), d)
+                // A new vector, not `collect`: collecting in place would
+                // keep the records' buffer (four records wide, as the
+                // vector grew) for the pointers, one for each file until
+                // all are read.
+                let mut shared = Vec::with_capacity(recs.len());
+                shared.extend(recs.into_iter().map(Arc::new));
+                (shared, d)
             })
         })
         .collect();
