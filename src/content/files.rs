@@ -87,6 +87,7 @@ fn collect_kind(
     diags: &mut Diagnostics,
 ) {
     let want = if kind == Kind::Pages { "md" } else { "yaml" };
+    let dir_inside = path.canonicalize().is_ok_and(|d| d.starts_with(canon_root));
     for e in walkdir::WalkDir::new(path).min_depth(1).sort_by_file_name() {
         let e = match e {
             Ok(e) => e,
@@ -109,7 +110,14 @@ fn collect_kind(
             diags.push(link_outside(root, p));
             continue;
         }
-        if let Some(why) = inputs::refusal(root, p) {
+        // A regular file reached from a directory inside the site without
+        // following a link is inside the site: only links and special
+        // files need resolving. (Opening it resolves it again.)
+        let plain = dir_inside && !e.path_is_symlink() && e.file_type().is_file();
+        if let Some(why) = (!plain)
+            .then(|| inputs::refusal_within(canon_root, p))
+            .flatten()
+        {
             diags.push(
                 report(&rel(root, p), Pos::FILE, "", why)
                     .expected("站点目录之内的普通文件")
@@ -141,6 +149,7 @@ pub(super) fn inside(canon_root: &Path, path: &Path) -> bool {
 
 pub(super) fn read_text(
     root: &Path,
+    canon_root: &Path,
     path: &Path,
     max: u64,
     diags: &mut Diagnostics,
@@ -149,7 +158,7 @@ pub(super) fn read_text(
     // One open: the size is read from the open file (no second lookup of
     // the path), and no more than `max` bytes are read even if the file
     // grows meanwhile.
-    let file = match inputs::open(root, path) {
+    let file = match inputs::open_within(canon_root, path) {
         Ok(f) => f,
         Err(why) => {
             diags.push(
@@ -242,13 +251,20 @@ pub(super) fn utf16(bytes: &[u8]) -> Option<bool> {
 
 pub(super) fn load_file(
     root: &Path,
+    canon_root: &Path,
     kind: Kind,
     path: &Path,
     site: &Site,
 ) -> (Vec<Record>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let relp = rel(root, path);
-    let Some(text) = read_text(root, path, site.limits.max_file_bytes, &mut diags) else {
+    let Some(text) = read_text(
+        root,
+        canon_root,
+        path,
+        site.limits.max_file_bytes,
+        &mut diags,
+    ) else {
         return (Vec::new(), diags);
     };
     let stem = path

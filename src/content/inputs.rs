@@ -14,8 +14,19 @@ pub const INPUT_DIRS: [&str; 3] = ["content", "templates", "theme"];
 /// Why `path` may not be read as an input of the site at `root`; None
 /// if it may (or does not exist).
 pub fn refusal(root: &Path, path: &Path) -> Option<String> {
+    refusal_within(&resolved(root), path)
+}
+
+/// The site directory with its links resolved, for [`refusal_within`] and
+/// [`open_within`].
+pub fn resolved(root: &Path) -> PathBuf {
+    root.canonicalize().unwrap_or_else(|_| root.to_path_buf())
+}
+
+/// [`refusal`] in the site directory `canon_root`, already resolved
+/// ([`resolved`]): what reads many files resolves it once.
+pub fn refusal_within(canon_root: &Path, path: &Path) -> Option<String> {
     let meta = std::fs::symlink_metadata(path).ok()?;
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let target = match path.canonicalize() {
         Ok(t) => t,
         Err(_) if meta.file_type().is_symlink() => {
@@ -23,7 +34,7 @@ pub fn refusal(root: &Path, path: &Path) -> Option<String> {
         }
         Err(e) => return Some(format!("无法解析路径：{e}")),
     };
-    if !target.starts_with(&root) {
+    if !target.starts_with(canon_root) {
         return Some(format!("符号链接指向站点目录之外：{}", target.display()));
     }
     let meta = std::fs::metadata(path).ok()?;
@@ -36,7 +47,12 @@ pub fn refusal(root: &Path, path: &Path) -> Option<String> {
 /// Open `path` for reading: only a regular file, without waiting (a FIFO
 /// that appeared after the check is not waited on), only inside `root`.
 pub fn open(root: &Path, path: &Path) -> Result<std::fs::File, String> {
-    if let Some(why) = refusal(root, path) {
+    open_within(&resolved(root), path)
+}
+
+/// [`open`] in the site directory `canon_root`, already resolved.
+pub fn open_within(canon_root: &Path, path: &Path) -> Result<std::fs::File, String> {
+    if let Some(why) = refusal_within(canon_root, path) {
         return Err(why);
     }
     let mut options = std::fs::OpenOptions::new();

@@ -88,6 +88,7 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
     let _ahead = (listed.len() >= READ_AHEAD_FROM
         && cache.as_deref().is_none_or(|c| c.files.is_empty()))
     .then(|| ReadAhead::start(listed.iter().map(|(_, p, _)| p.clone()).collect()));
+    let canon_root = inputs::resolved(root);
     let (hits, stamps) = match cache.as_deref_mut() {
         Some(c) => c.hits(root, listed, changed.as_deref(), known_listing),
         None => (vec![false; listed.len()], Vec::new()),
@@ -97,7 +98,7 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
         .zip(hits.par_iter())
         .map(|((kind, path, _), hit)| {
             (!hit).then(|| {
-                let (recs, d) = load_file(root, *kind, path, &site);
+                let (recs, d) = load_file(root, &canon_root, *kind, path, &site);
                 // A new vector, not `collect`: collecting in place would
                 // keep the records' buffer (four records wide, as the
                 // vector grew) for the pointers, one for each file until
@@ -161,7 +162,13 @@ fn load_site(root: &Path, diags: &mut Diagnostics) -> Site {
         );
         return Site::default();
     }
-    let Some(text) = read_text(root, &path, Site::default().limits.max_file_bytes, diags) else {
+    let Some(text) = read_text(
+        root,
+        &inputs::resolved(root),
+        &path,
+        Site::default().limits.max_file_bytes,
+        diags,
+    ) else {
         return Site::default();
     };
     match yaml::parse(&text, Limits::default()) {
