@@ -27,6 +27,8 @@ for n in "${sizes[@]}"; do
   [ -d "$corpus" ] || python3 bench/gen_corpus.py "$n" "$corpus" >/dev/null
   site="$tmp/site-$n"
   cp -r "$corpus" "$site"
+  # A fresh build: no output and no records kept by an earlier build.
+  rm -rf "$site/.gongshi-cache"
   # The default limit of record files is 200,000.
   grep -q '^限制:' "$site/content/site.yaml" || echo '限制: {记录数: 1000000}' >> "$site/content/site.yaml"
   out="$tmp/out-$n"

@@ -235,8 +235,12 @@ pub fn allowed_numbers(content: &crate::content::Content) -> std::collections::H
 /// is made and scanned as a build would.
 pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
     let mut t = Timer::new(opts.verbose, 5);
-    let (content, diags) = crate::content::load(&opts.site);
+    let (content, diags) = crate::content::load_kept(&opts.site);
     t.stage("读取");
+    if opts.verbose {
+        let (reused, parsed) = content.kept;
+        eprintln!("    其中：沿用上次读取的记录文件 {reused} 个，重新解析 {parsed} 个");
+    }
     let (scanner, env, warnings) = match check(opts, &content, diags) {
         Ok(checked) => checked,
         Err(failed) => return failed,

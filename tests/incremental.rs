@@ -285,7 +285,7 @@ fn an_edit_re_renders_only_the_pages_the_record_appears_on() {
     // The parts of the longest stage, each with its time.
     let parts = err
         .lines()
-        .find(|l| l.contains("其中"))
+        .find(|l| l.contains("其中（同时进行）"))
         .expect("-v reports the parts of the pages stage");
     for part in ["静态搜索索引", "服务端搜索索引", "页面", "开放数据与报表"] {
         assert!(parts.contains(&format!("{part} ")), "{part} in {parts}");
@@ -682,4 +682,154 @@ fn numbered_list_pages_are_linked_and_carry_nothing_of_the_date() {
             "{path}"
         );
     }
+}
+
+/// `gongshi build -v`'s count of record files taken from the last build
+/// and read again: (kept, parsed).
+fn kept_and_parsed(site: &Site, date: &str) -> (usize, usize) {
+    let out = site.run(&["build", "-v", "--date", date]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = err
+        .lines()
+        .find(|l| l.contains("沿用上次读取的记录文件"))
+        .unwrap_or_else(|| panic!("no count of kept files:\n{err}"));
+    let numbers: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    (numbers[0], numbers[1])
+}
+
+/// A copy of the site's files in a new directory: new inodes, so nothing
+/// of what the site's builds kept is taken over.
+fn fresh_copy(site: &Site) -> Site {
+    let copy = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    common::copy_dir(&site.path().join("content"), &copy.path().join("content"));
+    copy
+}
+
+#[test]
+fn records_kept_from_the_last_build_give_the_same_site_and_messages() {
+    let site = Site::new("base");
+    let date = "2022-02-15";
+    // A bulk file of two actions and an empty one (a warning from reading).
+    let action = site.read("content/actions/ta-2022-001.yaml");
+    let item = |id: &str| {
+        format!("- 编号: {id}\n")
+            + &action
+                .replace("测市监罚〔2022〕1号", &format!("测市监罚〔2022〕{id}号"))
+                .lines()
+                .map(|l| format!("  {l}\n"))
+                .collect::<String>()
+    };
+    site.write(
+        "content/actions/bulk.yaml",
+        &(item("ta-2022-101") + &item("ta-2022-102")),
+    );
+    site.write("content/actions/empty.yaml", "[]\n");
+    let files = 10;
+    assert_eq!(kept_and_parsed(&site, date), (0, files));
+    assert_eq!(kept_and_parsed(&site, date), (files, 0));
+    let kept = site.path().join(".gongshi-cache/records");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&kept).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "readable by its owner only: {mode:o}");
+    }
+    // Built from what was kept, the site is the one a fresh read gives.
+    let copy = fresh_copy(&site);
+    assert_eq!(kept_and_parsed(&copy, date), (0, files));
+    assert_eq!(
+        snapshot(&site.path().join("public")),
+        snapshot(&copy.path().join("public"))
+    );
+    // So are the messages, errors included.
+    for s in [&site, &copy] {
+        s.write(
+            "content/hazards/broken.yaml",
+            "发布日期: 2022-01-20\n标题: [未闭合\n",
+        );
+    }
+    let (code, diags) = site.check_json(date);
+    assert_eq!(code, 1);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["path"] == "content/hazards/broken.yaml")
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["path"] == "content/actions/empty.yaml")
+    );
+    assert_eq!((code, diags.clone()), copy.check_json(date));
+    assert_eq!((code, diags), site.check_json(date), "kept errors");
+    site.remove("content/hazards/broken.yaml");
+    // One file edited: that file is read again, and only it.
+    let path = "content/cases/tc-2022-001.yaml";
+    site.write(
+        path,
+        &site
+            .read(path)
+            .replacen("企业主体责任未落实", "企业主体责任长期未落实", 1),
+    );
+    assert_eq!(kept_and_parsed(&site, date), (files - 1, 1));
+    assert!(
+        site.read("public/cases/tc-2022-001.html")
+            .contains("企业主体责任长期未落实")
+    );
+    // site.yaml decides what a file reads as: all are read again.
+    let yaml = site.read("content/site.yaml");
+    site.write("content/site.yaml", &format!("{yaml}\n# 注释\n"));
+    assert_eq!(kept_and_parsed(&site, date), (0, files));
+}
+
+#[test]
+fn a_records_file_that_came_with_the_site_or_is_damaged_is_not_used() {
+    let site = Site::new("base");
+    let date = "2022-02-15";
+    let files = 8;
+    assert_eq!(kept_and_parsed(&site, date), (0, files));
+    let kept = site.path().join(".gongshi-cache/records");
+    let bytes = std::fs::read(&kept).unwrap();
+    // The same files' bytes in another checkout, with the records file
+    // copied along (as if committed): other inodes, so nothing is taken.
+    let copy = fresh_copy(&site);
+    std::fs::create_dir_all(copy.path().join(".gongshi-cache")).unwrap();
+    std::fs::write(copy.path().join(".gongshi-cache/records"), &bytes).unwrap();
+    assert_eq!(kept_and_parsed(&copy, date), (0, files));
+    // Damaged anywhere: set aside, the build as a fresh one, and written
+    // anew for the next.
+    let clean = snapshot(&copy.path().join("public"));
+    for cut in [bytes.len() / 2, bytes.len() - 1, 20] {
+        std::fs::write(&kept, &bytes[..cut]).unwrap();
+        assert_eq!(kept_and_parsed(&site, date), (0, files), "cut at {cut}");
+        assert_eq!(kept_and_parsed(&site, date), (files, 0));
+    }
+    let mut flipped = std::fs::read(&kept).unwrap();
+    for i in (60..flipped.len()).step_by(97) {
+        flipped[i] ^= 0x5a;
+    }
+    std::fs::write(&kept, &flipped).unwrap();
+    assert_eq!(kept_and_parsed(&site, date), (0, files), "bytes changed");
+    assert_eq!(snapshot(&site.path().join("public")), clean);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_records_cache_is_never_written_through_a_link() {
+    let site = Site::new("base");
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.path().join(".gongshi-cache")).unwrap();
+    assert_eq!(kept_and_parsed(&site, "2022-02-15"), (0, 8));
+    assert_eq!(kept_and_parsed(&site, "2022-02-15"), (0, 8));
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }

@@ -39,6 +39,15 @@ impl Spans {
     pub fn contains_key(&self, field: &str) -> bool {
         self.get(field).is_some()
     }
+
+    /// The (path, position) pairs, in the order they were read.
+    pub(crate) fn entries(&self) -> &[(&'static str, Pos)] {
+        &self.0
+    }
+
+    pub(crate) fn from_entries(entries: Vec<(&'static str, Pos)>) -> Spans {
+        Spans(entries)
+    }
 }
 
 /// One shared copy of a field path or key for the life of the process.

@@ -154,6 +154,17 @@ pub(super) fn read_text(
     max: u64,
     diags: &mut Diagnostics,
 ) -> Option<String> {
+    read_text_as(root, canon_root, path, max, diags).map(|(text, _)| text)
+}
+
+/// [`read_text`], with what the open file was ([`kept::Stamp`]).
+pub(super) fn read_text_as(
+    root: &Path,
+    canon_root: &Path,
+    path: &Path,
+    max: u64,
+    diags: &mut Diagnostics,
+) -> Option<(String, kept::Stamp)> {
     let relp = rel(root, path);
     // One open: the size is read from the open file (no second lookup of
     // the path), and no more than `max` bytes are read even if the file
@@ -169,9 +180,12 @@ pub(super) fn read_text(
             return None;
         }
     };
+    let mut stamp = kept::Stamp::default();
     let read = || -> std::io::Result<Result<Vec<u8>, u64>> {
         use std::io::Read;
-        let len = file.metadata()?.len();
+        let meta = file.metadata()?;
+        stamp = kept::Stamp::of(&meta);
+        let len = meta.len();
         if len > max {
             return Ok(Err(len));
         }
@@ -207,7 +221,10 @@ pub(super) fn read_text(
         return None;
     }
     match String::from_utf8(bytes) {
-        Ok(s) => Some(s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s)),
+        Ok(s) => Some((
+            s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s),
+            stamp,
+        )),
         Err(e) => {
             let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             // Valid up to here: the position counts characters.
@@ -257,16 +274,68 @@ pub(super) fn load_file(
     site: &Site,
 ) -> (Vec<Record>, Diagnostics) {
     let mut diags = Diagnostics::default();
-    let relp = rel(root, path);
-    let Some(text) = read_text(
-        root,
-        canon_root,
-        path,
-        site.limits.max_file_bytes,
-        &mut diags,
-    ) else {
+    let max = site.limits.max_file_bytes;
+    let Some(text) = read_text(root, canon_root, path, max, &mut diags) else {
         return (Vec::new(), diags);
     };
+    let (records, more) = decode_text(root, kind, path, text, site);
+    diags.extend(more);
+    (records, diags)
+}
+
+/// [`load_file`], taking the records from `kept` when the file is the
+/// same file with the same text as when they were kept; with the entry
+/// to keep for the next build (none when the file could not be read).
+pub(super) fn load_file_kept(
+    root: &Path,
+    canon_root: &Path,
+    kind: Kind,
+    path: &Path,
+    site: &Site,
+    kept: &kept::Kept,
+) -> (Vec<Record>, Diagnostics, Option<kept::Entry>) {
+    let mut diags = Diagnostics::default();
+    let max = site.limits.max_file_bytes;
+    let Some((text, stamp)) = read_text_as(root, canon_root, path, max, &mut diags) else {
+        return (Vec::new(), diags, None);
+    };
+    let rel = rel(root, path);
+    let hash = kept::digest(&text);
+    let was = kept
+        .get(&rel, stamp, &hash)
+        .and_then(|payload| Some((stash::from_bytes(payload)?, payload)));
+    let reused = was.is_some();
+    let (records, diags, payload) = match was {
+        Some(((records, diags), payload)) => (records, diags, payload.to_vec()),
+        None => {
+            let (records, more) = decode_text(root, kind, path, text, site);
+            diags.extend(more);
+            let mut payload = Vec::new();
+            stash::Stash::put(&records, &mut payload);
+            stash::Stash::put(&diags, &mut payload);
+            (records, diags, payload)
+        }
+    };
+    let entry = kept::Entry {
+        rel,
+        stamp,
+        hash,
+        payload,
+        reused,
+    };
+    (records, diags, Some(entry))
+}
+
+/// The records of a record file's text, and the problems found in it.
+fn decode_text(
+    root: &Path,
+    kind: Kind,
+    path: &Path,
+    text: String,
+    site: &Site,
+) -> (Vec<Record>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let relp = rel(root, path);
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())

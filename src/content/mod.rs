@@ -9,12 +9,14 @@ pub mod decode;
 pub mod fields;
 mod files;
 pub mod inputs;
+pub mod kept;
 pub mod kinds;
 pub mod model;
 mod record;
 pub mod scan;
 pub mod site;
 pub mod slips;
+pub(crate) mod stash;
 pub mod table;
 pub mod tables;
 pub mod vocabulary;
@@ -38,6 +40,9 @@ pub struct Content {
     pub root: PathBuf,
     pub site: Site,
     pub records: Vec<Arc<Record>>,
+    /// Of the record files of a [`load_kept`], how many were taken from
+    /// the last build's records and how many were read and parsed.
+    pub kept: (usize, usize),
 }
 
 /// The path of a file relative to the site root, `/`-separated.
@@ -51,12 +56,23 @@ pub fn rel(root: &Path, path: &Path) -> String {
 
 /// Load the site at `root`. Never fails: problems are in the diagnostics.
 pub fn load(root: &Path) -> (Content, Diagnostics) {
-    load_with(root, None)
+    load_all(root, None, false)
+}
+
+/// [`load`], taking the records of each file that has not changed since
+/// the last such load from what it kept in the site's `.gongshi-cache/`
+/// ([`kept`]), and keeping them for the next: what `build` and `check` do.
+pub fn load_kept(root: &Path) -> (Content, Diagnostics) {
+    load_all(root, None, true)
 }
 
 /// [`load`], reading again only the files that changed since `cache` saw
 /// them (all of them when site.yaml changed).
-pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Diagnostics) {
+pub fn load_with(root: &Path, cache: Option<&mut LoadCache>) -> (Content, Diagnostics) {
+    load_all(root, cache, false)
+}
+
+fn load_all(root: &Path, mut cache: Option<&mut LoadCache>, keep: bool) -> (Content, Diagnostics) {
     let mut diags = Diagnostics::default();
     let site = load_site(root, &mut diags);
     let changed = cache.as_deref_mut().and_then(|c| c.changed.take());
@@ -93,24 +109,55 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
         Some(c) => c.hits(root, listed, changed.as_deref(), known_listing),
         None => (vec![false; listed.len()], Vec::new()),
     };
-    let read: Vec<Option<(Vec<Arc<Record>>, Diagnostics)>> = listed
+    let key = keep.then(|| kept::key(root, &canon_root));
+    let was = match key {
+        Some(key) => {
+            // Never more than eight times the record files themselves.
+            let most: u64 = listed
+                .par_iter()
+                .map(|(_, p, _)| std::fs::symlink_metadata(p).map_or(0, |m| m.len()))
+                .sum();
+            kept::Kept::open(root, &canon_root, &key, most.saturating_mul(8) + (1 << 20))
+        }
+        None => kept::Kept::default(),
+    };
+    type Read = (Vec<Arc<Record>>, Diagnostics, Option<kept::Entry>);
+    let read: Vec<Option<Read>> = listed
         .par_iter()
         .zip(hits.par_iter())
         .map(|((kind, path, _), hit)| {
             (!hit).then(|| {
-                let (recs, d) = load_file(root, &canon_root, *kind, path, &site);
+                let (recs, d, entry) = match keep {
+                    true => load_file_kept(root, &canon_root, *kind, path, &site, &was),
+                    false => {
+                        let (recs, d) = load_file(root, &canon_root, *kind, path, &site);
+                        (recs, d, None)
+                    }
+                };
                 // A new vector, not `collect`: collecting in place would
                 // keep the records' buffer (four records wide, as the
                 // vector grew) for the pointers, one for each file until
                 // all are read.
                 let mut shared = Vec::with_capacity(recs.len());
                 shared.extend(recs.into_iter().map(Arc::new));
-                (shared, d)
+                (shared, d, entry)
             })
         })
         .collect();
+    let mut reused = (0, 0);
+    if let Some(key) = key {
+        let entries: Vec<&kept::Entry> =
+            read.iter().flatten().filter_map(|r| r.2.as_ref()).collect();
+        reused.0 = entries.iter().filter(|e| e.reused).count();
+        reused.1 = listed.len() - reused.0;
+        if !was.holds(&entries) {
+            kept::save(root, &canon_root, &key, &entries);
+        }
+    }
+    drop(was);
     let mut records = Vec::with_capacity(listed.len());
     for (i, fresh) in read.into_iter().enumerate() {
+        let fresh = fresh.map(|(recs, d, _)| (recs, d));
         let (recs, d) = match (fresh, cache.as_deref_mut()) {
             (Some(fresh), Some(c)) => c.keep(&listed[i].2, stamps[i], fresh),
             (Some(fresh), None) => fresh,
@@ -125,6 +172,7 @@ pub fn load_with(root: &Path, mut cache: Option<&mut LoadCache>) -> (Content, Di
             root: root.to_path_buf(),
             site,
             records,
+            kept: reused,
         },
         diags,
     )

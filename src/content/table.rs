@@ -228,6 +228,17 @@ macro_rules! table {
             }
         }
 
+        // Both public and private tables: the records cache keeps what
+        // was read (see content::stash; it is never published).
+        impl $crate::content::stash::Stash for $name {
+            fn put(&self, w: &mut Vec<u8>) {
+                $( $crate::content::stash::Stash::put(&self.$field, w); )*
+            }
+            fn take(r: &mut $crate::content::stash::Reader) -> Option<Self> {
+                Some(Self { $( $field: $crate::content::stash::Stash::take(r)?, )* })
+            }
+        }
+
         impl $crate::content::table::Read for $name {
             fn read(
                 ctx: &mut $crate::content::decode::Ctx,

@@ -1,0 +1,312 @@
+//! What a build keeps of the records it read, for the next build
+//! (`SITE/.gongshi-cache/records`): for each record file, what it was when
+//! read and the records and messages decoded from it ([`super::stash`]).
+//! A file that is the same file with the same bytes is not parsed again.
+//!
+//! - **Trusted only on this machine.** An entry is used only if the file
+//!   has the same device, inode, size and modification and change times
+//!   as when it was kept. A checkout, a copy or a commit makes new inodes
+//!   and change times, which nobody can set, so a records file that came
+//!   with the site (say, committed to its repository) never stands in for
+//!   what its YAML says. On top of that the file's bytes must hash the
+//!   same: a file changed within the same clock tick is read again.
+//! - **The same program and site.yaml.** The file starts with a key made
+//!   from the program's version, the executable's size and modification
+//!   time, and site.yaml's bytes (its limits and sectors decide what a
+//!   file decodes to); any other key and the whole file is set aside.
+//! - **Private.** The records keep their private fields (the cache is
+//!   read instead of the YAML), so the file is made readable by its owner
+//!   only, in the site's own `.gongshi-cache/` (which `gongshi init` keeps
+//!   out of git, and which holds its own `.gitignore`), never near an
+//!   output directory.
+//! - **Bounded and optional.** A records file larger than eight times the
+//!   record files is not read; one that cannot be read or written is
+//!   simply not used. A build never fails because of it.
+
+use super::stash::{Reader, Stash};
+use crate::base::FastMap;
+use sha2::{Digest, Sha256};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// The directory of gongshi's caches inside a site.
+pub const DIR: &str = ".gongshi-cache";
+const FILE: &str = "records";
+const MAGIC: &[u8] = b"gongshi-records-1\n";
+
+/// What a file was when it was read. On Unix: device, inode, size,
+/// modification and change times (seconds and nanoseconds); elsewhere
+/// size and modification time.
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+pub(super) struct Stamp([u64; 7]);
+
+impl Stamp {
+    pub(super) fn of(m: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Stamp([
+                m.dev(),
+                m.ino(),
+                m.size(),
+                m.mtime() as u64,
+                m.mtime_nsec() as u64,
+                m.ctime() as u64,
+                m.ctime_nsec() as u64,
+            ])
+        }
+        #[cfg(not(unix))]
+        {
+            let t = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .unwrap_or_default();
+            Stamp([
+                0,
+                0,
+                m.len(),
+                t.as_secs(),
+                u64::from(t.subsec_nanos()),
+                0,
+                0,
+            ])
+        }
+    }
+}
+
+/// The hash of a file's text.
+pub(super) fn digest(text: &str) -> [u8; 32] {
+    Sha256::digest(text.as_bytes()).into()
+}
+
+/// One record file as kept: its site-relative path, stamp, the hash of
+/// its text, and its records and messages ([`super::stash`]).
+pub(super) struct Entry {
+    pub(super) rel: String,
+    pub(super) stamp: Stamp,
+    pub(super) hash: [u8; 32],
+    pub(super) payload: Vec<u8>,
+    /// Whether the records were taken from the last build's file.
+    pub(super) reused: bool,
+}
+
+impl Entry {
+    fn put(&self, w: &mut Vec<u8>) {
+        self.rel.put(w);
+        for n in self.stamp.0 {
+            n.put(w);
+        }
+        w.extend_from_slice(&self.hash);
+        (self.payload.len() as u64).put(w);
+        w.extend_from_slice(&self.payload);
+    }
+}
+
+/// The key of the records file: this program and this site.yaml.
+pub(super) fn key(root: &Path, canon_root: &Path) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(MAGIC);
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| Stamp::of(&m).0)
+        .unwrap_or_default();
+    // The executable's size and times: a rebuilt program of the same
+    // version may decode differently.
+    for n in [exe[2], exe[3], exe[4]] {
+        h.update(n.to_le_bytes());
+    }
+    let site = root.join("content").join("site.yaml");
+    match super::inputs::open_within(canon_root, &site) {
+        Ok(f) => {
+            use std::io::Read;
+            let mut bytes = Vec::new();
+            // site.yaml is read whole when the site is loaded; a file that
+            // cannot be read keys as none.
+            let _ = f.take(1 << 24).read_to_end(&mut bytes);
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(&bytes);
+        }
+        Err(_) => h.update(b"no site.yaml"),
+    }
+    h.finalize().into()
+}
+
+/// The records file of the last build, as read: each path's entry, with
+/// its payload as a range of the file's bytes.
+#[derive(Default)]
+pub(super) struct Kept {
+    bytes: Vec<u8>,
+    entries: FastMap<String, (Stamp, [u8; 32], Range<usize>)>,
+}
+
+impl Kept {
+    /// The records file of the site at `root` if it has this `key` and is
+    /// no larger than `most` bytes; else nothing kept.
+    pub(super) fn open(root: &Path, canon_root: &Path, key: &[u8; 32], most: u64) -> Kept {
+        let Some(path) = file(root, canon_root) else {
+            return Kept::default();
+        };
+        let bytes = match super::inputs::open_within(canon_root, &path) {
+            Ok(f) => {
+                use std::io::Read;
+                let mut bytes = Vec::new();
+                match f.take(most + 1).read_to_end(&mut bytes) {
+                    Ok(n) if (n as u64) <= most => bytes,
+                    _ => return Kept::default(),
+                }
+            }
+            Err(_) => return Kept::default(),
+        };
+        Kept::parse(bytes, key).unwrap_or_default()
+    }
+
+    fn parse(bytes: Vec<u8>, key: &[u8; 32]) -> Option<Kept> {
+        let mut entries = FastMap::default();
+        // The file ends with the hash of all before it: a file damaged
+        // anywhere (a disk error, a write cut short) is set aside whole.
+        let body = bytes.len().checked_sub(32)?;
+        if Sha256::digest(&bytes[..body])[..] != bytes[body..] {
+            return None;
+        }
+        let mut r = Reader::new(&bytes[..body]);
+        if r.bytes(MAGIC.len())? != MAGIC || r.bytes(32)? != key {
+            return None;
+        }
+        while !r.is_empty() {
+            let rel = String::take(&mut r)?;
+            let mut stamp = Stamp::default();
+            for n in &mut stamp.0 {
+                *n = u64::take(&mut r)?;
+            }
+            let hash: [u8; 32] = r.bytes(32)?.try_into().ok()?;
+            let len = usize::try_from(u64::take(&mut r)?).ok()?;
+            let at = body - r.remaining();
+            r.bytes(len)?;
+            entries.insert(rel, (stamp, hash, at..at + len));
+        }
+        Some(Kept { bytes, entries })
+    }
+
+    /// The payload kept for the file `rel` if it is still the same file
+    /// with the same text.
+    pub(super) fn get(&self, rel: &str, stamp: Stamp, hash: &[u8; 32]) -> Option<&[u8]> {
+        let (s, h, range) = self.entries.get(rel)?;
+        (*s == stamp && h == hash).then(|| &self.bytes[range.clone()])
+    }
+
+    /// Whether `entries` are exactly what is kept (nothing to write).
+    pub(super) fn holds(&self, entries: &[&Entry]) -> bool {
+        entries.len() == self.entries.len()
+            && entries.iter().all(|e| {
+                self.entries.get(&e.rel).is_some_and(|(s, h, range)| {
+                    *s == e.stamp && *h == e.hash && self.bytes[range.clone()] == e.payload[..]
+                })
+            })
+    }
+}
+
+/// The records file of the site at `root`: None when `.gongshi-cache` is
+/// not a directory of the site itself (a link, or a file).
+fn file(root: &Path, canon_root: &Path) -> Option<PathBuf> {
+    let dir = root.join(DIR);
+    let meta = std::fs::symlink_metadata(&dir).ok()?;
+    if !meta.is_dir() || !dir.canonicalize().ok()?.starts_with(canon_root) {
+        return None;
+    }
+    Some(dir.join(FILE))
+}
+
+/// Keep `entries` for the next build, replacing the records file at once
+/// (a new file renamed over it). Nothing is kept if the directory cannot
+/// be made inside the site or the file cannot be written.
+pub(super) fn save(root: &Path, canon_root: &Path, key: &[u8; 32], entries: &[&Entry]) {
+    let dir = root.join(DIR);
+    if std::fs::symlink_metadata(&dir).is_err() && std::fs::create_dir(&dir).is_err() {
+        return;
+    }
+    let Some(path) = file(root, canon_root) else {
+        return;
+    };
+    let ignore = dir.join(".gitignore");
+    if std::fs::symlink_metadata(&ignore).is_err() {
+        let _ = write_new(&ignore, b"# gongshi's caches: never committed\n*\n", false);
+    }
+    let mut w = Vec::with_capacity(entries.iter().map(|e| e.payload.len() + 128).sum());
+    w.extend_from_slice(MAGIC);
+    w.extend_from_slice(key);
+    for e in entries {
+        e.put(&mut w);
+    }
+    let sum: [u8; 32] = Sha256::digest(&w).into();
+    w.extend_from_slice(&sum);
+    let tmp = dir.join(format!(".{FILE}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    if write_new(&tmp, &w, true).is_err() || std::fs::rename(&tmp, &path).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+/// Write a file that must not exist yet (never through a link), readable
+/// by its owner only when `private`.
+fn write_new(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        if private {
+            options.mode(0o600);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    options.open(path)?.write_all(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_file_reads_back_and_any_damage_sets_it_aside() {
+        let key = [7u8; 32];
+        let e = Entry {
+            rel: "content/actions/a.yaml".into(),
+            stamp: Stamp([1, 2, 3, 4, 5, 6, 7]),
+            hash: [9; 32],
+            payload: b"payload".to_vec(),
+            reused: false,
+        };
+        let mut w = MAGIC.to_vec();
+        w.extend_from_slice(&key);
+        e.put(&mut w);
+        let sum: [u8; 32] = Sha256::digest(&w).into();
+        w.extend_from_slice(&sum);
+        let kept = Kept::parse(w.clone(), &key).expect("reads back");
+        assert_eq!(kept.get(&e.rel, e.stamp, &e.hash), Some(&b"payload"[..]));
+        assert!(kept.holds(&[&e]));
+        // Another stamp or hash: not the same file.
+        assert_eq!(
+            kept.get(&e.rel, Stamp([1, 2, 3, 4, 5, 6, 8]), &e.hash),
+            None
+        );
+        assert_eq!(kept.get(&e.rel, e.stamp, &[8; 32]), None);
+        // Another key, or the file cut anywhere: nothing kept.
+        assert!(Kept::parse(w.clone(), &[6; 32]).is_none());
+        for cut in 0..w.len() {
+            assert!(
+                Kept::parse(w[..cut].to_vec(), &key).is_none(),
+                "cut at {cut}"
+            );
+        }
+        // Any byte changed: nothing kept.
+        for i in 0..w.len() {
+            let mut bad = w.clone();
+            bad[i] ^= 1;
+            assert!(Kept::parse(bad, &key).is_none(), "byte {i} changed");
+        }
+    }
+}
