@@ -92,14 +92,16 @@ pub(super) struct Entry {
 }
 
 impl Entry {
-    fn put(&self, w: &mut Vec<u8>) {
-        self.rel.put(w);
+    /// What comes before the payload: path, stamp, hash and length.
+    fn head(&self) -> Vec<u8> {
+        let mut w = Vec::with_capacity(self.rel.len() + 100);
+        self.rel.put(&mut w);
         for n in self.stamp.0 {
-            n.put(w);
+            n.put(&mut w);
         }
         w.extend_from_slice(&self.hash);
-        (self.payload.len() as u64).put(w);
-        w.extend_from_slice(&self.payload);
+        (self.payload.len() as u64).put(&mut w);
+        w
     }
 }
 
@@ -233,17 +235,30 @@ pub(super) fn save(root: &Path, canon_root: &Path, key: &[u8; 32], entries: &[&E
     if std::fs::symlink_metadata(&ignore).is_err() {
         let _ = write_new(&ignore, b"# gongshi's caches: never committed\n*\n", false);
     }
-    let mut w = Vec::with_capacity(entries.iter().map(|e| e.payload.len() + 128).sum());
-    w.extend_from_slice(MAGIC);
-    w.extend_from_slice(key);
-    for e in entries {
-        e.put(&mut w);
-    }
-    let sum: [u8; 32] = Sha256::digest(&w).into();
-    w.extend_from_slice(&sum);
     let tmp = dir.join(format!(".{FILE}.{}.tmp", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
-    if write_new(&tmp, &w, true).is_err() || std::fs::rename(&tmp, &path).is_err() {
+    // Written as it goes, not gathered first: at 200,000 records the file
+    // is 190 MB.
+    let write = || -> std::io::Result<()> {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(create_new(&tmp, true)?);
+        let mut sum = Sha256::new();
+        let mut put = |bytes: &[u8]| {
+            sum.update(bytes);
+            out.write_all(bytes)
+        };
+        put(MAGIC)?;
+        put(key)?;
+        for e in entries {
+            put(&e.head())?;
+            put(&e.payload)?;
+        }
+        let sum: [u8; 32] = sum.finalize().into();
+        out.write_all(&sum)?;
+        // No fsync: a file cut short by a crash fails its hash.
+        out.flush()
+    };
+    if write().is_err() || std::fs::rename(&tmp, &path).is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
 }
@@ -252,6 +267,12 @@ pub(super) fn save(root: &Path, canon_root: &Path, key: &[u8; 32], entries: &[&E
 /// by its owner only when `private`.
 fn write_new(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> {
     use std::io::Write;
+    create_new(path, private)?.write_all(bytes)
+}
+
+/// Create a file that must not exist yet (never through a link), readable
+/// by its owner only when `private`.
+fn create_new(path: &Path, private: bool) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -263,7 +284,7 @@ fn write_new(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> {
     }
     #[cfg(not(unix))]
     let _ = private;
-    options.open(path)?.write_all(bytes)
+    options.open(path)
 }
 
 #[cfg(test)]
@@ -282,7 +303,8 @@ mod tests {
         };
         let mut w = MAGIC.to_vec();
         w.extend_from_slice(&key);
-        e.put(&mut w);
+        w.extend_from_slice(&e.head());
+        w.extend_from_slice(&e.payload);
         let sum: [u8; 32] = Sha256::digest(&w).into();
         w.extend_from_slice(&sum);
         let kept = Kept::parse(w.clone(), &key).expect("reads back");
