@@ -485,14 +485,60 @@ fn build_engine(out: &Path, docs: &[crate::search::SearchDoc]) -> Result<EngineD
     if let Some(kept) = EngineDir::previous(out, &key) {
         return Ok(kept);
     }
+    let hashes = Engine::doc_hashes(docs);
     let dir = EngineDir::begin(out);
-    match Engine::build(docs, Some(dir.path())).and_then(|_| Ok(dir.stamp(&key)?)) {
+    // Documents only added: they join the previous index.
+    if let Some(added) = EngineDir::previous_docs(out).and_then(|old| joined(docs, &hashes, &old)) {
+        let appended = dir
+            .copy_previous()
+            .map_err(tantivy::TantivyError::from)
+            .and_then(|()| Engine::append(dir.path(), added.into_iter(), MOST_SEGMENTS))
+            .and_then(|()| Ok(dir.stamp(&key, &hashes)?));
+        if appended.is_ok() {
+            return Ok(dir);
+        }
+        dir.clear();
+    }
+    match Engine::build(docs, Some(dir.path())).and_then(|_| Ok(dir.stamp(&key, &hashes)?)) {
         Ok(()) => Ok(dir),
         Err(e) => {
             dir.discard();
             Err(e.to_string())
         }
     }
+}
+
+/// Segments an index may have before a build with documents added builds
+/// it afresh instead: each such build adds one, and a search reads them all.
+const MOST_SEGMENTS: usize = 8;
+
+/// The documents of `docs` (whose hashes are `hashes`) that an index of
+/// the documents `old` (hashes, sorted) lacks, if it has no other: none
+/// left or changed, at least one added.
+fn joined<'d>(
+    docs: &'d [crate::search::SearchDoc],
+    hashes: &[[u8; 16]],
+    old: &[[u8; 16]],
+) -> Option<Vec<&'d crate::search::SearchDoc>> {
+    let mut order: Vec<usize> = (0..hashes.len()).collect();
+    order.sort_unstable_by_key(|&i| hashes[i]);
+    let mut old = old.iter().peekable();
+    let mut added = Vec::new();
+    for i in order {
+        match old.peek() {
+            Some(&&o) if o == hashes[i] => {
+                old.next();
+            }
+            Some(&&o) if o < hashes[i] => return None,
+            _ => added.push(i),
+        }
+    }
+    if old.next().is_some() || added.is_empty() {
+        return None;
+    }
+    added.sort_unstable();
+    let live: Vec<&crate::search::SearchDoc> = docs.iter().filter(|d| !d.is_gap()).collect();
+    Some(added.into_iter().map(|i| live[i]).collect())
 }
 
 /// Theme assets under content-hashed names.

@@ -833,3 +833,70 @@ fn the_records_cache_is_never_written_through_a_link() {
     assert_eq!(kept_and_parsed(&site, "2022-02-15"), (0, 8));
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }
+
+/// The segments of the tantivy index beside the output `out`.
+fn segments(site: &Site, out: &str) -> usize {
+    let meta = site.read(&format!(".{out}.tantivy/meta.json"));
+    let meta: serde_json::Value = serde_json::from_str(&meta).unwrap();
+    meta["segments"].as_array().unwrap().len()
+}
+
+/// What the tantivy index beside `out` finds for each query, in order.
+fn tantivy_finds(site: &Site, out: &str, queries: &[&str]) -> Vec<Vec<(String, String)>> {
+    use gongshi::search::engine::Engine;
+    use gongshi::search::query::Query;
+    let engine = Engine::open(&site.path().join(format!(".{out}.tantivy"))).unwrap();
+    queries
+        .iter()
+        .map(|q| {
+            let query = Query {
+                text: q.to_string(),
+                filters: Default::default(),
+            };
+            let found = engine.search(&query).unwrap();
+            found.into_iter().map(|f| (f.kind, f.id)).collect()
+        })
+        .collect()
+}
+
+/// A record added joins the previous tantivy index as a segment of its
+/// own, which then finds what an index built afresh finds, in the same
+/// order; a record edited (or gone) has the index built afresh.
+#[test]
+fn an_added_record_joins_the_tantivy_index_which_then_searches_as_a_fresh_one() {
+    let site = Site::new("base");
+    let date = "2022-02-15";
+    site.build(date);
+    let before = segments(&site, "public");
+    let action = site.read("content/actions/ta-2022-001.yaml");
+    let added = action
+        .replace("测市监罚〔2022〕1号", "测市监罚〔2022〕77号")
+        .replace("充装超期未检气瓶", "充装超期未检气瓶，另有安全阀失效");
+    site.write("content/actions/ta-2022-077.yaml", &added);
+    site.build(date);
+    assert_eq!(segments(&site, "public"), before + 1, "joined, not rebuilt");
+    let clean = site.run(&["build", "--date", date, "--out", "clean"]);
+    assert!(clean.status.success());
+    assert_eq!(segments(&site, "clean"), before, "a fresh index");
+    let key = |out: &str| site.read(&format!(".{out}.tantivy/gongshi-key"));
+    assert_eq!(key("public"), key("clean"));
+    let queries = [
+        "气瓶",
+        "安全阀",
+        "充装",
+        "测试",
+        "储罐",
+        "测市监罚〔2022〕77号",
+    ];
+    let found = tantivy_finds(&site, "public", &queries);
+    assert_eq!(found, tantivy_finds(&site, "clean", &queries));
+    assert!(found[0].len() >= 3, "{found:?}");
+    assert!(found[1].contains(&("actions".to_string(), "ta-2022-077".to_string())));
+    // An edit: built afresh.
+    site.write(
+        "content/actions/ta-2022-077.yaml",
+        &added.replace("另有安全阀失效", "另有压力表失效"),
+    );
+    site.build(date);
+    assert_eq!(segments(&site, "public"), before, "built afresh");
+}

@@ -13,6 +13,9 @@ pub fn engine_dir(out: &Path) -> PathBuf {
 /// from (a hash of its documents, made by the search engine).
 const KEY_FILE: &str = "gongshi-key";
 
+/// The file beside it with the hash of each document, sorted.
+const DOCS_FILE: &str = "gongshi-docs";
+
 /// The index directory of one build, under its temporary name; or the
 /// previous build's, kept as it is.
 pub struct EngineDir {
@@ -50,9 +53,54 @@ impl EngineDir {
         })
     }
 
-    /// Mark the index just built as built from what `key` names.
-    pub fn stamp(&self, key: &str) -> std::io::Result<()> {
+    /// Mark the index just built as built from what `key` names, the
+    /// documents `docs` (a hash of each, see `Engine::doc_hashes`).
+    pub fn stamp(&self, key: &str, docs: &[[u8; 16]]) -> std::io::Result<()> {
+        let mut sorted = docs.to_vec();
+        sorted.sort_unstable();
+        std::fs::write(self.tmp.join(DOCS_FILE), sorted.concat())?;
         std::fs::write(self.tmp.join(KEY_FILE), key)
+    }
+
+    /// The documents of the previous build's index (their hashes, sorted).
+    pub fn previous_docs(out: &Path) -> Option<Vec<[u8; 16]>> {
+        let dir = engine_dir(out);
+        std::fs::read_to_string(dir.join(KEY_FILE)).ok()?;
+        let bytes = std::fs::read(dir.join(DOCS_FILE)).ok()?;
+        (bytes.len() % 16 == 0).then(|| {
+            bytes
+                .chunks_exact(16)
+                .filter_map(|c| c.try_into().ok())
+                .collect()
+        })
+    }
+
+    /// Start from a copy of the previous build's index (its files linked:
+    /// tantivy never changes a file it wrote, and replaces its list of
+    /// segments by renaming a new one over it).
+    pub fn copy_previous(&self) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.tmp)?;
+        for e in std::fs::read_dir(&self.dir)? {
+            let e = e?;
+            let name = e.file_name();
+            let skip = [
+                KEY_FILE,
+                DOCS_FILE,
+                ".tantivy-writer.lock",
+                ".tantivy-meta.lock",
+            ];
+            if !e.file_type()?.is_file() || skip.iter().any(|s| name == *s) {
+                continue;
+            }
+            std::fs::hard_link(e.path(), self.tmp.join(&name))?;
+        }
+        Ok(())
+    }
+
+    /// Empty the temporary directory again (a copy that could not be
+    /// added to).
+    pub fn clear(&self) {
+        let _ = std::fs::remove_dir_all(&self.tmp);
     }
 
     /// Where the index is written.

@@ -112,6 +112,42 @@ pub struct Found {
     pub date: String,
 }
 
+/// Write `docs` into `index` and commit: one writer thread and a small
+/// arena (it runs beside the page rendering). Documents `appended` to an
+/// index make a segment of their own, not merged with the others.
+fn add<'d>(
+    index: &Index,
+    f: Fields,
+    docs: impl Iterator<Item = &'d SearchDoc>,
+    appended: bool,
+) -> tantivy::Result<()> {
+    let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 20_000_000)?;
+    if appended {
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    }
+    for d in docs {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.kind, d.kind.dir());
+        doc.add_text(f.id, &d.id);
+        doc.add_text(f.url, &d.url);
+        doc.add_text(f.title, &d.title);
+        doc.add_text(f.body, &d.body);
+        doc.add_text(f.date, d.date.to_string());
+        for e in &d.exact {
+            doc.add_text(f.exact, exact_key(e));
+        }
+        for (i, v) in d.facets.iter().enumerate() {
+            doc.add_text(f.facets[i], v);
+        }
+        writer.add_document(doc)?;
+    }
+    writer.commit()?;
+    if appended {
+        writer.wait_merging_threads()?;
+    }
+    Ok(())
+}
+
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     // The body is searched, never shown: it is not stored.
@@ -145,27 +181,65 @@ impl Engine {
             None => Index::create_in_ram(schema),
         };
         index.tokenizers().register(TOKENIZER, GongshiTokenizer);
-        // One thread and a small arena: it runs beside the page rendering.
-        let mut writer = index.writer_with_num_threads(1, 20_000_000)?;
-        for d in docs.iter().filter(|d| !d.is_gap()) {
-            let mut doc = TantivyDocument::default();
-            doc.add_text(f.kind, d.kind.dir());
-            doc.add_text(f.id, &d.id);
-            doc.add_text(f.url, &d.url);
-            doc.add_text(f.title, &d.title);
-            doc.add_text(f.body, &d.body);
-            doc.add_text(f.date, d.date.to_string());
-            for e in &d.exact {
-                doc.add_text(f.exact, exact_key(e));
-            }
-            for (i, v) in d.facets.iter().enumerate() {
-                doc.add_text(f.facets[i], v);
-            }
-            writer.add_document(doc)?;
-        }
-        writer.commit()?;
+        add(&index, f, docs.iter().filter(|d| !d.is_gap()), false)?;
         let reader = index.reader()?;
         Ok(Engine { index, reader, f })
+    }
+
+    /// Open an index that [`Engine::build`] wrote in `dir`.
+    pub fn open(dir: &Path) -> tantivy::Result<Engine> {
+        let (schema, f) = schema();
+        let index = Index::open_in_dir(dir)?;
+        if index.schema() != schema {
+            return Err(tantivy::TantivyError::SchemaError(
+                "另一版本的索引".to_string(),
+            ));
+        }
+        index.tokenizers().register(TOKENIZER, GongshiTokenizer);
+        let reader = index.reader()?;
+        Ok(Engine { index, reader, f })
+    }
+
+    /// Add `docs` to the index in `dir`, as a segment of their own: what
+    /// a build does when the documents of the previous index are all
+    /// still there, unchanged, and others have joined them. A search
+    /// scores each document as in one index built of them all (without
+    /// deletions, the counts that scores are made of are sums over the
+    /// segments), and sorts ties by kind and id, not by place. Refused
+    /// (the caller builds afresh) when the index has `most_segments`.
+    pub fn append<'d>(
+        dir: &Path,
+        docs: impl Iterator<Item = &'d SearchDoc>,
+        most_segments: usize,
+    ) -> tantivy::Result<()> {
+        let engine = Engine::open(dir)?;
+        if engine.index.searchable_segment_ids()?.len() >= most_segments {
+            return Err(tantivy::TantivyError::InvalidArgument(
+                "段数已到上限".to_string(),
+            ));
+        }
+        add(&engine.index, engine.f, docs, true)
+    }
+
+    /// What each document of `docs` holds, hashed, in their order (gaps
+    /// left out): with [`Engine::key`], what tells which documents a
+    /// rebuild adds to the previous index.
+    pub fn doc_hashes(docs: &[SearchDoc]) -> Vec<[u8; 16]> {
+        use sha2::{Digest, Sha256};
+        docs.iter()
+            .filter(|d| !d.is_gap())
+            .map(|d| {
+                let mut h = Sha256::new();
+                h.update(env!("CARGO_PKG_VERSION").as_bytes());
+                d.each_field(|s| {
+                    h.update((s.len() as u64).to_le_bytes());
+                    h.update(s.as_bytes());
+                });
+                let mut out = [0u8; 16];
+                out.copy_from_slice(&h.finalize()[..16]);
+                out
+            })
+            .collect()
     }
 
     /// What an index built from `docs` holds, hashed: the program's
