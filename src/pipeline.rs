@@ -235,7 +235,7 @@ pub fn allowed_numbers(content: &crate::content::Content) -> std::collections::H
 /// is made and scanned as a build would.
 pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
     let mut t = Timer::new(opts.verbose, 5);
-    let (content, diags) = crate::content::load_kept(&opts.site);
+    let (content, diags) = crate::content::load_kept(&opts.site, out.is_some());
     t.stage("读取");
     if opts.verbose {
         let (reused, parsed) = content.kept;

@@ -735,6 +735,9 @@ fn records_kept_from_the_last_build_give_the_same_site_and_messages() {
     );
     site.write("content/actions/empty.yaml", "[]\n");
     let files = 10;
+    // check writes nothing, not even this.
+    site.check_json(date);
+    assert!(!site.exists(".gongshi-cache"));
     assert_eq!(kept_and_parsed(&site, date), (0, files));
     assert_eq!(kept_and_parsed(&site, date), (files, 0));
     let kept = site.path().join(".gongshi-cache/records");

@@ -285,7 +285,8 @@ pub(super) fn load_file(
 
 /// [`load_file`], taking the records from `kept` when the file is the
 /// same file with the same text as when they were kept; with the entry
-/// to keep for the next build (none when the file could not be read).
+/// to keep for the next build (none when the file could not be read;
+/// without its records unless `save`).
 pub(super) fn load_file_kept(
     root: &Path,
     canon_root: &Path,
@@ -293,6 +294,7 @@ pub(super) fn load_file_kept(
     path: &Path,
     site: &Site,
     kept: &kept::Kept,
+    save: bool,
 ) -> (Vec<Record>, Diagnostics, Option<kept::Entry>) {
     let mut diags = Diagnostics::default();
     let max = site.limits.max_file_bytes;
@@ -306,13 +308,18 @@ pub(super) fn load_file_kept(
         .and_then(|payload| Some((stash::from_bytes(payload)?, payload)));
     let reused = was.is_some();
     let (records, diags, payload) = match was {
-        Some(((records, diags), payload)) => (records, diags, payload.to_vec()),
+        Some(((records, diags), payload)) => {
+            let payload = if save { payload.to_vec() } else { Vec::new() };
+            (records, diags, payload)
+        }
         None => {
             let (records, more) = decode_text(root, kind, path, text, site);
             diags.extend(more);
             let mut payload = Vec::new();
-            stash::Stash::put(&records, &mut payload);
-            stash::Stash::put(&diags, &mut payload);
+            if save {
+                stash::Stash::put(&records, &mut payload);
+                stash::Stash::put(&diags, &mut payload);
+            }
             (records, diags, payload)
         }
     };

@@ -56,23 +56,30 @@ pub fn rel(root: &Path, path: &Path) -> String {
 
 /// Load the site at `root`. Never fails: problems are in the diagnostics.
 pub fn load(root: &Path) -> (Content, Diagnostics) {
-    load_all(root, None, false)
+    load_all(root, None, None)
 }
 
 /// [`load`], taking the records of each file that has not changed since
-/// the last such load from what it kept in the site's `.gongshi-cache/`
-/// ([`kept`]), and keeping them for the next: what `build` and `check` do.
-pub fn load_kept(root: &Path) -> (Content, Diagnostics) {
-    load_all(root, None, true)
+/// the last build from what it kept in the site's `.gongshi-cache/`
+/// ([`kept`]); and, if `save` (`build`, not `check`, which writes
+/// nothing), keeping this load's for the next.
+pub fn load_kept(root: &Path, save: bool) -> (Content, Diagnostics) {
+    load_all(root, None, Some(save))
 }
 
 /// [`load`], reading again only the files that changed since `cache` saw
 /// them (all of them when site.yaml changed).
 pub fn load_with(root: &Path, cache: Option<&mut LoadCache>) -> (Content, Diagnostics) {
-    load_all(root, cache, false)
+    load_all(root, cache, None)
 }
 
-fn load_all(root: &Path, mut cache: Option<&mut LoadCache>, keep: bool) -> (Content, Diagnostics) {
+/// `keep`: whether to take records kept by the last build, and if so
+/// whether to keep this load's.
+fn load_all(
+    root: &Path,
+    mut cache: Option<&mut LoadCache>,
+    keep: Option<bool>,
+) -> (Content, Diagnostics) {
     let mut diags = Diagnostics::default();
     let site = load_site(root, &mut diags);
     let changed = cache.as_deref_mut().and_then(|c| c.changed.take());
@@ -109,7 +116,8 @@ fn load_all(root: &Path, mut cache: Option<&mut LoadCache>, keep: bool) -> (Cont
         Some(c) => c.hits(root, listed, changed.as_deref(), known_listing),
         None => (vec![false; listed.len()], Vec::new()),
     };
-    let key = keep.then(|| kept::key(root, &canon_root));
+    let key = keep.map(|_| kept::key(root, &canon_root));
+    let save = keep == Some(true);
     let was = match key {
         Some(key) => {
             // Never more than eight times the record files themselves.
@@ -128,8 +136,8 @@ fn load_all(root: &Path, mut cache: Option<&mut LoadCache>, keep: bool) -> (Cont
         .map(|((kind, path, _), hit)| {
             (!hit).then(|| {
                 let (recs, d, entry) = match keep {
-                    true => load_file_kept(root, &canon_root, *kind, path, &site, &was),
-                    false => {
+                    Some(_) => load_file_kept(root, &canon_root, *kind, path, &site, &was, save),
+                    None => {
                         let (recs, d) = load_file(root, &canon_root, *kind, path, &site);
                         (recs, d, None)
                     }
@@ -150,7 +158,7 @@ fn load_all(root: &Path, mut cache: Option<&mut LoadCache>, keep: bool) -> (Cont
             read.iter().flatten().filter_map(|r| r.2.as_ref()).collect();
         reused.0 = entries.iter().filter(|e| e.reused).count();
         reused.1 = listed.len() - reused.0;
-        if !was.holds(&entries) {
+        if save && !was.holds(&entries) {
             kept::save(root, &canon_root, &key, &entries);
         }
     }
