@@ -211,20 +211,23 @@ pub(super) fn read_text_as(
             return None;
         }
     };
+    Some((utf8_text(&relp, bytes, diags)?, stamp))
+}
+
+/// The text of a file's bytes, without a byte-order mark; None (and the
+/// problem reported) when they are not UTF-8.
+fn utf8_text(relp: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
     if let Some(big_endian) = utf16(&bytes) {
         let order = if big_endian { "大端" } else { "小端" };
         diags.push(
-            report(&relp, Pos::FILE, "", "文件是 UTF-16 编码，不是 UTF-8")
+            report(relp, Pos::FILE, "", "文件是 UTF-16 编码，不是 UTF-8")
                 .expected("UTF-8 文本（在编辑器中另存为 UTF-8）")
                 .found(format!("UTF-16（{order}）")),
         );
         return None;
     }
     match String::from_utf8(bytes) {
-        Ok(s) => Some((
-            s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s),
-            stamp,
-        )),
+        Ok(s) => Some(s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s)),
         Err(e) => {
             let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             // Valid up to here: the position counts characters.
@@ -232,7 +235,7 @@ pub(super) fn read_text_as(
             let line = good.matches('\n').count() as u32 + 1;
             let col = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
             diags.push(
-                report(&relp, Pos::new(line, col), "", "文件不是 UTF-8 编码")
+                report(relp, Pos::new(line, col), "", "文件不是 UTF-8 编码")
                     .expected("UTF-8 文本")
                     .found("无效的字节序列（可能是 GBK 编码，请另存为 UTF-8）"),
             );
@@ -293,9 +296,9 @@ pub(super) fn load_file_kept(
     kind: Kind,
     path: &Path,
     site: &Site,
-    kept: &kept::Kept,
-    save: bool,
+    keeping: &kept::Keeping,
 ) -> (Vec<Record>, Diagnostics, Option<kept::Entry>) {
+    let (kept, save) = (keeping.was(), keeping.saves());
     let mut diags = Diagnostics::default();
     let max = site.limits.max_file_bytes;
     let Some((text, stamp)) = read_text_as(root, canon_root, path, max, &mut diags) else {

@@ -106,7 +106,7 @@ impl Entry {
 }
 
 /// The key of the records file: this program and this site.yaml.
-pub(super) fn key(root: &Path, canon_root: &Path) -> [u8; 32] {
+fn key(root: &Path, canon_root: &Path) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(MAGIC);
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -133,6 +133,59 @@ pub(super) fn key(root: &Path, canon_root: &Path) -> [u8; 32] {
         Err(_) => h.update(b"no site.yaml"),
     }
     h.finalize().into()
+}
+
+/// What one load does with the records file: the last build's, as read,
+/// and whether this load keeps its own.
+pub(super) struct Keeping {
+    key: [u8; 32],
+    was: Kept,
+    save: bool,
+}
+
+impl Keeping {
+    /// Read the records file of the site at `root` for a load of the files
+    /// `listed`.
+    pub(super) fn begin(
+        root: &Path,
+        canon_root: &Path,
+        listed: &[(super::Kind, PathBuf, String)],
+        save: bool,
+    ) -> Keeping {
+        use rayon::prelude::*;
+        let key = key(root, canon_root);
+        // Never more than eight times the record files themselves.
+        let most: u64 = listed
+            .par_iter()
+            .map(|(_, p, _)| std::fs::symlink_metadata(p).map_or(0, |m| m.len()))
+            .sum();
+        let was = Kept::open(root, canon_root, &key, most.saturating_mul(8) + (1 << 20));
+        Keeping { key, was, save }
+    }
+
+    pub(super) fn was(&self) -> &Kept {
+        &self.was
+    }
+
+    pub(super) fn saves(&self) -> bool {
+        self.save
+    }
+
+    /// Keep `entries` (of `listed` files) if this load saves and they are
+    /// not what was kept; the numbers of files taken and parsed.
+    pub(super) fn finish(
+        self,
+        root: &Path,
+        canon_root: &Path,
+        entries: &[&Entry],
+        listed: usize,
+    ) -> (usize, usize) {
+        let taken = entries.iter().filter(|e| e.reused).count();
+        if self.save && !self.was.holds(entries) {
+            save(root, canon_root, &self.key, entries);
+        }
+        (taken, listed - taken)
+    }
 }
 
 /// The records file of the last build, as read: each path's entry, with
@@ -223,7 +276,7 @@ fn file(root: &Path, canon_root: &Path) -> Option<PathBuf> {
 /// Keep `entries` for the next build, replacing the records file at once
 /// (a new file renamed over it). Nothing is kept if the directory cannot
 /// be made inside the site or the file cannot be written.
-pub(super) fn save(root: &Path, canon_root: &Path, key: &[u8; 32], entries: &[&Entry]) {
+fn save(root: &Path, canon_root: &Path, key: &[u8; 32], entries: &[&Entry]) {
     let dir = root.join(DIR);
     if std::fs::symlink_metadata(&dir).is_err() && std::fs::create_dir(&dir).is_err() {
         return;

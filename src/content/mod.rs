@@ -116,53 +116,19 @@ fn load_all(
         Some(c) => c.hits(root, listed, changed.as_deref(), known_listing),
         None => (vec![false; listed.len()], Vec::new()),
     };
-    let key = keep.map(|_| kept::key(root, &canon_root));
-    let save = keep == Some(true);
-    let was = match key {
-        Some(key) => {
-            // Never more than eight times the record files themselves.
-            let most: u64 = listed
-                .par_iter()
-                .map(|(_, p, _)| std::fs::symlink_metadata(p).map_or(0, |m| m.len()))
-                .sum();
-            kept::Kept::open(root, &canon_root, &key, most.saturating_mul(8) + (1 << 20))
-        }
-        None => kept::Kept::default(),
-    };
-    type Read = (Vec<Arc<Record>>, Diagnostics, Option<kept::Entry>);
-    let read: Vec<Option<Read>> = listed
+    let keeping = keep.map(|save| kept::Keeping::begin(root, &canon_root, listed, save));
+    let read: Vec<Option<ReadFile>> = listed
         .par_iter()
         .zip(hits.par_iter())
         .map(|((kind, path, _), hit)| {
-            (!hit).then(|| {
-                let (recs, d, entry) = match keep {
-                    Some(_) => load_file_kept(root, &canon_root, *kind, path, &site, &was, save),
-                    None => {
-                        let (recs, d) = load_file(root, &canon_root, *kind, path, &site);
-                        (recs, d, None)
-                    }
-                };
-                // A new vector, not `collect`: collecting in place would
-                // keep the records' buffer (four records wide, as the
-                // vector grew) for the pointers, one for each file until
-                // all are read.
-                let mut shared = Vec::with_capacity(recs.len());
-                shared.extend(recs.into_iter().map(Arc::new));
-                (shared, d, entry)
-            })
+            (!hit).then(|| read_file(root, &canon_root, *kind, path, &site, keeping.as_ref()))
         })
         .collect();
-    let mut reused = (0, 0);
-    if let Some(key) = key {
+    let reused = keeping.map_or((0, 0), |k| {
         let entries: Vec<&kept::Entry> =
             read.iter().flatten().filter_map(|r| r.2.as_ref()).collect();
-        reused.0 = entries.iter().filter(|e| e.reused).count();
-        reused.1 = listed.len() - reused.0;
-        if save && !was.holds(&entries) {
-            kept::save(root, &canon_root, &key, &entries);
-        }
-    }
-    drop(was);
+        k.finish(root, &canon_root, &entries, listed.len())
+    });
     let mut records = Vec::with_capacity(listed.len());
     for (i, fresh) in read.into_iter().enumerate() {
         let fresh = fresh.map(|(recs, d, _)| (recs, d));
@@ -184,6 +150,32 @@ fn load_all(
         },
         diags,
     )
+}
+
+/// The records of one file, its messages, and what to keep of it.
+type ReadFile = (Vec<Arc<Record>>, Diagnostics, Option<kept::Entry>);
+
+fn read_file(
+    root: &Path,
+    canon_root: &Path,
+    kind: Kind,
+    path: &Path,
+    site: &Site,
+    keeping: Option<&kept::Keeping>,
+) -> ReadFile {
+    let (recs, d, entry) = match keeping {
+        Some(k) => load_file_kept(root, canon_root, kind, path, site, k),
+        None => {
+            let (recs, d) = load_file(root, canon_root, kind, path, site);
+            (recs, d, None)
+        }
+    };
+    // A new vector, not `collect`: collecting in place would keep the
+    // records' buffer (four records wide, as the vector grew) for the
+    // pointers, one for each file until all are read.
+    let mut shared = Vec::with_capacity(recs.len());
+    shared.extend(recs.into_iter().map(Arc::new));
+    (shared, d, entry)
 }
 
 /// The record files under content/, in path order (with their

@@ -176,90 +176,27 @@ impl Stash for NaiveDate {
     }
 }
 
-impl Stash for Pos {
-    fn put(&self, w: &mut Vec<u8>) {
-        self.line.put(w);
-        self.col.put(w);
-    }
-    fn take(r: &mut Reader) -> Option<Self> {
-        Some(Pos::new(u32::take(r)?, u32::take(r)?))
-    }
+/// `Stash` for an enum without data: a value by its place in `$all`.
+macro_rules! stash_among {
+    ($ty:ty, $all:expr) => {
+        impl Stash for $ty {
+            fn put(&self, w: &mut Vec<u8>) {
+                let i = $all.iter().position(|x| x == self).unwrap_or(0);
+                (i as u8).put(w);
+            }
+            fn take(r: &mut Reader) -> Option<Self> {
+                $all.get(usize::from(u8::take(r)?)).copied()
+            }
+        }
+    };
 }
 
-impl Stash for Kind {
-    fn put(&self, w: &mut Vec<u8>) {
-        let i = Kind::ALL.iter().position(|k| k == self).unwrap_or(0);
-        (i as u8).put(w);
-    }
-    fn take(r: &mut Reader) -> Option<Self> {
-        Kind::ALL.get(usize::from(u8::take(r)?)).copied()
-    }
-}
-
-/// An enum without data, by its place in `all`.
-fn put_among<T: PartialEq>(v: &T, all: &[T], w: &mut Vec<u8>) {
-    let i = all.iter().position(|x| x == v).unwrap_or(0);
-    (i as u8).put(w);
-}
-
-fn take_among<T: Copy>(all: &[T], r: &mut Reader) -> Option<T> {
-    all.get(usize::from(u8::take(r)?)).copied()
-}
-
-const STATUSES: [Status; 3] = [Status::Published, Status::Draft, Status::Withdrawn];
-const SEVERITIES: [Severity; 2] = [Severity::Error, Severity::Warning];
-
-impl Stash for Status {
-    fn put(&self, w: &mut Vec<u8>) {
-        put_among(self, &STATUSES, w);
-    }
-    fn take(r: &mut Reader) -> Option<Self> {
-        take_among(&STATUSES, r)
-    }
-}
-
-impl Stash for Party {
-    fn put(&self, w: &mut Vec<u8>) {
-        self.name.put(w);
-        self.code.put(w);
-        self.kind.put(w);
-    }
-    fn take(r: &mut Reader) -> Option<Self> {
-        Some(Party {
-            name: Stash::take(r)?,
-            code: Stash::take(r)?,
-            kind: Stash::take(r)?,
-        })
-    }
-}
-
-impl Stash for Ref {
-    fn put(&self, w: &mut Vec<u8>) {
-        self.kind.put(w);
-        self.id.put(w);
-        self.pos.put(w);
-    }
-    fn take(r: &mut Reader) -> Option<Self> {
-        Some(Ref {
-            kind: Stash::take(r)?,
-            id: Stash::take(r)?,
-            pos: Stash::take(r)?,
-        })
-    }
-}
-
-impl Stash for ResultItem {
-    fn put(&self, w: &mut Vec<u8>) {
-        self.item.put(w);
-        self.text.put(w);
-    }
-    fn take(r: &mut Reader) -> Option<Self> {
-        Some(ResultItem {
-            item: Stash::take(r)?,
-            text: Stash::take(r)?,
-        })
-    }
-}
+stash_among!(Kind, Kind::ALL);
+stash_among!(
+    Status,
+    [Status::Published, Status::Draft, Status::Withdrawn]
+);
+stash_among!(Severity, [Severity::Error, Severity::Warning]);
 
 impl Stash for Spans {
     fn put(&self, w: &mut Vec<u8>) {
@@ -267,60 +204,6 @@ impl Stash for Spans {
     }
     fn take(r: &mut Reader) -> Option<Self> {
         Some(Spans::from_entries(Stash::take(r)?))
-    }
-}
-
-impl Stash for Meta {
-    fn put(&self, w: &mut Vec<u8>) {
-        self.kind.put(w);
-        self.id.put(w);
-        self.path.put(w);
-        self.pos.put(w);
-        self.spans.put(w);
-        self.published.put(w);
-        self.status.put(w);
-        self.withdrawal.put(w);
-        self.corrections.put(w);
-        self.org.put(w);
-        self.region.put(w);
-        self.sector.put(w);
-        self.equipment.put(w);
-        self.privacy_ok.put(w);
-        self.privacy_used.put(w);
-        self.incomplete.put(w);
-    }
-    fn take(r: &mut Reader) -> Option<Self> {
-        Some(Meta {
-            kind: Stash::take(r)?,
-            id: Stash::take(r)?,
-            path: Stash::take(r)?,
-            pos: Stash::take(r)?,
-            spans: Stash::take(r)?,
-            published: Stash::take(r)?,
-            status: Stash::take(r)?,
-            withdrawal: Stash::take(r)?,
-            corrections: Stash::take(r)?,
-            org: Stash::take(r)?,
-            region: Stash::take(r)?,
-            sector: Stash::take(r)?,
-            equipment: Stash::take(r)?,
-            privacy_ok: Stash::take(r)?,
-            privacy_used: Stash::take(r)?,
-            incomplete: Stash::take(r)?,
-        })
-    }
-}
-
-impl Stash for Page {
-    fn put(&self, w: &mut Vec<u8>) {
-        self.title.put(w);
-        self.body.put(w);
-    }
-    fn take(r: &mut Reader) -> Option<Self> {
-        Some(Page {
-            title: Stash::take(r)?,
-            body: Stash::take(r)?,
-        })
     }
 }
 
@@ -371,43 +254,56 @@ impl<T: Stash> PutPair for (u8, &T) {
     }
 }
 
-impl Stash for Record {
-    fn put(&self, w: &mut Vec<u8>) {
-        self.meta.put(w);
-        self.body.put(w);
-    }
-    fn take(r: &mut Reader) -> Option<Self> {
-        Some(Record {
-            meta: Stash::take(r)?,
-            body: Stash::take(r)?,
-        })
-    }
+/// `Stash` for a struct: its fields in the order given, which must name
+/// them all (the struct is built from them, so a field left out does not
+/// compile).
+macro_rules! stash_fields {
+    ($ty:ident { $($field:ident),* $(,)? }) => {
+        impl Stash for $ty {
+            fn put(&self, w: &mut Vec<u8>) {
+                $( self.$field.put(w); )*
+            }
+            fn take(r: &mut Reader) -> Option<Self> {
+                Some($ty { $( $field: Stash::take(r)?, )* })
+            }
+        }
+    };
 }
 
-impl Stash for Diagnostic {
-    fn put(&self, w: &mut Vec<u8>) {
-        put_among(&self.severity, &SEVERITIES, w);
-        self.path.put(w);
-        self.line.put(w);
-        self.column.put(w);
-        self.field.put(w);
-        self.message.put(w);
-        self.expected.put(w);
-        self.found.put(w);
-    }
-    fn take(r: &mut Reader) -> Option<Self> {
-        Some(Diagnostic {
-            severity: take_among(&SEVERITIES, r)?,
-            path: Stash::take(r)?,
-            line: Stash::take(r)?,
-            column: Stash::take(r)?,
-            field: Stash::take(r)?,
-            message: Stash::take(r)?,
-            expected: Stash::take(r)?,
-            found: Stash::take(r)?,
-        })
-    }
-}
+stash_fields!(Pos { line, col });
+stash_fields!(Party { name, code, kind });
+stash_fields!(Ref { kind, id, pos });
+stash_fields!(ResultItem { item, text });
+stash_fields!(Page { title, body });
+stash_fields!(Record { meta, body });
+stash_fields!(Meta {
+    kind,
+    id,
+    path,
+    pos,
+    spans,
+    published,
+    status,
+    withdrawal,
+    corrections,
+    org,
+    region,
+    sector,
+    equipment,
+    privacy_ok,
+    privacy_used,
+    incomplete,
+});
+stash_fields!(Diagnostic {
+    severity,
+    path,
+    line,
+    column,
+    field,
+    message,
+    expected,
+    found,
+});
 
 impl Stash for Diagnostics {
     fn put(&self, w: &mut Vec<u8>) {
