@@ -298,7 +298,7 @@ pub(super) fn load_file_kept(
     site: &Site,
     keeping: &kept::Keeping,
 ) -> (Vec<Record>, Diagnostics, Option<kept::Entry>) {
-    let (kept, save) = (keeping.was(), keeping.saves());
+    let (previous, save) = (keeping.was(), keeping.saves());
     let mut diags = Diagnostics::default();
     let max = site.limits.max_file_bytes;
     let Some((text, stamp)) = read_text_as(root, canon_root, path, max, &mut diags) else {
@@ -306,7 +306,7 @@ pub(super) fn load_file_kept(
     };
     let rel = rel(root, path);
     let hash = kept::digest(&text);
-    let was = kept
+    let was = previous
         .get(&rel, stamp, &hash)
         .and_then(|payload| Some((stash::from_bytes(payload)?, payload)));
     let reused = was.is_some();

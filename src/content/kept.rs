@@ -29,14 +29,16 @@ use sha2::{Digest, Sha256};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-/// The directory of gongshi's caches inside a site.
+/// The directory of gongshi's caches inside a site (this file, and the
+/// preview's output).
 pub const DIR: &str = ".gongshi-cache";
 const FILE: &str = "records";
 const MAGIC: &[u8] = b"gongshi-records-1\n";
 
 /// What a file was when it was read. On Unix: device, inode, size,
 /// modification and change times (seconds and nanoseconds); elsewhere
-/// size and modification time.
+/// size and modification time (a checkout or a copy sets the latter to
+/// its own time).
 #[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub(super) struct Stamp([u64; 7]);
 

@@ -188,7 +188,7 @@ impl State {
 }
 
 pub fn out_dir(site: &Path) -> PathBuf {
-    site.join(".gongshi-cache").join("serve")
+    site.join(crate::content::kept::DIR).join("serve")
 }
 
 /// Make the calling thread yield to every other (a thread's own nice
