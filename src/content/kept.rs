@@ -107,8 +107,9 @@ impl Entry {
     }
 }
 
-/// The key of the records file: this program and this site.yaml.
-fn key(root: &Path, canon_root: &Path) -> [u8; 32] {
+/// The key of the records file: this program and the text of site.yaml
+/// (`site`) that this load's records are decoded with.
+fn key(site: Option<&str>) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(MAGIC);
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -121,18 +122,12 @@ fn key(root: &Path, canon_root: &Path) -> [u8; 32] {
     for n in [exe[2], exe[3], exe[4]] {
         h.update(n.to_le_bytes());
     }
-    let site = root.join("content").join("site.yaml");
-    match super::inputs::open_within(canon_root, &site) {
-        Ok(f) => {
-            use std::io::Read;
-            let mut bytes = Vec::new();
-            // site.yaml is read whole when the site is loaded; a file that
-            // cannot be read keys as none.
-            let _ = f.take(1 << 24).read_to_end(&mut bytes);
-            h.update((bytes.len() as u64).to_le_bytes());
-            h.update(&bytes);
+    match site {
+        Some(text) => {
+            h.update((text.len() as u64).to_le_bytes());
+            h.update(text.as_bytes());
         }
-        Err(_) => h.update(b"no site.yaml"),
+        None => h.update(b"no site.yaml"),
     }
     h.finalize().into()
 }
@@ -147,15 +142,16 @@ pub(super) struct Keeping {
 
 impl Keeping {
     /// Read the records file of the site at `root` for a load of the files
-    /// `listed`.
+    /// `listed` with the settings of `site` (site.yaml's text).
     pub(super) fn begin(
         root: &Path,
         canon_root: &Path,
+        site: Option<&str>,
         listed: &[(super::Kind, PathBuf, String)],
         save: bool,
     ) -> Keeping {
         use rayon::prelude::*;
-        let key = key(root, canon_root);
+        let key = key(site);
         // Never more than eight times the record files themselves.
         let most: u64 = listed
             .par_iter()

@@ -81,7 +81,8 @@ fn load_all(
     keep: Option<bool>,
 ) -> (Content, Diagnostics) {
     let mut diags = Diagnostics::default();
-    let site = load_site(root, &mut diags);
+    let canon_root = inputs::resolved(root);
+    let (site, site_text) = load_site(root, &canon_root, &mut diags);
     let changed = cache.as_deref_mut().and_then(|c| c.changed.take());
     let known = cache
         .as_deref()
@@ -111,12 +112,12 @@ fn load_all(
     let _ahead = (listed.len() >= READ_AHEAD_FROM
         && cache.as_deref().is_none_or(|c| c.files.is_empty()))
     .then(|| ReadAhead::start(listed.iter().map(|(_, p, _)| p.clone()).collect()));
-    let canon_root = inputs::resolved(root);
     let (hits, stamps) = match cache.as_deref_mut() {
         Some(c) => c.hits(root, listed, changed.as_deref(), known_listing),
         None => (vec![false; listed.len()], Vec::new()),
     };
-    let keeping = keep.map(|save| kept::Keeping::begin(root, &canon_root, listed, save));
+    let keeping = keep
+        .map(|save| kept::Keeping::begin(root, &canon_root, site_text.as_deref(), listed, save));
     let read: Vec<Option<ReadFile>> = listed
         .par_iter()
         .zip(hits.par_iter())
@@ -199,7 +200,9 @@ fn list(root: &Path, named: bool) -> Arc<Listing> {
     Arc::new(Listing { files, diags })
 }
 
-fn load_site(root: &Path, diags: &mut Diagnostics) -> Site {
+/// The site's settings, and the text of site.yaml they were read from
+/// (none if it could not be read).
+fn load_site(root: &Path, canon_root: &Path, diags: &mut Diagnostics) -> (Site, Option<String>) {
     let path = root.join("content").join("site.yaml");
     let relp = rel(root, &path);
     if !path.is_file() {
@@ -208,18 +211,13 @@ fn load_site(root: &Path, diags: &mut Diagnostics) -> Site {
                 .expected("站点目录下的 content/site.yaml（可用 gongshi init 创建）")
                 .found("文件不存在"),
         );
-        return Site::default();
+        return (Site::default(), None);
     }
-    let Some(text) = read_text(
-        root,
-        &inputs::resolved(root),
-        &path,
-        Site::default().limits.max_file_bytes,
-        diags,
-    ) else {
-        return Site::default();
+    let max = Site::default().limits.max_file_bytes;
+    let Some(text) = read_text(root, canon_root, &path, max, diags) else {
+        return (Site::default(), None);
     };
-    match yaml::parse(&text, Limits::default()) {
+    let site = match yaml::parse(&text, Limits::default()) {
         Ok(node) => {
             let src = scan::Source {
                 rel: &relp,
@@ -238,5 +236,6 @@ fn load_site(root: &Path, diags: &mut Diagnostics) -> Site {
             );
             Site::default()
         }
-    }
+    };
+    (site, Some(text))
 }
