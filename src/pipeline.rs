@@ -481,11 +481,11 @@ fn scan_documents(staging: &Staging, public: &PublicSite, docs: &[crate::search:
 /// keep the previous one if it was built from the same documents.
 fn build_engine(out: &Path, docs: &[crate::search::SearchDoc]) -> Result<EngineDir, String> {
     use crate::search::engine::Engine;
-    let key = Engine::key(docs);
+    let hashes = Engine::doc_hashes(docs);
+    let key = Engine::key(&hashes);
     if let Some(kept) = EngineDir::previous(out, &key) {
         return Ok(kept);
     }
-    let hashes = Engine::doc_hashes(docs);
     let dir = EngineDir::begin(out);
     // Documents only added: they join the previous index.
     if let Some(added) = EngineDir::previous_docs(out).and_then(|old| joined(docs, &hashes, &old)) {

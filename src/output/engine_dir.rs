@@ -65,6 +65,7 @@ impl EngineDir {
     /// The documents of the previous build's index (their hashes, sorted).
     pub fn previous_docs(out: &Path) -> Option<Vec<[u8; 16]>> {
         let dir = engine_dir(out);
+        // The key is written last: without it the index is not finished.
         std::fs::read_to_string(dir.join(KEY_FILE)).ok()?;
         let bytes = std::fs::read(dir.join(DOCS_FILE)).ok()?;
         (bytes.len() % 16 == 0).then(|| {

@@ -222,11 +222,15 @@ impl Engine {
     }
 
     /// What each document of `docs` holds, hashed, in their order (gaps
-    /// left out): with [`Engine::key`], what tells which documents a
-    /// rebuild adds to the previous index.
+    /// left out): the program's version (which fixes the schema, the
+    /// tokenizer and tantivy's format) and every field of the document
+    /// ([`SearchDoc::each_field`], those [`Engine::build`] reads among
+    /// them). What [`Engine::key`] is made of, and what tells which
+    /// documents a rebuild adds to the previous index.
     pub fn doc_hashes(docs: &[SearchDoc]) -> Vec<[u8; 16]> {
+        use rayon::prelude::*;
         use sha2::{Digest, Sha256};
-        docs.iter()
+        docs.par_iter()
             .filter(|d| !d.is_gap())
             .map(|d| {
                 let mut h = Sha256::new();
@@ -242,23 +246,11 @@ impl Engine {
             .collect()
     }
 
-    /// What an index built from `docs` holds, hashed: the program's
-    /// version (which fixes the schema, the tokenizer and tantivy's
-    /// format) and every field of the documents ([`SearchDoc::each_field`],
-    /// those [`Engine::build`] reads among them). An index of the same key
-    /// need not be built again.
-    pub fn key(docs: &[SearchDoc]) -> String {
-        use sha2::{Digest, Sha256};
-        let mut h = Sha256::new();
-        let mut field = |s: &str| {
-            h.update((s.len() as u64).to_le_bytes());
-            h.update(s.as_bytes());
-        };
-        field(env!("CARGO_PKG_VERSION"));
-        for d in docs.iter().filter(|d| !d.is_gap()) {
-            d.each_field(&mut field);
-        }
-        crate::output::short_hash(&h.finalize())
+    /// What an index built from the documents of `hashes` (their
+    /// [`Engine::doc_hashes`], in order) holds, as one hash: an index of
+    /// the same key need not be built again.
+    pub fn key(hashes: &[[u8; 16]]) -> String {
+        crate::output::short_hash(&hashes.concat())
     }
 
     fn phrase(&self, field: Field, term: &[super::tokenize::Token]) -> Box<dyn TQuery> {
