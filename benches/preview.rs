@@ -58,6 +58,7 @@ fn main() {
         verbose: false,
         engine: false,
         static_search: false,
+        search_apart_above: gongshi::pipeline::SEARCH_APART_ABOVE,
     };
     let mut cache = LoadCache::default();
     let start = Instant::now();

@@ -244,6 +244,7 @@ fn run(command: Command) -> u8 {
                 verbose,
                 engine: true,
                 static_search: true,
+                search_apart_above: gongshi::pipeline::SEARCH_APART_ABOVE,
             })
         }),
         Command::Check { site, date, format } => {

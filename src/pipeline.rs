@@ -26,6 +26,9 @@ pub struct BuildOptions {
     /// `serve` builds it on the first request for it, see
     /// [`LAZY_SEARCH_INDEX`]).
     pub static_search: bool,
+    /// Above this many records, the search indexes are built after the
+    /// pages, with the records freed ([`SEARCH_APART_ABOVE`]).
+    pub search_apart_above: usize,
 }
 
 /// The manifest URL that `search.html` is given when the static index is
@@ -262,7 +265,18 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
     let cache = crate::output::cache::PageCache::load(out.unwrap_or(Path::new("")));
     let engine_out = out.filter(|_| opts.engine);
     let parts = Parts::default();
-    let (engine, template_errors) = make(opts, &env, &public, &staging, &cache, engine_out, &parts);
+    let (searched, template_errors) =
+        make(opts, &env, &public, &staging, &cache, engine_out, &parts);
+    let engine = match searched {
+        Searched::Done(engine) => engine,
+        Searched::Later(job) => {
+            // The indexes need only their documents: the records and
+            // their public view are freed first.
+            drop(public);
+            drop(content);
+            job.run(&staging, engine_out, &parts)
+        }
+    };
     t.stage("页面、数据、索引");
     if opts.verbose {
         eprintln!("{}", parts.line());
@@ -329,57 +343,32 @@ fn check(
     Ok((scanner, env, diags.sorted()))
 }
 
-/// Above this many records, the search indexes and the pages are made one
-/// after the other ([`make`]).
-const ONE_AT_A_TIME: usize = 50_000;
-
-/// Every file of the site into `staging`, and the tantivy index beside
-/// `engine_out`: the engine's directory and the template errors. How long
-/// each part took goes to `parts`.
-fn make(
+/// Every file of the site into `staging` but, on a large site, its search
+/// indexes, which are then left to [`Searched::Later`]; the template errors.
+/// How long each part took goes to `parts`.
+fn make<'s>(
     opts: &BuildOptions,
     env: &minijinja::Environment<'static>,
     public: &PublicSite,
-    staging: &Staging,
+    staging: &'s Staging,
     cache: &crate::output::cache::PageCache,
-    engine_out: Option<&Path>,
-    parts: &Parts,
-) -> (Option<Result<EngineDir, String>>, Vec<Diagnostic>) {
+    engine_out: Option<&'s Path>,
+    parts: &'s Parts,
+) -> (Searched, Vec<Diagnostic>) {
     let assets = write_assets(&opts.site, staging);
+    let job = search_job(opts, public, staging, engine_out.is_some());
+    let search_index = job
+        .plan
+        .as_ref()
+        .map_or(LAZY_SEARCH_INDEX, |p| p.manifest())
+        .to_string();
     let extra = figures(public);
-    let render =
-        |extra, pages| render::render_all(env, public, &assets, extra, staging, pages, cache);
-    let search = || {
-        if opts.static_search {
-            let docs = Arc::new(crate::search::index::documents(public));
-            let split = crate::search::tiers::split(&docs, public.date);
-            let lists = crate::search::tiers::Lists::SITE;
-            rayon::join(
-                || {
-                    parts.time("静态搜索索引", || {
-                        crate::search::tiers::write(&docs, split, lists, staging)
-                    })
-                },
-                || {
-                    parts.time("服务端搜索索引", || {
-                        // What the server-side index holds, as values.
-                        scan_documents(staging, public, &docs);
-                        engine_out.map(|out| build_engine(out, &docs))
-                    })
-                },
-            )
-        } else {
-            let engine = parts.time("服务端搜索索引", || {
-                engine_out.map(|out| build_engine(out, &crate::search::index::documents(public)))
-            });
-            (LAZY_SEARCH_INDEX.to_string(), engine)
-        }
-    };
     let pages = || {
         let (errors, ()) = rayon::join(
             || {
                 parts.time("页面", || {
-                    render(extra.clone(), render::Pages::AllButSearch)
+                    let extra = (extra.clone(), search_index.as_str());
+                    render::render_all(env, public, &assets, extra, staging, cache)
                 })
             },
             || {
@@ -390,21 +379,85 @@ fn make(
         );
         errors
     };
-    // The search index is built while the pages, data and reports are
-    // written: its merge is sequential and would leave a core idle. The
-    // tantivy index is built from the same documents while the static
-    // index is written, so that neither waits for the other at the end.
-    // A large site does one after the other: the two together would
-    // hold the memory of both.
-    let ((search_index, engine), mut template_errors) = if public.records.len() > ONE_AT_A_TIME {
-        let searched = search();
-        (searched, pages())
+    // The search indexes are built while the pages, data and reports are
+    // written: their merge is sequential and would leave a core idle. A
+    // large site has its pages written first, and its indexes built once
+    // its records are freed ([`build_site`]): the two together would hold
+    // the memory of both.
+    if public.records.len() > opts.search_apart_above {
+        (Searched::Later(job), pages())
     } else {
-        rayon::join(search, pages)
-    };
-    let extra = minijinja::context! { search_index => search_index, ..extra };
-    template_errors.extend(render(extra, render::Pages::SearchOnly));
-    (engine, template_errors)
+        let (engine, errors) = rayon::join(|| job.run(staging, engine_out, parts), pages);
+        (Searched::Done(engine), errors)
+    }
+}
+
+/// Above this many records, the search indexes are built after the pages,
+/// once the records are freed ([`make`]): a smaller site builds them while
+/// its pages are written, which is faster, and holds the memory of both.
+pub const SEARCH_APART_ABOVE: usize = 50_000;
+
+/// The search indexes of a site, before they are built: the static index
+/// planned (its manifest's name is known), and the documents the tantivy
+/// index is built from. They need nothing of the records but these.
+struct SearchJob {
+    plan: Option<crate::search::tiers::Plan>,
+    docs: Option<Arc<Vec<crate::search::SearchDoc>>>,
+}
+
+/// Whether the search indexes are built ([`make`]): the tantivy index's
+/// directory, if one is built; or the job, left to run later.
+enum Searched {
+    Done(Option<Result<EngineDir, String>>),
+    Later(SearchJob),
+}
+
+/// The search indexes to build: the static one if the site has it, and
+/// the documents of the tantivy one if `engine`. What they hold is
+/// scanned like the site's pages.
+fn search_job(
+    opts: &BuildOptions,
+    public: &PublicSite,
+    staging: &Staging,
+    engine: bool,
+) -> SearchJob {
+    if !opts.static_search && !engine {
+        return SearchJob {
+            plan: None,
+            docs: None,
+        };
+    }
+    let docs = Arc::new(crate::search::index::documents(public));
+    scan_documents(staging, public, &docs);
+    let plan = opts.static_search.then(|| {
+        let split = crate::search::tiers::split(&docs, public.date);
+        crate::search::tiers::Plan::new(docs.clone(), split, crate::search::tiers::Lists::SITE)
+    });
+    SearchJob {
+        plan,
+        docs: engine.then_some(docs),
+    }
+}
+
+impl SearchJob {
+    /// Build the indexes: the static one into `staging`, the tantivy one
+    /// (at the same time) beside `engine_out`.
+    fn run(
+        self,
+        staging: &Staging,
+        engine_out: Option<&Path>,
+        parts: &Parts,
+    ) -> Option<Result<EngineDir, String>> {
+        let SearchJob { plan, docs } = self;
+        let (_, engine) = rayon::join(
+            || plan.map(|p| parts.time("静态搜索索引", || p.write(staging))),
+            || {
+                let (out, docs) = engine_out.zip(docs)?;
+                Some(parts.time("服务端搜索索引", || build_engine(out, &docs)))
+            },
+        );
+        engine
+    }
 }
 
 /// The output stage: the staging committed (or, for `check`, its findings

@@ -15,6 +15,7 @@ fn serve_options(site: &Site, date: &str) -> gongshi::pipeline::BuildOptions {
         verbose: false,
         engine: false,
         static_search: false,
+        search_apart_above: gongshi::pipeline::SEARCH_APART_ABOVE,
     }
 }
 
@@ -494,6 +495,59 @@ fn the_tantivy_index_is_built_again_only_when_its_documents_change() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(stamp(&site, "clean").0, edited.0, "keyed as a clean build");
+}
+
+/// A large site builds its search indexes after its pages, once its records
+/// are freed: the site (its search page naming the manifest that is there)
+/// and the tantivy index are those of a build that makes them side by side.
+#[test]
+fn search_indexes_built_after_the_pages_give_the_same_site() {
+    use gongshi::pipeline::{BuildOptions, Outcome, build_site};
+    let site = Site::new("base");
+    let build = |name: &str, apart: usize| {
+        let out = site.path().join(name);
+        let opts = BuildOptions {
+            site: site.path().to_path_buf(),
+            out: Some(out.clone()),
+            date: chrono::NaiveDate::from_ymd_opt(2022, 2, 15).unwrap(),
+            drafts: false,
+            verbose: false,
+            engine: true,
+            static_search: true,
+            search_apart_above: apart,
+        };
+        match build_site(&opts, Some(&out)) {
+            Outcome::Built { .. } => {}
+            Outcome::Failed(d, why) => panic!(
+                "{why}: {:?}",
+                d.iter().map(|d| &d.message).collect::<Vec<_>>()
+            ),
+            Outcome::Io(e) => panic!("{e}"),
+        }
+        let key = std::fs::read_to_string(site.path().join(format!(".{name}.tantivy/gongshi-key")));
+        (snapshot(&out), key.expect("a tantivy index"))
+    };
+    let (together, together_key) = build("together", usize::MAX);
+    let (apart, apart_key) = build("apart", 0);
+    let names = |s: &[(String, Vec<u8>)]| s.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&apart), names(&together));
+    assert!(apart == together, "the same bytes");
+    assert_eq!(apart_key, together_key);
+    let page = apart
+        .iter()
+        .find(|f| f.0 == "search.html")
+        .expect("search.html");
+    let page = String::from_utf8_lossy(&page.1);
+    let manifest = page
+        .split("data-index=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("search.html names its index");
+    assert!(manifest.starts_with("search/index."), "{manifest}");
+    assert!(
+        apart.iter().any(|f| f.0 == manifest),
+        "{manifest} is written"
+    );
 }
 
 /// A rebuild does not read the pages it takes unchanged from the previous

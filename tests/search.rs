@@ -1106,3 +1106,61 @@ fn a_separator_in_a_term_is_no_wildcard() {
     }
     assert!(matched > 100, "the terms occur ({matched})");
 }
+
+/// The manifest's name is known before the index is written (search.html
+/// is rendered with it while the index is built), is the one written, and
+/// is another as soon as anything the index holds is: a browser that kept
+/// an old manifest never reads it with new shards.
+#[test]
+fn the_manifests_name_is_known_before_the_index_and_follows_its_content() {
+    use gongshi::search::tiers::Plan;
+    use std::sync::Arc;
+    let docs = Arc::new(corpus(300, 7));
+    let lists = Lists {
+        heavy: 200,
+        least_range: 64,
+    };
+    let name = |docs: &Arc<Vec<SearchDoc>>, split: usize| {
+        Plan::new(docs.clone(), split, lists).manifest().to_string()
+    };
+    let planned = name(&docs, 250);
+    let (_tmp, out) = written_docs(&docs, 250, lists);
+    assert!(
+        out.join(&planned).is_file(),
+        "{planned} is the manifest written"
+    );
+    let manifests = std::fs::read_dir(out.join("search"))
+        .unwrap()
+        .filter(|e| {
+            let n = e.as_ref().unwrap().file_name();
+            n.to_string_lossy().starts_with("index.")
+        })
+        .count();
+    assert_eq!(manifests, 1);
+    assert_eq!(
+        name(&docs, 250),
+        planned,
+        "the same documents, the same name"
+    );
+    // One character of one document's body, in either tier; a title; a
+    // facet; a tier boundary.
+    let mut variants = Vec::new();
+    for i in [3, 270] {
+        let mut d = (*docs).clone();
+        d[i].body.push('阀');
+        variants.push((format!("body of {i}"), Arc::new(d), 250));
+    }
+    let mut d = (*docs).clone();
+    d[10].title.push('气');
+    variants.push(("a title".to_string(), Arc::new(d), 250));
+    let mut d = (*docs).clone();
+    d[10].facets[1] = "城关镇".to_string();
+    variants.push(("a facet".to_string(), Arc::new(d), 250));
+    variants.push(("the split".to_string(), docs.clone(), 249));
+    let mut seen = vec![planned];
+    for (what, docs, split) in variants {
+        let n = name(&docs, split);
+        assert!(!seen.contains(&n), "{what} changes the name");
+        seen.push(n);
+    }
+}

@@ -27,6 +27,7 @@ pub fn run(opts: CheckOptions) -> u8 {
         verbose: false,
         engine: false,
         static_search: true,
+        search_apart_above: crate::pipeline::SEARCH_APART_ABOVE,
     };
     let (failed, list) = match crate::pipeline::build_site(&build, None) {
         crate::pipeline::Outcome::Built { warnings, .. } => (false, warnings),

@@ -198,23 +198,14 @@ pub fn root_of(out: &str) -> String {
     "../".repeat(out.matches('/').count())
 }
 
-/// Render every page into `staging`. Template errors are returned.
-/// Which pages to render: search.html needs the search index's name, so it
-/// is rendered on its own once the index is written, while every other page
-/// is rendered at the same time as the index is built.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Pages {
-    AllButSearch,
-    SearchOnly,
-}
-
 /// What every page is rendered with: the templates, the context all pages
-/// share, and `extra` for the statistics and search pages (figures, the
-/// search index's name).
+/// share, `extra` for the statistics page (figures) and the search index's
+/// name for the search page.
 pub struct Renderer<'e> {
     env: &'e Environment<'static>,
     base: Value,
     extra: Value,
+    search_index: String,
     /// The site's header and footer (`header.html`, `footer.html`) by the
     /// page's `root` and `section`, the only things of a page they read:
     /// rendered once for each pair, not once for each page.
@@ -258,9 +249,16 @@ impl<'e> Renderer<'e> {
             env,
             base,
             extra,
+            search_index: String::new(),
             chrome: Default::default(),
             site_path: base_path(&public.site.info.base_url),
         }
+    }
+
+    /// The path of the search index's manifest, for search.html.
+    pub fn with_search_index(mut self, manifest: &str) -> Self {
+        self.search_index = manifest.to_string();
+        self
     }
 
     /// Serve the site from `path` (the preview serves it from `/`).
@@ -313,10 +311,13 @@ impl<'e> Renderer<'e> {
         };
         let canonical = format!("{}{}", public.site.info.base_url, out);
         let here = context! { root => root, canonical => canonical, out => out.clone(), template => template };
-        let ctx = if matches!(template, "stats.html" | "search.html") {
-            minijinja::value::merge_maps([ctx, self.extra.clone()])
-        } else {
-            ctx
+        let ctx = match template {
+            "stats.html" => minijinja::value::merge_maps([ctx, self.extra.clone()]),
+            "search.html" => minijinja::value::merge_maps([
+                ctx,
+                context! { search_index => self.search_index.clone() },
+            ]),
+            _ => ctx,
         };
         Some(Prepared {
             out,
@@ -348,24 +349,24 @@ impl<'e> Renderer<'e> {
     }
 }
 
+/// Render every page into `staging`, search.html among them (with the
+/// path of the search index's manifest, `search_index`). Template errors
+/// are returned.
 pub fn render_all(
     env: &Environment<'static>,
     public: &PublicSite,
     assets: &Assets,
-    extra: Value,
+    (extra, search_index): (Value, &str),
     staging: &Staging,
-    which: Pages,
     cache: &crate::output::cache::PageCache,
 ) -> Vec<Diagnostic> {
-    let renderer = Renderer::new(env, public, assets, extra);
+    let renderer = Renderer::new(env, public, assets, extra).with_search_index(search_index);
     // Every page depends on the templates and this shared context; only the
     // statistics and search pages get `extra` (figures, the index's name).
     let fingerprint =
         super::fingerprint(env, &serde_json::to_vec(&renderer.base).unwrap_or_default());
-    let refs = match which {
-        Pages::AllButSearch => page_refs(public),
-        Pages::SearchOnly => vec![PageRef::Search],
-    };
+    let mut refs = page_refs(public);
+    refs.push(PageRef::Search);
     let mut errors: Vec<Diagnostic> = refs
         .into_par_iter()
         .filter_map(|page| {

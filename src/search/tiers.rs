@@ -16,8 +16,9 @@
 //!   those of the previous output's (the manifest names each tier's key,
 //!   a hash of them) is taken from it as it is, unread.
 //! - The result rows, `CHUNK` documents to a file, are by document number
-//!   (`search/d/d<n>.json`); the facet table and the manifest are named by
-//!   their content hash.
+//!   (`search/d/d<n>.json`); the facet table is named by its content hash,
+//!   and the manifest by a hash of what it is made from (its tiers' keys
+//!   and the rest of its text), known before the index is written.
 
 use super::index::{FACET_LABELS, FACETS, Index, SearchDoc};
 use super::static_files::{SHARD_MAX, write_postings};
@@ -92,22 +93,109 @@ pub fn split(docs: &[SearchDoc], date: NaiveDate) -> usize {
 /// the size of the first.
 const SMALL: usize = 256;
 
-/// Write the static index of `docs` (in the order of their numbers), the
-/// documents before `split` in the first tier and the rest in the second,
-/// their long lists kept as `lists` says. Returns the manifest's path (for
-/// search.html).
+/// The static index of `docs` (in the order of their numbers) as it will
+/// be written: the documents before `split` in the first tier and the rest
+/// in the second, their long lists kept as `lists` says. Its manifest's
+/// name is known before anything is written (see [`Plan::manifest`]), so
+/// that search.html can be rendered first, and a large site can free its
+/// records and pages before the index takes its memory.
+pub struct Plan {
+    docs: Arc<Vec<SearchDoc>>,
+    lists: Lists,
+    tiers: Vec<Planned>,
+    /// The facet table, and its path (named by its content).
+    facets: (String, Vec<u8>),
+    /// The manifest's path.
+    manifest: String,
+}
+
+/// One tier of a [`Plan`]: its documents, the most bytes of a shard, the
+/// width of its heavy lists' ranges and its key ([`tier_key`]).
+struct Planned {
+    range: Range<usize>,
+    shard_max: usize,
+    width: u32,
+    key: String,
+}
+
+impl Plan {
+    pub fn new(docs: Arc<Vec<SearchDoc>>, split: usize, lists: Lists) -> Plan {
+        let split = split.min(docs.len());
+        let tiers: Vec<Planned> = [0..split, split..docs.len()]
+            .into_iter()
+            .zip(SHARD_MAX)
+            .filter(|(r, _)| !docs[r.clone()].iter().all(SearchDoc::is_gap))
+            .map(|(range, shard_max)| {
+                let width = range_width(range.len(), lists.least_range);
+                let key = tier_key(
+                    &docs[range.clone()],
+                    range.start,
+                    lists.heavy,
+                    width,
+                    shard_max,
+                );
+                Planned {
+                    range,
+                    shard_max,
+                    width,
+                    key,
+                }
+            })
+            .collect();
+        let facets = serde_json::to_vec(&facet_table(&docs)).unwrap_or_default();
+        let facets = (
+            format!("search/facets.{}.json", short_hash(&facets)),
+            facets,
+        );
+        // Named by what it is made from: each tier's key stands for its
+        // files (the same documents give the same files), and the rest of
+        // the manifest is in this skeleton as it will be written.
+        let keys: Vec<&str> = tiers.iter().map(|t| t.key.as_str()).collect();
+        let skeleton = manifest(&docs, json!(keys), &facets.0);
+        let skeleton = serde_json::to_vec(&skeleton).unwrap_or_default();
+        let manifest = format!("search/index.{}.json", short_hash(&skeleton));
+        Plan {
+            docs,
+            lists,
+            tiers,
+            facets,
+            manifest,
+        }
+    }
+
+    /// The manifest's path (for search.html): the same for the same
+    /// documents, and another whenever any file of the index differs.
+    pub fn manifest(&self) -> &str {
+        &self.manifest
+    }
+
+    /// Write the index; returns the manifest's path.
+    pub fn write(self, staging: &Staging) -> String {
+        let previous = previous_tiers(staging);
+        let tiers: Vec<Value> = self
+            .tiers
+            .iter()
+            .map(|t| tier(&self.docs, t, self.lists, &previous, staging))
+            .collect();
+        write_chunks(&self.docs, staging);
+        staging.write(&self.facets.0, &self.facets.1, None);
+        let manifest = manifest(&self.docs, Value::Array(tiers), &self.facets.0);
+        let bytes = serde_json::to_vec(&manifest).unwrap_or_default();
+        staging.write(&self.manifest, &bytes, None);
+        self.manifest
+    }
+}
+
+/// Write the static index of `docs` in two tiers at `split` (see [`Plan`]).
+/// Returns the manifest's path.
 pub fn write(docs: &Arc<Vec<SearchDoc>>, split: usize, lists: Lists, staging: &Staging) -> String {
-    let split = split.min(docs.len());
-    let previous = previous_tiers(staging);
-    let tiers: Vec<Value> = [0..split, split..docs.len()]
-        .into_iter()
-        .zip(SHARD_MAX)
-        .filter(|(r, _)| !docs[r.clone()].iter().all(SearchDoc::is_gap))
-        .map(|(r, most)| tier(docs, r, lists, most, &previous, staging))
-        .collect();
-    let chunks = write_chunks(docs, staging);
-    let facets = write_json(staging, "facets", &facet_table(docs));
-    let manifest = json!({
+    Plan::new(docs.clone(), split, lists).write(staging)
+}
+
+/// The manifest of the index of `docs` whose tiers are `tiers` and facet
+/// table `facets`.
+fn manifest(docs: &[SearchDoc], tiers: Value, facets: &str) -> Value {
+    json!({
         "v": 8,
         "gram": super::index::GRAM,
         "run": super::index::MAX_RUN,
@@ -116,12 +204,11 @@ pub fn write(docs: &Arc<Vec<SearchDoc>>, split: usize, lists: Lists, staging: &S
         "tiers": tiers,
         "rows": "d/",
         "chunk": CHUNK,
-        "chunks": chunks,
+        "chunks": docs.len().div_ceil(CHUNK),
         "facets": facets.trim_start_matches("search/"),
         "facet_names": FACETS,
         "facet_labels": FACET_LABELS,
-    });
-    write_json(staging, "index", &manifest)
+    })
 }
 
 /// Write one tier, or take it from the previous output if its documents
@@ -129,20 +216,18 @@ pub fn write(docs: &Arc<Vec<SearchDoc>>, split: usize, lists: Lists, staging: &S
 /// returns its entry in the manifest.
 fn tier(
     docs: &Arc<Vec<SearchDoc>>,
-    range: Range<usize>,
+    planned: &Planned,
     lists: Lists,
-    shard_max: usize,
     previous: &[Value],
     staging: &Staging,
 ) -> Value {
-    let width = range_width(range.len(), lists.least_range);
-    let key = tier_key(
-        &docs[range.clone()],
-        range.start,
-        lists.heavy,
-        width,
+    let Planned {
+        range,
         shard_max,
-    );
+        width,
+        key,
+    } = planned;
+    let (range, shard_max, width) = (range.clone(), *shard_max, *width);
     let stem = format!("t{}", range.start);
     // The previous output's tier of the same first document, by its
     // directory `t<first>s<shards>p<phrase shards>/`.
@@ -153,7 +238,7 @@ fn tier(
             .is_some_and(|rest| rest.starts_with('s'))
     });
     if let Some(old) = old
-        && old["key"].as_str() == Some(key.as_str())
+        && old["key"].as_str() == Some(key)
         && reuse(staging, old)
     {
         return old.clone();
@@ -169,11 +254,11 @@ fn tier(
     // as a telephone number to the output scan.
     let dir = format!("{stem}s{shards}p{phrase_shards}");
     staging.rename(&building, &format!("search/{dir}"));
-    entry(&dir, shards, phrase_shards, &key)
+    entry(&dir, shards, phrase_shards, key)
 }
 
 /// A tier in the manifest: its directory, its numbers of shards, and its
-/// key, so that the manifest (named by its hash) changes whenever a tier
+/// key, so that the manifest (named by its keys) changes whenever a tier
 /// does, and the next build knows what the tier was made from.
 fn entry(dir: &str, shards: u32, phrase_shards: u32, key: &str) -> Value {
     json!({
@@ -259,9 +344,8 @@ fn reuse(staging: &Staging, old: &Value) -> bool {
 }
 
 /// The result rows of the documents, `CHUNK` to a file, by number: url,
-/// title, kind, date, party, summary; `null` for a gap. Returns the
-/// number of files.
-fn write_chunks(docs: &[SearchDoc], staging: &Staging) -> usize {
+/// title, kind, date, party, summary; `null` for a gap.
+fn write_chunks(docs: &[SearchDoc], staging: &Staging) {
     use rayon::prelude::*;
     docs.par_chunks(CHUNK).enumerate().for_each(|(i, docs)| {
         let rows: Vec<Value> = docs
@@ -283,14 +367,6 @@ fn write_chunks(docs: &[SearchDoc], staging: &Staging) -> usize {
         let bytes = serde_json::to_vec(&rows).unwrap_or_default();
         staging.write(&format!("search/d/d{i}.json"), &bytes, None);
     });
-    docs.len().div_ceil(CHUNK)
-}
-
-fn write_json(staging: &Staging, stem: &str, v: &Value) -> String {
-    let bytes = serde_json::to_vec(v).unwrap_or_default();
-    let name = format!("search/{stem}.{}.json", short_hash(&bytes));
-    staging.write(&name, &bytes, None);
-    name
 }
 
 /// Facets whose values go together, written as one column: a kind has its

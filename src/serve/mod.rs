@@ -283,6 +283,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         verbose: opts.verbose,
         engine: false,
         static_search: false,
+        search_apart_above: crate::pipeline::SEARCH_APART_ABOVE,
     };
     let state = Arc::new(State::new(out.clone()));
     // The watch starts before the first build: a file saved meanwhile is

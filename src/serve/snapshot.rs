@@ -370,16 +370,12 @@ impl Snapshot {
     fn render(&self, page: &PageRef) -> Result<Vec<u8>, Vec<Diagnostic>> {
         let public = self.public();
         let extra = match page {
-            PageRef::Stats | PageRef::Search => {
-                let figures = self.figures.get_or_init(|| figures(public)).clone();
-                minijinja::context! {
-                    search_index => crate::pipeline::LAZY_SEARCH_INDEX,
-                    ..figures
-                }
-            }
+            PageRef::Stats => self.figures.get_or_init(|| figures(public)).clone(),
             _ => Value::UNDEFINED,
         };
-        let renderer = Renderer::new(&self.env, public, &self.assets, extra).served_from("/");
+        let renderer = Renderer::new(&self.env, public, &self.assets, extra)
+            .with_search_index(crate::pipeline::LAZY_SEARCH_INDEX)
+            .served_from("/");
         let Some((out, html)) = renderer.page(public, page) else {
             return Err(Vec::new());
         };
