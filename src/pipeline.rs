@@ -356,21 +356,14 @@ fn make<'s>(
     parts: &'s Parts,
 ) -> (Searched, Vec<Diagnostic>) {
     let assets = write_assets(&opts.site, staging);
-    let job = search_job(opts, public, staging, engine_out.is_some());
-    let search_index = job
-        .plan
-        .as_ref()
-        .map_or(LAZY_SEARCH_INDEX, |p| p.manifest())
-        .to_string();
     let extra = figures(public);
+    let render = |which, index: &str| {
+        let extra = (extra.clone(), index);
+        render::render_all(env, public, &assets, extra, staging, which, cache)
+    };
     let pages = || {
         let (errors, ()) = rayon::join(
-            || {
-                parts.time("页面", || {
-                    let extra = (extra.clone(), search_index.as_str());
-                    render::render_all(env, public, &assets, extra, staging, cache)
-                })
-            },
+            || parts.time("页面", || render(render::Pages::AllButSearch, "")),
             || {
                 parts.time("开放数据与报表", || {
                     write_files(public, staging, cache)
@@ -379,15 +372,36 @@ fn make<'s>(
         );
         errors
     };
+    // The search indexes planned, and search.html rendered with the name
+    // of the static index's manifest.
+    let planned = || {
+        let job = search_job(opts, public, staging, engine_out.is_some());
+        let index = job
+            .plan
+            .as_ref()
+            .map_or(LAZY_SEARCH_INDEX, |p| p.manifest());
+        let errors = render(render::Pages::SearchOnly, index);
+        (job, errors)
+    };
     // The search indexes are built while the pages, data and reports are
     // written: their merge is sequential and would leave a core idle. A
     // large site has its pages written first, and its indexes built once
     // its records are freed ([`build_site`]): the two together would hold
     // the memory of both.
     if public.records.len() > opts.search_apart_above {
-        (Searched::Later(job), pages())
+        let (job, search_page) = planned();
+        let mut errors = pages();
+        errors.extend(search_page);
+        (Searched::Later(job), errors)
     } else {
-        let (engine, errors) = rayon::join(|| job.run(staging, engine_out, parts), pages);
+        let ((engine, search_page), mut errors) = rayon::join(
+            || {
+                let (job, errors) = planned();
+                (job.run(staging, engine_out, parts), errors)
+            },
+            pages,
+        );
+        errors.extend(search_page);
         (Searched::Done(engine), errors)
     }
 }

@@ -14,8 +14,8 @@ pub mod markdown;
 mod pages;
 
 pub use pages::{
-    Assets, PageRef, Renderer, out_path, overdue_pages, overdue_url, page_refs, party_index_pages,
-    party_index_url, render_all, with_out_path,
+    Assets, PageRef, Pages, Renderer, out_path, overdue_pages, overdue_url, page_refs,
+    party_index_pages, party_index_url, render_all, with_out_path,
 };
 
 use crate::diag::{Diagnostic, Pos, report};

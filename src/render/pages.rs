@@ -198,6 +198,15 @@ pub fn root_of(out: &str) -> String {
     "../".repeat(out.matches('/').count())
 }
 
+/// Which pages to render: search.html needs the search index's name, which
+/// is known once the index is planned, while every other page can be
+/// rendered from the start.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Pages {
+    AllButSearch,
+    SearchOnly,
+}
+
 /// What every page is rendered with: the templates, the context all pages
 /// share, `extra` for the statistics page (figures) and the search index's
 /// name for the search page.
@@ -349,15 +358,16 @@ impl<'e> Renderer<'e> {
     }
 }
 
-/// Render every page into `staging`, search.html among them (with the
-/// path of the search index's manifest, `search_index`). Template errors
-/// are returned.
+/// Render the pages `which` into `staging` (search.html with the path of
+/// the search index's manifest, `search_index`). Template errors are
+/// returned.
 pub fn render_all(
     env: &Environment<'static>,
     public: &PublicSite,
     assets: &Assets,
     (extra, search_index): (Value, &str),
     staging: &Staging,
+    which: Pages,
     cache: &crate::output::cache::PageCache,
 ) -> Vec<Diagnostic> {
     let renderer = Renderer::new(env, public, assets, extra).with_search_index(search_index);
@@ -365,8 +375,10 @@ pub fn render_all(
     // statistics and search pages get `extra` (figures, the index's name).
     let fingerprint =
         super::fingerprint(env, &serde_json::to_vec(&renderer.base).unwrap_or_default());
-    let mut refs = page_refs(public);
-    refs.push(PageRef::Search);
+    let refs = match which {
+        Pages::AllButSearch => page_refs(public),
+        Pages::SearchOnly => vec![PageRef::Search],
+    };
     let mut errors: Vec<Diagnostic> = refs
         .into_par_iter()
         .filter_map(|page| {
