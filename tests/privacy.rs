@@ -329,6 +329,60 @@ fn a_build_with_content_errors_also_reports_its_privacy_findings() {
     );
 }
 
+/// One 18-digit bank card number in about thirty passes the check of a
+/// 统一社会信用代码 as well: such a number is a card wherever it is written,
+/// except as the code of a party of the site, which the site publishes
+/// (its page, its records, the open data and the search index).
+#[test]
+fn a_card_number_that_also_passes_as_a_credit_code_is_a_card() {
+    // Luhn and GB 32100 both pass, for each of these.
+    let card = "620448111473943686";
+    let code = "912103811000000184";
+    let site = Site::new("base");
+    let text = site.read("content/actions/ta-2022-001.yaml").replace(
+        "原因: 充装超期未检气瓶。",
+        &format!("原因: 充装超期未检气瓶，扣款账户 {card}。"),
+    );
+    site.write("content/actions/ta-2022-001.yaml", &text);
+    let (code_, errs) = errors(&site, "2022-02-15");
+    assert_eq!(code_, 1, "{errs:#?}");
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert_eq!(errs[0]["field"], "原因");
+    assert!(errs[0]["message"].as_str().unwrap().contains("银行卡号"));
+    // An organisation whose code is all digits: its records, its page,
+    // the open data and a mention of it in its own record publish.
+    let site = Site::new("base");
+    for rel in [
+        "content/actions/ta-2022-001.yaml",
+        "content/cases/tc-2022-001.yaml",
+    ] {
+        let text = site.read(rel).replace("91210381MA0TAX0017", code);
+        site.write(rel, &text);
+    }
+    let text = site.read("content/actions/ta-2022-001.yaml").replace(
+        "原因: 充装超期未检气瓶。",
+        &format!("原因: 充装超期未检气瓶（统一社会信用代码 {code}）。"),
+    );
+    site.write("content/actions/ta-2022-001.yaml", &text);
+    let (code_, errs) = errors(&site, "2022-02-15");
+    assert_eq!(code_, 0, "{errs:#?}");
+    site.build("2022-02-15");
+    assert!(
+        site.read(&format!("public/parties/{code}.html"))
+            .contains(code)
+    );
+    assert!(site.read("public/data/actions.json").contains(code));
+    // The same digits in a record about another party are a card there.
+    let text = site.read("content/hazards/th-2022-001.yaml").replace(
+        "重大隐患内容: 液氨储罐安全阀超期未校验。",
+        &format!("重大隐患内容: 液氨储罐安全阀超期未校验（账户 {code}）。"),
+    );
+    site.write("content/hazards/th-2022-001.yaml", &text);
+    let (code_, errs) = errors(&site, "2022-02-15");
+    assert_eq!(code_, 1, "{errs:#?}");
+    assert_eq!(errs[0]["path"], "content/hazards/th-2022-001.yaml");
+}
+
 #[test]
 fn an_exception_stays_in_the_record_that_declares_it() {
     let cylinder = "13912345678";

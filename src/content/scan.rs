@@ -82,6 +82,19 @@ pub fn exceptions(node: &Node) -> Vec<String> {
     }
 }
 
+/// The parties' 统一社会信用代码 of the record whose tree is `node` that pass
+/// the check of GB 32100: a code of digits only may read as a bank card
+/// number, and is the organisation's, wherever the record writes it.
+fn party_codes(node: &Node) -> Vec<String> {
+    ["当事人", "被检查对象", "涉及单位"]
+        .iter()
+        .filter_map(|k| get(node, k).and_then(|p| get(p, "统一社会信用代码")))
+        .filter_map(Node::as_str)
+        .filter(|c| crate::codes::credit_code(c).is_ok())
+        .map(normalize_number)
+        .collect()
+}
+
 /// Scan the record whose tree is `node` (a file's, or one item of a bulk
 /// file). Returns the numbers its own 隐私例外 accepted.
 pub fn record(src: &Source, kind: Kind, node: &Node, diags: &mut Diagnostics) -> Vec<String> {
@@ -92,6 +105,7 @@ pub fn record(src: &Source, kind: Kind, node: &Node, diags: &mut Diagnostics) ->
             == Some("自然人")
     });
     let exceptions = exceptions(node);
+    let codes = party_codes(node);
     let private: &[&str] = match kind {
         Kind::Clues => &["举报人", "举报内容", "隐私例外"],
         _ => &["隐私例外"],
@@ -103,6 +117,9 @@ pub fn record(src: &Source, kind: Kind, node: &Node, diags: &mut Diagnostics) ->
             return;
         }
         for f in Scanner::default().scan_str(text, 0, Mode::Markup, person) {
+            if codes.contains(&f.key) {
+                continue;
+            }
             if exceptions.contains(&f.key) {
                 if !used.contains(&f.key) {
                     used.push(f.key);
