@@ -358,14 +358,14 @@ fn check(
 /// Every file of the site into `staging` but, on a large site, its search
 /// indexes, which are then left to [`Searched::Later`]; the template errors.
 /// How long each part took goes to `parts`.
-fn make<'s>(
+fn make(
     opts: &BuildOptions,
     env: &minijinja::Environment<'static>,
     public: &PublicSite,
-    staging: &'s Staging,
+    staging: &Staging,
     cache: &crate::output::cache::PageCache,
-    engine_out: Option<&'s Path>,
-    parts: &'s Parts,
+    engine_out: Option<&Path>,
+    parts: &Parts,
 ) -> (Searched, Vec<Diagnostic>) {
     let assets = write_assets(&opts.site, staging);
     let extra = figures(public);
