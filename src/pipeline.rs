@@ -221,22 +221,21 @@ pub enum Outcome {
 }
 
 /// The numbers that the records holding them declared in their 隐私例外
-/// (a draft's declare nothing), and their parties' 统一社会信用代码 (a code
-/// of digits only may read as a bank card number): the output may show
-/// these.
+/// (a draft's declare nothing), and what may read as one in their
+/// parties' 统一社会信用代码 ([`crate::privacy::party_code_numbers`]): the
+/// output may show these.
 pub fn allowed_numbers(content: &crate::content::Content) -> std::collections::HashSet<String> {
     use crate::content::model::Status;
-    let code = |r: &crate::content::model::Record| {
-        let code = r.party()?.code.as_deref()?;
-        crate::codes::credit_code(code)
-            .is_ok()
-            .then(|| crate::privacy::normalize_number(code))
+    let codes = |r: &crate::content::model::Record| {
+        let code = r.party().and_then(|p| p.code.as_deref());
+        code.map(crate::privacy::party_code_numbers)
+            .unwrap_or_default()
     };
     content
         .records
         .iter()
         .filter(|r| r.meta.status != Status::Draft)
-        .flat_map(|r| r.meta.privacy_used.iter().cloned().chain(code(r)))
+        .flat_map(|r| r.meta.privacy_used.iter().cloned().chain(codes(r)))
         .collect()
 }
 

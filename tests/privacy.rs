@@ -381,6 +381,30 @@ fn a_card_number_that_also_passes_as_a_credit_code_is_a_card() {
     let (code_, errs) = errors(&site, "2022-02-15");
     assert_eq!(code_, 1, "{errs:#?}");
     assert_eq!(errs[0]["path"], "content/hazards/th-2022-001.yaml");
+    // A code that passes its check but is not built as codes are (no
+    // province 78): its sixteen leading digits pass Luhn. As a party's
+    // code it publishes; glued to a card number it would be one.
+    let glued = "9178625413167884PF";
+    let text = site
+        .read("content/hazards/th-2022-001.yaml")
+        .replace(&format!("（账户 {code}）"), &format!("（代码 {glued}）"))
+        .replace("91210381MA0TAX002A", glued);
+    site.write("content/hazards/th-2022-001.yaml", &text);
+    let (code_, errs) = errors(&site, "2022-02-15");
+    assert_eq!(code_, 0, "{errs:#?}");
+    site.build("2022-02-15");
+    assert!(
+        site.read(&format!("public/parties/{glued}.html"))
+            .contains(glued)
+    );
+    let text = site.read("content/cases/tc-2022-001.yaml").replace(
+        "要旨: 充装单位",
+        &format!("要旨: 另查明账户 {}。充装单位", &glued[..16]),
+    );
+    site.write("content/cases/tc-2022-001.yaml", &text);
+    let (code_, errs) = errors(&site, "2022-02-15");
+    assert_eq!(code_, 1, "{errs:#?}");
+    assert_eq!(errs[0]["path"], "content/cases/tc-2022-001.yaml");
 }
 
 #[test]

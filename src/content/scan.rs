@@ -82,16 +82,15 @@ pub fn exceptions(node: &Node) -> Vec<String> {
     }
 }
 
-/// The parties' 统一社会信用代码 of the record whose tree is `node` that pass
-/// the check of GB 32100: a code of digits only may read as a bank card
-/// number, and is the organisation's, wherever the record writes it.
+/// What may read as a personal number in the 统一社会信用代码 of the parties
+/// of the record whose tree is `node` ([`crate::privacy::party_code_numbers`]):
+/// the organisation's, wherever the record writes it.
 fn party_codes(node: &Node) -> Vec<String> {
     ["当事人", "被检查对象", "涉及单位"]
         .iter()
         .filter_map(|k| get(node, k).and_then(|p| get(p, "统一社会信用代码")))
         .filter_map(Node::as_str)
-        .filter(|c| crate::codes::credit_code(c).is_ok())
-        .map(normalize_number)
+        .flat_map(crate::privacy::party_code_numbers)
         .collect()
 }
 

@@ -161,10 +161,12 @@ pub fn numbers<T: Text + ?Sized>(text: &T, person: bool, out: &mut Vec<Number>) 
 }
 
 /// Whether the characters `start..end` lie inside an 18-character code of
-/// capital letters and digits that passes the check of GB 32100 (a 统一社会
-/// 信用代码 such as 9178625413167884PF, whose first sixteen digits might
-/// otherwise read as a card number). The search index holds codes in lower
-/// case (its keys are normalized): they are read in upper case.
+/// capital letters and digits built as GB 32100 builds a 统一社会信用代码
+/// ([`crate::codes::credit_code_built`]: such as 9121038110000069XF, whose
+/// first sixteen digits might otherwise read as a card number). The search
+/// index holds codes in lower case (its keys are normalized): they are
+/// read in upper case. A card number with letters glued to it (A…b) passes
+/// the code's last check one time in 31, but is not built as a code.
 ///
 /// A code of digits only is not told by its shape: one 18-digit bank card
 /// number in about thirty passes the code's check too. Such a number reads
@@ -194,7 +196,7 @@ fn in_credit_code<T: Text + ?Sized>(text: &T, start: usize, end: usize) -> bool 
     j >= end
         && code.len() == 18
         && code.bytes().any(|b| b.is_ascii_alphabetic())
-        && crate::codes::credit_code(&code).is_ok()
+        && crate::codes::credit_code_built(&code)
         && !resident_id(code.as_bytes())
 }
 
@@ -355,18 +357,46 @@ mod tests {
             numbers(t, false, &mut out);
             out.into_iter().map(|n| n.what).collect::<Vec<_>>()
         };
-        // sixteen leading digits that pass Luhn, in a valid code
-        assert!(crate::codes::luhn(b"9178625413167884"));
-        assert_eq!(found("统一社会信用代码：9178625413167884PF。"), Vec::new());
+        // sixteen leading digits that pass Luhn, in a code built as GB
+        // 32100 builds one (its organisation code's check is the X)
+        let code = "9121038110000069XF";
+        assert!(crate::codes::luhn(&code.as_bytes()[..16]));
+        assert!(crate::codes::credit_code_built(code));
+        assert_eq!(found(&format!("统一社会信用代码：{code}。")), Vec::new());
         // the same digits alone, or in a code whose check fails, are a card
-        assert_eq!(found("卡号 9178625413167884。"), vec![What::BankCard]);
-        assert_eq!(found("代码 9178625413167884PX。"), vec![What::BankCard]);
+        assert_eq!(found("卡号 9121038110000069。"), vec![What::BankCard]);
+        assert_eq!(found("代码 9121038110000069XA。"), vec![What::BankCard]);
         // as the search index writes it: in lower case, in a key
-        assert_eq!(found(r#"{"~9178625413167884pf|责":[3]}"#), Vec::new());
+        assert_eq!(found(r#"{"~9121038110000069xf|责":[3]}"#), Vec::new());
         assert_eq!(
-            found(r#"{"~9178625413167884px|责":[3]}"#),
+            found(r#"{"~9121038110000069xa|责":[3]}"#),
             vec![What::BankCard]
         );
+        // A card with letters glued to it that pass the code's last check
+        // (one time in 31) is no code: no province 78, no organisation
+        // code's check.
+        let glued = "9178625413167884PF";
+        assert!(crate::codes::luhn(&glued.as_bytes()[..16]));
+        assert!(crate::codes::credit_code(glued).is_ok());
+        assert!(!crate::codes::credit_code_built(glued));
+        assert_eq!(found(&format!("卡号{glued}")), vec![What::BankCard]);
+        // Every pair of letters glued around a card, whenever the eighteen
+        // characters pass the code's check.
+        let card = (0..10)
+            .map(|d| format!("622202020011223{d}"))
+            .find(|c| crate::codes::luhn(c.as_bytes()))
+            .unwrap();
+        let mut passing = 0;
+        for a in "ABCDEFGHJKLMNPQRTUWXY".chars() {
+            for b in "ABCDEFGHJKLMNPQRTUWXY".chars() {
+                let text = format!("{a}{card}{b}");
+                if crate::codes::credit_code(&text).is_ok() {
+                    passing += 1;
+                    assert_eq!(found(&text), vec![What::BankCard], "{text}");
+                }
+            }
+        }
+        assert!(passing > 0);
         // Eighteen digits that pass both Luhn and the code's check: a
         // card by its shape, written plainly or between other text.
         for card in ["620448111473943686", "912103811000000184"] {

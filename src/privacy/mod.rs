@@ -357,6 +357,25 @@ fn compact_folded(text: &[At]) -> (String, Vec<u32>) {
 
 /// A number as reviewed in a 隐私例外: its digits and X, upper-case, an
 /// international prefix of a mobile number dropped.
+/// What the scanner may find in a party's 统一社会信用代码 that passes its
+/// check: the code, and each run of ten digits or more in it (a code that
+/// the scanner does not take for one by its shape,
+/// [`crate::codes::credit_code_built`], may read as a card number). These
+/// are the party's, not a person's, wherever the party's records write
+/// them.
+pub fn party_code_numbers(code: &str) -> Vec<String> {
+    if crate::codes::credit_code(code).is_err() {
+        return Vec::new();
+    }
+    let mut out = vec![normalize_number(code)];
+    out.extend(
+        code.split(|c: char| !c.is_ascii_digit())
+            .filter(|run| run.len() >= 10)
+            .map(str::to_string),
+    );
+    out
+}
+
 pub fn normalize_number(s: &str) -> String {
     let mut folded = Vec::new();
     fold_into(s, 0, Mode::Markup, &mut folded);
