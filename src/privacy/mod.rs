@@ -355,8 +355,6 @@ fn compact_folded(text: &[At]) -> (String, Vec<u32>) {
     (s, index)
 }
 
-/// A number as reviewed in a 隐私例外: its digits and X, upper-case, an
-/// international prefix of a mobile number dropped.
 /// What the scanner may find in a party's 统一社会信用代码 that passes its
 /// check: the code, and each run of ten digits or more in it (a code that
 /// the scanner does not take for one by its shape,
@@ -376,6 +374,8 @@ pub fn party_code_numbers(code: &str) -> Vec<String> {
     out
 }
 
+/// A number as reviewed in a 隐私例外: its digits and X, upper-case, an
+/// international prefix of a mobile number dropped.
 pub fn normalize_number(s: &str) -> String {
     let mut folded = Vec::new();
     fold_into(s, 0, Mode::Markup, &mut folded);

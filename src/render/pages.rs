@@ -372,7 +372,8 @@ pub fn render_all(
 ) -> Vec<Diagnostic> {
     let renderer = Renderer::new(env, public, assets, extra).with_search_index(search_index);
     // Every page depends on the templates and this shared context; only the
-    // statistics and search pages get `extra` (figures, the index's name).
+    // statistics page gets `extra` (figures), and the search page the
+    // index's name.
     let fingerprint =
         super::fingerprint(env, &serde_json::to_vec(&renderer.base).unwrap_or_default());
     let refs = match which {
