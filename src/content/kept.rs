@@ -77,6 +77,21 @@ impl Stamp {
     }
 }
 
+impl Stash for Stamp {
+    fn put(&self, w: &mut Vec<u8>) {
+        for n in self.0 {
+            n.put(w);
+        }
+    }
+    fn take(r: &mut Reader) -> Option<Self> {
+        let mut stamp = Stamp::default();
+        for n in &mut stamp.0 {
+            *n = u64::take(r)?;
+        }
+        Some(stamp)
+    }
+}
+
 /// The hash of a file's text.
 pub(super) fn digest(text: &str) -> [u8; 32] {
     Sha256::digest(text.as_bytes()).into()
@@ -98,9 +113,7 @@ impl Entry {
     fn head(&self) -> Vec<u8> {
         let mut w = Vec::with_capacity(self.rel.len() + 100);
         self.rel.put(&mut w);
-        for n in self.stamp.0 {
-            n.put(&mut w);
-        }
+        self.stamp.put(&mut w);
         w.extend_from_slice(&self.hash);
         (self.payload.len() as u64).put(&mut w);
         w
@@ -229,10 +242,7 @@ impl Kept {
         }
         while !r.is_empty() {
             let rel = String::take(&mut r)?;
-            let mut stamp = Stamp::default();
-            for n in &mut stamp.0 {
-                *n = u64::take(&mut r)?;
-            }
+            let stamp = Stamp::take(&mut r)?;
             let hash: [u8; 32] = r.bytes(32)?.try_into().ok()?;
             let len = usize::try_from(u64::take(&mut r)?).ok()?;
             let at = body - r.remaining();

@@ -82,13 +82,19 @@ pub fn exceptions(node: &Node) -> Vec<String> {
     }
 }
 
+/// The party objects of the record whose tree is `node`.
+fn parties(node: &Node) -> impl Iterator<Item = &Node> {
+    ["当事人", "被检查对象", "涉及单位"]
+        .into_iter()
+        .filter_map(|k| get(node, k))
+}
+
 /// What may read as a personal number in the 统一社会信用代码 of the parties
 /// of the record whose tree is `node` ([`crate::privacy::party_code_numbers`]):
 /// the organisation's, wherever the record writes it.
 fn party_codes(node: &Node) -> Vec<String> {
-    ["当事人", "被检查对象", "涉及单位"]
-        .iter()
-        .filter_map(|k| get(node, k).and_then(|p| get(p, "统一社会信用代码")))
+    parties(node)
+        .filter_map(|p| get(p, "统一社会信用代码"))
         .filter_map(Node::as_str)
         .flat_map(crate::privacy::party_code_numbers)
         .collect()
@@ -97,12 +103,7 @@ fn party_codes(node: &Node) -> Vec<String> {
 /// Scan the record whose tree is `node` (a file's, or one item of a bulk
 /// file). Returns the numbers its own 隐私例外 accepted.
 pub fn record(src: &Source, kind: Kind, node: &Node, diags: &mut Diagnostics) -> Vec<String> {
-    let person = ["当事人", "被检查对象", "涉及单位"].iter().any(|k| {
-        get(node, k)
-            .and_then(|p| get(p, "类型"))
-            .and_then(Node::as_str)
-            == Some("自然人")
-    });
+    let person = parties(node).any(|p| get(p, "类型").and_then(Node::as_str) == Some("自然人"));
     let exceptions = exceptions(node);
     let codes = party_codes(node);
     let private: &[&str] = match kind {

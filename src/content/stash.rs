@@ -98,11 +98,25 @@ impl Stash for f64 {
     }
 }
 
+/// A string: its length, then its bytes.
+fn put_str(s: &str, w: &mut Vec<u8>) {
+    // Record files are far below 4 GiB (site.yaml 限制.文件大小).
+    (s.len() as u32).put(w);
+    w.extend_from_slice(s.as_bytes());
+}
+
+/// A sequence of `len` items: its length, then each item (read back as a
+/// `Vec`).
+fn put_seq<'a, T: Stash + 'a>(len: usize, items: impl Iterator<Item = &'a T>, w: &mut Vec<u8>) {
+    (len as u32).put(w);
+    for v in items {
+        v.put(w);
+    }
+}
+
 impl Stash for String {
     fn put(&self, w: &mut Vec<u8>) {
-        // Record files are far below 4 GiB (site.yaml 限制.文件大小).
-        (self.len() as u32).put(w);
-        w.extend_from_slice(self.as_bytes());
+        put_str(self, w);
     }
     fn take(r: &mut Reader) -> Option<Self> {
         let n = usize::try_from(u32::take(r)?).ok()?;
@@ -113,7 +127,7 @@ impl Stash for String {
 /// Field names: kept once for the whole run, as when decoded.
 impl Stash for &'static str {
     fn put(&self, w: &mut Vec<u8>) {
-        self.to_string().put(w);
+        put_str(self, w);
     }
     fn take(r: &mut Reader) -> Option<Self> {
         Some(super::decode::intern(&String::take(r)?))
@@ -141,10 +155,7 @@ impl<T: Stash> Stash for Option<T> {
 
 impl<T: Stash> Stash for Vec<T> {
     fn put(&self, w: &mut Vec<u8>) {
-        (self.len() as u32).put(w);
-        for v in self {
-            v.put(w);
-        }
+        put_seq(self.len(), self.iter(), w);
     }
     fn take(r: &mut Reader) -> Option<Self> {
         let n = r.count()?;
@@ -200,7 +211,7 @@ stash_among!(Severity, [Severity::Error, Severity::Warning]);
 
 impl Stash for Spans {
     fn put(&self, w: &mut Vec<u8>) {
-        self.entries().to_vec().put(w);
+        put_seq(self.entries().len(), self.entries().iter(), w);
     }
     fn take(r: &mut Reader) -> Option<Self> {
         Some(Spans::from_entries(Stash::take(r)?))
@@ -307,10 +318,7 @@ stash_fields!(Diagnostic {
 
 impl Stash for Diagnostics {
     fn put(&self, w: &mut Vec<u8>) {
-        (self.len() as u32).put(w);
-        for d in self.iter() {
-            d.put(w);
-        }
+        put_seq(self.len(), self.iter(), w);
     }
     fn take(r: &mut Reader) -> Option<Self> {
         let mut all = Diagnostics::default();
