@@ -148,13 +148,40 @@ fn store(bucket: &str) -> Result<Arc<dyn ObjectStore>, String> {
     if endpoint.starts_with("http://") {
         b = b.with_allow_http(true);
     }
-    if !endpoint.is_empty() && std::env::var_os("AWS_VIRTUAL_HOSTED_STYLE_REQUEST").is_none() {
-        // S3-compatible stores on their own hosts take the bucket in the path.
-        b = b.with_virtual_hosted_style_request(false);
+    if !endpoint.is_empty() {
+        let virtual_hosted = std::env::var("AWS_VIRTUAL_HOSTED_STYLE_REQUEST").is_ok_and(|v| {
+            ["1", "true", "yes", "on", "y"].contains(&v.trim().to_lowercase().as_str())
+        });
+        if virtual_hosted {
+            // Stores that take the bucket in the host name only (Alibaba
+            // Cloud OSS, Tencent Cloud COS) are named by their region's
+            // endpoint; the bucket goes in front of it.
+            b = b
+                .with_virtual_hosted_style_request(true)
+                .with_endpoint(bucket_host(&endpoint, bucket));
+        } else {
+            // Other S3-compatible stores on their own hosts take the
+            // bucket in the path.
+            b = b.with_virtual_hosted_style_request(false);
+        }
     }
     b.build()
         .map(|s| Arc::new(s) as Arc<dyn ObjectStore>)
         .map_err(|e| format!("无法连接对象存储：{e}"))
+}
+
+/// `endpoint` (`scheme://host[:port][/…]`) with `bucket` as the first
+/// label of its host, unless it is there already.
+fn bucket_host(endpoint: &str, bucket: &str) -> String {
+    let (scheme, rest) = endpoint.split_once("://").unwrap_or(("https", endpoint));
+    let host = rest.split(['/', ':']).next().unwrap_or(rest);
+    if host
+        .strip_prefix(bucket)
+        .is_some_and(|after| after.starts_with('.'))
+    {
+        return endpoint.trim_end_matches('/').to_string();
+    }
+    format!("{scheme}://{bucket}.{}", rest.trim_end_matches('/'))
 }
 
 fn key(prefix: &str, rel: &str) -> ObjectPath {
@@ -342,5 +369,32 @@ mod tests {
         assert_eq!(wave("cases/a.html"), 1);
         assert_eq!(wave("index.html"), 2);
         assert_eq!(wave("feeds/cases.xml"), 2);
+    }
+
+    #[test]
+    fn a_virtual_hosted_store_gets_its_bucket_in_the_host() {
+        let cases = [
+            // A region's endpoint, as OSS and COS name them.
+            (
+                "https://oss-cn-beijing.aliyuncs.com",
+                "https://gs.oss-cn-beijing.aliyuncs.com",
+            ),
+            (
+                "https://cos.ap-guangzhou.myqcloud.com/",
+                "https://gs.cos.ap-guangzhou.myqcloud.com",
+            ),
+            ("http://127.0.0.1:8333", "http://gs.127.0.0.1:8333"),
+            ("s3.example.gov.cn", "https://gs.s3.example.gov.cn"),
+            // The bucket named already.
+            (
+                "https://gs.oss-cn-beijing.aliyuncs.com/",
+                "https://gs.oss-cn-beijing.aliyuncs.com",
+            ),
+            // A host that only starts with the bucket's letters.
+            ("https://gsx.example.com", "https://gs.gsx.example.com"),
+        ];
+        for (endpoint, want) in cases {
+            assert_eq!(bucket_host(endpoint, "gs"), want, "{endpoint}");
+        }
     }
 }
