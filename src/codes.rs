@@ -113,7 +113,7 @@ pub fn resident_id(s: &[u8]) -> bool {
             .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'))
     };
     let (y, m, d) = (num(6..10), num(10..12), num(12..14));
-    (1900..=2100).contains(&y) && NaiveDate::from_ymd_opt(y as i32, m, d).is_some()
+    (1800..=2100).contains(&y) && NaiveDate::from_ymd_opt(y as i32, m, d).is_some()
 }
 
 /// Luhn check over ASCII digits.

@@ -205,6 +205,9 @@ fn a_whistleblowers_landline_is_found_with_or_without_its_separator() {
         "0412 765 4321",
         "（0412）7654321",
         "０４１２－７６５４３２１",
+        "+86 412 7654321",
+        "0086-412-7654321",
+        "0412/7654321",
     ] {
         let site = Site::new("base");
         let text = site
@@ -220,8 +223,13 @@ fn a_whistleblowers_landline_is_found_with_or_without_its_separator() {
         assert_eq!(code, 1, "{written}");
         let d = &errs[0];
         assert_eq!(d["path"], "content/cases/tc-2022-001.yaml", "{written}");
-        // The number itself: after the bracket where there is one.
-        let col = if written.starts_with('（') { 11 } else { 10 };
+        // The number itself: after the bracket or the plus sign where
+        // there is one.
+        let col = if written.starts_with(['（', '+']) {
+            11
+        } else {
+            10
+        };
         assert_eq!(
             (d["line"].as_u64(), d["column"].as_u64()),
             (Some(7), Some(col)),
@@ -574,4 +582,41 @@ fn a_rebuild_scans_again_whenever_what_is_looked_for_changes() {
     site.write("content/clues/tx-2022-001.yaml", &text);
     site.build("2022-02-15");
     assert_ne!(first, stamp(), "another private value, another stamp");
+}
+
+#[test]
+fn a_number_parted_by_markdown_link_syntax_is_found_where_it_is_written() {
+    let site = Site::new("base");
+    let text = site.read("content/cases/tc-2022-001.yaml").replace(
+        "要旨: 充装单位应当",
+        "要旨: 电话 [138](https://example.gov.cn/)12345678。充装单位应当",
+    );
+    site.write("content/cases/tc-2022-001.yaml", &text);
+    site.write(
+        "content/pages/contact.md",
+        "---\n标题: 联系我们\n发布日期: 2022-01-01\n---\n办公室设在二楼。\n\n值班 [139](tel:10000)8765 4321，全天。\n",
+    );
+    let (code, errs) = errors(&site, "2022-02-15");
+    assert_eq!(code, 1, "{errs:#?}");
+    let at = |path: &str| {
+        errs.iter()
+            .find(|d| d["path"] == path)
+            .map(|d| (d["line"].as_u64(), d["field"].as_str().map(str::to_string)))
+    };
+    assert_eq!(
+        at("content/cases/tc-2022-001.yaml"),
+        Some((Some(7), Some("要旨".to_string()))),
+        "{errs:#?}"
+    );
+    assert_eq!(
+        at("content/pages/contact.md"),
+        Some((Some(7), Some("正文".to_string()))),
+        "{errs:#?}"
+    );
+    let contact = errs
+        .iter()
+        .find(|d| d["path"] == "content/pages/contact.md")
+        .unwrap();
+    // The page's body maps back to the file: the column of the 139.
+    assert_eq!(contact["column"].as_u64(), Some(5), "{contact}");
 }

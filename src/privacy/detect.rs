@@ -444,6 +444,11 @@ mod tests {
             "138. 1234. 5678",
             "138\u{2E3A}1234\u{FE58}5678",
             "13812345678a",
+            "138/1234/5678",
+            "138／1234／5678",
+            "138:1234:5678",
+            "138+1234+5678",
+            "138\\-1234\\-5678",
         ] {
             assert_eq!(found(s, false), mobile("13812345678"), "{s:?}");
         }
@@ -462,6 +467,10 @@ mod tests {
             "日期 2026-11-22 11010519491231002X",
         ] {
             assert_eq!(found(s, false), id, "{s:?}");
+        }
+        // Born before 1900: a real date, a real number.
+        for s in ["110105189912310023", "110105/18800101/0025"] {
+            assert_eq!(found(s, false).len(), 1, "{s:?}");
         }
         // Wrong check digit, impossible date: document numbers.
         assert!(found("110105194912310021", false).is_empty());
@@ -487,6 +496,10 @@ mod tests {
             "<td>2026-11-22</td><td>2026-12-01</td>",
             "1 2 3 4 5",
             "1,234,567.89",
+            // Lists and times, with the marks that now join groups.
+            "2021、2022、2023、2024年度",
+            "2026/11/22 10:30:00+08:00",
+            "第13、14、15、16、17、18条",
         ] {
             assert!(found(s, false).is_empty(), "{s:?}");
         }

@@ -387,8 +387,13 @@ fn named(name: &str) -> Option<char> {
 
 /// Whether `c` (folded) may stand between the digit groups of one number:
 /// white space of any kind, every dash and hyphen (Unicode Pd), dots
-/// (ASCII and full-width), brackets around an area code, and the marks
-/// of Markdown emphasis. Not the ideographic full stop: it ends a sentence.
+/// (ASCII and full-width), slashes, colons and plus signs, brackets around
+/// an area code, the marks of Markdown emphasis and its escaping
+/// backslash (folding makes the full-width forms ASCII). Not the
+/// ideographic full stop, nor the enumeration comma 、: they end a
+/// sentence or part a list (`2021、2022、2023、2024年度`), and not `|`,
+/// which the search index writes between tokens wherever punctuation
+/// parted them.
 #[inline]
 pub fn is_separator(c: char) -> bool {
     if c.is_ascii() {
@@ -407,6 +412,10 @@ pub fn is_separator(c: char) -> bool {
                 | '~'
                 | '('
                 | ')'
+                | '/'
+                | '\\'
+                | ':'
+                | '+'
         );
     }
     if ('\u{4E00}'..='\u{9FFF}').contains(&c) {

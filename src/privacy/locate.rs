@@ -62,6 +62,7 @@ pub fn find(text: &str, from: usize, what: Found, key: &str) -> Option<usize> {
         Found::Secret(_) => {
             let (compact, index) = compact_folded(&folded);
             let k = compact.find(key)?;
+            let k = super::with_prefix(compact.as_bytes(), k, k + key.len());
             Some(folded[index[k] as usize].at as usize)
         }
     }

@@ -18,6 +18,7 @@ pub mod fold;
 pub mod formats;
 mod literals;
 pub mod locate;
+pub mod markdown;
 
 pub use detect::What;
 use fold::{At, BOUNDARY, Mode, fold_into, is_separator};
@@ -113,6 +114,7 @@ impl Scanner {
                 continue;
             }
             let p = compact(&s.value);
+            let p = phone_core(&p).unwrap_or(p);
             if seen.insert(p.clone()) {
                 patterns.push(p);
                 owners.push(i);
@@ -200,11 +202,13 @@ impl Scanner {
                     index.resize(index.len() + c.len_utf8(), i as u32);
                 }
                 for (p, s, e) in found {
+                    let key = String::from_utf8_lossy(&compact[s..e]).into_owned();
+                    let s = with_prefix(&compact, s, e);
                     let (a, b) = (index[s] as usize, index[e - 1] as usize);
                     let b = b + text[b..].chars().next().map_or(1, char::len_utf8);
                     out.push(Finding {
                         what: Found::Secret(self.owners[p]),
-                        key: String::from_utf8_lossy(&compact[s..e]).into_owned(),
+                        key,
                         start: a as u32,
                         end: b as u32,
                         excerpt: cut(a, b),
@@ -246,11 +250,13 @@ impl Scanner {
                 }
                 let (bytes, index) = compact_folded(text);
                 for (p, s, e) in found {
+                    let key = bytes[s..e].to_string();
+                    let s = with_prefix(bytes.as_bytes(), s, e);
                     let (a, b) = (index[s] as usize, index[e - 1] as usize);
                     let secret = self.owners[p];
                     out.push(Finding {
                         what: Found::Secret(secret),
-                        key: bytes[s..e].to_string(),
+                        key,
                         start: text[a].at,
                         end: text[b].at + 1,
                         excerpt: excerpt(&text[a..=b]),
@@ -291,6 +297,51 @@ pub fn compact(value: &str) -> String {
     let mut folded = Vec::with_capacity(value.len());
     fold_into(value, 0, Mode::Markup, &mut folded);
     compact_folded(&folded).0
+}
+
+/// A telephone number (the compact digits of a private value) without
+/// what a writer may put before it or leave off: an international prefix
+/// (86, 0086) and the trunk 0 of an area code. `0412-5556677`,
+/// `+86 412 5556677` and `0086 412 5556677` all hold `4125556677`, so a
+/// private number is found however it is written. `None` when nothing
+/// is to be taken off, or what is left is too short to stand for a
+/// whole number (an area code and a local number: nine digits or more).
+fn phone_core(p: &str) -> Option<String> {
+    if !p.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut core = p;
+    for prefix in ["0086", "86"] {
+        if let Some(rest) = core.strip_prefix(prefix)
+            && rest.len() >= 9
+        {
+            core = rest;
+            break;
+        }
+    }
+    if let Some(rest) = core.strip_prefix('0')
+        && rest.len() >= 9
+    {
+        core = rest;
+    }
+    (core.len() < p.len()).then(|| core.to_string())
+}
+
+/// Where a private value found at `s..e` of a compact text starts as it
+/// is written: a telephone number ([`phone_core`]) with the prefix or the
+/// trunk 0 that stands before it.
+pub(crate) fn with_prefix(compact: &[u8], s: usize, e: usize) -> usize {
+    let key = &compact[s..e];
+    if key.len() < 9 || !key.iter().all(u8::is_ascii_digit) {
+        return s;
+    }
+    let before = &compact[..s];
+    for prefix in [&b"0086"[..], b"86", b"0"] {
+        if before.ends_with(prefix) {
+            return s - prefix.len();
+        }
+    }
+    s
 }
 
 /// [`compact`] of a reader's text held as a string: runs of bytes that
@@ -449,6 +500,13 @@ mod tests {
             "电话 0412 7654321",
             "电话04127654321",
             "电话（０４１２）７６５４３２１",
+            // With the country's prefix, and the area code's 0 left off.
+            "电话 +86 412 7654321",
+            "电话+86-412-7654321",
+            "电话 0086 412 7654321",
+            "电话 (+86) 412-7654321",
+            "电话 0412/7654321",
+            "电话 0412\\-7654321",
         ] {
             let found = s.scan_str(text, 0, Mode::Markup, false);
             assert!(
@@ -456,6 +514,21 @@ mod tests {
                 "{text}: {found:?}"
             );
         }
+        // Stored with the prefix, written without it.
+        let s2 = Scanner::new(vec![secret("举报人.电话", "+86-412-7654321")]);
+        for text in [
+            "电话 0412-7654321",
+            "电话 412 7654321",
+            "电话0086 4127654321",
+        ] {
+            let found = s2.scan_str(text, 0, Mode::Markup, false);
+            assert!(!found.is_empty(), "{text}");
+        }
+        // Another number that only shares the local part is not the one.
+        assert!(
+            s.scan_str("电话 0411-7654321", 0, Mode::Markup, false)
+                .is_empty()
+        );
         // A placeholder is nobody's secret.
         assert!(
             s.scan_str("支持匿名举报", 0, Mode::Markup, false)
