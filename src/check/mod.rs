@@ -398,6 +398,13 @@ impl RecordCheck<'_> {
                     "行政处罚法第九条所列类别，如 罚款、警告",
                     "未填写",
                 );
+            } else if a.classes.is_empty() && self.has("处罚类别") {
+                self.error(
+                    "处罚类别",
+                    "行政处罚的「处罚类别」不能为空",
+                    "行政处罚法第九条所列类别中至少一项，如 罚款、警告",
+                    "空列表",
+                );
             }
             if !self.rec.meta.spans.contains_key("决定书文号") {
                 self.error(

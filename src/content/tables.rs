@@ -132,7 +132,7 @@ table! {
         /// As written; the effective end is computed by `publish`.
         #[serde(skip)]
         publicity_end: Option<NaiveDate> = "公示截止日期", optional, Ty::Date,
-            "默认：决定日期 + 公示期（轻微处罚 3 个月，其他 3 年）";
+            "默认：发布日期 + 公示期（轻微处罚 3 个月，其他 3 年；site.yaml 公示期起算: 决定日期 时从决定日期起算）";
     }
 }
 
@@ -195,7 +195,7 @@ table! {
         assign_unit: Option<String> = "交办单位", optional, Ty::Text, "部门或政府";
         assigned: Option<NaiveDate> = "交办日期", optional, Ty::Date, "交办日期";
         /// As written (`publish` gives the effective deadline).
-        deadline: Option<NaiveDate> = "反馈期限", optional, Ty::Date, "默认交办日期 + 7 日";
+        deadline: Option<NaiveDate> = "反馈期限", optional, Ty::Date, "默认交办日期 + 7 日；该日不是工作日（周末或 site.yaml 节假日，调休上班日除外）的，顺延至其后第一个工作日";
         answered: Option<NaiveDate> = "实际反馈日期", optional, Ty::Date, "实际反馈日期";
         verdict: Option<String> = "是否属实", optional, Ty::Choice(CLUE_VERDICTS),
             "属实 | 部分属实 | 不属实 | 核查中";
