@@ -741,3 +741,47 @@ fn a_dangling_link_is_a_build_error_named_at_its_record() {
     site.write("content/cases/tc-2022-001.yaml", &text);
     site.build("2022-02-15");
 }
+
+/// A 销号, a 移出 and a clue's feedback and progress dated after the build
+/// date are in no page and no open data until that date, and then they are.
+#[test]
+fn events_dated_after_the_build_date_are_not_public_yet() {
+    let site = Site::new("base");
+    let append = |rel: &str, extra: &str| {
+        let text = site.read(rel);
+        site.write(rel, &format!("{text}{extra}"));
+    };
+    append(
+        "content/hazards/th-2022-001.yaml",
+        "销号: {日期: 2023-03-05, 验收单位: 测试验收组甲, 说明: 销号说明甲。}\n",
+    );
+    append(
+        "content/blacklist/tb-2022-001.yaml",
+        "移出: {日期: 2023-05-20, 原因: 信用修复, 说明: 移出说明乙。}\n",
+    );
+    append(
+        "content/clues/tx-2022-001.yaml",
+        "实际反馈日期: 2023-05-07\n进展:\n  - {日期: 2022-02-01, 说明: 进展说明丙。}\n  - {日期: 2023-05-08, 说明: 进展说明丁。}\n",
+    );
+    let later = ["测试验收组甲", "移出说明乙", "2023-05-07", "进展说明丁"];
+    site.build("2023-03-01");
+    for needle in later {
+        assert_eq!(
+            files_containing(&site, needle),
+            Vec::<String>::new(),
+            "{needle}"
+        );
+    }
+    // What is dated before the build date is there.
+    assert!(!files_containing(&site, "进展说明丙").is_empty());
+    let clues = site.read("public/data/clues.json");
+    assert!(clues.contains("超期未反馈"), "{clues}");
+    site.build("2023-06-01");
+    for needle in later {
+        let files = files_containing(&site, needle);
+        assert!(
+            files.iter().any(|f| f.starts_with("data/")),
+            "{needle}: {files:?}"
+        );
+    }
+}

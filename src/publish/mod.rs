@@ -10,6 +10,7 @@
 mod badge;
 pub mod calendar;
 pub mod data;
+mod later;
 mod lifecycle;
 mod mask;
 pub mod narrow;
@@ -430,7 +431,7 @@ fn pub_record<'a>(
     known: Option<&Arc<PubCore>>,
 ) -> PubRecord<'a> {
     let m = &r.meta;
-    let body = public_body(r, site);
+    let body = public_body(r, site, date);
     let core = match known {
         Some(core) => Arc::clone(core),
         None => Arc::new(pub_core(r, site, date, preview)),
@@ -445,8 +446,10 @@ fn pub_record<'a>(
     }
 }
 
-/// The typed public content of `r`: names masked as the site says.
-fn public_body<'a>(r: &'a Record, site: &Site) -> PubBody<'a> {
+/// The typed public content of `r` on `date`: names masked as the site
+/// says, and what is dated after `date` not yet there (a 销号, a 移出, a
+/// clue's 实际反馈日期 or 进展: the status on `date` does not count them).
+fn public_body<'a>(r: &'a Record, site: &Site, date: NaiveDate) -> PubBody<'a> {
     let masked = |p: &Party| Party {
         name: mask::public_name(p, site),
         ..p.clone()
@@ -463,10 +466,13 @@ fn public_body<'a>(r: &'a Record, site: &Site) -> PubBody<'a> {
             ..a.clone()
         })),
         Body::Action(a) => PubBody::Action(Cow::Borrowed(a)),
-        Body::Hazard(h) if person => PubBody::Hazard(Cow::Owned(Hazard {
-            party: masked(&h.party),
-            ..h.clone()
-        })),
+        Body::Hazard(h) if person || later::hazard(h, date) => {
+            let mut h = later::hazard_on(h, date);
+            if person {
+                h.party = masked(&h.party);
+            }
+            PubBody::Hazard(Cow::Owned(h))
+        }
         Body::Hazard(h) => PubBody::Hazard(Cow::Borrowed(h)),
         Body::Accountability(a) if site.mask_officials => {
             PubBody::Accountability(Cow::Owned(Accountability {
@@ -475,15 +481,21 @@ fn public_body<'a>(r: &'a Record, site: &Site) -> PubBody<'a> {
             }))
         }
         Body::Accountability(a) => PubBody::Accountability(Cow::Borrowed(a)),
-        Body::Clue(c) if person => PubBody::Clue(Cow::Owned(ClueFields {
-            party: c.public.party.as_ref().map(masked),
-            ..c.public.clone()
-        })),
+        Body::Clue(c) if person || later::clue(&c.public, date) => {
+            let mut c = later::clue_on(&c.public, date);
+            if person {
+                c.party = c.party.as_ref().map(masked);
+            }
+            PubBody::Clue(Cow::Owned(c))
+        }
         Body::Clue(c) => PubBody::Clue(Cow::Borrowed(&c.public)),
-        Body::Blacklist(b) if person => PubBody::Blacklist(Cow::Owned(Blacklist {
-            party: masked(&b.party),
-            ..b.clone()
-        })),
+        Body::Blacklist(b) if person || later::blacklist(b, date) => {
+            let mut b = later::blacklist_on(b, date);
+            if person {
+                b.party = masked(&b.party);
+            }
+            PubBody::Blacklist(Cow::Owned(b))
+        }
         Body::Blacklist(b) => PubBody::Blacklist(Cow::Borrowed(b)),
         Body::Daily(d) => PubBody::Daily(d),
         Body::Page(p) => PubBody::Page(p),
@@ -516,6 +528,7 @@ fn pub_core(r: &Record, site: &Site, date: NaiveDate, preview: Option<&'static s
     let fields = Arc::new(open_data(
         r,
         site,
+        date,
         &url,
         &status,
         &party,

@@ -7,6 +7,7 @@ use super::*;
 pub(super) fn open_data(
     r: &Record,
     site: &Site,
+    date: NaiveDate,
     url: &str,
     status: &Option<Badge>,
     party: &Option<PubParty>,
@@ -14,7 +15,7 @@ pub(super) fn open_data(
     corrections: &[Note],
 ) -> Data {
     let m = &r.meta;
-    let fields = own_fields(r, site);
+    let fields = own_fields(r, site, date);
     let mut data = Map::new();
     data.insert("id".into(), json!(m.id));
     data.insert("url".into(), json!(url));
@@ -58,9 +59,11 @@ pub(super) fn open_data(
     Data::from(Value::Object(data))
 }
 
-/// A record's own fields as open data, with the dates `publish` derives
-/// (公示截止日期, 反馈期限, 公示期满) and an official's name as published.
-fn own_fields(r: &Record, site: &Site) -> Map<String, Value> {
+/// A record's own fields as open data on `date`, with the dates `publish`
+/// derives (公示截止日期, 反馈期限, 公示期满) and an official's name as
+/// published; what is dated after `date` is not there yet
+/// ([`super::later`]).
+fn own_fields(r: &Record, site: &Site, date: NaiveDate) -> Map<String, Value> {
     match &r.body {
         Body::Case(c) => to_map(c),
         Body::Action(a) => {
@@ -71,7 +74,7 @@ fn own_fields(r: &Record, site: &Site) -> Map<String, Value> {
             );
             f
         }
-        Body::Hazard(h) => to_map(h),
+        Body::Hazard(h) => to_map(&later::hazard_on(h, date)),
         Body::Accountability(a) => {
             let mut f = to_map(a);
             if site.mask_officials {
@@ -80,7 +83,7 @@ fn own_fields(r: &Record, site: &Site) -> Map<String, Value> {
             f
         }
         Body::Clue(c) => {
-            let mut f = to_map(&c.public);
+            let mut f = to_map(&later::clue_on(&c.public, date));
             if let Some(d) = clue_deadline(&c.public, site)
                 && c.public.deadline.is_none()
             {
@@ -98,7 +101,7 @@ fn own_fields(r: &Record, site: &Site) -> Map<String, Value> {
             f
         }
         Body::Blacklist(b) => {
-            let mut f = to_map(b);
+            let mut f = to_map(&later::blacklist_on(b, date));
             let expires = b
                 .expires
                 .unwrap_or_else(|| site.periods.blacklist.after(b.listed));
