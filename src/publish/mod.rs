@@ -528,12 +528,14 @@ fn pub_core(r: &Record, site: &Site, date: NaiveDate, preview: Option<&'static s
     let fields = Arc::new(open_data(
         r,
         site,
-        date,
-        &url,
-        &status,
-        &party,
-        &org,
-        &corrections,
+        open_data::Derived {
+            date,
+            url: &url,
+            status: &status,
+            party: &party,
+            org: &org,
+            corrections: &corrections,
+        },
     ));
     PubCore {
         kind: m.kind,

@@ -3,17 +3,27 @@
 
 use super::*;
 
+/// What `publish` derives of a record on the build date, for its open
+/// data: its address, status, public party, publisher and corrections.
+pub(super) struct Derived<'d> {
+    pub date: NaiveDate,
+    pub url: &'d str,
+    pub status: &'d Option<Badge>,
+    pub party: &'d Option<PubParty>,
+    pub org: &'d str,
+    pub corrections: &'d [Note],
+}
+
 /// The open-data object of a record before its relations are resolved.
-pub(super) fn open_data(
-    r: &Record,
-    site: &Site,
-    date: NaiveDate,
-    url: &str,
-    status: &Option<Badge>,
-    party: &Option<PubParty>,
-    org: &str,
-    corrections: &[Note],
-) -> Data {
+pub(super) fn open_data(r: &Record, site: &Site, derived: Derived) -> Data {
+    let Derived {
+        date,
+        url,
+        status,
+        party,
+        org,
+        corrections,
+    } = derived;
     let m = &r.meta;
     let fields = own_fields(r, site, date);
     let mut data = Map::new();
