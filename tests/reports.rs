@@ -277,3 +277,28 @@ fn open_data_xlsx_opens_with_the_csv_cells() {
             .any(|f| f["name"] == "data/actions.xlsx" && f["records"] == 5)
     );
 }
+
+/// The daily tallies are a kind of record too: their figures are open
+/// data like every other kind's, without a page to point to.
+#[test]
+fn the_daily_tallies_are_open_data() {
+    let site = Site::new("base");
+    site.build("2022-02-15");
+    let daily = site.read("public/data/daily.json");
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&daily).unwrap();
+    assert_eq!(rows.len(), 1, "{daily}");
+    assert_eq!(rows[0]["日期"], "2022-01-20");
+    assert!(rows[0]["地区"].as_array().is_some_and(|a| !a.is_empty()));
+    assert!(rows[0].get("url").is_none(), "{daily}");
+    assert!(site.read("public/data/daily.csv").contains("2022-01-20"));
+    assert!(site.path().join("public/data/daily.xlsx").is_file());
+    let index: serde_json::Value =
+        serde_json::from_str(&site.read("public/data/index.json")).unwrap();
+    assert!(
+        index["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["name"] == "data/daily.json" && f["records"] == 1)
+    );
+}

@@ -20,7 +20,9 @@ pub fn write_all(
     // the previous build takes its three files from it.
     let fingerprint = concat!("open data ", env!("CARGO_PKG_VERSION"));
     let mut index = Vec::new();
-    for kind in Kind::LISTED {
+    // Every kind of record has its open data; the daily tallies have no
+    // page or feed of their own, but their figures are public.
+    for kind in Kind::LISTED.into_iter().chain([Kind::Daily]) {
         let rows: Vec<&Data> = public.of_kind(kind).map(|r| &*r.data).collect();
         let names = ["json", "csv", "xlsx"].map(|f| format!("data/{}.{f}", kind.dir()));
         let key = cache.key(fingerprint, &(kind.dir(), public.date, &rows));

@@ -28,7 +28,10 @@ pub(super) fn open_data(r: &Record, site: &Site, derived: Derived) -> Data {
     let fields = own_fields(r, site, date);
     let mut data = Map::new();
     data.insert("id".into(), json!(m.id));
-    data.insert("url".into(), json!(url));
+    // A day's tallies have no page of their own.
+    if m.kind != Kind::Daily {
+        data.insert("url".into(), json!(url));
+    }
     if let Some(s) = status {
         data.insert("状态".into(), json!(s.label()));
     }
