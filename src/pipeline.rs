@@ -261,7 +261,9 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
     let allowed = allowed_numbers(&content);
     let base_url = &content.site.info.base_url;
     let staging = match out {
-        Some(out) => match Staging::begin(out, scanner, allowed) {
+        Some(out) => match Staging::begin(out, scanner, allowed)
+            .and_then(|s| if opts.drafts { s.preview() } else { Ok(s) })
+        {
             Ok(s) => s.with_links(base_url),
             Err(e) => {
                 return Outcome::Io(format!("无法创建临时输出目录：{e}；输出目录未改动"));

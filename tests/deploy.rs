@@ -404,3 +404,47 @@ fn the_pipeline_init_writes_publishes_the_demo_site() {
         String::from_utf8_lossy(&hooked.stderr)
     );
 }
+
+/// A build with drafts is a preview: deploy refuses it before it reaches
+/// any store, and takes a normal build of the same site.
+#[test]
+fn a_preview_with_drafts_is_never_deployed() {
+    let site = Site::new("base");
+    let text = site.read("content/actions/ta-2022-001.yaml");
+    site.write(
+        "content/actions/ta-2022-009.yaml",
+        &format!("状态: 草稿\n{}", text.replace("〔2022〕", "〔2022〕草稿")),
+    );
+    let deploy = || {
+        Command::new(BIN)
+            .args(["deploy", "--to", "s3://b/p", "--dry-run"])
+            .current_dir(site.path())
+            .env("AWS_ACCESS_KEY_ID", "x")
+            .env("AWS_SECRET_ACCESS_KEY", "y")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+            .output()
+            .unwrap()
+    };
+    let out = site.run(&["build", "--drafts", "--date", "2022-02-15"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        site.read("public/data/actions.json")
+            .contains("ta-2022-009")
+    );
+    let out = deploy();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--drafts"), "{err}");
+    // The same site built for the public is taken (and then fails only
+    // at the unreachable store).
+    site.build("2022-02-15");
+    assert!(
+        !site
+            .read("public/data/actions.json")
+            .contains("ta-2022-009")
+    );
+    let out = deploy();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("--drafts"), "{err}");
+}

@@ -60,11 +60,18 @@ pub fn parse_target(to: &str) -> Result<(String, String), String> {
 /// The files of a finished build, by site path, with their SHA-256; an
 /// error if `out` is not one.
 pub fn local_files(out: &Path) -> Result<BTreeMap<String, (PathBuf, String)>, String> {
-    if !out.join(crate::output::MARKER).is_file() {
+    let marker = std::fs::read_to_string(out.join(crate::output::MARKER));
+    let Ok(marker) = marker else {
         return Err(format!(
             "{} 不是 gongshi 生成的完整输出目录（缺少 {}）：请先运行 gongshi build",
             out.display(),
             crate::output::MARKER
+        ));
+    };
+    if marker.lines().any(|l| l == crate::output::PREVIEW) {
+        return Err(format!(
+            "{} 是含草稿和定时发布记录的预览（build --drafts），不能发布：请不加 --drafts 重新构建",
+            out.display()
         ));
     }
     let mut files = BTreeMap::new();

@@ -30,6 +30,10 @@ use swap::*;
 /// Marks a directory as gongshi's output, so a later build may replace it.
 pub const MARKER: &str = ".gongshi-output";
 
+/// The line of the marker of a build with drafts and scheduled records
+/// (`build --drafts`): a preview, never to be published.
+pub const PREVIEW: &str = "preview: drafts and scheduled records";
+
 /// A build in progress.
 pub struct Staging {
     out: PathBuf,
@@ -168,6 +172,17 @@ impl Staging {
         staging.has_old = out.join(MARKER).is_file();
         staging.scan_carries_over = scan_carries_over;
         Ok(staging)
+    }
+
+    /// Mark the output as a preview with drafts and scheduled records
+    /// ([`PREVIEW`]): `deploy` refuses it.
+    pub fn preview(self) -> std::io::Result<Staging> {
+        let marker = self.tmp.join(MARKER);
+        let mut text = std::fs::read_to_string(&marker)?;
+        text.push_str(PREVIEW);
+        text.push('\n');
+        std::fs::write(&marker, text)?;
+        Ok(self)
     }
 
     /// Check, when the site is committed, that every internal link of
