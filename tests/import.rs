@@ -234,6 +234,30 @@ fn the_hazard_and_clue_forms_are_read_from_xlsx_and_csv() {
     ] {
         assert!(c.contains(want), "{want}: {c}");
     }
+    // Dates the forms do not have are left for the clerk, not made up:
+    // check names them as missing.
+    for (text, key) in [
+        (&h, "挂牌日期"),
+        (&h, "发布日期"),
+        (&c, "举报日期"),
+        (&c, "发布日期"),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{key}:")))
+            .unwrap_or_else(|| panic!("{key}: {text}"));
+        assert_eq!(line.trim_end(), format!("{key}:"), "{text}");
+    }
+    let (code, diags) = site.check_json("2022-03-15");
+    assert_eq!(code, 1);
+    let file = new[0].as_str();
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["path"].as_str().is_some_and(|p| p.ends_with(file))
+                && d["field"] == "举报日期"),
+        "{diags:#?}"
+    );
 }
 
 #[test]

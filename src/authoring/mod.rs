@@ -96,7 +96,7 @@ pub fn new_record(
             .write(true)
             .create_new(true)
             .open(&path)
-            .and_then(|mut f| f.write_all(template(k, today).as_bytes()))
+            .and_then(|mut f| f.write_all(template(k, Some(today)).as_bytes()))
     });
     write.map_err(|e| Usage(format!("无法写入 {}：{e}", path.display())))?;
     write_schemas(site);

@@ -81,7 +81,7 @@ pub fn json_schema(kind: Kind) -> Value {
 }
 
 /// A new record with every field, each with a comment on what to write.
-pub fn template(kind: Kind, today: chrono::NaiveDate) -> String {
+pub fn template(kind: Kind, today: Option<chrono::NaiveDate>) -> String {
     let mut out = format!(
         "# yaml-language-server: $schema=../../schemas/{}.json\n# 新建{}：填写后删除不需要的可选字段。「状态: 草稿」的记录只在预览中出现。\n",
         kind.dir(),
@@ -93,20 +93,17 @@ pub fn template(kind: Kind, today: chrono::NaiveDate) -> String {
     out
 }
 
-fn write_field(out: &mut String, field: &Field, indent: usize, today: chrono::NaiveDate) {
+fn write_field(out: &mut String, field: &Field, indent: usize, today: Option<chrono::NaiveDate>) {
     let pad = "  ".repeat(indent);
     let req = if field.required { "必填" } else { "可选" };
     out.push_str(&format!("{pad}# {req}：{}\n", field.help));
     let value = match (field.key, field.ty) {
-        ("发布日期", _) => today.to_string(),
         ("状态", _) => "草稿".to_string(),
-        (_, Ty::Date) => {
-            if field.required {
-                today.to_string()
-            } else {
-                String::new()
-            }
-        }
+        // A new record's dates start as today's (an imported record's
+        // stay empty: a date its form does not give is not made up).
+        ("发布日期", _) => today.map(|d| d.to_string()).unwrap_or_default(),
+        (_, Ty::Date) if field.required => today.map(|d| d.to_string()).unwrap_or_default(),
+        (_, Ty::Date) => String::new(),
         (_, Ty::Choice(c)) if field.required => c[0].to_string(),
         (_, Ty::Choices(c)) if field.required => format!("[{}]", c[0]),
         (_, Ty::Texts) if field.required => "[]".to_string(),

@@ -40,7 +40,6 @@ pub fn import(
         kind,
         next: next_number(&dir, &prefix),
         dir: dir.clone(),
-        today,
         prefix,
         files: Vec::new(),
         problems: Vec::new(),
@@ -86,7 +85,6 @@ pub fn import(
 struct Plan {
     kind: Kind,
     dir: PathBuf,
-    today: NaiveDate,
     /// Imported ids: `PREFIX-NNN`.
     prefix: String,
     next: usize,
@@ -129,7 +127,7 @@ impl Plan {
                 ));
                 continue;
             }
-            let text = render(self.kind, self.today, &values, row.note.as_deref());
+            let text = render(self.kind, &values, row.note.as_deref());
             self.files.push((path, text));
         }
     }
@@ -300,8 +298,8 @@ fn entry(
 
 /// The record as `gongshi new` writes it, every field with its comment,
 /// with the row's values in place.
-fn render(kind: Kind, today: NaiveDate, values: &[(String, Cell)], note: Option<&str>) -> String {
-    let template = crate::content::fields::template(kind, today);
+fn render(kind: Kind, values: &[(String, Cell)], note: Option<&str>) -> String {
+    let template = crate::content::fields::template(kind, None);
     let lines: Vec<&str> = template.lines().collect();
     let mut out = String::new();
     if let Some(n) = note {
