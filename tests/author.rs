@@ -108,6 +108,26 @@ fn init_builds_at_once_and_new_guides_to_a_valid_record() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+    // a clue, filled in: the optional keys it leaves blank (反馈期限 of
+    // a clue not yet assigned) are not taken as written
+    assert!(
+        run(&site, &["new", "clues", "xs-2026-100"])
+            .status
+            .success()
+    );
+    let path = site.join("content/clues/xs-2026-100.yaml");
+    let filled = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("举报内容:\n", "举报内容: 来电反映某厂夜间违法生产。\n")
+        .replace("问题摘要:\n", "问题摘要: 某厂违法生产。\n")
+        .replace("属地:\n", "属地: 城关镇\n");
+    std::fs::write(&path, filled).unwrap();
+    let out = run(&site, &["check", "--date", "2026-12-01"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     // an id that exists is refused, also one inside a bulk file
     assert_eq!(
         run(&site, &["new", "cases", "hc-2026-100"]).status.code(),

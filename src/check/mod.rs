@@ -496,8 +496,9 @@ impl RecordCheck<'_> {
                 self.order(("实际反馈日期", d), ("交办日期", assigned));
             }
         } else if self.has("交办日期") {
-            for key in ["反馈期限", "实际反馈日期"] {
-                if self.rec.meta.spans.contains_key(key) {
+            // A key left blank (as `gongshi new` writes it) is not filled.
+            for (key, value) in [("反馈期限", c.deadline), ("实际反馈日期", c.answered)] {
+                if value.is_some() {
                     self.error(
                         key,
                         &format!("未交办的线索不能填写「{key}」"),
