@@ -41,6 +41,24 @@ fn site() -> Site {
             .replace("发布日期: 2022-01-25", "发布日期: 2021-03-02")
             .replace("测市监列〔2022〕1号", "测市监列〔2021〕7号"),
     );
+    // work in hand before it is public: a draft hazard due 2022-02-28,
+    // and a clue to be published on 2022-03-05 due 2022-03-02
+    let hazard = site.read("content/hazards/th-2022-001.yaml");
+    site.write(
+        "content/hazards/draft-hz.yaml",
+        &format!(
+            "状态: 草稿\n{}",
+            hazard.replace("整改时限: 2022-03-01", "整改时限: 2022-02-28")
+        ),
+    );
+    let clue = site.read("content/clues/tx-2022-001.yaml");
+    site.write(
+        "content/clues/later-clue.yaml",
+        &format!(
+            "{}反馈期限: 2022-03-02\n",
+            clue.replace("发布日期: 2022-01-18", "发布日期: 2022-03-05")
+        ),
+    );
     site
 }
 
@@ -90,6 +108,8 @@ fn the_agenda_lists_what_falls_due_and_what_is_late() {
             .any(|i| i["what"].as_str().unwrap().contains("超期")),
         "{items:#?}"
     );
+    one("hazards", "draft-hz", "2022-02-28", "整改时限");
+    one("clues", "later-clue", "2022-03-02", "反馈期限");
     one("actions", "old", "2022-03-03", "公示期满");
     one("blacklist", "year", "2022-03-01", "信用修复");
     let pending = find("actions", "pending");
@@ -134,4 +154,15 @@ fn a_quiet_window_says_so_and_a_missing_site_is_a_usage_error() {
     );
     let out = site.run(&["agenda", "no-such-dir"]);
     assert_eq!(out.status.code(), Some(2));
+    // Content with an error: the list all the same, and the status of a
+    // content error, as check gives.
+    let clue = site.read("content/clues/tx-2022-001.yaml");
+    site.write(
+        "content/clues/tx-2022-001.yaml",
+        &clue.replace("举报来源: 电话", "举报来源: 飞鸽"),
+    );
+    let out = site.run(&["agenda", "--date", "2022-02-25", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let items: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(items.iter().any(|i| i["id"] == "th-2022-001"), "{items:#?}");
 }

@@ -77,25 +77,27 @@ pub fn agenda(
         if m.status == Status::Published && m.published > from && m.published <= to {
             push(Group::Scheduled, "定时公开".into(), m.published);
         }
+        // A hazard's 整改时限 and a clue's 反馈期限 fall due whether or
+        // not the record is public yet.
+        deadlines(r, site, (from, to), &mut push);
         if unpublished {
             continue_unpublished(r, site, from, to, &mut push);
             continue;
         }
-        due(r, site, (from, to), &mut push);
+        publicity(r, site, (from, to), &mut push);
     }
     out.sort_by(|a, b| (a.group, a.due, a.kind, &a.id).cmp(&(b.group, b.due, b.kind, &b.id)));
     out
 }
 
-/// What a published record has falling due between `from` and `to`, or
-/// late on `from`.
-fn due(
+/// The work a record sets a date for, falling due between `from` and `to`
+/// or late on `from`: a hazard's rectification and a clue's feedback.
+fn deadlines(
     r: &Record,
     site: &Site,
     (from, to): (NaiveDate, NaiveDate),
     push: &mut impl FnMut(Group, String, NaiveDate),
 ) {
-    let m = &r.meta;
     let within = |d: NaiveDate| from <= d && d <= to;
     match &r.body {
         Body::Hazard(h) => {
@@ -126,6 +128,21 @@ fn due(
                 }
             }
         }
+        _ => {}
+    }
+}
+
+/// What a published record's publicity has falling due between `from`
+/// and `to`: a penalty's period, a blacklist entry's repair and expiry.
+fn publicity(
+    r: &Record,
+    site: &Site,
+    (from, to): (NaiveDate, NaiveDate),
+    push: &mut impl FnMut(Group, String, NaiveDate),
+) {
+    let m = &r.meta;
+    let within = |d: NaiveDate| from <= d && d <= to;
+    match &r.body {
         Body::Action(a) if a.measure == "行政处罚" => {
             let end = action_publicity_end(a, m.published, site);
             if within(end) {

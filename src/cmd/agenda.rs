@@ -1,8 +1,10 @@
 //! `gongshi agenda [SITE] [--date D] [--days N] [--format human|json]`:
 //! what falls due between D and D+N, and what is already late (JSON: an
-//! array of `{kind, id, title, what, due}`).
+//! array of `{kind, id, title, what, due}`). Exit status 1 when the
+//! content has errors: the list is given all the same, without the fields
+//! in error.
 
-use super::{OK, USAGE_ERROR};
+use super::{CONTENT_ERROR, OK, USAGE_ERROR};
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -21,7 +23,10 @@ pub fn run(opts: AgendaOptions) -> u8 {
         );
     }
     let (content, diags) = crate::content::load(&opts.site);
-    if diags.has_errors() {
+    // The list is still given, without the fields in error; the exit
+    // status says the content has errors, as check's does.
+    let errors = diags.has_errors();
+    if errors {
         eprintln!(
             "注意：内容有 {} 个错误（gongshi check 查看），有错的字段不计入待办",
             diags.errors()
@@ -40,5 +45,5 @@ pub fn run(opts: AgendaOptions) -> u8 {
             crate::authoring::agenda::human(&items, opts.date, opts.days)
         );
     }
-    OK
+    if errors { CONTENT_ERROR } else { OK }
 }
