@@ -191,8 +191,26 @@ fn main() -> ExitCode {
     no_huge_pages();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     match parse(&args) {
-        Ok(cli) => ExitCode::from(run(cli.command)),
+        Ok(cli) => {
+            if !matches!(cli.command, Command::Serve { .. }) {
+                quiet_on_closed_pipe();
+            }
+            ExitCode::from(run(cli.command))
+        }
         Err(code) => code,
+    }
+}
+
+/// A command whose output is piped into one that stops reading (`gongshi
+/// schema cases | head -1`) ends quietly, as other command-line tools do,
+/// instead of panicking on the failed write. Not for `serve`, which must
+/// outlive a browser that closes its connection.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restores the default action of one signal before any thread
+    // is started; nothing else in the program handles SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

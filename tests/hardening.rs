@@ -383,3 +383,24 @@ fn whistleblower_markers_reach_neither_the_tantivy_index_nor_serve() {
         }
     }
 }
+
+/// Output piped into a reader that has gone (`gongshi schema cases | head
+/// -1`) ends the command quietly, never in a panic.
+#[test]
+fn a_closed_pipe_ends_a_command_quietly() {
+    use std::process::Stdio;
+    for args in [&["schema", "cases"][..], &["--help"][..]] {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader is gone before the command has started to write.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {err}");
+    }
+}
