@@ -53,6 +53,16 @@ fn init_builds_at_once_and_new_guides_to_a_valid_record() {
         run(tmp.path(), &["init", "site"]).status.code() == Some(2),
         "refuses a non-empty directory"
     );
+    // a repository just made, with nothing but its .git, is empty enough
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::write(repo.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    assert!(run(tmp.path(), &["init", "repo"]).status.success());
+    assert!(repo.join("content/site.yaml").is_file());
+    assert_eq!(
+        std::fs::read_to_string(repo.join(".git/HEAD")).unwrap(),
+        "ref: refs/heads/main\n"
+    );
 
     let out = run(&site, &["new", "cases", "hc-2026-100"]);
     assert!(out.status.success());

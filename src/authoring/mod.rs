@@ -172,9 +172,10 @@ pub fn init_site(dir: &Path) -> Result<PathBuf, String> {
     if std::fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
         return Err(format!("路径已存在且不是目录：{}", dir.display()));
     }
+    // A freshly made repository (only its `.git`) is empty for this.
     let non_empty = dir.exists()
         && std::fs::read_dir(dir)
-            .map(|mut d| d.next().is_some())
+            .map(|d| d.flatten().any(|e| e.file_name() != ".git"))
             .unwrap_or(true);
     if non_empty {
         return Err(format!("目录已存在且不为空：{}", dir.display()));
