@@ -302,3 +302,21 @@ fn the_daily_tallies_are_open_data() {
             .any(|f| f["name"] == "data/daily.json" && f["records"] == 1)
     );
 }
+
+/// A kind with nothing public still has a table: its header row, which
+/// reads and imports as one.
+#[test]
+fn an_empty_kind_still_has_its_header() {
+    let site = Site::new("base");
+    // The base site's penalty is past its publicity period by then.
+    site.build("2030-01-01");
+    let csv = site.read("public/data/actions.csv");
+    assert_eq!(csv, "\u{feff}id,url\r\n");
+    assert_eq!(site.read("public/data/actions.json").trim(), "[\n]");
+    let out = site.run(&["import", "public/data/actions.csv", "--kind", "actions"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -7,7 +7,13 @@ use crate::publish::Data;
 /// Columns (in order of first appearance) and the cells of every row.
 pub fn table(rows: &[&Data]) -> (Vec<String>, Vec<Vec<String>>) {
     let flat: Vec<Vec<(&'static str, String)>> = rows.iter().map(|r| flatten(r)).collect();
-    let mut columns: Vec<&'static str> = Vec::new();
+    // A kind with no public record still has its header: the columns
+    // every row has, so that the file reads (and imports) as a table.
+    let mut columns: Vec<&'static str> = if rows.is_empty() {
+        vec!["id", "url"]
+    } else {
+        Vec::new()
+    };
     let mut at: crate::base::FastMap<&'static str, usize> = Default::default();
     for row in &flat {
         for (k, _) in row {
