@@ -339,6 +339,14 @@ fn the_pipeline_init_writes_publishes_the_demo_site() {
     assert!(gitlab.contains("sh ci/check.sh") && gitlab.contains("sh ci/publish.sh"));
     assert!(gitlab.contains("merge_request_event") && gitlab.contains("schedule"));
     assert!(gitlab.contains("10 0 * * *") && gitlab.contains("Asia/Shanghai"));
+    // An image that can install gongshi, and a cache that keeps it.
+    assert!(gitlab.contains("image: $GONGSHI_IMAGE") && gitlab.contains("\"rust:1\""));
+    assert!(gitlab.contains(".cargo/bin/"));
+    assert!(
+        std::fs::read_to_string(init.join(".gitignore"))
+            .unwrap()
+            .contains("/.cargo")
+    );
     let github = std::fs::read_to_string(init.join(".github/workflows/gongshi.yml")).unwrap();
     assert!(
         github.contains("cron: \"10 16 * * *\""),
