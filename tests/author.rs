@@ -126,8 +126,12 @@ fn init_builds_at_once_and_new_guides_to_a_valid_record() {
             .success()
     );
     let path = site.join("content/clues/xs-2026-100.yaml");
-    let filled = std::fs::read_to_string(&path)
-        .unwrap()
+    let template = std::fs::read_to_string(&path).unwrap();
+    // the keys of the objects it leaves blank are named in their comments
+    for keys in ["{姓名, 电话, 地址}", "{违法性质, 停产整顿", "{日期, 原因}"] {
+        assert!(template.contains(keys), "{keys}: {template}");
+    }
+    let filled = template
         .replace("举报内容:\n", "举报内容: 来电反映某厂夜间违法生产。\n")
         .replace("问题摘要:\n", "问题摘要: 某厂违法生产。\n")
         .replace("属地:\n", "属地: 城关镇\n");

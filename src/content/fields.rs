@@ -93,10 +93,29 @@ pub fn template(kind: Kind, today: Option<chrono::NaiveDate>) -> String {
     out
 }
 
+/// The keys a field's value takes, for its comment where the template
+/// does not write them out and its help does not name them: unknown keys
+/// are errors, so a clerk should not have to guess them.
+fn keys_hint(field: &Field) -> String {
+    if field.help.contains('{') {
+        return String::new();
+    }
+    let keys: Vec<&str> = match field.ty {
+        Ty::Object(fs) | Ty::Objects(fs) => fs.iter().map(|f| f.key).collect(),
+        Ty::Results => crate::content::vocabulary::CLUE_RESULTS.to_vec(),
+        _ => return String::new(),
+    };
+    format!(" {{{}}}", keys.join(", "))
+}
+
 fn write_field(out: &mut String, field: &Field, indent: usize, today: Option<chrono::NaiveDate>) {
     let pad = "  ".repeat(indent);
     let req = if field.required { "必填" } else { "可选" };
-    out.push_str(&format!("{pad}# {req}：{}\n", field.help));
+    out.push_str(&format!(
+        "{pad}# {req}：{}{}\n",
+        field.help,
+        keys_hint(field)
+    ));
     let value = match (field.key, field.ty) {
         ("状态", _) => "草稿".to_string(),
         // A new record's dates start as today's (an imported record's

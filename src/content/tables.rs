@@ -120,7 +120,7 @@ table! {
         doc_no: Option<String> = "决定书文号", optional, Ty::Text,
             "行政处罚必填，例如 海市监罚〔2022〕12号";
         decided: NaiveDate = "决定日期", required, Ty::Date,
-            "不晚于发布日期；安全生产行政处罚应在 7 个工作日内公开";
+            "不晚于发布日期；行政处罚应在 site.yaml 公示时限（未设置时 7 个工作日）内公开";
         authority: String = "决定机关", required, Ty::Text, "作出决定的机关";
         reason: String = "原因", required, Ty::Markdown, "违法事实 / 整改原因";
         basis: Option<String> = "依据", optional, Ty::Markdown, "法律依据";
@@ -132,7 +132,7 @@ table! {
         /// As written; the effective end is computed by `publish`.
         #[serde(skip)]
         publicity_end: Option<NaiveDate> = "公示截止日期", optional, Ty::Date,
-            "默认：发布日期 + 公示期（轻微处罚 3 个月，其他 3 年；site.yaml 公示期起算: 决定日期 时从决定日期起算）";
+            "默认：发布日期 + site.yaml 公示期（未设置时轻微处罚 3 个月，其他 3 年；公示期起算: 决定日期 时从决定日期起算）";
     }
 }
 
@@ -263,7 +263,7 @@ table! {
         listed: NaiveDate = "列入日期", required, Ty::Date, "列入日期";
         /// As written; the effective end is computed by `publish`.
         #[serde(skip)]
-        expires: Option<NaiveDate> = "公示期满", optional, Ty::Date, "默认列入日期 + 3 年";
+        expires: Option<NaiveDate> = "公示期满", optional, Ty::Date, "默认：列入日期 + site.yaml 公示期.黑名单（未设置时 3 年）";
         removal: Option<Removal> = "移出", optional, Ty::Object(Removal::FIELDS), "移出后填写";
     }
 }
