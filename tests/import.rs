@@ -40,6 +40,7 @@ fn open_data_round_trips_to_the_same_site() {
         ("cases", "csv"),
         ("blacklist", "xlsx"),
         ("accountability", "csv"),
+        ("daily", "xlsx"),
     ] {
         for f in files(&site, &format!("content/{kind}")) {
             site.remove(&format!("content/{kind}/{f}"));

@@ -30,7 +30,7 @@ pub fn import(
     today: NaiveDate,
     dry_run: bool,
 ) -> Result<Imported, String> {
-    if kind == Kind::Pages || kind == Kind::Daily {
+    if kind == Kind::Pages {
         return Err(format!("不能导入「{}」：只能导入各类记录表", kind.label()));
     }
     let sheets = read::sheets(file)?;
