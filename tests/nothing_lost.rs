@@ -497,3 +497,20 @@ fn a_content_directory_that_leaves_the_site_is_not_read() {
     );
     assert!(!site.exists("public"));
 }
+
+/// `search --format json` on content with errors: the diagnostics as JSON
+/// on stdout, as check gives them, and the status of a content error.
+#[test]
+fn search_in_json_reports_content_errors_as_json() {
+    let site = Site::new("base");
+    let clue = site.read("content/clues/tx-2022-001.yaml");
+    site.write(
+        "content/clues/tx-2022-001.yaml",
+        &clue.replace("举报来源: 电话", "举报来源: 飞鸽"),
+    );
+    let out = site.run(&["search", "气瓶", "--format", "json", "--date", "2022-02-15"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["errors"], 1, "{v}");
+    assert_eq!(v["diagnostics"][0]["field"], "举报来源", "{v}");
+}

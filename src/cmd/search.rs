@@ -1,6 +1,7 @@
 //! `gongshi search QUERY [SITE]`: the tantivy index over the public view on
 //! the build date, for staff at a terminal and for scripts (`--format json`:
-//! an array of `{kind, id, title, url}`).
+//! an array of `{kind, id, title, url}`; when the content has errors,
+//! exit status 1 and the diagnostics as `check --format json` gives them).
 
 use super::{CONTENT_ERROR, OK, USAGE_ERROR};
 use crate::search::Query;
@@ -34,8 +35,15 @@ pub fn run(opts: SearchOptions) -> u8 {
     let (content, mut diags) = crate::content::load(&opts.site);
     crate::check::check(&content, &mut diags);
     if diags.has_errors() {
-        super::print_human(&diags.sorted(), true);
-        eprintln!("内容有错误，无法搜索");
+        // As check gives them: with --format json, on stdout as JSON (a
+        // script reads one format; the exit status tells which shape).
+        if opts.json {
+            let v = super::diagnostics_json(&diags.sorted());
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        } else {
+            super::print_human(&diags.sorted(), true);
+            eprintln!("内容有错误，无法搜索");
+        }
         return CONTENT_ERROR;
     }
     let public = crate::publish::publish(&content, opts.date, false);
