@@ -785,3 +785,38 @@ fn events_dated_after_the_build_date_are_not_public_yet() {
         );
     }
 }
+
+/// A party with other records keeps its page while its blacklist entry is
+/// a removal notice: the page lists the notice, and the notice list links
+/// the page and the notices' open data.
+#[test]
+fn a_party_page_gathers_its_removal_notice() {
+    let site = Site::new("base");
+    blacklist_removed(
+        &site,
+        "移出: {日期: 2023-03-01, 原因: 信用修复, 说明: 已完成信用修复}\n",
+    );
+    action(
+        &site,
+        "ta-2023-005",
+        "测市监罚〔2023〕5号",
+        "2023-01-10",
+        "2023-01-12",
+        "罚款金额: 1\n",
+    );
+    let text = site
+        .read("content/actions/ta-2023-005.yaml")
+        .replace("测试燃气有限公司", "测试黑名单气体有限公司")
+        .replace("91210381MA0TAX0017", "91210381MA0BLK001M");
+    site.write("content/actions/ta-2023-005.yaml", &text);
+    site.build("2023-03-15");
+    let party = site.read("public/parties/91210381MA0BLK001M.html");
+    assert!(party.contains("blacklist/tb-2022-001.html"), "{party}");
+    assert!(party.contains("actions/ta-2023-005.html"), "{party}");
+    let removed = site.read("public/blacklist/removed.html");
+    assert!(
+        removed.contains("parties/91210381MA0BLK001M.html"),
+        "{removed}"
+    );
+    assert!(removed.contains("data/blacklist-removed.json"), "{removed}");
+}

@@ -227,7 +227,8 @@ impl<'a> PublicSite<'a> {
 
     /// A page per party (organisation) with every record about it, by key.
     pub fn parties(&self) -> &[PartyPage] {
-        self.parties.get_or_init(|| party_pages(&self.records))
+        self.parties
+            .get_or_init(|| party_pages(&self.records, &self.removed))
     }
 
     /// The position in [`PublicSite::pages`] of the record of `kind` and

@@ -104,7 +104,11 @@ pub(super) fn link_relations<'a>(
     index
 }
 
-pub(super) fn party_pages(records: &[PubRecord]) -> Vec<PartyPage> {
+/// The party pages of the listed `records`; each also links the removal
+/// notices of its blacklist entries (`removed`, whose party link is kept
+/// only where such a page exists: [`unlink_missing_parties`]), so that it
+/// gathers everything published about the party.
+pub(super) fn party_pages(records: &[PubRecord], removed: &[PubRecord]) -> Vec<PartyPage> {
     // Made at every preview update: the pages are found by a borrowed key
     // and sorted once at the end, not kept in a map of owned keys.
     let mut at: crate::base::FastMap<&str, usize> = Default::default();
@@ -138,6 +142,18 @@ pub(super) fn party_pages(records: &[PubRecord]) -> Vec<PartyPage> {
             page.blacklisted = true;
         }
         page.records.push(r.link());
+    }
+    for r in removed {
+        let Some(url) = r.party.as_ref().and_then(|p| p.url.as_deref()) else {
+            continue;
+        };
+        let key = url
+            .strip_prefix("parties/")
+            .and_then(|k| k.strip_suffix(".html"))
+            .unwrap_or(url);
+        if let Some(&i) = at.get(key) {
+            pages[i].records.push(r.link());
+        }
     }
     // The keys are distinct.
     pages.sort_unstable_by(|a, b| a.key.cmp(&b.key));
