@@ -258,7 +258,20 @@ fn summary(r: &PubRecord, joined: &str) -> String {
         PubBody::Blacklist(b) => b.cause.as_str(),
         _ => joined,
     };
-    source
+    // As the page shows it: Markdown's marks (## 重点, **…**, links) are
+    // not the record's words. Only the opening is shown, and read.
+    let end = source
+        .char_indices()
+        .nth(4 * SUMMARY_CHARS)
+        .map_or(source.len(), |(i, _)| i);
+    let source = &source[..end];
+    let marked = source.contains(['#', '*', '_', '`', '[', '<', '>', '|', '\\', '~']);
+    let shown = if marked {
+        std::borrow::Cow::Owned(crate::privacy::markdown::reader_text(source).0)
+    } else {
+        std::borrow::Cow::Borrowed(source)
+    };
+    shown
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
