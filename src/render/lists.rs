@@ -244,6 +244,9 @@ fn list_context<'p, 'a: 'p>(
         records => Value::from_serialize(&chunk),
         first_index => (n - 1) * PER_PAGE,
         section => kind.dir(),
+        // Under its kind in the breadcrumb (a list of some of the kind's
+        // records, as a filtered list is).
+        list_url => list_url(kind, FRONT),
         ..page_nav(total, n, pages, url)
     }
 }
