@@ -212,3 +212,58 @@ fn a_record_page_is_light() {
         );
     }
 }
+
+/// On every page of the demo, headings step down one level at a time
+/// (WCAG 1.3.1: a free page written with `##` sections has them at h2
+/// under its h1), the title is plain text, and landmarks of the same role
+/// are told apart.
+#[test]
+fn headings_titles_and_landmarks_are_well_formed() {
+    let dir = built_demo();
+    let site = dir.path().join("site");
+    let mut pages = 0;
+    for e in walkdir::WalkDir::new(&site) {
+        let e = e.unwrap();
+        if e.path().extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        pages += 1;
+        let html = std::fs::read_to_string(e.path()).unwrap();
+        let mut last = 0u8;
+        let mut rest = html.as_str();
+        while let Some(i) = rest.find("<h") {
+            rest = &rest[i + 2..];
+            let Some(level) = rest.bytes().next().filter(|b| (b'1'..=b'6').contains(b)) else {
+                continue;
+            };
+            let level = level - b'0';
+            assert!(
+                level <= last + 1,
+                "{}: h{last} then h{level}",
+                e.path().display()
+            );
+            last = level;
+        }
+        // A title is text: no markup rendered into it.
+        let title = html
+            .split_once("<title>")
+            .and_then(|(_, t)| t.split_once("</title>"))
+            .map(|(t, _)| t)
+            .unwrap_or_default();
+        assert!(
+            !title.is_empty() && !title.contains('<') && !title.contains('\n'),
+            "{}: <title>{title}</title>",
+            e.path().display()
+        );
+        let searches = html.matches("role=\"search\"").count();
+        let named = html.matches("role=\"search\" aria-label=").count();
+        assert_eq!(searches, named, "{}", e.path().display());
+    }
+    assert!(pages > 100, "{pages}");
+    // The search results' excerpts are text as the pages show it, without
+    // Markdown's marks.
+    for e in std::fs::read_dir(site.join("search/d")).unwrap() {
+        let rows = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        assert!(!rows.contains("## ") && !rows.contains("**"), "{rows}");
+    }
+}

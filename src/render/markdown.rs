@@ -8,7 +8,17 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 /// a record section, 2 on a free page).
 pub fn render(text: &str, min_level: u8) -> String {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    let shift = min_level.saturating_sub(1);
+    // The text's highest heading goes to `min_level`, and the others keep
+    // their steps below it: a page written with `##` sections has them
+    // at h2 under its h1, never h3 with a level skipped.
+    let top = Parser::new_ext(text, opts)
+        .filter_map(|ev| match ev {
+            Event::Start(Tag::Heading { level, .. }) => Some(level as u8),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(1);
+    let shift = i16::from(min_level) - i16::from(top);
     let mut skip_link_end = Vec::new();
     let mut skip_image_end = Vec::new();
     let events = Parser::new_ext(text, opts).filter_map(|ev| match ev {
@@ -82,8 +92,8 @@ pub fn render(text: &str, min_level: u8) -> String {
     out
 }
 
-fn demote(level: HeadingLevel, by: u8) -> HeadingLevel {
-    let n = (level as u8).saturating_add(by).min(6);
+fn demote(level: HeadingLevel, by: i16) -> HeadingLevel {
+    let n = (i16::from(level as u8) + by).clamp(1, 6);
     HeadingLevel::try_from(n as usize).unwrap_or(HeadingLevel::H6)
 }
 
@@ -132,7 +142,17 @@ mod tests {
     #[test]
     fn headings_are_demoted() {
         assert!(render("# T", 3).contains("<h3>"));
-        assert!(render("## T", 2).contains("<h3>"));
+        // The highest heading of the text goes to the level given.
+        assert!(render("## T", 2).contains("<h2>"));
+        let h = render("## A\n\n### B\n\n## C", 2);
+        assert!(
+            h.contains("<h2>A") && h.contains("<h3>B") && h.contains("<h2>C"),
+            "{h}"
+        );
+        assert!(render("### T", 3).contains("<h3>"));
+        // and a text that starts lower is raised to it
+        let h = render("#### A\n\n##### B", 3);
+        assert!(h.contains("<h3>A") && h.contains("<h4>B"), "{h}");
     }
 
     #[test]
