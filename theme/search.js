@@ -519,15 +519,22 @@
     var box = document.getElementById('search-facets');
     var html = '';
     man.facet_names.forEach(function (name, f) {
-      var counts = {};
-      res.all.forEach(function (h) { var v = facetOf(facets, f, h.doc); if (v) counts[v] = (counts[v] || 0) + 1; });
-      var vals = facets.values[f].filter(function (v) { return counts[v]; });
+      // A value's count: the results it would give with the other
+      // groups' choices as they are; a ticked value stays listed.
+      var others = {}, mine = st.filters[name] || [], counts = {};
+      Object.keys(st.filters).forEach(function (k) { if (k !== name) others[k] = st.filters[k]; });
+      res.all.forEach(function (h) {
+        if (!passes(man, facets, others, h.doc)) return;
+        var v = facetOf(facets, f, h.doc);
+        if (v) counts[v] = (counts[v] || 0) + 1;
+      });
+      var vals = facets.values[f].filter(function (v) { return counts[v] || mine.indexOf(v) >= 0; });
       if (!vals.length) return;
       html += '<fieldset class="facet"><legend>' + esc(man.facet_labels[f]) + '</legend>';
       vals.forEach(function (v) {
-        var on = (st.filters[name] || []).indexOf(v) >= 0;
+        var on = mine.indexOf(v) >= 0;
         html += '<label><input type="checkbox" form="search-form" name="' + esc(name) + '" value="' + esc(v) + '"' + (on ? ' checked' : '') + '> ' +
-          esc(v) + ' <span class="count">' + counts[v] + '</span></label>';
+          esc(v) + ' <span class="count">' + (counts[v] || 0) + '</span></label>';
       });
       html += '</fieldset>';
     });
@@ -612,8 +619,11 @@
     form.addEventListener('submit', function (e) {
       e.preventDefault();
       var p = new URLSearchParams();
+      // A new query starts without the last one's choices of facets.
+      var fresh = form.elements.q && form.elements.q.value !== params().q;
       Array.prototype.forEach.call(form.elements, function (el) {
         if (!el.name || el.disabled || ((el.type === 'checkbox' || el.type === 'radio') && !el.checked)) return;
+        if (fresh && el.type === 'checkbox') return;
         p.append(el.name, el.value);
       });
       go('?' + p.toString());
