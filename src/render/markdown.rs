@@ -1,6 +1,6 @@
 //! Markdown fields to HTML, safely: raw HTML is shown as text, links and
 //! images may only point to http(s), mailto, tel or relative addresses, and
-//! headings are moved down so that they sit under the section's `<h2>`.
+//! headings are moved so that the highest sits just under the page's own.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
@@ -8,17 +8,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 /// a record section, 2 on a free page).
 pub fn render(text: &str, min_level: u8) -> String {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    // The text's highest heading goes to `min_level`, and the others keep
-    // their steps below it: a page written with `##` sections has them
-    // at h2 under its h1, never h3 with a level skipped.
-    let top = Parser::new_ext(text, opts)
-        .filter_map(|ev| match ev {
-            Event::Start(Tag::Heading { level, .. }) => Some(level as u8),
-            _ => None,
-        })
-        .min()
-        .unwrap_or(1);
-    let shift = i16::from(min_level) - i16::from(top);
+    let shift = heading_shift(text, opts, min_level);
     let mut skip_link_end = Vec::new();
     let mut skip_image_end = Vec::new();
     let events = Parser::new_ext(text, opts).filter_map(|ev| match ev {
@@ -90,6 +80,21 @@ pub fn render(text: &str, min_level: u8) -> String {
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events);
     out
+}
+
+/// How far to move the headings of `text` so that its highest goes to
+/// `min_level` and the others keep their steps below it: a page written
+/// with `##` sections has them at h2 under its h1, never h3 with a level
+/// skipped.
+fn heading_shift(text: &str, opts: Options, min_level: u8) -> i16 {
+    let top = Parser::new_ext(text, opts)
+        .filter_map(|ev| match ev {
+            Event::Start(Tag::Heading { level, .. }) => Some(level as u8),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(1);
+    i16::from(min_level) - i16::from(top)
 }
 
 fn demote(level: HeadingLevel, by: i16) -> HeadingLevel {
