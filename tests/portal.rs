@@ -374,6 +374,11 @@ fn print(r: &Value) {
     for d in p["thead_repeats"].as_array().unwrap() {
         assert_eq!(d, "table-header-group", "{p}");
     }
+    // The statistics' charts fit the page, and their figures print too.
+    assert_eq!(p["charts_overflow"], 0, "{p}");
+    assert!(p["chart_tables"].as_u64().unwrap() > 0, "{p}");
+    assert_eq!(p["chart_tables_printed"], p["chart_tables"], "{p}");
+    assert_eq!(p["chart_tables_after"], 0, "{p}");
 }
 
 /// `init` writes a site with contact and privacy pages and the texts of

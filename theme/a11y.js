@@ -1,5 +1,6 @@
-/* gongshi: large-text and high-contrast modes (适老化). Optional: every page
- * reads fine without it; with it, the choice persists across pages. */
+/* gongshi: large-text and high-contrast modes (适老化), and the charts'
+ * figures in a printout. Optional: every page reads fine without it; with
+ * it, the choice of mode persists across pages. */
 (function () {
   'use strict';
   var KEY = 'gongshi-a11y';
@@ -28,5 +29,16 @@
       });
       box.appendChild(b);
     });
+  });
+  // A printout has the charts' figures too: their tables are folded on
+  // the screen, and a folded <details> prints nothing.
+  var opened = [];
+  window.addEventListener('beforeprint', function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll('details.chart-data'), function (d) { return !d.open; });
+    opened.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener('afterprint', function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
   });
 })();

@@ -246,6 +246,21 @@ async function main() {
       thead_repeats: [...document.querySelectorAll('thead')].map((t) => getComputedStyle(t).display),
     }));
     await page.pdf({ path: path.join(shotDir, 'daily-print.pdf'), format: 'A4', landscape: true });
+    // The statistics: every chart within the printed width (A4 less its
+    // margins, about 680 CSS px), and their figures' folded tables open
+    // while the page prints.
+    await page.setViewportSize({ width: 680, height: 900 });
+    await page.goto(base + 'stats.html');
+    await page.evaluate(() => {
+      window.__open = -1;
+      window.addEventListener('beforeprint', () => { window.__open = document.querySelectorAll('details.chart-data[open]').length; });
+    });
+    r.print.charts_overflow = await page.evaluate(() => [...document.querySelectorAll('.chart svg')]
+      .filter((s) => s.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length);
+    r.print.chart_tables = await page.evaluate(() => document.querySelectorAll('details.chart-data').length);
+    await page.pdf({ path: path.join(shotDir, 'stats-print.pdf'), format: 'A4' });
+    r.print.chart_tables_printed = await page.evaluate(() => window.__open);
+    r.print.chart_tables_after = await page.evaluate(() => document.querySelectorAll('details.chart-data[open]').length);
     await ctx.close();
   }
 
