@@ -306,3 +306,23 @@ fn a_bad_cell_is_named_by_sheet_row_and_column_and_nothing_is_written() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("已存在，未覆盖"));
     assert_eq!(site.read("content/hazards/th-2022-001.yaml"), mine);
 }
+
+/// A stray mark far to the right of a sheet (Excel reaches column XFD) is
+/// named by its place: it is not read as a grid of empty cells to it,
+/// which at the sheet's last cell would be billions.
+#[test]
+fn a_cell_far_outside_the_table_is_named_not_read_as_a_grid() {
+    let site = Site::new("base");
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = Book::new(chrono::NaiveDate::from_ymd_opt(2022, 2, 15).unwrap());
+    let ws = book.sheet("a");
+    ws.text(0, 0, "id", Style::Head);
+    ws.text(1, 0, "x-1", Style::Plain);
+    ws.text(1_000_000, 16_000, "x", Style::Plain);
+    let xlsx = dir.path().join("far.xlsx");
+    std::fs::write(&xlsx, book.into_bytes().unwrap()).unwrap();
+    let out = import(&site, &xlsx, "actions", &["--dry-run"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("第 1000001 行 WQK 列"), "{err}");
+}

@@ -40,6 +40,7 @@ pub fn import(
         kind,
         next: next_number(&dir, &prefix),
         dir: dir.clone(),
+        planned: Default::default(),
         prefix,
         files: Vec::new(),
         problems: Vec::new(),
@@ -85,6 +86,8 @@ pub fn import(
 struct Plan {
     kind: Kind,
     dir: PathBuf,
+    /// The paths of `files`.
+    planned: std::collections::HashSet<PathBuf>,
     /// Imported ids: `PREFIX-NNN`.
     prefix: String,
     next: usize,
@@ -119,7 +122,9 @@ impl Plan {
                 }
             };
             let path = self.dir.join(format!("{id}.yaml"));
-            if path.exists() || self.files.iter().any(|(p, _)| *p == path) {
+            // A set of the paths planned: a sheet of many thousand rows
+            // is not compared row against row.
+            if path.exists() || !self.planned.insert(path.clone()) {
                 self.problems.push(format!(
                     "工作表「{sheet}」第 {} 行：记录 {}/{id} 已存在，未覆盖",
                     row.line,

@@ -80,26 +80,58 @@ pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
+/// The columns a sheet may use: the forms have a few dozen. A cell
+/// further right (a stray mark at XFD1048576, say) is an error, not a
+/// grid of billions of empty cells.
+const MOST_COLUMNS: u32 = 256;
+/// The rows a sheet may use: Excel's own limit.
+const MOST_ROWS: u32 = 1_048_576;
+/// The text of one cell at most.
+const MOST_CELL_BYTES: usize = 1 << 20;
+
 fn xlsx(path: &Path) -> Result<Vec<Sheet>, String> {
     let mut book: Xlsx<_> =
         calamine::open_workbook(path).map_err(|e| format!("无法打开 Excel 工作簿：{e}"))?;
     let names = book.sheet_names().to_vec();
     let mut out = Vec::new();
     for name in names {
-        let Ok(range) = book.worksheet_range(&name) else {
+        // Cell by cell: the sheet's stated range may be any size.
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        let Ok(mut cells) = book.worksheet_cells_reader(&name) else {
             continue;
         };
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        let mut rows: Vec<Vec<String>> = Vec::new();
-        for (r, row) in range.rows().enumerate() {
-            let at = r0 as usize + r;
-            if rows.len() < at {
-                rows.resize(at, Vec::new());
+        while let Some(cell) = cells
+            .next_cell()
+            .map_err(|e| format!("无法读取工作表「{name}」：{e}"))?
+        {
+            let (r, c) = cell.get_position();
+            let text = cell_text(&calamine::Data::from(cell.get_value().clone()));
+            if text.is_empty() {
+                continue;
             }
-            let mut cells = vec![String::new(); c0 as usize];
-            cells.extend(row.iter().map(cell_text));
-            rows.push(cells);
+            let place = format!("工作表「{name}」第 {} 行 {} 列", r + 1, column_name(c));
+            if c >= MOST_COLUMNS || r >= MOST_ROWS {
+                return Err(format!(
+                    "{place}有内容，超出可导入的范围（至多 {MOST_COLUMNS} 列）：请删去表格以外的内容"
+                ));
+            }
+            if text.len() > MOST_CELL_BYTES {
+                return Err(format!(
+                    "{place}的内容有 {} 字节，超过每格 {MOST_CELL_BYTES} 字节的上限",
+                    text.len()
+                ));
+            }
+            let (r, c) = (r as usize, c as usize);
+            if rows.len() <= r {
+                rows.resize(r + 1, Vec::new());
+            }
+            let row = &mut rows[r];
+            if row.len() <= c {
+                row.resize(c + 1, String::new());
+            }
+            row[c] = text;
         }
+        drop(cells);
         let merges = book
             .worksheet_merge_cells(&name)
             .and_then(Result::ok)
@@ -112,6 +144,9 @@ fn xlsx(path: &Path) -> Result<Vec<Sheet>, String> {
                 .and_then(|r| r.get(left as usize))
                 .cloned()
                 .unwrap_or_default();
+            // Only over the rows and columns that hold cells.
+            let bottom = bottom.min(rows.len().saturating_sub(1) as u32);
+            let right = right.min(MOST_COLUMNS - 1);
             for r in top..=bottom {
                 for c in left..=right {
                     if let Some(row) = rows.get_mut(r as usize) {
@@ -126,6 +161,20 @@ fn xlsx(path: &Path) -> Result<Vec<Sheet>, String> {
         out.push(Sheet { name, rows });
     }
     Ok(out)
+}
+
+/// A column as Excel names it: A, …, Z, AA, ….
+fn column_name(mut c: u32) -> String {
+    let mut name = Vec::new();
+    loop {
+        name.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    name.reverse();
+    String::from_utf8_lossy(&name).into_owned()
 }
 
 /// A cell as text; a date cell as YYYY-MM-DD, a whole number without ".0".
