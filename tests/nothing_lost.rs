@@ -514,3 +514,35 @@ fn search_in_json_reports_content_errors_as_json() {
     assert_eq!(v["errors"], 1, "{v}");
     assert_eq!(v["diagnostics"][0]["field"], "举报来源", "{v}");
 }
+
+/// A site's own template that loops without end, or makes a page of
+/// gigabytes, fails check and build with an error at the template, in
+/// bounded time and memory; the previous output stays as it was.
+#[test]
+fn a_template_that_never_ends_or_never_stops_growing_is_an_error() {
+    let site = Site::new("base");
+    site.build("2022-02-15");
+    let before = common::snapshot(&site.path().join("public"));
+    for (template, kind) in [
+        (
+            "{% for a in range(100000) %}{% for b in range(100000) %}{% for c in range(100000) %}x{% endfor %}{% endfor %}{% endfor %}",
+            "OutOfFuel",
+        ),
+        (
+            "{% for i in range(100000) %}{{ \"y\" * 100000 }}{% endfor %}",
+            "WriteFailure",
+        ),
+    ] {
+        site.write("templates/404.html", template);
+        let out = site.run(&["check", "--date", "2022-02-15", "--format", "json"]);
+        assert_eq!(out.status.code(), Some(1), "check {kind}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        let d = &v["diagnostics"][0];
+        assert_eq!(d["path"], "templates/404.html", "{v}");
+        assert_eq!(d["found"], kind, "{v}");
+        let out = site.run(&["build", "--date", "2022-02-15"]);
+        assert_eq!(out.status.code(), Some(1), "build {kind}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("templates/404.html"));
+        assert_eq!(common::snapshot(&site.path().join("public")), before);
+    }
+}

@@ -78,6 +78,9 @@ pub fn environment(site_root: &Path) -> Result<Environment<'static>, Vec<Diagnos
         }
     });
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+    // A site's own template can loop: each render has a bounded number
+    // of steps ([`FUEL`]), and its output a bounded size ([`render`]).
+    env.set_fuel(Some(FUEL));
     env.set_keep_trailing_newline(false);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
@@ -126,17 +129,49 @@ pub fn environment(site_root: &Path) -> Result<Environment<'static>, Vec<Diagnos
     }
 }
 
+/// Steps of the template engine that one page may take: every page of the
+/// 20,000-record benchmark site renders within 5,000,000, and an endless
+/// loop stops after some 4 s.
+const FUEL: u64 = 100_000_000;
+/// Bytes that one page may come to.
+const MOST_PAGE_BYTES: usize = 64 << 20;
+
+/// Render `template` with `ctx`, its output at most [`MOST_PAGE_BYTES`].
+pub fn render(template: &minijinja::Template, ctx: impl serde::Serialize) -> Result<String, Error> {
+    struct Bounded(Vec<u8>);
+    impl std::io::Write for Bounded {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            if self.0.len() + b.len() > MOST_PAGE_BYTES {
+                return Err(std::io::Error::other("page too large"));
+            }
+            self.0.extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Bounded(Vec::new());
+    template.render_captured_to(ctx, &mut out)?;
+    String::from_utf8(out.0).map_err(|e| Error::new(ErrorKind::BadSerialization, e.to_string()))
+}
+
 pub fn template_error(path: &str, e: &Error) -> Diagnostic {
     let line = e.line().unwrap_or(0) as u32;
-    report(
-        path,
-        Pos::new(line, 1),
-        "",
-        format!("模板错误：{}", e.detail().unwrap_or(&e.to_string())),
-    )
-    .expected("有效的 minijinja 模板")
-    .found(format!("{:?}", e.kind()))
-    .build()
+    let why = match e.kind() {
+        ErrorKind::OutOfFuel => {
+            format!("模板运行的步数超过上限（{FUEL} 步）：可能是没有尽头或过大的循环")
+        }
+        ErrorKind::WriteFailure => format!(
+            "模板生成的页面超过 {} MB 的上限，或无法写出",
+            MOST_PAGE_BYTES >> 20
+        ),
+        _ => format!("模板错误：{}", e.detail().unwrap_or(&e.to_string())),
+    };
+    report(path, Pos::new(line, 1), "", why)
+        .expected("有效的 minijinja 模板")
+        .found(format!("{:?}", e.kind()))
+        .build()
 }
 
 /// Like minijinja's escaping formatter, but `none` prints nothing and only

@@ -298,7 +298,7 @@ impl<'e> Renderer<'e> {
             let html = self
                 .env
                 .get_template(template)
-                .and_then(|t| t.render(&ctx))
+                .and_then(|t| super::render(&t, &ctx))
                 .map_err(|e| Box::new(template_error(&format!("templates/{template}"), &e)))?;
             let html = html.strip_suffix('\n').unwrap_or(&html);
             parts.insert(var, Value::from_safe_string(html.to_string()));
@@ -342,7 +342,7 @@ impl<'e> Renderer<'e> {
         let ctx = minijinja::value::merge_maps([p.here, chrome, p.ctx, self.base.clone()]);
         self.env
             .get_template(p.template)
-            .and_then(|t| t.render(ctx))
+            .and_then(|t| super::render(&t, ctx))
             .map_err(|e| Box::new(template_error(&format!("templates/{}", p.template), &e)))
     }
 
