@@ -61,7 +61,7 @@ pub fn write(columns: &[String], cells: &[Vec<String>]) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn field(s: &str) -> String {
+pub(crate) fn field(s: &str) -> String {
     // A leading = + - @ would be run as a formula by spreadsheets.
     let guarded = match s.chars().next() {
         Some('=' | '+' | '@' | '\t' | '\r') => format!("'{s}"),

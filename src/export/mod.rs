@@ -1,7 +1,7 @@
 //! Open data, feeds and the sitemap: machine-readable views of the same
 //! public records the pages show.
 
-mod csv;
+pub(crate) mod csv;
 mod feed;
 
 use crate::content::model::Kind;

@@ -107,20 +107,12 @@ fn hazard_cells(i: usize, h: &super::forms::HazardRow) -> Vec<String> {
     ]
 }
 
+/// A line of a report's CSV: each cell as open data writes it (quoted
+/// where it must be, a leading = + - @ tab or CR guarded).
 fn csv_line(cells: &[String]) -> String {
     let mut s = cells
         .iter()
-        .map(|c| {
-            let c = match c.chars().next() {
-                Some('=' | '+' | '@') => format!("'{c}"),
-                _ => c.clone(),
-            };
-            if c.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", c.replace('"', "\"\""))
-            } else {
-                c
-            }
-        })
+        .map(|c| crate::export::csv::field(c))
         .collect::<Vec<_>>()
         .join(",");
     s.push_str("\r\n");
@@ -353,4 +345,21 @@ fn table_sheet(
         row(ws, 2 + i as u32, &cells, 0);
     }
     ws.width(1, last, width);
+}
+
+#[cfg(test)]
+mod csv_tests {
+    /// A report's cells are guarded against formulas as open data's are,
+    /// a tab or a carriage return before the = included.
+    #[test]
+    fn a_cell_that_would_run_as_a_formula_is_guarded() {
+        let cells: Vec<String> = ["=1+1", "\t=1+1", "\r=1+1", "@x", "-x", "-3", "安全"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            super::csv_line(&cells),
+            "'=1+1,'\t=1+1,\"'\r=1+1\",'@x,'-x,-3,安全\r\n"
+        );
+    }
 }
