@@ -277,7 +277,16 @@ fn info(ctx: &mut Ctx, o: &mut Obj, site: &mut Site) {
         site.info.org = v;
     }
     if let Some(v) = o.req_str(ctx, "网址") {
-        if v.starts_with("https://") || v.starts_with("http://") {
+        // It goes into every feed, the sitemap and the canonical links:
+        // an absolute address with a host, and nothing a URL cannot hold.
+        let host = v
+            .strip_prefix("https://")
+            .or_else(|| v.strip_prefix("http://"))
+            .map(|rest| rest.split('/').next().unwrap_or(""));
+        let clean = !v.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`')
+        });
+        if host.is_some_and(|h| !h.is_empty()) && clean {
             site.info.base_url = if v.ends_with('/') { v } else { format!("{v}/") };
         } else {
             let pos = ctx.spans.get("网址").copied().unwrap_or(o.pos);
@@ -285,7 +294,7 @@ fn info(ctx: &mut Ctx, o: &mut Obj, site: &mut Site) {
                 .error(
                     pos,
                     "网址",
-                    "「网址」应为以 https:// 或 http:// 开头的绝对地址",
+                    "「网址」应为以 https:// 或 http:// 开头、不含空格和引号的绝对地址",
                 )
                 .expected("例如 https://example.gov.cn/disclosure/")
                 .found(v);
