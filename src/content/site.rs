@@ -358,12 +358,20 @@ fn privacy(ctx: &mut Ctx, o: &mut Obj, site: &mut Site) {
     }
 }
 
+/// The most a size limit of site.yaml may be: a record file is read
+/// whole, and a limit near the largest number would wrap to nothing.
+const MOST_LIMIT: u64 = 1 << 30;
+
 fn limits(ctx: &mut Ctx, o: &mut Obj, site: &mut Site) {
     if let Some(mut p) = o.sub(ctx, "限制", false) {
         if let Some(n) = p.take(ctx, "文件大小") {
-            match n.as_str().and_then(parse_size) {
+            match n.as_str().and_then(parse_size).filter(|&v| v <= MOST_LIMIT) {
                 Some(v) => site.limits.max_file_bytes = v,
-                None => ctx.wrong(n, "限制.文件大小", "大小，例如 1MiB、512KiB 或字节数"),
+                None => ctx.wrong(
+                    n,
+                    "限制.文件大小",
+                    "不超过 1GiB 的大小，例如 1MiB、512KiB 或字节数",
+                ),
             }
         }
         if let Some(n) = p.take(ctx, "记录数") {
@@ -373,9 +381,13 @@ fn limits(ctx: &mut Ctx, o: &mut Obj, site: &mut Site) {
             }
         }
         if let Some(n) = p.take(ctx, "展开大小") {
-            match n.as_str().and_then(parse_size) {
+            match n.as_str().and_then(parse_size).filter(|&v| v <= MOST_LIMIT) {
                 Some(v) => site.limits.max_expanded_bytes = Some(v),
-                None => ctx.wrong(n, "限制.展开大小", "大小，例如 4MiB、512KiB 或字节数"),
+                None => ctx.wrong(
+                    n,
+                    "限制.展开大小",
+                    "不超过 1GiB 的大小，例如 4MiB、512KiB 或字节数",
+                ),
             }
         }
         p.finish(ctx, &["文件大小", "记录数", "展开大小"]);
