@@ -113,11 +113,11 @@ impl Scanner {
             if is_placeholder(&s.value) {
                 continue;
             }
-            let p = compact(&s.value);
-            let p = phone_core(&p).unwrap_or(p);
-            if seen.insert(p.clone()) {
-                patterns.push(p);
-                owners.push(i);
+            for p in recognisable(s) {
+                if seen.insert(p.clone()) {
+                    patterns.push(p);
+                    owners.push(i);
+                }
             }
         }
         drop(seen);
@@ -297,6 +297,57 @@ pub fn compact(value: &str) -> String {
     let mut folded = Vec::with_capacity(value.len());
     fold_into(value, 0, Mode::Markup, &mut folded);
     compact_folded(&folded).0
+}
+
+/// The compact forms in which a reader would still recognise a private
+/// value: the value itself (a telephone number by its core, [`phone_core`]);
+/// a landline's local number, which is how neighbours write it; and each
+/// tail of an address after a level of administration (市, 区, 县, 镇, 乡,
+/// 街道: `城关镇幸福路1号`, `幸福路1号` of `某某市城关镇幸福路1号`) that is
+/// still five characters or more.
+fn recognisable(s: &Secret) -> Vec<String> {
+    let whole = compact(&s.value);
+    let mut out = Vec::new();
+    if s.field.ends_with("电话") {
+        let core = phone_core(&whole).unwrap_or_else(|| whole.clone());
+        if let Some(local) = landline_local(&core) {
+            out.push(local.to_string());
+        }
+        out.push(core);
+        return out;
+    }
+    if s.field.ends_with("地址") {
+        let chars: Vec<(usize, char)> = whole.char_indices().collect();
+        for (k, &(_, c)) in chars.iter().enumerate() {
+            let level = matches!(c, '省' | '市' | '区' | '县' | '镇' | '乡')
+                || (c == '道' && k > 0 && chars[k - 1].1 == '街');
+            if level && chars.len() - (k + 1) >= 5 {
+                out.push(whole[chars[k + 1].0..].to_string());
+            }
+        }
+    }
+    out.push(whole);
+    out
+}
+
+/// The local number of a landline's core (its area code without the 0,
+/// then 7 or 8 digits): after 10 and 2x, two digits of area code; else
+/// three. None for a mobile number or anything shorter.
+fn landline_local(core: &str) -> Option<&str> {
+    if !core.bytes().all(|b| b.is_ascii_digit()) || !(9..=11).contains(&core.len()) {
+        return None;
+    }
+    let mobile = core.len() == 11 && core.starts_with('1') && core.as_bytes()[1] >= b'3';
+    if mobile {
+        return None;
+    }
+    let area = if core.starts_with("10") || core.starts_with('2') {
+        2
+    } else {
+        3
+    };
+    let local = core.get(area..)?;
+    (7..=8).contains(&local.len()).then_some(local)
 }
 
 /// A telephone number (the compact digits of a private value) without
@@ -524,9 +575,25 @@ mod tests {
             let found = s2.scan_str(text, 0, Mode::Markup, false);
             assert!(!found.is_empty(), "{text}");
         }
-        // Another number that only shares the local part is not the one.
+        // The local number alone is still the whistleblower's: as people
+        // who know the area write it.
+        for text in ["电话 7654321", "电话 ７６５-４３２１"] {
+            assert!(
+                !s.scan_str(text, 0, Mode::Markup, false).is_empty(),
+                "{text}"
+            );
+        }
+        // An address by its tail after a level of administration; not
+        // by a tail too short to name a place.
+        let s3 = Scanner::new(vec![secret("举报人.地址", "某某市城关镇幸福路1号")]);
+        for text in ["反映城关镇幸福路1号问题", "反映幸福路1号某处问题"] {
+            assert!(
+                !s3.scan_str(text, 0, Mode::Markup, false).is_empty(),
+                "{text}"
+            );
+        }
         assert!(
-            s.scan_str("电话 0411-7654321", 0, Mode::Markup, false)
+            s3.scan_str("城关镇辖区内", 0, Mode::Markup, false)
                 .is_empty()
         );
         // A placeholder is nobody's secret.
