@@ -109,7 +109,11 @@ fn xlsx(path: &Path) -> Result<Vec<Sheet>, String> {
             if text.is_empty() {
                 continue;
             }
-            let place = format!("工作表「{name}」第 {} 行 {} 列", r + 1, column_name(c));
+            let place = format!(
+                "工作表「{name}」第 {} 行 {} 列",
+                r + 1,
+                super::forms::letters(c as usize)
+            );
             if c >= MOST_COLUMNS || r >= MOST_ROWS {
                 return Err(format!(
                     "{place}有内容，超出可导入的范围（至多 {MOST_COLUMNS} 列）：请删去表格以外的内容"
@@ -161,20 +165,6 @@ fn xlsx(path: &Path) -> Result<Vec<Sheet>, String> {
         out.push(Sheet { name, rows });
     }
     Ok(out)
-}
-
-/// A column as Excel names it: A, …, Z, AA, ….
-fn column_name(mut c: u32) -> String {
-    let mut name = Vec::new();
-    loop {
-        name.push(b'A' + (c % 26) as u8);
-        if c < 26 {
-            break;
-        }
-        c = c / 26 - 1;
-    }
-    name.reverse();
-    String::from_utf8_lossy(&name).into_owned()
 }
 
 /// A cell as text; a date cell as YYYY-MM-DD, a whole number without ".0".
