@@ -467,14 +467,13 @@ fn public_body<'a>(r: &'a Record, site: &Site, date: NaiveDate) -> PubBody<'a> {
             ..a.clone()
         })),
         Body::Action(a) => PubBody::Action(Cow::Borrowed(a)),
-        Body::Hazard(h) if person || later::hazard(h, date) => {
-            let mut h = later::hazard_on(h, date);
+        Body::Hazard(h) => {
+            let mut h = later::hazard(h, date);
             if person {
-                h.party = masked(&h.party);
+                h.to_mut().party = masked(&h.party);
             }
-            PubBody::Hazard(Cow::Owned(h))
+            PubBody::Hazard(h)
         }
-        Body::Hazard(h) => PubBody::Hazard(Cow::Borrowed(h)),
         Body::Accountability(a) if site.mask_officials => {
             PubBody::Accountability(Cow::Owned(Accountability {
                 name: mask_name(&a.name),
@@ -482,22 +481,20 @@ fn public_body<'a>(r: &'a Record, site: &Site, date: NaiveDate) -> PubBody<'a> {
             }))
         }
         Body::Accountability(a) => PubBody::Accountability(Cow::Borrowed(a)),
-        Body::Clue(c) if person || later::clue(&c.public, date) => {
-            let mut c = later::clue_on(&c.public, date);
+        Body::Clue(c) => {
+            let mut c = later::clue(&c.public, date);
             if person {
-                c.party = c.party.as_ref().map(masked);
+                c.to_mut().party = c.party.as_ref().map(masked);
             }
-            PubBody::Clue(Cow::Owned(c))
+            PubBody::Clue(c)
         }
-        Body::Clue(c) => PubBody::Clue(Cow::Borrowed(&c.public)),
-        Body::Blacklist(b) if person || later::blacklist(b, date) => {
-            let mut b = later::blacklist_on(b, date);
+        Body::Blacklist(b) => {
+            let mut b = later::blacklist(b, date);
             if person {
-                b.party = masked(&b.party);
+                b.to_mut().party = masked(&b.party);
             }
-            PubBody::Blacklist(Cow::Owned(b))
+            PubBody::Blacklist(b)
         }
-        Body::Blacklist(b) => PubBody::Blacklist(Cow::Borrowed(b)),
         Body::Daily(d) => PubBody::Daily(d),
         Body::Page(p) => PubBody::Page(p),
     }

@@ -87,7 +87,7 @@ fn own_fields(r: &Record, site: &Site, date: NaiveDate) -> Map<String, Value> {
             );
             f
         }
-        Body::Hazard(h) => to_map(&later::hazard_on(h, date)),
+        Body::Hazard(h) => to_map(&*later::hazard(h, date)),
         Body::Accountability(a) => {
             let mut f = to_map(a);
             if site.mask_officials {
@@ -96,7 +96,7 @@ fn own_fields(r: &Record, site: &Site, date: NaiveDate) -> Map<String, Value> {
             f
         }
         Body::Clue(c) => {
-            let mut f = to_map(&later::clue_on(&c.public, date));
+            let mut f = to_map(&*later::clue(&c.public, date));
             if let Some(d) = clue_deadline(&c.public, site)
                 && c.public.deadline.is_none()
             {
@@ -114,7 +114,7 @@ fn own_fields(r: &Record, site: &Site, date: NaiveDate) -> Map<String, Value> {
             f
         }
         Body::Blacklist(b) => {
-            let mut f = to_map(&later::blacklist_on(b, date));
+            let mut f = to_map(&*later::blacklist(b, date));
             let expires = b
                 .expires
                 .unwrap_or_else(|| site.periods.blacklist.after(b.listed));
