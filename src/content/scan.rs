@@ -116,7 +116,7 @@ pub fn record(src: &Source, kind: Kind, node: &Node, diags: &mut Diagnostics) ->
         if private.contains(&top) || !may_hold_number(text) {
             return;
         }
-        for f in read_as_written(text, person) {
+        for f in read_as_written(text, 0, person) {
             if codes.contains(&f.key) {
                 continue;
             }
@@ -215,18 +215,7 @@ pub fn body(
     diags: &mut Diagnostics,
 ) -> Vec<String> {
     let mut used = Vec::new();
-    let mut found = Scanner::default().scan_str(body, offset as u32, Mode::Markup, false);
-    if markdown::may_part_digits(body) {
-        let (text, from) = markdown::reader_text(body);
-        for mut f in Scanner::default().scan_str(&text, 0, Mode::Markup, false) {
-            if found.iter().all(|g| g.key != f.key) {
-                let at = |i: u32| offset as u32 + from.get(i as usize).copied().unwrap_or(0);
-                (f.start, f.end) = (at(f.start), at(f.end.saturating_sub(1)) + 1);
-                found.push(f);
-            }
-        }
-    }
-    for f in found {
+    for f in read_as_written(body, offset as u32, false) {
         if exceptions.contains(&f.key) {
             used.push(f.key);
             continue;
@@ -246,15 +235,19 @@ pub fn body(
     used
 }
 
-/// The findings in a value, as it is written and, where Markdown's syntax
-/// may part a number's digits, as its page shows it (a number found only
-/// so is reported at the start of the value: the file has it in pieces).
-fn read_as_written(text: &str, person: bool) -> Vec<Finding> {
-    let mut found = Scanner::default().scan_str(text, 0, Mode::Markup, person);
+/// The findings in a text that begins at byte `base` of its file, as it is
+/// written and, where Markdown's syntax may part a number's digits, as its
+/// page shows it: a number found only so stands where its first and last
+/// characters are written (a record's value is then reported at its
+/// start, [`Source::report`]: the file has the number in pieces).
+fn read_as_written(text: &str, base: u32, person: bool) -> Vec<Finding> {
+    let mut found = Scanner::default().scan_str(text, base, Mode::Markup, person);
     if markdown::may_part_digits(text) {
-        let (shown, _) = markdown::reader_text(text);
-        for f in Scanner::default().scan_str(&shown, 0, Mode::Markup, person) {
+        let (shown, from) = markdown::reader_text(text);
+        let at = |i: u32| base + from.get(i as usize).copied().unwrap_or(0);
+        for mut f in Scanner::default().scan_str(&shown, 0, Mode::Markup, person) {
             if found.iter().all(|g| g.key != f.key) {
+                (f.start, f.end) = (at(f.start), at(f.end.saturating_sub(1)) + 1);
                 found.push(f);
             }
         }
