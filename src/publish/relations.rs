@@ -104,6 +104,13 @@ pub(super) fn link_relations<'a>(
     index
 }
 
+/// A party page's key: its address without `parties/` and `.html`.
+fn key_of_page(url: &str) -> &str {
+    url.strip_prefix("parties/")
+        .and_then(|k| k.strip_suffix(".html"))
+        .unwrap_or(url)
+}
+
 /// The party pages of the listed `records`; each also links the removal
 /// notices of its blacklist entries (`removed`, whose party link is kept
 /// only where such a page exists: [`unlink_missing_parties`]), so that it
@@ -117,10 +124,7 @@ pub(super) fn party_pages(records: &[PubRecord], removed: &[PubRecord]) -> Vec<P
     for r in records {
         let Some(p) = &r.party else { continue };
         let Some(url) = &p.url else { continue };
-        let key = url
-            .strip_prefix("parties/")
-            .and_then(|k| k.strip_suffix(".html"))
-            .unwrap_or(url);
+        let key = key_of_page(url);
         let i = *at.entry(key).or_insert_with(|| {
             pages.push(PartyPage {
                 key: key.to_string(),
@@ -147,10 +151,7 @@ pub(super) fn party_pages(records: &[PubRecord], removed: &[PubRecord]) -> Vec<P
         let Some(url) = r.party.as_ref().and_then(|p| p.url.as_deref()) else {
             continue;
         };
-        let key = url
-            .strip_prefix("parties/")
-            .and_then(|k| k.strip_suffix(".html"))
-            .unwrap_or(url);
+        let key = key_of_page(url);
         if let Some(&i) = at.get(key) {
             pages[i].records.push(r.link());
         }
