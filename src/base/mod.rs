@@ -17,6 +17,11 @@ pub use rustc_hash::FxHasher as FastHasher;
 /// text cost some 170 bytes of memory per byte.
 pub const MAX_INDEXED_CHARS: usize = 10_000;
 
+/// The Markdown the site reads: tables and strikethrough. The renderer of
+/// the pages and the privacy scan's reading of what they show must agree.
+pub const MARKDOWN: pulldown_cmark::Options =
+    pulldown_cmark::Options::ENABLE_TABLES.union(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+
 /// An amount of 万元 as the site writes it: up to four decimals, no
 /// trailing zeros (`3`, `0.5`, `12.375`).
 pub fn format_wan(v: f64) -> String {

@@ -2,7 +2,7 @@
 //! clerk wrote: Markdown's own syntax can part a number's digits in the
 //! file (`[138](https://…)12345678`) that the page shows side by side.
 
-use pulldown_cmark::{Event, Options, Parser, TagEnd};
+use pulldown_cmark::{Event, Parser, TagEnd};
 
 /// Whether `text` may hold syntax that the raw text's folding does not see
 /// through (links, images, references: all begin with `[`, and so do
@@ -11,12 +11,12 @@ pub fn may_part_digits(text: &str) -> bool {
     text.contains('[')
 }
 
-/// The text of `text` rendered as Markdown (the options of the site's
-/// renderer), with the byte offset in `text` that each byte of it comes
+/// The text of `text` rendered as Markdown (as the site's renderer reads
+/// it, [`crate::base::MARKDOWN`]), with the byte offset in `text` that each byte of it comes
 /// from. Blocks are parted by a line break; raw HTML is kept as it is
 /// written (its tags are markup to the scan).
 pub fn reader_text(text: &str) -> (String, Vec<u32>) {
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let opts = crate::base::MARKDOWN;
     let mut out = String::with_capacity(text.len());
     let mut from: Vec<u32> = Vec::with_capacity(text.len());
     let mut push = |s: &str, at: &dyn Fn(usize) -> usize, out: &mut String| {

@@ -7,7 +7,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 /// Render `text`; `min_level` is the highest heading level allowed (3 inside
 /// a record section, 2 on a free page).
 pub fn render(text: &str, min_level: u8) -> String {
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let opts = crate::base::MARKDOWN;
     let shift = heading_shift(text, opts, min_level);
     let mut skip_link_end = Vec::new();
     let mut skip_image_end = Vec::new();
