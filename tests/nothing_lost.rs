@@ -292,6 +292,73 @@ fn control_characters_in_a_value_are_a_located_error() {
 }
 
 #[test]
+fn a_link_the_page_cannot_keep_is_a_located_warning() {
+    let site = Site::new("base");
+    let text = site.read("content/actions/ta-2022-001.yaml").replace(
+        "原因: 充装超期未检气瓶。",
+        "原因: |\n  充装超期未检气瓶。\n  见[检验报告](file:///C:/报告.pdf)和[说明](JavaScript:alert(1))、[通知](https://example.gov.cn/a)。",
+    );
+    site.write("content/actions/ta-2022-001.yaml", &text);
+    site.write(
+        "content/pages/about.md",
+        "---\n标题: 关于\n发布日期: 2022-01-01\n---\n\n正文。\n\n![图](data:image/png;base64,AAAA)\n",
+    );
+    let (code, diags) = site.check_json("2022-02-15");
+    assert_eq!(code, 0, "a warning, not an error: {diags:#?}");
+    let found: Vec<(String, String, u64, u64)> = diags
+        .iter()
+        .filter(|d| d["message"].as_str().unwrap().contains("链接地址"))
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["found"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let record = site.read("content/actions/ta-2022-001.yaml");
+    let line = record.lines().position(|l| l.contains("file:///")).unwrap() as u64 + 1;
+    let col = |url: &str| {
+        let l = record.lines().nth(line as usize - 1).unwrap();
+        l[..l.find(url).unwrap()].chars().count() as u64 + 1
+    };
+    assert!(
+        found.contains(&(
+            "content/actions/ta-2022-001.yaml".into(),
+            "file:///C:/报告.pdf".into(),
+            line,
+            col("file:///")
+        )),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.1 == "JavaScript:alert(1)" && f.2 == line && f.3 == col("JavaScript:")),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.0 == "content/pages/about.md" && f.1.starts_with("data:") && f.2 == 8),
+        "{found:#?}"
+    );
+    assert!(
+        !found.iter().any(|f| f.1.starts_with("https:")),
+        "{found:#?}"
+    );
+    // The page keeps the text and drops the address.
+    let o = site.run(&["build", "--date", "2022-02-15"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = site.read("public/actions/ta-2022-001.html");
+    assert!(
+        page.contains("检验报告") && !page.contains("file:///"),
+        "{page}"
+    );
+}
+
+#[test]
 fn diagnostics_cannot_drive_the_terminal_or_forge_a_line() {
     let site = Site::new("base");
     let forged = "content/cases/fake.yaml:1:1: 错误: forged";

@@ -413,6 +413,7 @@ fn decode_file(
     let mut records = Vec::new();
     let mut one = |item: &yaml::Node, id: &str, bulk: bool, diags: &mut Diagnostics| {
         scan::controls(src, item, None, diags);
+        scan::links(src, item, None, diags);
         let used = scan::record(src, kind, item, diags);
         let mut ctx = Ctx::new(relp, diags);
         if let Some(mut r) = kinds::decode(&mut ctx, kind, id, item, &site.sectors, bulk)
@@ -541,6 +542,7 @@ pub(super) fn load_page(
     let exceptions = scan::exceptions(&node);
     let offset = body.as_ptr() as usize - normalized.as_ptr() as usize;
     scan::controls(&src, &node, Some((body, offset)), diags);
+    scan::links(&src, &node, Some((body, offset)), diags);
     for key in scan::body(&src, body, offset, &exceptions, diags) {
         if !used.contains(&key) {
             used.push(key);

@@ -224,6 +224,7 @@ fn load_site(root: &Path, canon_root: &Path, diags: &mut Diagnostics) -> (Site, 
                 text: &text,
             };
             scan::controls(&src, &node, None, diags);
+            scan::links(&src, &node, None, diags);
             scan::site(&src, &node, diags);
             let mut ctx = Ctx::new(&relp, diags);
             site::decode(&mut ctx, &node)

@@ -193,6 +193,45 @@ pub fn controls(src: &Source, node: &Node, body: Option<(&str, usize)>, diags: &
     }
 }
 
+/// Links and images of the values of `node` (and of a page's `body`,
+/// which begins at byte `body_at`) whose address could run code or leave
+/// the web (`javascript:`, `file:`, `data:` …): the page shows their text
+/// and drops the address ([`crate::render::markdown::safe_url`]), so each
+/// is a located warning rather than a link lost without a word.
+pub fn links(src: &Source, node: &Node, body: Option<(&str, usize)>, diags: &mut Diagnostics) {
+    let mut report_at = |pos: Pos, field: &str, url: &str, at: Option<usize>| {
+        let pos = at.map_or(pos, |a| locate::pos_at(src.text, a));
+        diags.push(
+            report(
+                src.rel,
+                pos,
+                field,
+                "链接地址不安全或不是网址，发布时只保留文字、不成为链接",
+            )
+            .expected("以 http://、https://、mailto: 或 tel: 开头的地址，或站内的相对地址")
+            .found(crate::diag::escape_controls(url).into_owned())
+            .warning(),
+        );
+    };
+    values(node, "", &mut |path, n, text| {
+        for url in crate::render::markdown::unsafe_urls(text) {
+            let from = locate::line_start(src.text, n.pos.line);
+            let at = src.text[from..].find(url.as_str()).map(|k| from + k);
+            report_at(n.pos, path, &url, at);
+        }
+    });
+    if let Some((body, offset)) = body {
+        let mut from = 0;
+        for url in crate::render::markdown::unsafe_urls(body) {
+            let at = body[from..].find(url.as_str()).map(|k| from + k);
+            if let Some(k) = at {
+                from = k + url.len();
+            }
+            report_at(Pos::FILE, "正文", &url, at.map(|k| offset + k));
+        }
+    }
+}
+
 /// Scan site.yaml: every value of it may be shown (its footer fields on
 /// every page).
 pub fn site(src: &Source, node: &Node, diags: &mut Diagnostics) {

@@ -102,6 +102,24 @@ fn demote(level: HeadingLevel, by: i16) -> HeadingLevel {
     HeadingLevel::try_from(n as usize).unwrap_or(HeadingLevel::H6)
 }
 
+/// The addresses of the links and images of `text` that [`render`] drops
+/// (see [`safe_url`]), in order.
+pub fn unsafe_urls(text: &str) -> Vec<String> {
+    if !text.contains(':') {
+        return Vec::new();
+    }
+    Parser::new_ext(text, crate::base::MARKDOWN)
+        .filter_map(|ev| match ev {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if !safe_url(&dest_url) =>
+            {
+                Some(dest_url.into_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// Only addresses that cannot run code.
 pub fn safe_url(url: &str) -> bool {
     let u: String = url
