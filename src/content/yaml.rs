@@ -88,6 +88,9 @@ const NODE_BYTES: usize = 16;
 thread_local! {
     /// (bytes so far, limit) of the tree being built on this thread.
     static EXPANDED: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, usize::MAX)) };
+    /// The text being parsed on this thread: a scalar that YAML reads as a
+    /// number or a boolean is kept as it is written there ([`located`]).
+    static SOURCE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 /// The marker of the expanded-size error in the parser's message.
@@ -127,6 +130,9 @@ pub fn parse(text: &str, limits: Limits) -> Result<Node, SyntaxError> {
     let mut options = serde_saphyr::Options::default();
     options.leading_zero_numbers_as_strings = true;
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+    // `.nan` and `.inf` reach the visitor, which keeps them as written: a
+    // field that wants a number then says so at its place.
+    options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::PassThrough;
     if let Some(budget) = options.budget.as_mut() {
         budget.max_depth = limits.max_depth;
         budget.max_nodes = limits.max_nodes;
@@ -141,8 +147,10 @@ pub fn parse(text: &str, limits: Limits) -> Result<Node, SyntaxError> {
     options.alias_limits.max_total_replayed_events = limits.max_nodes;
     options.alias_limits.max_replay_stack_depth = limits.max_depth;
     EXPANDED.with(|c| c.set((0, limits.max_expanded_bytes)));
+    SOURCE.with(|s| text.clone_into(&mut s.borrow_mut()));
     let parsed = serde_saphyr::from_str_with_options::<Spanned<Tree>>(text, options);
     EXPANDED.with(|c| c.set((0, usize::MAX)));
+    SOURCE.with(|s| s.borrow_mut().clear());
     match parsed {
         Ok(t) => Ok(located(t)),
         Err(e) => {
@@ -252,16 +260,39 @@ fn convert_error(e: &serde_saphyr::Error, max_expanded: usize) -> SyntaxError {
 /// A value as serde gives it; each child is made a [`Node`] as soon as it
 /// is read (with the position its `Spanned` wrapper carries), so the tree is
 /// built once, not built and then copied.
-struct Tree(Value);
+/// `typed`: a scalar YAML resolved to a number or a boolean, whose text
+/// as serde gives it is not always as written (`1.50` is 1.5, `on` true,
+/// `0x10` 16).
+struct Tree(Value, bool);
 
 fn located(t: Spanned<Tree>) -> Node {
+    let Tree(mut value, typed) = t.value;
+    if typed && let Some(written) = written(&t.defined).or_else(|| written(&t.referenced)) {
+        value = Value::Str(written);
+    }
     Node {
         pos: Pos::new(
             t.referenced.line() as u32,
             t.referenced.column().max(1) as u32,
         ),
-        value: t.value.0,
+        value,
     }
+}
+
+/// A plain scalar as it is written at `at` in the text being parsed: the
+/// values are text, and a 单位 of `1.50` or a 姓名 of `on` is published as
+/// written, not as `1.5` or `true`.
+fn written(at: &serde_saphyr::Location) -> Option<String> {
+    let span = at.span();
+    let (from, len) = (span.byte_offset()?, span.byte_len()?);
+    let (from, len) = (usize::try_from(from).ok()?, usize::try_from(len).ok()?);
+    SOURCE.with(|s| {
+        let s = s.borrow();
+        let w = s.get(from..from.checked_add(len)?)?.trim();
+        let plain = !w.is_empty()
+            && !w.contains(['\n', '#', ',', '[', ']', '{', '}', '"', '\'', ':', '*', '&']);
+        plain.then(|| w.to_string())
+    })
 }
 
 impl<'de> Deserialize<'de> for Tree {
@@ -280,47 +311,47 @@ impl<'de> Visitor<'de> for TreeVisitor {
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Tree, E> {
         let text = v.to_string();
         spend::<E>(text.len())?;
-        Ok(Tree(Value::Str(text)))
+        Ok(Tree(Value::Str(text), true))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Tree, E> {
         let text = v.to_string();
         spend::<E>(text.len())?;
-        Ok(Tree(Value::Str(text)))
+        Ok(Tree(Value::Str(text), true))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Tree, E> {
         let text = v.to_string();
         spend::<E>(text.len())?;
-        Ok(Tree(Value::Str(text)))
+        Ok(Tree(Value::Str(text), true))
     }
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<Tree, E> {
         let text = v.to_string();
         spend::<E>(text.len())?;
-        Ok(Tree(Value::Str(text)))
+        Ok(Tree(Value::Str(text), true))
     }
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Tree, E> {
         let text = v.to_string();
         spend::<E>(text.len())?;
-        Ok(Tree(Value::Str(text)))
+        Ok(Tree(Value::Str(text), true))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Tree, E> {
         let text = v.to_string();
         spend::<E>(text.len())?;
-        Ok(Tree(Value::Str(text)))
+        Ok(Tree(Value::Str(text), true))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Tree, E> {
         spend::<E>(v.len())?;
-        Ok(Tree(Value::Str(v.to_string())))
+        Ok(Tree(Value::Str(v.to_string()), false))
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Tree, E> {
         spend::<E>(v.len())?;
-        Ok(Tree(Value::Str(v)))
+        Ok(Tree(Value::Str(v), false))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Tree, E> {
         spend::<E>(0)?;
-        Ok(Tree(Value::Null))
+        Ok(Tree(Value::Null, false))
     }
     fn visit_none<E: de::Error>(self) -> Result<Tree, E> {
-        Ok(Tree(Value::Null))
+        Ok(Tree(Value::Null, false))
     }
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Tree, D::Error> {
         Tree::deserialize(d)
@@ -331,7 +362,7 @@ impl<'de> Visitor<'de> for TreeVisitor {
         while let Some(item) = seq.next_element::<Spanned<Tree>>()? {
             items.push(located(item));
         }
-        Ok(Tree(Value::Seq(items)))
+        Ok(Tree(Value::Seq(items), false))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
         spend::<A::Error>(0)?;
@@ -340,7 +371,7 @@ impl<'de> Visitor<'de> for TreeVisitor {
             let v = map.next_value::<Spanned<Tree>>()?;
             entries.push((located(k), located(v)));
         }
-        Ok(Tree(Value::Map(entries)))
+        Ok(Tree(Value::Map(entries), false))
     }
 }
 
@@ -360,6 +391,33 @@ mod tests {
         };
         assert_eq!(s[0].pos, Pos::new(3, 5));
         assert_eq!(s[1].pos.line, 4);
+    }
+
+    #[test]
+    fn numbers_and_booleans_stay_as_written() {
+        let text =
+            "a: 1.50\nb: on\nc: [0x1F, +5, 1e3]\nd: Off\ne: &x 2.0\nf: *x\ng: 12 # 注\nh: 3\n";
+        let n = parse(text, Limits::default()).unwrap();
+        let Value::Map(m) = &n.value else { panic!() };
+        let got: Vec<String> = m
+            .iter()
+            .flat_map(|(_, v)| match &v.value {
+                Value::Seq(s) => s.iter().map(|x| x.as_str().unwrap().to_string()).collect(),
+                _ => vec![v.as_str().unwrap().to_string()],
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "1.50", "on", "0x1F", "+5", "1e3", "Off", "2.0", "2.0", "12", "3"
+            ]
+        );
+        for special in [".nan", ".inf", "-.Inf", ".NaN"] {
+            let n = parse(&format!("a: {special}\n"), Limits::default())
+                .unwrap_or_else(|e| panic!("{special}: {} {} {}", e.message, e.expected, e.found));
+            let Value::Map(m) = &n.value else { panic!() };
+            assert_eq!(m[0].1.as_str(), Some(special));
+        }
     }
 
     #[test]
