@@ -80,7 +80,10 @@ pub fn json_schema(kind: Kind) -> Value {
     s
 }
 
-/// A new record with every field, each with a comment on what to write.
+/// A new record with every field, each with a comment on what to write:
+/// for `gongshi new` (`today`: its dates start as today's, its choices at
+/// their first), or for an import (`None`: what the row does not give
+/// stays empty).
 pub fn template(kind: Kind, today: Option<chrono::NaiveDate>) -> String {
     let mut out = format!(
         "# yaml-language-server: $schema=../../schemas/{}.json\n# 新建{}：填写后删除不需要的可选字段。「状态: 草稿」的记录只在预览中出现。\n",
@@ -123,8 +126,10 @@ fn write_field(out: &mut String, field: &Field, indent: usize, today: Option<chr
         ("发布日期", _) => today.map(|d| d.to_string()).unwrap_or_default(),
         (_, Ty::Date) if field.required => today.map(|d| d.to_string()).unwrap_or_default(),
         (_, Ty::Date) => String::new(),
-        (_, Ty::Choice(c)) if field.required => c[0].to_string(),
-        (_, Ty::Choices(c)) if field.required => format!("[{}]", c[0]),
+        // `new` offers the first choice to change; an import leaves a
+        // choice its row does not give empty, for check to name.
+        (_, Ty::Choice(c)) if field.required && today.is_some() => c[0].to_string(),
+        (_, Ty::Choices(c)) if field.required && today.is_some() => format!("[{}]", c[0]),
         (_, Ty::Texts) if field.required => "[]".to_string(),
         (_, Ty::Markdown) if field.required => "|".to_string(),
         (_, Ty::Objects(fs)) if field.required => {
@@ -138,8 +143,11 @@ fn write_field(out: &mut String, field: &Field, indent: usize, today: Option<chr
             return;
         }
         (_, Ty::Party) if field.required => {
+            // An import does not call a party a company: a person's full
+            // name is published only as the contract allows.
+            let kind = if today.is_some() { " 企业" } else { "" };
             out.push_str(&format!(
-                "{pad}{}:\n{pad}  名称: \n{pad}  统一社会信用代码: \n{pad}  类型: 企业\n",
+                "{pad}{}:\n{pad}  名称: \n{pad}  统一社会信用代码: \n{pad}  类型:{kind}\n",
                 field.key
             ));
             return;
