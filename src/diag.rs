@@ -56,6 +56,23 @@ impl Diagnostic {
     }
 }
 
+/// Why a file could not be read or written, in Chinese.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let why = match e.kind() {
+        K::NotFound => "文件或目录不存在",
+        K::PermissionDenied => "没有权限",
+        K::AlreadyExists => "已有同名的文件",
+        K::StorageFull => "磁盘已满",
+        K::ReadOnlyFilesystem => "文件系统只读",
+        K::IsADirectory => "这是一个目录",
+        K::NotADirectory => "路径中的某一级不是目录",
+        K::InvalidData => "内容无法读取",
+        _ => return format!("系统错误：{e}"),
+    };
+    why.to_string()
+}
+
 /// `s` safe to print on a terminal: control characters (C0 but tab, C1,
 /// DEL), line breaks and the bidirectional controls that reorder what a
 /// terminal shows are written as `\u{…}`, so that no input can move the

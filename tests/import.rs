@@ -29,7 +29,36 @@ fn files(site: &Site, dir: &str) -> Vec<String> {
 /// Export → import → build gives the same site.
 #[test]
 fn open_data_round_trips_to_the_same_site() {
+    round_trips(&Site::new("base"));
+}
+
+/// Values a spreadsheet or a YAML reader would take for something else
+/// come back as they were: a list item with a comma, an object's text
+/// with spaces, a cell open data guards from formulas, and texts YAML
+/// would read as a number or a boolean.
+#[test]
+fn awkward_values_round_trip_too() {
     let site = Site::new("base");
+    let case = site
+        .read("content/cases/tc-2022-001.yaml")
+        .replace("要旨: 充装单位应当", "要旨: \"=充装单位应当")
+        .replace("不得充装超期未检气瓶。\n", "不得充装超期未检气瓶。\"\n")
+        .replace(
+            "  - 开展气瓶充装单位专项检查。",
+            "  - 开展专项检查, 严格执法。\n  - \"整改完成: 是\"\n  - \"{a} [b]\"",
+        );
+    site.write("content/cases/tc-2022-001.yaml", &case);
+    let person = site
+        .read("content/accountability/tq-2022-001.yaml")
+        .replace("单位: 西河镇安全生产监督管理站", "单位: 1.50")
+        .replace("职务: 站长", "职务: \"on\"");
+    site.write("content/accountability/tq-2022-001.yaml", &person);
+    round_trips(&site);
+    let back = site.read("content/cases/tc-2022-001.yaml");
+    assert!(back.contains("开展专项检查, 严格执法。"), "{back}");
+}
+
+fn round_trips(site: &Site) {
     assert!(site.build("2022-02-15").status.success());
     let before = common::snapshot(&site.path().join("public"));
     let export = tempfile::tempdir().unwrap();
@@ -42,11 +71,11 @@ fn open_data_round_trips_to_the_same_site() {
         ("accountability", "csv"),
         ("daily", "xlsx"),
     ] {
-        for f in files(&site, &format!("content/{kind}")) {
+        for f in files(site, &format!("content/{kind}")) {
             site.remove(&format!("content/{kind}/{f}"));
         }
         let out = import(
-            &site,
+            site,
             &export.path().join(format!("{kind}.{format}")),
             kind,
             &[],
@@ -277,10 +306,7 @@ fn a_bad_cell_is_named_by_sheet_row_and_column_and_nothing_is_written() {
     let out = import(&site, &csv, "hazards", &[]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("工作表「清单4」第 3 行 G 列（整改时限）"),
-        "{err}"
-    );
+    assert!(err.contains("清单4.csv 第 3 行 G 列（整改时限）"), "{err}");
     assert_eq!(files(&site, "content/hazards"), before, "nothing written");
     // --dry-run writes nothing even when all is well.
     std::fs::write(
@@ -325,4 +351,133 @@ fn a_cell_far_outside_the_table_is_named_not_read_as_a_grid() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("第 1000001 行 WQK 列"), "{err}");
+}
+
+/// A cell left empty stays empty: import makes up no choice and calls no
+/// party a company; check then names what is missing.
+#[test]
+fn an_empty_cell_is_left_empty_not_made_up() {
+    let site = Site::new("base");
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("问责.csv");
+    std::fs::write(
+        &csv,
+        "id,姓名,单位,职务,情形,事由,决定日期,发布日期\nq1,王五,某单位,站长,,督办不力,2022-01-05,2022-01-06\n",
+    )
+    .unwrap();
+    let out = import(&site, &csv, "accountability", &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = site.read("content/accountability/q1.yaml");
+    assert!(written.lines().any(|l| l == "情形:"), "{written}");
+    let (code, diags) = site.check_json("2022-02-15");
+    assert_eq!(code, 1);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["path"] == "content/accountability/q1.yaml" && d["field"] == "情形"),
+        "{diags:#?}"
+    );
+    // 清单2: a party named in a cell is of no type until a clerk says.
+    let form = "序号,责令限期整改企业,存在问题,整改验收情况,,,备注\n\
+                ,,,验收时间,验收单位,整改情况,\n\
+                1,张三（罚款 500 元）,未按期检验。,,,,\n";
+    let file = dir.path().join("清单2.csv");
+    std::fs::write(&file, form).unwrap();
+    let out = import(&site, &file, "actions", &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let new: Vec<String> = files(&site, "content/actions")
+        .into_iter()
+        .filter(|f| f.starts_with("zf-"))
+        .collect();
+    let action = site.read(&format!("content/actions/{}", new[0]));
+    assert!(action.lines().any(|l| l == "  类型:"), "{action}");
+    assert!(
+        !action.lines().any(|l| l.trim() == "类型: 企业"),
+        "{action}"
+    );
+    // 500 元 is 0.05 万元.
+    assert!(action.contains("罚款金额: 0.05"), "{action}");
+}
+
+/// What import cannot read is a problem at its cell, and nothing is
+/// written: a sign-off without a date, a result without its item, a
+/// fine in words, a two-digit year, a value check would reject, a
+/// column no field takes.
+#[test]
+fn what_import_cannot_read_is_named_at_its_cell() {
+    let site = Site::new("base");
+    let dir = tempfile::tempdir().unwrap();
+    let hazards = dir.path().join("清单4.csv");
+    std::fs::write(
+        &hazards,
+        "序号,检查单位,行业领域,被检查对象(企业或单位),重大隐患内容,整改措施,整改时限,整改责任单位,整改责任人,挂牌督办单位(政府或部门),挂牌责任人,整改销号情况,整改期限\n\
+         1,单位,特种设备,甲公司,内容,措施,2022-03-01,单位,甲,单位,乙,已销号,2022-03-01\n\
+         2,单位,特种设备,乙公司,内容,措施,22/3/1,单位,甲,单位,乙,2022年2月20日经海城市局验收销号,\n",
+    )
+    .unwrap();
+    let out = import(&site, &hazards, "hazards", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for place in [
+        "清单4.csv 第 1 行 M 列",
+        "清单4.csv 第 2 行 L 列（销号）",
+        "清单4.csv 第 3 行 G 列（整改时限）",
+    ] {
+        assert!(err.contains(place), "{place}: {err}");
+    }
+    // The row whose sign-off reads is not named.
+    assert!(!err.contains("第 3 行 L 列"), "{err}");
+    assert!(
+        files(&site, "content/hazards").len() == 1,
+        "nothing written"
+    );
+    let open_data = dir.path().join("actions.csv");
+    std::fs::write(
+        &open_data,
+        "id,发布日期,措施类型,处罚类别,当事人.名称,当事人.统一社会信用代码,当事人.类型,罚款金额\n\
+         a1,2022-01-05,行政处罚,罚款,甲公司,91210381MA0TAX0018,企业,3\n\
+         a2,2022-01-05,行政处罚,罚款,乙公司,,企业,-2\n",
+    )
+    .unwrap();
+    let out = import(&site, &open_data, "actions", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("actions.csv 第 2 行 F 列（当事人.统一社会信用代码）"),
+        "a wrong check digit at its cell: {err}"
+    );
+    assert!(
+        err.contains("actions.csv 第 3 行 H 列（罚款金额）"),
+        "{err}"
+    );
+    assert!(!site.exists("content/actions/a1.yaml"), "nothing written");
+}
+
+/// A quote left open would take every row after it into one cell: an
+/// error at its line, and nothing written.
+#[test]
+fn a_quote_left_open_is_an_error_not_one_long_cell() {
+    let site = Site::new("base");
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("问责.csv");
+    std::fs::write(
+        &csv,
+        "id,姓名,单位,职务,情形,事由,决定日期,发布日期\n\
+         q1,王五,某单位,\"站长,诫勉谈话,督办不力,2022-01-05,2022-01-06\n\
+         q2,赵六,某单位,站长,诫勉谈话,督办不力,2022-01-05,2022-01-06\n",
+    )
+    .unwrap();
+    let out = import(&site, &csv, "accountability", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("问责.csv 第 2 行 D 列的引号没有配对"), "{err}");
+    assert!(!site.exists("content/accountability/q1.yaml"));
 }

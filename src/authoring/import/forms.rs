@@ -27,6 +27,25 @@ pub struct Row {
     pub values: Vec<(String, Cell, usize)>,
     /// Text kept as a comment above the record (a form's 备注).
     pub note: Option<String>,
+    /// Cells that could not be read into their fields: (column index,
+    /// field, what is wrong). Any of them, and nothing is written.
+    pub problems: Vec<(usize, String, String)>,
+}
+
+/// The rows of a sheet, and the problems of its headings: (row, column
+/// index, what is wrong), such as a column no field takes.
+pub struct Layout {
+    pub rows: Vec<Row>,
+    pub problems: Vec<(usize, usize, String)>,
+}
+
+impl From<Vec<Row>> for Layout {
+    fn from(rows: Vec<Row>) -> Layout {
+        Layout {
+            rows,
+            problems: Vec::new(),
+        }
+    }
 }
 
 /// A heading as written, without spaces and with ASCII brackets.
@@ -107,7 +126,7 @@ const MEASURES: &[(&str, &str)] = &[
 
 /// The rows of a sheet as records of `kind`, by whichever layout its
 /// headings match; `None` if none does.
-pub fn rows(sheet: &Sheet, kind: Kind) -> Option<Vec<Row>> {
+pub fn rows(sheet: &Sheet, kind: Kind) -> Option<Layout> {
     let headed = |i: usize| {
         sheet
             .rows
@@ -117,7 +136,7 @@ pub fn rows(sheet: &Sheet, kind: Kind) -> Option<Vec<Row>> {
     for i in 0..sheet.rows.len().min(20) {
         let heads = headed(i)?;
         if heads.iter().any(|h| h == "id") && heads.len() > 1 {
-            return Some(open_data(sheet, i, kind));
+            return Some(open_data(sheet, i, kind).into());
         }
         let has = |names: &[(&str, &str)], at_least: usize| {
             names
@@ -127,12 +146,14 @@ pub fn rows(sheet: &Sheet, kind: Kind) -> Option<Vec<Row>> {
                 >= at_least
         };
         match kind {
-            Kind::Hazards if has(HAZARD_FORM, 6) => return Some(form(sheet, i, HAZARD_FORM)),
-            Kind::Clues if has(CLUE_FORM, 6) => return Some(form(sheet, i, CLUE_FORM)),
+            Kind::Hazards if has(HAZARD_FORM, 6) => {
+                return Some(form(sheet, i, HAZARD_FORM, kind));
+            }
+            Kind::Clues if has(CLUE_FORM, 6) => return Some(form(sheet, i, CLUE_FORM, kind)),
             Kind::Actions
                 if heads.first().is_some_and(|h| h == "序号") && measure_of(&heads).is_some() =>
             {
-                return Some(enforcement(sheet, i));
+                return Some(enforcement(sheet, i).into());
             }
             _ => {}
         }
@@ -151,11 +172,37 @@ fn nonempty(r: &[String]) -> bool {
 
 /// A form with one row of headings (two where a heading spans columns:
 /// the second row names them).
-fn form(sheet: &Sheet, at: usize, names: &[(&str, &str)]) -> Vec<Row> {
+fn form(sheet: &Sheet, at: usize, names: &[(&str, &str)], kind: Kind) -> Layout {
     let heads: Vec<String> = sheet.rows[at].iter().map(|h| stem(h)).collect();
+    let fields = crate::content::kinds::fields(kind);
+    let mut problems = Vec::new();
+    // A column of the form, or one named as a field (a 挂牌日期 or
+    // 发布日期 a bureau adds); any other heading over cells is a problem,
+    // not a column dropped without a word.
     let columns: Vec<Option<&str>> = heads
         .iter()
-        .map(|h| names.iter().find(|(n, _)| n == h).map(|(_, p)| *p))
+        .enumerate()
+        .map(|(c, h)| {
+            let column = names
+                .iter()
+                .find(|(n, _)| n == h)
+                .map(|(_, p)| *p)
+                .or_else(|| fields.iter().find(|f| f.key == h).map(|f| f.key));
+            let used = sheet.rows[at + 1..]
+                .iter()
+                .any(|r| r.get(c).is_some_and(|v| !v.trim().is_empty()));
+            if column.is_none() && used && h != "序号" {
+                problems.push((
+                    at + 1,
+                    c,
+                    format!(
+                        "栏目「{h}」不是本表的栏目，也不是记录的字段，这一列不能导入（应为：{}）",
+                        names.iter().map(|(n, _)| *n).collect::<Vec<_>>().join("、")
+                    ),
+                ));
+            }
+            column
+        })
         .collect();
     let mut out = Vec::new();
     for (i, r) in sheet.rows.iter().enumerate().skip(at + 1) {
@@ -181,7 +228,10 @@ fn form(sheet: &Sheet, at: usize, names: &[(&str, &str)]) -> Vec<Row> {
         }
         out.push(row);
     }
-    out
+    Layout {
+        rows: out,
+        problems,
+    }
 }
 
 /// A cell whose column maps onto several fields, or none.
@@ -189,22 +239,36 @@ fn special(row: &mut Row, path: &str, text: &str, c: usize) {
     let mut put = |p: &str, v: Cell| row.values.push((p.to_string(), v, c));
     match path {
         // xx年xx月xx日，经xx单位验收，整改完毕销号。
-        "=销号" => {
-            if let Some((date, rest)) = text.split_once('，')
-                && let Some(unit) = rest.strip_prefix('经').and_then(|r| r.split_once("验收"))
-            {
-                put("销号.日期", Cell::Text(date.to_string()));
-                put("销号.验收单位", Cell::Text(unit.0.to_string()));
+        "=销号" => match sign_off(text) {
+            Some((date, unit)) => {
+                put("销号.日期", Cell::Text(date));
+                if let Some(unit) = unit {
+                    put("销号.验收单位", Cell::Text(unit));
+                }
             }
-        }
+            None => row.problems.push((
+                c,
+                "销号".into(),
+                format!("读不出销号的日期（应为「xx年xx月xx日，经xx单位验收，整改完毕销号」；实际「{text}」）"),
+            )),
+        },
         // 违法性质：…；停产整顿：…
         "=办理结果" => {
-            for part in text.split(['；', ';', '\n']) {
-                if let Some((item, what)) = part.split_once(['：', ':']) {
-                    put(
+            for part in text.split(['；', ';', '\n']).filter(|p| !p.trim().is_empty()) {
+                match part.split_once(['：', ':']) {
+                    Some((item, what)) => put(
                         &format!("办理结果.{}", item.trim()),
                         Cell::Text(what.trim().to_string()),
-                    );
+                    ),
+                    None => row.problems.push((
+                        c,
+                        "办理结果".into(),
+                        format!(
+                            "「{}」没有写明是哪一项（应为「项目：内容」，项目为 {}；各项以分号分开）",
+                            part.trim(),
+                            crate::content::vocabulary::CLUE_RESULTS.join("、")
+                        ),
+                    )),
                 }
             }
         }
@@ -215,6 +279,54 @@ fn special(row: &mut Row, path: &str, text: &str, c: usize) {
         "=备注" => row.note = Some(text.to_string()),
         p => put(p, Cell::Text(text.to_string())),
     }
+}
+
+/// A hazard's sign-off as 清单4 writes it, `xx年xx月xx日，经xx单位验收，整改完毕
+/// 销号`, in any usual wording: its date (the first date in the text) and,
+/// if the text names it, the unit that accepted the work.
+fn sign_off(text: &str) -> Option<(String, Option<String>)> {
+    let date = first_date(text)?;
+    let unit = text.split_once('经').and_then(|(_, rest)| {
+        let unit = rest.split_once("验收")?.0.trim_matches(['，', ',', ' ']);
+        (!unit.is_empty()).then(|| unit.to_string())
+    });
+    Some((date.format("%Y-%m-%d").to_string(), unit))
+}
+
+/// The first date written in `text` (2024年2月20日, 2024-02-20, 2024/2/20,
+/// 2024.2.20).
+fn first_date(text: &str) -> Option<chrono::NaiveDate> {
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len()).find_map(|i| {
+        if i > 0 && chars[i - 1].is_ascii_digit() {
+            return None;
+        }
+        let mut end = i;
+        let mut parts = 0;
+        while end < chars.len() && parts < 3 {
+            let start = end;
+            while end < chars.len() && chars[end].is_ascii_digit() {
+                end += 1;
+            }
+            if end == start {
+                return None;
+            }
+            parts += 1;
+            if parts < 3 && end < chars.len() && "年月/.-".contains(chars[end]) {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        if parts < 3 || end - i < 8 {
+            return None;
+        }
+        let candidate: String = chars[i..end].iter().collect();
+        crate::content::decode::loose_date(&candidate).filter(|d| {
+            use chrono::Datelike;
+            d.year() >= 1900
+        })
+    })
 }
 
 /// 清单2: a table per measure, each under its two rows of headings.
@@ -287,25 +399,84 @@ fn enforcement(sheet: &Sheet, at: usize) -> Vec<Row> {
     out
 }
 
-/// 某公司（罚款 3 万元）: the party, and a fine.
+/// 某公司（罚款 3 万元）: the party, and a fine. The fine is the last
+/// bracket of the cell, if it begins with 罚款 (a name may hold brackets
+/// of its own: 某（集团）有限公司).
 fn party_cell(row: &mut Row, text: &str, c: usize) {
-    let (name, fine) = match text.split_once('（') {
-        Some((n, rest)) if rest.starts_with("罚款") => {
-            let amount: String = rest
-                .chars()
-                .filter(|ch| ch.is_ascii_digit() || *ch == '.')
-                .collect();
-            (n.trim(), Some(amount))
+    let text = text.trim();
+    let open = text.rfind(['（', '(']);
+    let (name, fine) = match open.map(|i| (&text[..i], &text[i..])) {
+        Some((n, rest))
+            if rest[rest.chars().next().map_or(0, char::len_utf8)..]
+                .trim_start()
+                .starts_with("罚款") =>
+        {
+            let inner =
+                rest[rest.chars().next().map_or(0, char::len_utf8)..].trim_end_matches([')', '）']);
+            (n.trim(), Some(inner))
         }
         _ => (text, None),
     };
     row.values
         .push(("当事人.名称".into(), Cell::Text(name.into()), c));
-    if let Some(f) = fine.filter(|f| !f.is_empty()) {
-        row.values
-            .push(("处罚类别".into(), Cell::List(vec!["罚款".into()]), c));
-        row.values.push(("罚款金额".into(), Cell::Text(f), c));
+    let Some(fine) = fine else { return };
+    match fine_in_wan(fine) {
+        Ok(amount) => {
+            row.values
+                .push(("处罚类别".into(), Cell::List(vec!["罚款".into()]), c));
+            row.values.push(("罚款金额".into(), Cell::Text(amount), c));
+        }
+        Err(why) => row.problems.push((c, "罚款金额".into(), why)),
     }
+}
+
+/// The amount of `罚款 3 万元` (or `罚款 5000 元`) in 万元, exactly as a
+/// decimal; the fine is the first item of a list (`罚款1.5万元，没收违法所得2万元`).
+fn fine_in_wan(text: &str) -> Result<String, String> {
+    let first = text
+        .split(['，', ',', '；', ';', '、'])
+        .next()
+        .unwrap_or(text);
+    let rest = first.trim().trim_start_matches("罚款").trim();
+    let digits: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let unit = rest[digits.len()..].trim();
+    let bad = |why: &str| {
+        Err(format!(
+            "罚款金额{why}（应为「罚款 3 万元」或「罚款 5000 元」，用阿拉伯数字；实际「{text}」）"
+        ))
+    };
+    if digits.is_empty() || digits.parse::<f64>().is_err() {
+        return bad("读不出");
+    }
+    match unit {
+        "万元" | "万" => Ok(plain_decimal(&digits)),
+        "元" => Ok(shift_left(&digits, 4)),
+        _ => bad("的单位不明"),
+    }
+}
+
+/// A decimal without leading zeros or a trailing point: `03.50` → `3.5`.
+fn plain_decimal(d: &str) -> String {
+    let (int, frac) = d.split_once('.').unwrap_or((d, ""));
+    let int = int.trim_start_matches('0');
+    let frac = frac.trim_end_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    if frac.is_empty() {
+        int.to_string()
+    } else {
+        format!("{int}.{frac}")
+    }
+}
+
+/// `d` divided by ten to the `n`, exactly: 元 to 万元.
+fn shift_left(d: &str, n: usize) -> String {
+    let (int, frac) = d.split_once('.').unwrap_or((d, ""));
+    let int = format!("{}{int}", "0".repeat(n));
+    let (head, moved) = int.split_at(int.len() - n);
+    plain_decimal(&format!("{head}.{moved}{frac}"))
 }
 
 /// gongshi's open data: `id`, then field names (nested ones dotted),
@@ -320,6 +491,13 @@ fn open_data(sheet: &Sheet, at: usize, kind: Kind) -> Vec<Row> {
             Some(Ty::Texts | Ty::Choices(_) | Ty::Refs) => 1,
             Some(Ty::Objects(_)) => 2,
             _ => 0,
+        }
+    };
+    let keys_of = |path: &str| -> Vec<&'static str> {
+        use crate::content::table::Ty;
+        match fields.iter().find(|f| f.key == path).map(|f| f.ty) {
+            Some(Ty::Objects(fs)) => fs.iter().map(|f| f.key).collect(),
+            _ => Vec::new(),
         }
     };
     let mut out = Vec::new();
@@ -346,16 +524,17 @@ fn open_data(sheet: &Sheet, at: usize, kind: Kind) -> Vec<Row> {
                 row.id = Some(text.to_string());
                 continue;
             }
+            // Open data guards a cell that a spreadsheet would run as a
+            // formula with an apostrophe (crate::export::csv::field).
+            let text = match text.strip_prefix('\'') {
+                Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+                _ => text,
+            };
             let v = match lists(h) {
                 1 => Cell::List(text.split('；').map(|s| s.trim().to_string()).collect()),
                 2 => Cell::Objects(
                     text.split('；')
-                        .map(|item| {
-                            item.split(' ')
-                                .filter_map(|kv| kv.split_once('：'))
-                                .map(|(k, v)| (k.to_string(), v.to_string()))
-                                .collect()
-                        })
+                        .map(|item| object_items(item, &keys_of(h)))
                         .collect(),
                 ),
                 _ => Cell::Text(text.to_string()),
@@ -365,6 +544,36 @@ fn open_data(sheet: &Sheet, at: usize, kind: Kind) -> Vec<Row> {
         out.push(row);
     }
     out
+}
+
+/// An object as open data writes it, `日期：2024-01-05 说明：更正 当事人 名称`:
+/// each of `keys` followed by a full-width colon starts a value that runs
+/// to the next, spaces and all.
+fn object_items(item: &str, keys: &[&str]) -> Vec<(String, String)> {
+    let mut starts: Vec<(usize, &str)> = Vec::new();
+    for k in keys {
+        let tag = format!("{k}：");
+        let mut from = 0;
+        while let Some(i) = item[from..].find(&tag) {
+            let at = from + i;
+            // A key starts the item or follows a space.
+            if at == 0 || item[..at].ends_with(' ') {
+                starts.push((at, k));
+                break;
+            }
+            from = at + tag.len();
+        }
+    }
+    starts.sort();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(j, (at, k))| {
+            let from = at + k.len() + '：'.len_utf8();
+            let to = starts.get(j + 1).map_or(item.len(), |n| n.0);
+            (k.to_string(), item[from..to].trim().to_string())
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -379,5 +588,60 @@ mod tests {
         assert_eq!(letters(0), "A");
         assert_eq!(letters(3), "D");
         assert_eq!(letters(27), "AB");
+    }
+
+    #[test]
+    fn fines_are_read_in_wan_yuan_exactly() {
+        assert_eq!(fine_in_wan("罚款 3 万元").unwrap(), "3");
+        assert_eq!(
+            fine_in_wan("罚款1.5万元，没收违法所得2万元").unwrap(),
+            "1.5"
+        );
+        assert_eq!(fine_in_wan("罚款 500 元").unwrap(), "0.05");
+        assert_eq!(fine_in_wan("罚款12345.6元").unwrap(), "1.23456");
+        assert!(fine_in_wan("罚款三万元").is_err());
+        assert!(fine_in_wan("罚款 3").is_err());
+        let mut row = Row::default();
+        party_cell(&mut row, "海城市丙（集团）有限公司(罚款 2 万元)", 1);
+        assert_eq!(
+            row.values[0].1,
+            Cell::Text("海城市丙（集团）有限公司".into())
+        );
+        assert_eq!(row.values[2].1, Cell::Text("2".into()));
+        let mut row = Row::default();
+        party_cell(&mut row, "甲公司（罚款三万元）", 1);
+        assert_eq!(row.problems.len(), 1);
+    }
+
+    #[test]
+    fn a_sign_off_is_read_in_any_usual_wording() {
+        let s = |t: &str| sign_off(t).map(|(d, u)| (d, u.unwrap_or_default()));
+        assert_eq!(
+            s("2024年2月20日，经海城市局验收，整改完毕销号。"),
+            Some(("2024-02-20".into(), "海城市局".into()))
+        );
+        assert_eq!(
+            s("2024年2月20日经海城市局验收销号"),
+            Some(("2024-02-20".into(), "海城市局".into()))
+        );
+        assert_eq!(
+            s("已于2024-02-20销号"),
+            Some(("2024-02-20".into(), String::new()))
+        );
+        assert_eq!(s("已销号"), None);
+    }
+
+    #[test]
+    fn an_object_of_open_data_keeps_its_spaces() {
+        assert_eq!(
+            object_items(
+                "日期：2024-01-05 说明：更正 当事人 名称中的错字。",
+                &["日期", "说明"]
+            ),
+            [
+                ("日期".to_string(), "2024-01-05".to_string()),
+                ("说明".to_string(), "更正 当事人 名称中的错字。".to_string())
+            ]
+        );
     }
 }

@@ -12,7 +12,7 @@ use crate::content::kinds::fields;
 use crate::content::model::Kind;
 use crate::content::table::{Field, Ty};
 use chrono::NaiveDate;
-use forms::{Cell, Row, letters};
+use forms::{Cell, Layout, Row, letters};
 use std::path::{Path, PathBuf};
 
 pub struct Imported {
@@ -35,21 +35,35 @@ pub fn import(
     }
     let sheets = read::sheets(file)?;
     let dir = site.join("content").join(kind.dir());
+    // Problems name the file: a clerk may import several.
+    let file_name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let csv = sheets.len() == 1 && sheets[0].name.is_empty();
     let prefix = format!("{}-{}", short(kind), today.format("%Y%m%d"));
     let mut plan = Plan {
         kind,
+        site: site.to_path_buf(),
+        config: crate::content::site_config(site),
         next: next_number(&dir, &prefix),
         dir: dir.clone(),
         planned: Default::default(),
         prefix,
         files: Vec::new(),
         problems: Vec::new(),
+        existing: None,
     };
     let mut found_layout = false;
     for sheet in &sheets {
-        if let Some(rows) = forms::rows(sheet, kind) {
+        if let Some(layout) = forms::rows(sheet, kind) {
             found_layout = true;
-            plan.sheet(&sheet.name, rows);
+            let place = if csv {
+                file_name.clone()
+            } else {
+                format!("{file_name} 工作表「{}」", sheet.name)
+            };
+            plan.sheet(&place, layout);
         }
     }
     if !found_layout {
@@ -66,25 +80,56 @@ pub fn import(
     let (planned, problems) = (plan.files, plan.problems);
     let files: Vec<PathBuf> = planned.iter().map(|(p, _)| p.clone()).collect();
     if problems.is_empty() && !dry_run {
-        std::fs::create_dir_all(&dir).map_err(|e| format!("无法创建目录：{e}"))?;
-        for (path, text) in &planned {
-            // create_new: a file made meanwhile is not overwritten either.
-            use std::io::Write;
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(path)
-                .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
-            f.write_all(text.as_bytes())
-                .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
-        }
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("无法创建目录 {}：{e}", dir.display()))?;
+        write_all(&planned)?;
     }
     Ok(Imported { files, problems })
+}
+
+/// Write every planned file, or none: a file that cannot be written
+/// takes back those written before it.
+fn write_all(planned: &[(PathBuf, String)]) -> Result<(), String> {
+    use std::io::Write;
+    let mut written: Vec<&Path> = Vec::new();
+    for (path, text) in planned {
+        // create_new: a file made meanwhile (or a link left where the
+        // record would go) is not overwritten either.
+        let done = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .and_then(|mut f| {
+                f.write_all(text.as_bytes())?;
+                f.sync_all()
+            });
+        if let Err(e) = done {
+            // Only files this import made are removed.
+            let made_here = e.kind() != std::io::ErrorKind::AlreadyExists;
+            if made_here && path.is_file() {
+                let _ = std::fs::remove_file(path);
+            }
+            for p in written {
+                let _ = std::fs::remove_file(p);
+            }
+            return Err(format!(
+                "无法写入 {}：{}；已写入的文件已撤回，没有导入任何记录",
+                path.display(),
+                crate::diag::io_reason(&e)
+            ));
+        }
+        written.push(path);
+    }
+    Ok(())
 }
 
 /// What an import will write, as its rows are read.
 struct Plan {
     kind: Kind,
+    /// The site, and its configuration: each planned record is read and
+    /// checked as check would.
+    site: PathBuf,
+    config: crate::content::site::Site,
     dir: PathBuf,
     /// The paths of `files`.
     planned: std::collections::HashSet<PathBuf>,
@@ -93,25 +138,30 @@ struct Plan {
     next: usize,
     files: Vec<(PathBuf, String)>,
     problems: Vec<String>,
+    /// The ids of the site's records of the kind, once asked for.
+    existing: Option<std::collections::HashSet<String>>,
 }
 
 impl Plan {
     /// The files of a sheet's rows, or the problems of its cells.
-    fn sheet(&mut self, sheet: &str, rows: Vec<Row>) {
-        for row in rows {
+    fn sheet(&mut self, sheet: &str, layout: Layout) {
+        for (line, c, what) in layout.problems {
+            self.problems
+                .push(format!("{sheet} 第 {line} 行 {} 列：{what}", letters(c)));
+        }
+        for row in layout.rows {
             let where_ = |c: usize, field: &str| {
-                format!(
-                    "工作表「{sheet}」第 {} 行 {} 列（{field}）",
-                    row.line,
-                    letters(c)
-                )
+                format!("{sheet} 第 {} 行 {} 列（{field}）", row.line, letters(c))
             };
+            for (c, field, what) in &row.problems {
+                self.problems.push(format!("{}：{what}", where_(*c, field)));
+            }
             let values = check_values(self.kind, &row, &where_, &mut self.problems);
             let id = match &row.id {
                 Some(id) if crate::content::kinds::valid_id(id) => id.clone(),
                 Some(id) => {
                     self.problems.push(format!(
-                        "工作表「{sheet}」第 {} 行：编号「{id}」不能作为记录编号（小写字母、数字和连字符）",
+                        "{sheet} 第 {} 行 A 列（id）：编号「{id}」不能作为记录编号（应为小写字母、数字和连字符，以字母或数字开头）",
                         row.line
                     ));
                     continue;
@@ -124,16 +174,98 @@ impl Plan {
             let path = self.dir.join(format!("{id}.yaml"));
             // A set of the paths planned: a sheet of many thousand rows
             // is not compared row against row.
-            if path.exists() || !self.planned.insert(path.clone()) {
+            let taken = path.symlink_metadata().is_ok() || self.existing_ids().contains(&id);
+            if taken || !self.planned.insert(path.clone()) {
+                let why = if taken {
+                    "已存在，未覆盖"
+                } else {
+                    "与本表前面一行的编号相同，未导入"
+                };
                 self.problems.push(format!(
-                    "工作表「{sheet}」第 {} 行：记录 {}/{id} 已存在，未覆盖",
+                    "{sheet} 第 {} 行：记录 {}/{id} {why}",
                     row.line,
                     self.kind.dir()
                 ));
                 continue;
             }
             let text = render(self.kind, &values, row.note.as_deref());
+            self.check_as_written(&path, &text, &row, &values, &where_);
             self.files.push((path, text));
+        }
+    }
+
+    /// The ids of the site's records of this kind, bulk files' included
+    /// (read once).
+    fn existing_ids(&mut self) -> &std::collections::HashSet<String> {
+        if self.existing.is_none() {
+            let (content, _) = crate::content::load(&self.site);
+            let ids = content
+                .records
+                .iter()
+                .filter(|r| r.meta.kind == self.kind)
+                .map(|r| r.meta.id.clone())
+                .collect();
+            self.existing = Some(ids);
+        }
+        self.existing.get_or_insert_with(Default::default)
+    }
+
+    /// Read the record as check will and name, at its cell, each error of
+    /// a value the row gives (a wrong check digit, a negative fine, a
+    /// date out of order): an import writes nothing check would reject
+    /// for what it wrote. What the row leaves empty is the clerk's to
+    /// complete, and check names it then.
+    fn check_as_written(
+        &mut self,
+        path: &Path,
+        text: &str,
+        row: &Row,
+        written: &[(String, Cell)],
+        at: &dyn Fn(usize, &str) -> String,
+    ) {
+        let (records, mut diags) = crate::content::decode_record_text(
+            &self.site,
+            self.kind,
+            path,
+            text.to_string(),
+            &self.config,
+        );
+        for r in &records {
+            diags.extend(crate::check::record(r, &self.config));
+        }
+        for d in diags.iter() {
+            // What is left to complete is not the row's doing.
+            let missing = d.found.as_deref() == Some("未填写");
+            if d.severity != crate::diag::Severity::Error || missing {
+                continue;
+            }
+            let given = row.values.iter().find(|(p, _, _)| {
+                if !written.iter().any(|(w, _)| w == p) {
+                    return false;
+                }
+                let under = |a: &str, b: &str| {
+                    a == b || a.strip_prefix(b).is_some_and(|r| r.starts_with(['.', '[']))
+                };
+                under(&d.field, p) || under(p, &d.field)
+            });
+            let detail = format!(
+                "{}（应为 {}；实际 {}）",
+                d.message,
+                d.expected.as_deref().unwrap_or("—"),
+                d.found.as_deref().unwrap_or("—")
+            );
+            match given {
+                Some((_, _, c)) => self
+                    .problems
+                    .push(format!("{}：{detail}", at(*c, &d.field))),
+                // The file itself would not read: gongshi's own fault,
+                // never written.
+                None if d.field.is_empty() => self.problems.push(format!(
+                    "第 {} 行：导入后的记录文件无法读取：{detail}",
+                    row.line
+                )),
+                None => {}
+            }
         }
     }
 }
@@ -207,10 +339,13 @@ fn check_values(
         };
         let cell = match (&field.ty, cell) {
             (Ty::Date, Cell::Text(t)) => match loose_date(t) {
-                Some(d) => Cell::Text(d.format("%Y-%m-%d").to_string()),
-                None => {
+                // A year of two digits (24/1/5) is no year 24.
+                Some(d) if chrono::Datelike::year(&d) >= 1900 => {
+                    Cell::Text(d.format("%Y-%m-%d").to_string())
+                }
+                _ => {
                     problems.push(format!(
-                        "{}：「{t}」不是日期（应为 YYYY-MM-DD）",
+                        "{}：「{t}」不是日期（应为四位年份的日期，如 2024-01-05、2024/1/5 或 2024年1月5日）",
                         at(*c, path)
                     ));
                     continue;
@@ -224,8 +359,14 @@ fn check_values(
                 ));
                 continue;
             }
-            (Ty::Money, Cell::Text(t)) if t.parse::<f64>().is_err() => {
-                problems.push(format!("{}：「{t}」不是数字（万元）", at(*c, path)));
+            (Ty::Money, Cell::Text(t))
+                if !t.parse::<f64>().is_ok_and(|v| v.is_finite() && v >= 0.0)
+                    || !t.bytes().all(|b| b.is_ascii_digit() || b == b'.') =>
+            {
+                problems.push(format!(
+                    "{}：「{t}」不是金额（应为不小于 0 的数字，单位万元，如 3 或 0.05）",
+                    at(*c, path)
+                ));
                 continue;
             }
             (Ty::Texts | Ty::Choices(_) | Ty::Refs, Cell::Text(t)) => Cell::List(
@@ -242,19 +383,40 @@ fn check_values(
 
 /// A YAML scalar for `s`: plain when that reads back the same, quoted
 /// otherwise.
+///
+/// Plain only where that is text in every place a value is written (a
+/// block, or a flow list `[…]`) and no YAML reader takes it for anything
+/// else: no indicator or flow character anywhere, nothing YAML 1.1 or 1.2
+/// reads as a boolean, a null or a number.
 fn scalar(s: &str) -> String {
+    let lower = s.to_ascii_lowercase();
+    let special = matches!(
+        lower.as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~"
+    );
+    let numeric = s.starts_with(|c: char| c.is_ascii_digit() || "+.".contains(c))
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-._:".contains(c));
     let plain = !s.is_empty()
-        && !s.starts_with(|c: char| "[]{}&*!|>'\"%@`#-?:,".contains(c) || c.is_whitespace())
+        && !s.starts_with(|c: char| "-?".contains(c) || c.is_whitespace())
         && !s.ends_with(char::is_whitespace)
-        && !s.contains(": ")
-        && !s.contains(" #")
-        && !s.contains('\n')
-        && !matches!(s, "true" | "false" | "null" | "~" | "yes" | "no");
+        && !s.contains(|c: char| "[]{},:#&*!|>'\"%@`\\".contains(c) || c.is_control())
+        && !special
+        && (!numeric || crate::content::decode::parse_date(s).is_some() || decimal(s));
     if plain {
         s.to_string()
     } else {
         serde_json::to_string(s).unwrap_or_default()
     }
+}
+
+/// A decimal as an amount is written (`3`, `2.5`): plain, which gongshi
+/// reads as written.
+fn decimal(s: &str) -> bool {
+    let (int, frac) = s.split_once('.').unwrap_or((s, "0"));
+    !int.is_empty()
+        && !frac.is_empty()
+        && int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
 }
 
 /// One key of the record with its value from the row, at `pad`: a text,
@@ -372,6 +534,19 @@ mod tests {
         assert_eq!(scalar("- 开头"), "\"- 开头\"");
         assert_eq!(scalar("a: b"), "\"a: b\"");
         assert_eq!(scalar(""), "\"\"");
+        // What YAML reads as anything but this text is quoted.
+        for s in [
+            "on", "Y", "True", "0x1F", "+5", "NULL", "~", ".inf", "12:30", "1e3",
+        ] {
+            assert_eq!(scalar(s), serde_json::to_string(s).unwrap(), "{s}");
+        }
+        // What would end or split a flow list, or a key.
+        for s in ["开展专项检查, 严格执法。", "整改完成:", "a{b}", "x[1]"] {
+            assert!(scalar(s).starts_with('"'), "{s}");
+        }
+        // A date stays as the template writes one.
+        assert_eq!(scalar("2024-01-05"), "2024-01-05");
+        assert_eq!(scalar("2.5"), "2.5");
         assert_eq!(
             loose_date("2024年6月3日"),
             NaiveDate::from_ymd_opt(2024, 6, 3)

@@ -19,16 +19,30 @@ pub fn sheets(path: &Path) -> Result<Vec<Sheet>, String> {
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
+    let shown = path.display();
+    // A regular file of a bounded size: a named pipe would hang the
+    // import, a device would never end.
+    let meta = std::fs::metadata(path)
+        .map_err(|e| format!("无法读取 {shown}：{}", crate::diag::io_reason(&e)))?;
+    if !meta.is_file() {
+        return Err(format!("{shown} 不是普通文件，不能导入"));
+    }
+    if meta.len() > MOST_FILE_BYTES {
+        return Err(format!(
+            "{shown} 有 {} 字节，超过可导入的 {MOST_FILE_BYTES} 字节：请分成几个文件导入",
+            meta.len()
+        ));
+    }
     match ext.as_str() {
         "csv" | "txt" => {
-            let bytes = std::fs::read(path).map_err(|e| format!("无法读取文件：{e}"))?;
-            let name = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().to_string())
-                .unwrap_or_default();
+            let bytes = std::fs::read(path)
+                .map_err(|e| format!("无法读取 {shown}：{}", crate::diag::io_reason(&e)))?;
+            let text = decode(&bytes).map_err(|e| format!("{shown}：{e}"))?;
+            let rows = csv_rows(&text).map_err(|e| format!("{shown} {e}"))?;
+            // A CSV's one sheet has no name: problems name the file.
             Ok(vec![Sheet {
-                name,
-                rows: csv_rows(&decode(&bytes)),
+                name: String::new(),
+                rows,
             }])
         }
         "xlsx" | "xlsm" => xlsx(path),
@@ -38,32 +52,67 @@ pub fn sheets(path: &Path) -> Result<Vec<Sheet>, String> {
     }
 }
 
+/// The largest file an import reads (a province's year of records as CSV
+/// is a few tens of megabytes).
+const MOST_FILE_BYTES: u64 = 256 << 20;
+
 /// Text of a CSV file: UTF-8 (a byte order mark dropped), else GB18030
 /// (a superset of GBK and GB2312, as Excel saves "CSV" on Chinese Windows).
-pub fn decode(bytes: &[u8]) -> String {
+/// A file that is mostly UTF-8 with a broken byte is neither: read as
+/// GB18030 it would be nonsense, so it is an error at its line.
+pub fn decode(bytes: &[u8]) -> Result<String, String> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let multibyte_utf8 =
+                std::str::from_utf8(good).is_ok_and(|s| !s.is_ascii()) && good.len() >= 64;
+            let (text, _, bad) = encoding_rs::GB18030.decode(bytes);
+            if multibyte_utf8 || bad {
+                let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+                return Err(format!(
+                    "第 {line} 行有无法识别的字节：文件既不是完整的 UTF-8，也不是 GBK（应为另存为「CSV UTF-8」的文件）"
+                ));
+            }
+            Ok(text.into_owned())
+        }
     }
 }
 
 /// RFC 4180 rows: fields separated by commas, quoted with `"` (doubled
 /// inside), line breaks inside quotes kept.
-pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
+/// A quote left open is an error at the line it opens on: it would take
+/// every row after it into one cell.
+pub fn csv_rows(text: &str) -> Result<Vec<Vec<String>>, String> {
     let mut rows = Vec::new();
     let mut row = Vec::new();
     let mut field = String::new();
     let mut quoted = false;
+    let mut line = 1;
+    let mut opened = (0, 0);
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
+        if c == '\n' {
+            line += 1;
+        }
+        if field.len() > MOST_CELL_BYTES {
+            return Err(format!(
+                "第 {} 行 {} 列的内容超过每格 {MOST_CELL_BYTES} 字节的上限",
+                rows.len() + 1,
+                super::forms::letters(row.len())
+            ));
+        }
         match (c, quoted) {
             ('"', true) if chars.peek() == Some(&'"') => {
                 field.push('"');
                 chars.next();
             }
             ('"', true) => quoted = false,
-            ('"', false) if field.is_empty() => quoted = true,
+            ('"', false) if field.is_empty() => {
+                quoted = true;
+                opened = (line, row.len());
+            }
             (',', false) => row.push(std::mem::take(&mut field)),
             ('\r', false) => {}
             ('\n', false) => {
@@ -73,11 +122,18 @@ pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
             (c, _) => field.push(c),
         }
     }
+    if quoted {
+        return Err(format!(
+            "第 {} 行 {} 列的引号没有配对：其后的各行都会读进这一格（应为成对的半角引号 \"…\"）",
+            opened.0,
+            super::forms::letters(opened.1)
+        ));
+    }
     if !field.is_empty() || !row.is_empty() {
         row.push(field);
         rows.push(row);
     }
-    rows
+    Ok(rows)
 }
 
 /// The columns a sheet may use: the forms have a few dozen. A cell
@@ -94,6 +150,7 @@ fn xlsx(path: &Path) -> Result<Vec<Sheet>, String> {
         calamine::open_workbook(path).map_err(|e| format!("无法打开 Excel 工作簿：{e}"))?;
     let names = book.sheet_names().to_vec();
     let mut out = Vec::new();
+    let mut errors = Vec::new();
     for name in names {
         // Cell by cell: the sheet's stated range may be any size.
         let mut rows: Vec<Vec<String>> = Vec::new();
@@ -105,15 +162,23 @@ fn xlsx(path: &Path) -> Result<Vec<Sheet>, String> {
             .map_err(|e| format!("无法读取工作表「{name}」：{e}"))?
         {
             let (r, c) = cell.get_position();
-            let text = cell_text(&calamine::Data::from(cell.get_value().clone()));
-            if text.is_empty() {
-                continue;
-            }
             let place = format!(
                 "工作表「{name}」第 {} 行 {} 列",
                 r + 1,
                 super::forms::letters(c as usize)
             );
+            let value = calamine::Data::from(cell.get_value().clone());
+            if let Data::Error(e) = &value {
+                // A formula's error (#N/A, #DIV/0!) is no value to publish.
+                errors.push(format!(
+                    "{place}是公式的错误值 {e}：请改正公式或填入数值后再导入"
+                ));
+                continue;
+            }
+            let text = cell_text(&value);
+            if text.is_empty() {
+                continue;
+            }
             if c >= MOST_COLUMNS || r >= MOST_ROWS {
                 return Err(format!(
                     "{place}有内容，超出可导入的范围（至多 {MOST_COLUMNS} 列）：请删去表格以外的内容"
@@ -164,6 +229,9 @@ fn xlsx(path: &Path) -> Result<Vec<Sheet>, String> {
         }
         out.push(Sheet { name, rows });
     }
+    if !errors.is_empty() {
+        return Err(errors.join("\n"));
+    }
     Ok(out)
 }
 
@@ -176,9 +244,10 @@ fn cell_text(d: &Data) -> String {
         Data::Float(f) => f.to_string(),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => if *b { "是" } else { "否" }.to_string(),
-        // Days since 1899-12-30 (Excel's serial dates).
-        Data::DateTime(dt) => chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
-            .and_then(|d| d.checked_add_days(chrono::Days::new(dt.as_f64().max(0.0) as u64)))
+        // Excel's serial dates, from 1900 or from 1904 as the workbook
+        // says.
+        Data::DateTime(dt) => dt
+            .as_datetime()
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default(),
         Data::DateTimeIso(s) => s.chars().take(10).collect(),
@@ -193,12 +262,25 @@ mod tests {
 
     #[test]
     fn csv_in_every_form_excel_writes() {
-        let rows = csv_rows("a,\"b,c\",\"d \"\"e\"\"\"\r\n\"多\n行\",,x\n");
+        let rows = csv_rows("a,\"b,c\",\"d \"\"e\"\"\"\r\n\"多\n行\",,x\n").unwrap();
         assert_eq!(rows[0], ["a", "b,c", "d \"e\""]);
         assert_eq!(rows[1], ["多\n行", "", "x"]);
         let utf8 = "名称,日期\n".as_bytes();
-        assert_eq!(decode(&[b"\xef\xbb\xbf", utf8].concat()), "名称,日期\n");
+        assert_eq!(
+            decode(&[b"\xef\xbb\xbf", utf8].concat()).unwrap(),
+            "名称,日期\n"
+        );
         let (gbk, _, _) = encoding_rs::GB18030.encode("名称,日期\n");
-        assert_eq!(decode(&gbk), "名称,日期\n");
+        assert_eq!(decode(&gbk).unwrap(), "名称,日期\n");
+        // Mostly UTF-8 with one broken byte: an error at its line.
+        let mut broken = "名称,日期\n".repeat(10).into_bytes();
+        broken.extend_from_slice(b"\xff\n");
+        assert!(decode(&broken).unwrap_err().starts_with("第 11 行"));
+    }
+
+    #[test]
+    fn a_quote_left_open_is_an_error_at_its_line() {
+        let e = csv_rows("a,b\nc,\"d\ne,f\ng,h\n").unwrap_err();
+        assert!(e.starts_with("第 2 行 B 列"), "{e}");
     }
 }
