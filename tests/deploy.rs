@@ -42,6 +42,27 @@ fn ports() -> u16 {
 
 /// One HTTP exchange with the store: status and body.
 fn http(port: u16, method: &str, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
+    let (status, _, body) = exchange(port, method, path, body);
+    (status, body)
+}
+
+/// A path's bytes percent-encoded where a request line needs it (UTF-8
+/// and spaces), '/', '?', '=' and '&' as they are.
+fn encoded(path: &str) -> String {
+    path.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"/?=&-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// One HTTP exchange with the store: status, head and body.
+fn exchange(port: u16, method: &str, path: &str, body: &[u8]) -> (u16, String, Vec<u8>) {
+    let path = encoded(path);
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(
@@ -70,7 +91,19 @@ fn http(port: u16, method: &str, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
     {
         body = dechunk(&body);
     }
-    (status, body)
+    (status, head, body)
+}
+
+/// A header of an object, as the store serves it.
+fn header(weed: &Weed, path: &str, name: &str) -> String {
+    let (status, head, _) = exchange(weed.s3, "HEAD", path, b"");
+    assert_eq!(status, 200, "{path}");
+    head.lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+        .unwrap_or_default()
 }
 
 fn dechunk(mut b: &[u8]) -> Vec<u8> {
@@ -179,6 +212,11 @@ fn keys(weed: &Weed, prefix: &str) -> Vec<String> {
 
 /// The bucket under `disclosure/` holds exactly the output, byte for byte.
 fn assert_equal(site: &Site, weed: &Weed) {
+    assert_equal_but(site, weed, &[]);
+}
+
+/// [`assert_equal`], but for the objects `foreign` that others put there.
+fn assert_equal_but(site: &Site, weed: &Weed, foreign: &[&str]) {
     let out = site.path().join("public");
     let local = common::snapshot(&out);
     let local: Vec<&(String, Vec<u8>)> =
@@ -186,6 +224,7 @@ fn assert_equal(site: &Site, weed: &Weed) {
     let remote: Vec<String> = keys(weed, "disclosure")
         .into_iter()
         .filter(|k| !k.ends_with(".gongshi-deploy.json"))
+        .filter(|k| !foreign.contains(&k.as_str()))
         .collect();
     let want: Vec<String> = local
         .iter()
@@ -306,11 +345,10 @@ fn a_deploy_killed_midway_and_run_again_leaves_the_bucket_equal_to_the_output() 
     }
     let _ = child.kill();
     let _ = child.wait();
-    let partial = keys(&weed, "disclosure");
     assert!(
-        !partial.iter().any(|k| k.ends_with(".gongshi-deploy.json")),
+        deploy_pending(&weed),
         "killed before the end: {} objects",
-        partial.len()
+        keys(&weed, "disclosure").len()
     );
     let rerun = deploy(&site, &weed, &[]);
     assert!(
@@ -319,6 +357,214 @@ fn a_deploy_killed_midway_and_run_again_leaves_the_bucket_equal_to_the_output() 
         String::from_utf8_lossy(&rerun.stderr)
     );
     assert_equal(&site, &weed);
+}
+
+/// Whether the manifest under `disclosure/` says a deploy is under way
+/// (or was killed): it names files pending.
+fn deploy_pending(weed: &Weed) -> bool {
+    let (status, body) = http(weed.s3, "GET", "/site/disclosure/.gongshi-deploy.json", b"");
+    status == 200
+        && serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|m| m["pending"].as_array().map(|p| !p.is_empty()))
+            .unwrap_or(false)
+}
+
+/// The demo site built on `date` into `out`.
+fn build_demo(out: &Path, date: &str) {
+    let built = Command::new(BIN)
+        .args(["build", env!("CARGO_MANIFEST_DIR"), "--date", date, "--out"])
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+}
+
+/// A deploy of a newer build killed midway, then the older build deployed
+/// again (a publication taken back): the bucket is the older build's, the
+/// files the killed deploy put there and the older build does not have
+/// are gone, and the pages it replaced are put back.
+#[test]
+fn a_deploy_killed_midway_then_another_output_leaves_the_bucket_equal_to_it() {
+    let Some(weed) = start() else { return };
+    let site = Site::new("base");
+    let out = site.path().join("public");
+    build_demo(&out, "2026-11-22");
+    let first = deploy(&site, &weed, &[]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    // A month later: many pages change, scheduled records appear.
+    build_demo(&out, "2026-12-22");
+    let mut child = deploy_command(&site, &weed)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !deploy_pending(&weed) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    std::thread::sleep(Duration::from_millis(30));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(deploy_pending(&weed), "killed midway");
+    build_demo(&out, "2026-11-22");
+    let again = deploy(&site, &weed, &[]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_equal(&site, &weed);
+    assert!(!deploy_pending(&weed));
+}
+
+/// Objects under the prefix that gongshi did not put there stay, whatever
+/// their names; an object someone overwrote is put back; the metadata
+/// says what each file is and how long to keep it.
+#[test]
+fn objects_gongshi_did_not_put_stay_and_one_overwritten_is_put_back() {
+    let Some(weed) = start() else { return };
+    let site = Site::new("base");
+    let foreign = [
+        "disclosure/other-team/report.txt",
+        "disclosure/说明 文件.txt",
+        "disclosure/x#y[1]~.txt",
+    ];
+    for f in foreign {
+        assert_eq!(
+            http(weed.s3, "PUT", &format!("/site/{f}"), b"keep").0,
+            200,
+            "{f}"
+        );
+    }
+    assert!(site.build("2022-02-15").status.success());
+    let first = deploy(&site, &weed, &[]);
+    let err = String::from_utf8_lossy(&first.stderr);
+    assert!(first.status.success(), "{err}");
+    assert!(err.contains("另有 3 个对象不是 gongshi 上传的"), "{err}");
+    assert_equal_but(&site, &weed, &foreign);
+    for f in foreign {
+        assert_eq!(
+            http(weed.s3, "GET", &format!("/site/{f}"), b"").1,
+            b"keep",
+            "{f}"
+        );
+    }
+    // Someone overwrites the home page: the next deploy puts it back, and
+    // only it.
+    assert_eq!(
+        http(weed.s3, "PUT", "/site/disclosure/index.html", b"hacked").0,
+        200
+    );
+    let again = deploy(&site, &weed, &[]);
+    assert_eq!(
+        uploaded(&again),
+        1,
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_equal_but(&site, &weed, &foreign);
+    // Metadata.
+    let page = "/site/disclosure/index.html";
+    assert_eq!(
+        header(&weed, page, "content-type"),
+        "text/html; charset=utf-8"
+    );
+    assert_eq!(header(&weed, page, "cache-control"), "public, max-age=300");
+    let style = keys(&weed, "disclosure/assets")
+        .into_iter()
+        .find(|k| k.ends_with(".css"))
+        .unwrap();
+    assert_eq!(
+        header(&weed, &format!("/site/{style}"), "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        header(&weed, "/site/disclosure/data/cases.csv", "content-type"),
+        "text/csv; charset=utf-8"
+    );
+}
+
+/// A prefix in Chinese is the objects' key as written, not percent-encoded
+/// (and then encoded again on every run).
+#[test]
+fn a_prefix_in_chinese_is_the_key_as_written() {
+    let Some(weed) = start() else { return };
+    let site = Site::new("base");
+    assert!(site.build("2022-02-15").status.success());
+    let to = |extra: &[&str]| {
+        let mut c = Command::new(BIN);
+        c.args(["deploy", "--to", "s3://site/公示"])
+            .args(extra)
+            .current_dir(site.path());
+        at_store(&mut c, &weed).output().unwrap()
+    };
+    let first = to(&[]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(keys(&weed, "公示").contains(&"公示/index.html".to_string()));
+    assert_eq!(http(weed.s3, "GET", "/site/公示/index.html", b"").0, 200);
+    let again = to(&[]);
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(uploaded(&again), 0, "{err}");
+    assert!(err.contains("删除 0 个"), "{err}");
+}
+
+/// An output a build did not finish, or one changed since, is refused.
+#[test]
+fn an_output_not_as_its_build_finished_it_is_refused() {
+    let site = Site::new("base");
+    assert!(site.build("2022-02-15").status.success());
+    let out = site.path().join("public");
+    let try_deploy = |dir: &Path| {
+        Command::new(BIN)
+            .args(["deploy", "--to", "s3://b/p", "--dry-run", "--out"])
+            .arg(dir)
+            .current_dir(site.path())
+            .env("AWS_ACCESS_KEY_ID", "x")
+            .env("AWS_SECRET_ACCESS_KEY", "y")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+            .output()
+            .unwrap()
+    };
+    // Finished: taken (and stopped only at the unreachable store).
+    let ok = try_deploy(&out);
+    let err = String::from_utf8_lossy(&ok.stderr);
+    assert!(!err.contains("gongshi build"), "{err}");
+    // A copy with a directory taken out.
+    let copy = site.path().join("copy");
+    common::copy_dir(&out, &copy);
+    std::fs::remove_dir_all(copy.join("cases")).unwrap();
+    let o = try_deploy(&copy);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("与构建完成时不同"), "{err}");
+    // A marker without the line a finished build writes (a staging area
+    // of a killed build has none).
+    let marker = out.join(".gongshi-output");
+    let text = std::fs::read_to_string(&marker).unwrap();
+    let unfinished: String = text
+        .lines()
+        .filter(|l| !l.starts_with("finished: "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(text, unfinished, "a finished build says so");
+    std::fs::write(&marker, unfinished).unwrap();
+    let o = try_deploy(&out);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("不是构建完成的输出目录"), "{err}");
 }
 
 /// `init` writes the pipelines a bureau needs; their commands, run as the

@@ -11,24 +11,44 @@ pub fn run(site: &Path, out: Option<PathBuf>, to: String, dry_run: bool) -> u8 {
     match crate::deploy::run(&opts, progress) {
         Ok(s) => {
             let what = if dry_run { "将上传" } else { "已上传" };
-            eprintln!(
-                "{what} {} 个文件（{:.1} MB），未变 {} 个，{}删除 {} 个{}",
+            let will = if dry_run { "将" } else { "" };
+            let mut line = format!(
+                "{what} {} 个文件（{}），未变 {} 个，{will}删除 {} 个",
                 s.uploaded,
-                s.uploaded_bytes as f64 / 1e6,
+                size(s.uploaded_bytes),
                 s.unchanged,
-                if dry_run { "将" } else { "" },
-                s.deleted,
-                if dry_run {
-                    "（--dry-run：未改动存储）"
-                } else {
-                    ""
-                }
+                s.deleted
             );
+            if s.foreign > 0 {
+                line.push_str(&format!(
+                    "；前缀下另有 {} 个对象不是 gongshi 上传的，未改动",
+                    s.foreign
+                ));
+            }
+            if dry_run {
+                line.push_str("（--dry-run：未改动存储）");
+            }
+            eprintln!("{line}");
             OK
         }
-        Err(msg) => {
-            eprintln!("错误：{}", crate::diag::escape_controls(&msg));
+        Err(f) => {
+            eprintln!("错误：{}", crate::diag::escape_controls(&f.message));
+            if f.uploaded > 0 {
+                eprintln!(
+                    "已上传 {} 个文件后停止：站点可能只更新了一部分。排除问题后重新运行 gongshi deploy，会补齐其余部分。",
+                    f.uploaded
+                );
+            }
             USAGE_ERROR
         }
+    }
+}
+
+/// Bytes as a reader takes them in: exact, and in MB when that many.
+fn size(bytes: u64) -> String {
+    if bytes >= 1_000_000 {
+        format!("{bytes} 字节，{:.1} MB", bytes as f64 / 1e6)
+    } else {
+        format!("{bytes} 字节")
     }
 }

@@ -1,21 +1,30 @@
 //! `gongshi deploy`: a finished build into an S3-compatible store, through
 //! `object_store` (endpoint, region and credentials from the standard
-//! `AWS_*` environment variables; retries with backoff are its own).
+//! `AWS_*` environment variables; retries with backoff, up to minutes).
 //!
 //! Only what changed is uploaded: the bucket keeps a manifest of every
-//! file's SHA-256 under the prefix. Uploads go in an order that never
-//! leaves a visitor a page that points at a missing object — assets and
-//! the search index first, then pages and data, then the entry points
-//! (index, search, feeds, sitemap) — and objects that are gone are deleted
-//! only after every upload has succeeded; the manifest is written last.
-//! Nothing outside the prefix is listed, written or deleted.
+//! file gongshi put under the prefix, with its SHA-256 and the ETag the
+//! store gave it. A file is unchanged when its hash is the manifest's and
+//! the object still has the manifest's ETag — an object someone else
+//! overwrote, or one a killed deploy left half-way, is put again.
+//!
+//! Order: before any upload the manifest marks what is about to change as
+//! pending (so a killed deploy leaves it known, and the next one finishes
+//! or removes it); new objects go up first (nothing links to them yet),
+//! then changed ones — assets and the search index, pages and data, the
+//! entry points (index, search, feeds, sitemap) — so that no page ever
+//! points at a missing object; objects that are gone are deleted only
+//! after every upload has succeeded, and only those gongshi put there:
+//! an object under the prefix that it never wrote is left alone. Nothing
+//! outside the prefix is listed, written or deleted.
 
 use futures::{StreamExt, TryStreamExt};
 use object_store::aws::AmazonS3Builder;
 use object_store::path::Path as ObjectPath;
 use object_store::{Attribute, Attributes, ObjectStore, PutOptions, PutPayload};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -39,6 +48,73 @@ pub struct Summary {
     pub uploaded_bytes: u64,
     pub unchanged: usize,
     pub deleted: usize,
+    /// Objects under the prefix that gongshi did not put there: left
+    /// alone.
+    pub foreign: usize,
+}
+
+/// Why a deploy stopped, and what it had done by then.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    /// Files uploaded before it stopped: the site may be partly new.
+    pub uploaded: usize,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure {
+            message,
+            uploaded: 0,
+        }
+    }
+}
+
+/// The manifest kept under the prefix: each file gongshi put there, with
+/// its SHA-256 and the ETag the store gave it; and the files of a deploy
+/// under way, which may or may not be in the store.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    v: u32,
+    files: BTreeMap<String, Put>,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pending: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+struct Put {
+    sha: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    etag: Option<String>,
+}
+
+impl Manifest {
+    /// The manifest's text as the store holds it: this format, or the
+    /// first one (a map of file to hash, no ETags).
+    fn read(bytes: &[u8]) -> Manifest {
+        if let Ok(m) = serde_json::from_slice::<Manifest>(bytes) {
+            return m;
+        }
+        let first: BTreeMap<String, String> = serde_json::from_slice(bytes).unwrap_or_default();
+        Manifest {
+            v: 2,
+            files: first
+                .into_iter()
+                .map(|(k, sha)| (k, Put { sha, etag: None }))
+                .collect(),
+            pending: BTreeSet::new(),
+        }
+    }
+
+    /// Whether gongshi put `rel` there (or may have).
+    fn owns(&self, rel: &str) -> bool {
+        self.files.contains_key(rel) || self.pending.contains(rel)
+    }
+}
+
+/// An ETag without its quotes and weak mark, as list and put give it.
+fn etag(e: Option<&String>) -> Option<String> {
+    e.map(|e| e.trim_start_matches("W/").trim_matches('"').to_string())
 }
 
 /// `s3://BUCKET/PREFIX` → (bucket, prefix without slashes at its ends).
@@ -53,6 +129,12 @@ pub fn parse_target(to: &str) -> Result<(String, String), String> {
     let prefix = prefix.trim_matches('/');
     if prefix.split('/').any(|p| p == ".." || p == ".") {
         return Err(format!("前缀不能含有「.」或「..」：{to}"));
+    }
+    if !prefix.is_empty() && prefix.split('/').any(str::is_empty) {
+        return Err(format!("前缀中不能有空的一级（连续的「//」）：{to}"));
+    }
+    if prefix.chars().any(|c| c.is_control()) {
+        return Err(format!("前缀中不能有控制字符：{to}"));
     }
     Ok((bucket.to_string(), prefix.to_string()))
 }
@@ -74,7 +156,18 @@ pub fn local_files(out: &Path) -> Result<BTreeMap<String, (PathBuf, String)>, St
             out.display()
         ));
     }
+    // A build writes what it made into the marker when it finishes: an
+    // output without it is one a build never finished (a staging area
+    // left by a killed build), and one whose files differ from it was
+    // changed since.
+    let Some(finished) = crate::output::Finished::of_marker(&marker) else {
+        return Err(format!(
+            "{} 不是构建完成的输出目录（构建没有完成，或由旧版本生成）：请重新运行 gongshi build",
+            out.display()
+        ));
+    };
     let mut files = BTreeMap::new();
+    let mut bytes = 0u64;
     for e in walkdir::WalkDir::new(out).min_depth(1).sort_by_file_name() {
         let e = e.map_err(|e| format!("无法读取输出目录：{e}"))?;
         let rel = crate::content::rel(out, e.path());
@@ -82,9 +175,20 @@ pub fn local_files(out: &Path) -> Result<BTreeMap<String, (PathBuf, String)>, St
         if rel.split('/').any(|p| p.starts_with('.')) || !e.file_type().is_file() {
             continue;
         }
-        let bytes = std::fs::read(e.path()).map_err(|err| format!("无法读取 {rel}：{err}"))?;
-        let hash = hex(&Sha256::digest(&bytes));
+        let body = std::fs::read(e.path())
+            .map_err(|err| format!("无法读取 {rel}：{}", crate::diag::io_reason(&err)))?;
+        bytes += body.len() as u64;
+        let hash = hex(&Sha256::digest(&body));
         files.insert(rel, (e.path().to_path_buf(), hash));
+    }
+    if files.len() != finished.files || bytes != finished.bytes {
+        return Err(format!(
+            "{} 与构建完成时不同（构建时 {} 个文件、{} 字节，现在 {} 个文件、{bytes} 字节）：输出被改动过，请重新运行 gongshi build",
+            out.display(),
+            finished.files,
+            finished.bytes,
+            files.len()
+        ));
     }
     Ok(files)
 }
@@ -147,8 +251,24 @@ pub fn metadata(rel: &str) -> (&'static str, &'static str) {
     (ctype, cache)
 }
 
+/// Retries: a store that restarts or fails over for a minute or two is
+/// waited for, from a tenth of a second between tries to twenty.
+fn retry() -> object_store::RetryConfig {
+    object_store::RetryConfig {
+        backoff: object_store::BackoffConfig {
+            init_backoff: std::time::Duration::from_millis(100),
+            max_backoff: std::time::Duration::from_secs(20),
+            base: 2.0,
+        },
+        max_retries: 15,
+        retry_timeout: std::time::Duration::from_secs(180),
+    }
+}
+
 fn store(bucket: &str) -> Result<Arc<dyn ObjectStore>, String> {
-    let mut b = AmazonS3Builder::from_env().with_bucket_name(bucket);
+    let mut b = AmazonS3Builder::from_env()
+        .with_bucket_name(bucket)
+        .with_retry(retry());
     let endpoint = std::env::var("AWS_ENDPOINT_URL")
         .or_else(|_| std::env::var("AWS_ENDPOINT"))
         .unwrap_or_default();
@@ -191,157 +311,370 @@ fn bucket_host(endpoint: &str, bucket: &str) -> String {
     format!("{scheme}://{bucket}.{}", rest.trim_end_matches('/'))
 }
 
-fn key(prefix: &str, rel: &str) -> ObjectPath {
-    if prefix.is_empty() {
-        ObjectPath::from(rel)
+/// The object of `rel` under `prefix`, its key as written (UTF-8, not
+/// percent-encoded: `object_store` encodes it once for the request).
+fn key(prefix: &str, rel: &str) -> Result<ObjectPath, String> {
+    let raw = if prefix.is_empty() {
+        rel.to_string()
     } else {
-        ObjectPath::from(format!("{prefix}/{rel}"))
-    }
+        format!("{prefix}/{rel}")
+    };
+    ObjectPath::parse(&raw).map_err(|_| format!("不能作为对象名：{raw}"))
 }
 
-/// Deploy; the summary, or why it stopped (in words).
-pub fn run(opts: &DeployOptions, progress: bool) -> Result<Summary, String> {
+/// What went wrong with the store, in words for the staff who run the
+/// deploy (the library's message is English, and may hold a page of XML).
+fn in_words(e: &object_store::Error, bucket: &str) -> String {
+    let raw = e.to_string();
+    let has = |s: &str| raw.contains(s);
+    let why = if has("NoSuchBucket") {
+        format!("存储桶「{bucket}」不存在：请先在对象存储中创建它，或检查 --to 的写法")
+    } else if has("SignatureDoesNotMatch")
+        || has("InvalidAccessKeyId")
+        || has("AccessDenied")
+        || has("403")
+    {
+        "存储拒绝了凭据：请检查 AWS_ACCESS_KEY_ID、AWS_SECRET_ACCESS_KEY 是否正确，以及它们对这个存储桶是否有读写权限".to_string()
+    } else if has("169.254.169.254") || has("credential") || has("Credential") {
+        "没有取得访问凭据：请设置 AWS_ACCESS_KEY_ID 和 AWS_SECRET_ACCESS_KEY（或在云主机上配置实例角色）".to_string()
+    } else if has("error sending request")
+        || has("Connection refused")
+        || has("connect")
+        || has("dns")
+        || has("timed out")
+    {
+        "连接不上对象存储（已多次重试）：请检查 AWS_ENDPOINT_URL 和网络".to_string()
+    } else {
+        // Its first line, without the XML a store sends.
+        let first = raw.lines().next().unwrap_or("");
+        let first = first.split('<').next().unwrap_or(first).trim();
+        format!("对象存储操作失败：{first}")
+    };
+    crate::diag::escape_controls(&why).into_owned()
+}
+
+/// Deploy; the summary, or why it stopped (in words) and what was done.
+pub fn run(opts: &DeployOptions, progress: bool) -> Result<Summary, Failure> {
     let (bucket, prefix) = parse_target(&opts.to)?;
     let local = local_files(&opts.out)?;
+    for rel in local.keys() {
+        key(&prefix, rel)?;
+    }
     let store = store(&bucket)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    rt.block_on(deploy(store, &prefix, &local, opts.dry_run, progress))
+    let target = Target {
+        store,
+        bucket,
+        prefix,
+    };
+    rt.block_on(deploy(&target, &local, opts.dry_run, progress))
+}
+
+/// The store and the place in it.
+struct Target {
+    store: Arc<dyn ObjectStore>,
+    bucket: String,
+    prefix: String,
+}
+
+impl Target {
+    fn failed(&self, e: object_store::Error) -> String {
+        in_words(&e, &self.bucket)
+    }
+
+    /// What the bucket holds under the prefix: each object's site path
+    /// and ETag.
+    async fn listing(&self) -> Result<BTreeMap<String, Option<String>>, String> {
+        let base = (!self.prefix.is_empty())
+            .then(|| ObjectPath::parse(&self.prefix))
+            .transpose()
+            .map_err(|_| format!("不能作为前缀：{}", self.prefix))?;
+        let listed: Vec<(String, Option<String>)> = self
+            .store
+            .list(base.as_ref())
+            .map_ok(|m| (m.location.as_ref().to_string(), etag(m.e_tag.as_ref())))
+            .try_collect()
+            .await
+            .map_err(|e| self.failed(e))?;
+        let under = format!("{}/", self.prefix);
+        Ok(listed
+            .into_iter()
+            .filter_map(|(k, e)| {
+                let rel = if self.prefix.is_empty() {
+                    Some(k.as_str())
+                } else {
+                    k.strip_prefix(&under)
+                };
+                rel.map(|r| (r.to_string(), e))
+            })
+            .collect())
+    }
+
+    async fn manifest(&self) -> Result<Option<Manifest>, String> {
+        match self.store.get(&key(&self.prefix, MANIFEST)?).await {
+            Ok(r) => {
+                let bytes = r.bytes().await.map_err(|e| self.failed(e))?;
+                Ok(Some(Manifest::read(&bytes)))
+            }
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(self.failed(e)),
+        }
+    }
+
+    async fn put_manifest(&self, m: &Manifest) -> Result<(), String> {
+        let body = serde_json::to_vec(m).map_err(|e| e.to_string())?;
+        let mut attributes = Attributes::new();
+        attributes.insert(Attribute::ContentType, "application/json".into());
+        attributes.insert(Attribute::CacheControl, "no-store".into());
+        let opts = PutOptions {
+            attributes,
+            ..Default::default()
+        };
+        self.store
+            .put_opts(&key(&self.prefix, MANIFEST)?, PutPayload::from(body), opts)
+            .await
+            .map_err(|e| self.failed(e))?;
+        Ok(())
+    }
+}
+
+/// What a deploy is to do, from the output, the bucket and its manifest.
+struct Plan<'l> {
+    /// The files to upload, in groups each done before the next: new ones
+    /// (nothing links to them yet), then changed ones; each wave by wave
+    /// ([`wave`]).
+    upload: Vec<Vec<&'l String>>,
+    unchanged: Vec<&'l String>,
+    /// Objects gongshi put there that the output no longer has.
+    gone: Vec<String>,
+    foreign: usize,
+}
+
+fn plan<'l>(
+    local: &'l BTreeMap<String, (PathBuf, String)>,
+    remote: &BTreeMap<String, Option<String>>,
+    manifest: &Manifest,
+) -> Plan<'l> {
+    let mut fresh: [Vec<&String>; 3] = Default::default();
+    let mut changed: [Vec<&String>; 3] = Default::default();
+    let mut unchanged = Vec::new();
+    for (rel, (_, hash)) in local {
+        let same = match (remote.get(rel), manifest.files.get(rel)) {
+            (Some(now), Some(put)) => {
+                &put.sha == hash && (put.etag.is_none() || now.is_none() || put.etag == *now)
+            }
+            _ => false,
+        };
+        if same {
+            unchanged.push(rel);
+        } else if remote.contains_key(rel) {
+            changed[wave(rel) as usize].push(rel);
+        } else {
+            fresh[wave(rel) as usize].push(rel);
+        }
+    }
+    let upload = fresh
+        .into_iter()
+        .chain(changed)
+        .filter(|g| !g.is_empty())
+        .collect();
+    let gone = remote
+        .keys()
+        .filter(|r| !local.contains_key(*r) && r.as_str() != MANIFEST && manifest.owns(r))
+        .cloned()
+        .collect();
+    let foreign = remote
+        .keys()
+        .filter(|r| !local.contains_key(*r) && r.as_str() != MANIFEST && !manifest.owns(r))
+        .count();
+    Plan {
+        upload,
+        unchanged,
+        gone,
+        foreign,
+    }
 }
 
 async fn deploy(
-    store: Arc<dyn ObjectStore>,
-    prefix: &str,
+    target: &Target,
     local: &BTreeMap<String, (PathBuf, String)>,
     dry_run: bool,
     progress: bool,
-) -> Result<Summary, String> {
-    let failed = |e: object_store::Error| format!("对象存储操作失败：{e}");
-    // What the bucket holds under the prefix, and the hashes it was given.
-    let base = (!prefix.is_empty()).then(|| ObjectPath::from(prefix));
-    let listed: Vec<String> = store
-        .list(base.as_ref())
-        .map_ok(|m| m.location.to_string())
-        .try_collect()
-        .await
-        .map_err(failed)?;
-    let strip = |k: &str| -> String {
-        if prefix.is_empty() {
-            k.to_string()
-        } else {
-            k.strip_prefix(&format!("{prefix}/"))
-                .unwrap_or(k)
-                .to_string()
-        }
+) -> Result<Summary, Failure> {
+    let remote = target.listing().await?;
+    let manifest = target.manifest().await?;
+    let had_manifest = manifest.is_some();
+    let mut manifest = manifest.unwrap_or_default();
+    let plan = plan(local, &remote, &manifest);
+    let mut summary = Summary {
+        unchanged: plan.unchanged.len(),
+        deleted: plan.gone.len(),
+        foreign: plan.foreign,
+        ..Summary::default()
     };
-    let remote: std::collections::BTreeSet<String> = listed.iter().map(|k| strip(k)).collect();
-    let manifest: BTreeMap<String, String> = match store.get(&key(prefix, MANIFEST)).await {
-        Ok(r) => serde_json::from_slice(&r.bytes().await.map_err(failed)?).unwrap_or_default(),
-        Err(object_store::Error::NotFound { .. }) => BTreeMap::new(),
-        Err(e) => return Err(failed(e)),
-    };
-    let mut summary = Summary::default();
-    let mut waves: [Vec<&String>; 3] = Default::default();
-    for (rel, (_, hash)) in local {
-        if remote.contains(rel) && manifest.get(rel) == Some(hash) {
-            summary.unchanged += 1;
-        } else {
-            waves[wave(rel) as usize].push(rel);
-        }
-    }
-    let gone: Vec<&String> = remote
-        .iter()
-        .filter(|r| !local.contains_key(*r) && r.as_str() != MANIFEST)
-        .collect();
+    // ETags the manifest lacks (a manifest of the first format), from the
+    // listing: what a later deploy compares with.
+    let learned = plan.unchanged.iter().any(|r| {
+        manifest.files.get(*r).is_some_and(|p| p.etag.is_none())
+            && remote.get(*r).is_some_and(Option::is_some)
+    });
     if dry_run {
-        summary.uploaded = waves.iter().map(Vec::len).sum();
-        summary.uploaded_bytes = waves
+        summary.uploaded = plan.upload.iter().map(Vec::len).sum();
+        summary.uploaded_bytes = plan
+            .upload
             .iter()
             .flatten()
             .filter_map(|r| std::fs::metadata(&local[*r].0).ok())
             .map(|m| m.len())
             .sum();
-        summary.deleted = gone.len();
         return Ok(summary);
     }
-    let (uploaded, uploaded_bytes) = upload(&store, prefix, local, &waves, progress).await?;
-    // Only now, with every new file in place, what is gone goes.
-    for rel in &gone {
-        store
-            .delete(&key(prefix, rel))
-            .await
-            .map_err(|e| format!("删除 {rel} 失败：{e}"))?;
+    let nothing_to_do = plan.upload.is_empty()
+        && plan.gone.is_empty()
+        && manifest.pending.is_empty()
+        && had_manifest
+        && !learned;
+    if nothing_to_do {
+        return Ok(summary);
     }
-    let hashes: BTreeMap<&String, &String> = local.iter().map(|(k, (_, h))| (k, h)).collect();
-    let body = serde_json::to_vec(&hashes).map_err(|e| e.to_string())?;
-    store
-        .put(&key(prefix, MANIFEST), PutPayload::from(body))
+    // What is about to change is pending: a deploy killed from here on
+    // leaves it known to the next, which puts it again or removes it.
+    for rel in plan.upload.iter().flatten() {
+        manifest.files.remove(*rel);
+        manifest.pending.insert((*rel).clone());
+    }
+    if !plan.upload.is_empty() {
+        target.put_manifest(&manifest).await?;
+    }
+    let puts = upload(target, local, &plan.upload, progress).await?;
+    summary.uploaded = puts.len();
+    summary.uploaded_bytes = puts.iter().map(|p| p.1).sum();
+    finish(target, local, &remote, &plan.gone, puts)
         .await
-        .map_err(failed)?;
-    summary.uploaded = uploaded;
-    summary.uploaded_bytes = uploaded_bytes;
-    summary.deleted = gone.len();
+        .map_err(|message| Failure {
+            message,
+            uploaded: summary.uploaded,
+        })?;
     Ok(summary)
 }
 
-/// Upload each wave in turn, a few files at a time; how many and how many
-/// bytes.
-async fn upload(
-    store: &Arc<dyn ObjectStore>,
-    prefix: &str,
+/// With every file up: delete what is gone, and write the manifest of
+/// what the store now holds, nothing pending.
+async fn finish(
+    target: &Target,
     local: &BTreeMap<String, (PathBuf, String)>,
-    waves: &[Vec<&String>; 3],
+    remote: &BTreeMap<String, Option<String>>,
+    gone: &[String],
+    puts: Vec<Uploaded<'_>>,
+) -> Result<(), String> {
+    for rel in gone {
+        target
+            .store
+            .delete(&key(&target.prefix, rel)?)
+            .await
+            .map_err(|e| format!("删除 {rel} 失败：{}", target.failed(e)))?;
+    }
+    let mut etags: BTreeMap<&String, Option<String>> =
+        puts.into_iter().map(|(rel, _, e)| (rel, e)).collect();
+    let files = local
+        .iter()
+        .map(|(rel, (_, sha))| {
+            let etag = etags
+                .remove(rel)
+                .unwrap_or_else(|| remote.get(rel).cloned().flatten());
+            let put = Put {
+                sha: sha.clone(),
+                etag,
+            };
+            (rel.clone(), put)
+        })
+        .collect();
+    let last = Manifest {
+        v: 2,
+        files,
+        pending: BTreeSet::new(),
+    };
+    target.put_manifest(&last).await
+}
+
+/// A file uploaded: its path, bytes and ETag.
+type Uploaded<'l> = (&'l String, u64, Option<String>);
+
+/// Upload the groups of files in turn, a few files of a group at a time;
+/// each file's path, bytes and ETag.
+async fn upload<'l>(
+    target: &Target,
+    local: &'l BTreeMap<String, (PathBuf, String)>,
+    groups: &[Vec<&'l String>],
     progress: bool,
-) -> Result<(usize, u64), String> {
-    let total: usize = waves.iter().map(Vec::len).sum();
+) -> Result<Vec<Uploaded<'l>>, Failure> {
+    let total: usize = groups.iter().map(Vec::len).sum();
     let done = AtomicUsize::new(0);
-    let bytes = std::sync::atomic::AtomicU64::new(0);
-    for wave in waves {
-        futures::stream::iter(wave.iter().map(|rel| {
-            let (path, _) = &local[*rel];
-            let store = Arc::clone(store);
-            let (done, bytes) = (&done, &bytes);
-            async move {
-                let body = tokio::fs::read(path)
-                    .await
-                    .map_err(|e| format!("无法读取 {rel}：{e}"))?;
-                bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
-                let (ctype, cache) = metadata(rel);
-                let mut attributes = Attributes::new();
-                attributes.insert(Attribute::ContentType, ctype.into());
-                attributes.insert(Attribute::CacheControl, cache.into());
-                let opts = PutOptions {
-                    attributes,
-                    ..Default::default()
-                };
-                store
-                    .put_opts(&key(prefix, rel), PutPayload::from(body), opts)
-                    .await
-                    .map_err(|e| format!("上传 {rel} 失败：{e}"))?;
-                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if progress {
-                    let width = 30;
-                    let filled = width * n / total.max(1);
-                    eprint!(
-                        "\r\x1b[K上传 [{}{}] {n}/{total}",
-                        "#".repeat(filled),
-                        "-".repeat(width - filled)
-                    );
+    let mut puts = Vec::with_capacity(total);
+    for group in groups {
+        let results: Vec<Result<Uploaded, String>> =
+            futures::stream::iter(group.iter().map(|rel| {
+                let (path, _) = &local[*rel];
+                let done = &done;
+                async move {
+                    let body = tokio::fs::read(path)
+                        .await
+                        .map_err(|e| format!("无法读取 {rel}：{}", crate::diag::io_reason(&e)))?;
+                    let len = body.len() as u64;
+                    let (ctype, cache) = metadata(rel);
+                    let mut attributes = Attributes::new();
+                    attributes.insert(Attribute::ContentType, ctype.into());
+                    attributes.insert(Attribute::CacheControl, cache.into());
+                    let opts = PutOptions {
+                        attributes,
+                        ..Default::default()
+                    };
+                    let put = target
+                        .store
+                        .put_opts(&key(&target.prefix, rel)?, PutPayload::from(body), opts)
+                        .await
+                        .map_err(|e| format!("上传 {rel} 失败：{}", target.failed(e)))?;
+                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if progress {
+                        let width = 30;
+                        let filled = width * n / total.max(1);
+                        eprint!(
+                            "\r\x1b[K上传 [{}{}] {n}/{total}",
+                            "#".repeat(filled),
+                            "-".repeat(width - filled)
+                        );
+                    }
+                    Ok((*rel, len, etag(put.e_tag.as_ref())))
                 }
-                Ok::<(), String>(())
+            }))
+            .buffer_unordered(PARALLEL)
+            .collect()
+            .await;
+        let mut failure = None;
+        for r in results {
+            match r {
+                Ok(p) => puts.push(p),
+                Err(e) => failure = failure.or(Some(e)),
             }
-        }))
-        .buffer_unordered(PARALLEL)
-        .try_collect::<Vec<()>>()
-        .await?;
+        }
+        if let Some(message) = failure {
+            if progress {
+                eprint!("\r\x1b[K");
+            }
+            return Err(Failure {
+                message,
+                uploaded: puts.len(),
+            });
+        }
     }
     if progress && total > 0 {
         eprint!("\r\x1b[K");
     }
-    Ok((done.load(Ordering::Relaxed), bytes.load(Ordering::Relaxed)))
+    Ok(puts)
 }
 
 #[cfg(test)]

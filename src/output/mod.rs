@@ -34,6 +34,34 @@ pub const MARKER: &str = ".gongshi-output";
 /// (`build --drafts`): a preview, never to be published.
 pub const PREVIEW: &str = "preview: drafts and scheduled records";
 
+/// What a finished build made, as the last line of its marker says:
+/// `finished: N files, B bytes` (written just before the output is put in
+/// place). An output without it is not finished; one whose files differ
+/// from it was changed since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Finished {
+    pub files: usize,
+    pub bytes: u64,
+}
+
+impl Finished {
+    const TAG: &'static str = "finished: ";
+
+    fn line(&self) -> String {
+        format!("{}{} files, {} bytes", Self::TAG, self.files, self.bytes)
+    }
+
+    /// The figures of a marker's text, if it has them.
+    pub fn of_marker(text: &str) -> Option<Finished> {
+        let line = text.lines().find_map(|l| l.strip_prefix(Self::TAG))?;
+        let (files, bytes) = line.split_once(" files, ")?;
+        Some(Finished {
+            files: files.parse().ok()?,
+            bytes: bytes.strip_suffix(" bytes")?.parse().ok()?,
+        })
+    }
+}
+
 /// A build in progress.
 pub struct Staging {
     out: PathBuf,
@@ -474,6 +502,16 @@ impl Staging {
         if !io.is_empty() {
             return Err(CommitError::Io(format!("写入输出失败：{}", io.join("; "))));
         }
+        let finished = Finished {
+            files: self.files(),
+            bytes: self.bytes(),
+        };
+        let marker = self.tmp.join(MARKER);
+        let mut text = std::fs::read_to_string(&marker).unwrap_or_default();
+        text.push_str(&finished.line());
+        text.push('\n');
+        std::fs::write(&marker, text)
+            .map_err(|e| CommitError::Io(format!("写入输出标记失败：{e}")))?;
         sync_dir(&self.tmp);
         swap(&self.tmp, &self.out)
             .map_err(|e| CommitError::Io(format!("替换输出目录失败：{e}")))?;
