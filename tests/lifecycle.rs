@@ -401,12 +401,59 @@ fn blacklist_entry_expires_after_its_publicity_period() {
             .contains("\"状态\":\"在列\"")
     );
     site.build("2025-01-25");
-    assert!(site.read("public/blacklist/removed.html").contains("期满"));
+    let removed = site.read("public/blacklist/removed.html");
+    assert!(removed.contains("期满"));
+    // Listed on 2025-01-24, its last day: removed on the 25th.
+    assert!(
+        removed.contains("<td>2025-01-25</td>") && !removed.contains("2025-01-24"),
+        "{removed}"
+    );
+    assert!(
+        site.read("public/data/blacklist-removed.json")
+            .contains("\"移出\":{\"日期\":\"2025-01-25\",\"原因\":\"期满\"}")
+    );
     assert!(
         !site
             .read("public/data/blacklist.json")
             .contains("91210381MA0BLK001M")
     );
+    // The notice stays 30 days from the removal.
+    site.build("2025-02-24");
+    assert!(
+        site.read("public/blacklist/removed.html")
+            .contains("<td>2025-01-25</td>")
+    );
+    site.build("2025-02-25");
+    assert!(
+        !site
+            .read("public/blacklist/removed.html")
+            .contains("<td>2025-01-25</td>")
+    );
+}
+
+#[test]
+fn a_withdrawn_free_page_is_a_notice_and_the_site_builds() {
+    let site = Site::new("base");
+    let page = site.read("content/pages/about.md").replacen(
+        "---\n",
+        "---\n状态: 已撤回\n撤回: {日期: 2022-03-08, 原因: 页面过时。}\n",
+        1,
+    );
+    site.write("content/pages/about.md", &page);
+    for date in ["2022-03-07", "2022-03-08", "2022-03-09"] {
+        let o = site.build(date);
+        assert!(
+            o.status.success(),
+            "{date}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let notice = site.read("public/pages/about.html");
+    assert!(
+        notice.contains("本信息已撤回") && notice.contains("页面过时"),
+        "{notice}"
+    );
+    assert!(!notice.contains("pages/index.html"), "{notice}");
 }
 
 #[test]

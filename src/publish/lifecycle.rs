@@ -10,7 +10,8 @@ pub(super) enum Visibility {
     RemovalNotice,
 }
 
-/// When a blacklist entry left the list, if it has by `date`.
+/// When a blacklist entry left the list, if it has by `date`: the day of
+/// its 移出, or the day after its 公示期满 (the last day it was listed).
 pub fn removal_date<'b>(
     b: &'b Blacklist,
     site: &Site,
@@ -21,7 +22,7 @@ pub fn removal_date<'b>(
         .unwrap_or_else(|| site.periods.blacklist.after(b.listed));
     match &b.removal {
         Some(r) if r.date <= date && r.date <= expires => Some((r.date, r.reason.as_str())),
-        _ if expires < date => Some((expires, "期满")),
+        _ if expires < date => Some((expires.succ_opt().unwrap_or(expires), "期满")),
         Some(r) if r.date <= date => Some((r.date, r.reason.as_str())),
         _ => None,
     }

@@ -119,6 +119,13 @@ fn own_fields(r: &Record, site: &Site, date: NaiveDate) -> Map<String, Value> {
                 .expires
                 .unwrap_or_else(|| site.periods.blacklist.after(b.listed));
             f.insert("公示期满".into(), json!(expires));
+            // Removed because its period ran out: the day after the last
+            // one it was listed, as a removal of reason 期满 reads.
+            if let Some((day, "期满")) = super::removal_date(b, site, date)
+                && !f.contains_key("移出")
+            {
+                f.insert("移出".into(), json!({ "日期": day, "原因": "期满" }));
+            }
             f
         }
         Body::Daily(d) => to_map(d),
