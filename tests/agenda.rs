@@ -166,3 +166,49 @@ fn a_quiet_window_says_so_and_a_missing_site_is_a_usage_error() {
     let items: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert!(items.iter().any(|i| i["id"] == "th-2022-001"), "{items:#?}");
 }
+
+/// A withdrawal or a feedback dated after the agenda's date has not
+/// happened yet: the hazard is still late, the clue still unanswered, as
+/// the site built on that date shows them.
+#[test]
+fn a_withdrawal_or_feedback_dated_later_has_not_happened_yet() {
+    let site = Site::new("base");
+    let hazard = site.read("content/hazards/th-2022-001.yaml");
+    site.write(
+        "content/hazards/th-2022-001.yaml",
+        &format!("状态: 已撤回\n撤回: {{日期: 2022-03-20, 原因: 督办决定撤销。}}\n{hazard}"),
+    );
+    let clue = site.read("content/clues/tx-2022-001.yaml");
+    site.write(
+        "content/clues/tx-2022-001.yaml",
+        &format!("{clue}实际反馈日期: 2022-03-15\n答复情况: 已答复。\n"),
+    );
+    let items = |date: &str| -> Vec<Value> {
+        let out = site.run(&["agenda", "--date", date, "--days", "3", "--format", "json"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let on = items("2022-03-10");
+    let late = |id: &str| {
+        on.iter().any(|i| {
+            i["id"] == id
+                && ["逾期", "超期"]
+                    .iter()
+                    .any(|w| i["what"].as_str().unwrap().contains(w))
+        })
+    };
+    assert!(late("th-2022-001"), "{on:#?}");
+    assert!(late("tx-2022-001"), "{on:#?}");
+    // Once they have happened, nothing is due.
+    let after = items("2022-03-21");
+    assert!(
+        !after
+            .iter()
+            .any(|i| i["id"] == "th-2022-001" || i["id"] == "tx-2022-001"),
+        "{after:#?}"
+    );
+}

@@ -60,7 +60,11 @@ pub fn agenda(
     let mut out = Vec::new();
     for r in records {
         let m = &r.meta;
-        if m.status == Status::Withdrawn {
+        // A withdrawal dated later has no effect yet (the site shows the
+        // record until then), so its dates still fall due.
+        let withdrawn =
+            m.status == Status::Withdrawn && m.withdrawal.as_ref().is_none_or(|w| w.date <= from);
+        if withdrawn {
             continue;
         }
         let mut push = |group: Group, what: String, due: NaiveDate| {
@@ -119,7 +123,9 @@ fn deadlines(
         }
         Body::Clue(c) => {
             let c = &c.public;
-            if let (Some(d), None) = (clue_deadline(c, site), c.answered) {
+            // Feedback dated after `from` has not been given yet.
+            let answered = c.answered.filter(|d| *d <= from);
+            if let (Some(d), None) = (clue_deadline(c, site), answered) {
                 if d < from {
                     let late = (from - d).num_days();
                     push(Group::Overdue, format!("反馈已超期 {late} 天"), d);
