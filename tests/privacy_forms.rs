@@ -108,11 +108,15 @@ fn written(number: &str, kind: &Kind, form: usize, pick: usize) -> (String, usiz
         4 => {
             let (a, b) = number.split_at(3);
             let (b, c) = b.split_at(4);
-            match pick % 4 {
+            match pick % 6 {
                 0 => (format!("{a}<b>{b}</b>{c}"), 0),
                 1 => (format!("<span>{a}</span>{b}{c}"), "<span>".len()),
                 2 => (format!("{a}**{b}**{c}"), 0),
-                _ => (format!("{a}<!-- -->{b}{c}"), 0),
+                3 => (format!("{a}<!-- -->{b}{c}"), 0),
+                // inside a comment: the page's source shows it
+                4 => (format!("<!-- {number} -->"), "<!-- ".len()),
+                // an autolink, which Markdown shows as its text
+                _ => (format!("<tel:{number}>"), "<tel:".len()),
             }
         }
         // character references for the first digits

@@ -70,7 +70,37 @@ pub enum Mode {
 }
 
 /// Append the reader's view of `text` to `out`; offsets start at `base`.
+///
+/// In markup a comment vanishes from the text around it (`138<!-- -->1234`
+/// reads 1381234), and its body is read after the text, each a text of
+/// its own: a page's source shows it, and an old browser shows a
+/// conditional comment's.
 pub fn fold_into<S: Sink>(text: &str, base: u32, mode: Mode, out: &mut S) {
+    fold_text(text, base, mode, out);
+    if mode == Mode::Markup && text.contains("<!--") {
+        for (at, body) in comment_bodies(text) {
+            out.put(BOUNDARY, base + at as u32);
+            fold_into(body, base + at as u32, Mode::Markup, out);
+            out.put(BOUNDARY, base + (at + body.len()) as u32);
+        }
+    }
+}
+
+/// The bodies of the comments of `text`, each with its offset (a comment
+/// left open runs to the end).
+fn comment_bodies(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(k) = text[from..].find("<!--") {
+        let start = from + k + 4;
+        let end = text[start..].find("-->").map_or(text.len(), |e| start + e);
+        out.push((start, &text[start..end]));
+        from = (end + 3).min(text.len());
+    }
+    out
+}
+
+fn fold_text<S: Sink>(text: &str, base: u32, mode: Mode, out: &mut S) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -230,6 +260,17 @@ fn tag<S: Sink>(text: &str, i: usize, base: u32, out: &mut S) -> usize {
         j += 1;
     }
     let name = &b[name_start..j];
+    // An autolink (`<tel:13812345678>`, `<https://…>`): Markdown shows it
+    // as its text.
+    if !closing && let Some(end) = autolink(text, name_start, j) {
+        fold_text(
+            &text[name_start..end],
+            base + name_start as u32,
+            Mode::Markup,
+            out,
+        );
+        return (end + 1).min(b.len());
+    }
     // Attributes: each value is a text of its own.
     while j < b.len() && b[j] != b'>' {
         match b[j] {
@@ -278,6 +319,33 @@ fn tag<S: Sink>(text: &str, i: usize, base: u32, out: &mut S) -> usize {
         return end;
     }
     after
+}
+
+/// Where the `>` of an autolink ends, if the tag whose name runs from
+/// `start` to `name_end` is one: a scheme, a colon, and no space up to the
+/// `>`; the scheme a web one, or what follows it no letter (so that an
+/// XML name like `dc:creator` stays a tag).
+fn autolink(text: &str, start: usize, name_end: usize) -> Option<usize> {
+    let name = &text[start..name_end];
+    let (scheme, after) = name.split_once(':')?;
+    if scheme.is_empty()
+        || !scheme
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b"+.-".contains(&c))
+    {
+        return None;
+    }
+    let end = start + text[start..].find('>')?;
+    if text[start..end].contains(|c: char| c.is_whitespace() || c == '<') {
+        return None;
+    }
+    let known = ["http", "https", "mailto", "tel", "ftp", "sms"]
+        .iter()
+        .any(|s| scheme.eq_ignore_ascii_case(s));
+    let rest = text[start + scheme.len() + 1..end].chars().next();
+    let letter_follows = after.starts_with(|c: char| c.is_ascii_alphabetic())
+        || rest.is_some_and(|c| c.is_ascii_alphabetic());
+    (known || !letter_follows).then_some(end)
 }
 
 /// Where `needle` (ASCII) first stands in `hay`, ignoring ASCII case.
@@ -477,7 +545,26 @@ mod tests {
     #[test]
     fn markup_is_read_as_a_reader_reads_it() {
         assert_eq!(read("138<b>1234</b>5678", Mode::Markup), "13812345678");
-        assert_eq!(read("138<!-- x -->1234", Mode::Markup), "1381234");
+        // A comment vanishes from its text, and its body is read after it.
+        assert_eq!(
+            read("138<!-- x -->1234", Mode::Markup),
+            "1381234\u{1} x \u{1}"
+        );
+        assert!(read("<!--[if IE]>13812345678<![endif]-->", Mode::Markup).contains("13812345678"));
+        assert!(
+            read("a<!-- 身份证 11010519491231002X -->b", Mode::Markup)
+                .contains("11010519491231002X")
+        );
+        // An autolink shows its text; an XML name stays a tag.
+        assert_eq!(read("<tel:13812345678>", Mode::Markup), "tel:13812345678");
+        assert_eq!(
+            read("见<https://a.cn/1>。", Mode::Markup),
+            "见https://a.cn/1。"
+        );
+        assert_eq!(
+            read("<dc:creator>x</dc:creator>", Mode::Markup),
+            "\u{1}x\u{1}"
+        );
         assert_eq!(read("&#49;&#x33;&#56", Mode::Markup), "138");
         assert_eq!(read("1&nbsp;2&zwj;3", Mode::Markup), "1 23");
         assert_eq!(
