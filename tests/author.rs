@@ -228,6 +228,16 @@ fn schemas_describe_exactly_the_keys_the_checker_accepts() {
             .collect();
         required.sort();
         assert_eq!(missing, required, "{kind:?}: the required keys");
+        // An optional key left empty, as `new` writes it, is valid.
+        for p in &props {
+            if !required.contains(p) {
+                assert_eq!(
+                    record["properties"][p.as_str()]["anyOf"][1]["type"],
+                    "null",
+                    "{kind:?} {p}"
+                );
+            }
+        }
         assert!(
             props.iter().all(|p| known_keys(kind).contains(&p.as_str())),
             "{kind:?}"

@@ -461,6 +461,30 @@ fn what_import_cannot_read_is_named_at_its_cell() {
     assert!(!site.exists("content/actions/a1.yaml"), "nothing written");
 }
 
+/// A heading that is no field is named once, at the heading.
+#[test]
+fn a_column_no_field_takes_is_named_once_at_its_heading() {
+    let site = Site::new("base");
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("问责.csv");
+    let rows: String = (1..=50)
+        .map(|i| format!("q{i},王五,某单位,站长,诫勉谈话,督办不力,2022-01-05,2022-01-06,x\n"))
+        .collect();
+    std::fs::write(
+        &csv,
+        format!("id,姓名,单位,职务,情形,事由,决定日期,发布日期,经办人\n{rows}"),
+    )
+    .unwrap();
+    let out = import(&site, &csv, "accountability", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("经办人").count(), 1, "{err}");
+    assert!(
+        err.contains("问责.csv 第 1 行 I 列：栏目「经办人」"),
+        "{err}"
+    );
+}
+
 /// A quote left open would take every row after it into one cell: an
 /// error at its line, and nothing written.
 #[test]

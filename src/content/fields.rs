@@ -48,9 +48,19 @@ fn schema_of(field: &Field) -> Value {
 }
 
 fn object(fs: &[Field]) -> Value {
+    // An optional key left empty, as the template writes it, is no value
+    // (check reads it so): the editor must not flag it either.
     let props: Map<String, Value> = fs
         .iter()
-        .map(|f| (f.key.to_string(), schema_of(f)))
+        .map(|f| {
+            let s = schema_of(f);
+            let s = if f.required {
+                s
+            } else {
+                json!({ "anyOf": [s, { "type": "null" }], "description": f.help })
+            };
+            (f.key.to_string(), s)
+        })
         .collect();
     let required: Vec<&str> = fs.iter().filter(|f| f.required).map(|f| f.key).collect();
     json!({ "type": "object", "additionalProperties": false, "required": required, "properties": props })

@@ -201,8 +201,6 @@ fn list(root: &Path, named: bool) -> Arc<Listing> {
     Arc::new(Listing { files, diags })
 }
 
-/// The site's settings, and the text of site.yaml they were read from
-/// (none if it could not be read).
 /// The site's configuration alone (defaults where content/site.yaml is
 /// missing or wrong: its problems are check's to report).
 pub fn site_config(root: &Path) -> Site {
@@ -210,6 +208,8 @@ pub fn site_config(root: &Path) -> Site {
     load_site(root, &canon, &mut Diagnostics::default()).0
 }
 
+/// The site's settings, and the text of site.yaml they were read from
+/// (none if it could not be read).
 fn load_site(root: &Path, canon_root: &Path, diags: &mut Diagnostics) -> (Site, Option<String>) {
     let path = root.join("content").join("site.yaml");
     let relp = rel(root, &path);

@@ -115,7 +115,7 @@ table! {
         measure: String = "措施类型", required, Ty::Choice(ACTION_TYPES),
             "责令限期整改 | 行政处罚 | 停产整顿 | 暂扣吊销证照 | 关闭取缔";
         classes: Vec<String> = "处罚类别", optional, Ty::Choices(PENALTY_CLASSES),
-            "行政处罚必填：行政处罚法第九条的类别，如 罚款、警告";
+            "行政处罚必填：行政处罚法第九条的类别，写成列表，如 [罚款, 警告]";
         party: Party = "当事人", required, Ty::Party, PARTY_HELP;
         doc_no: Option<String> = "决定书文号", optional, Ty::Text,
             "行政处罚必填，例如 海市监罚〔2022〕12号";

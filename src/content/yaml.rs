@@ -170,6 +170,23 @@ pub fn parse(text: &str, limits: Limits) -> Result<Node, SyntaxError> {
                         "列表写作 [甲, 乙]，对象写作 {键: 值}：半角括号成对出现".to_string();
                 }
             }
+            // A tab in a line's indentation is reported by the parser at
+            // the end of the line before it: point at the tab.
+            if err.message.contains("Tab") {
+                let from = err.pos.line.saturating_sub(1) as usize;
+                let tabbed = text
+                    .lines()
+                    .enumerate()
+                    .skip(from)
+                    .take(2)
+                    .find_map(|(i, l)| {
+                        let indent = l.len() - l.trim_start().len();
+                        l[..indent].find('\t').map(|k| (i, l[..k].chars().count()))
+                    });
+                if let Some((i, col)) = tabbed {
+                    err.pos = Pos::new(i as u32 + 1, col as u32 + 1);
+                }
+            }
             // What is found is the line itself, never the parser's English.
             if let Some(line) = text.lines().nth(err.pos.line.saturating_sub(1) as usize) {
                 err.found = format!("第 {} 行：{}", err.pos.line, line.trim());
@@ -437,6 +454,13 @@ mod tests {
             "the line, not the parser's words: {}",
             e.found
         );
+    }
+
+    #[test]
+    fn a_tab_in_the_indentation_is_named_at_its_line() {
+        let e = parse("a: 1\nb: 王五\n\tc: 某站\nd: 2\n", Limits::default()).unwrap_err();
+        assert_eq!(e.pos, Pos::new(3, 1), "{e:?}");
+        assert!(e.found.contains("c: 某站"), "{}", e.found);
     }
 
     #[test]

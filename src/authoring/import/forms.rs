@@ -136,7 +136,7 @@ pub fn rows(sheet: &Sheet, kind: Kind) -> Option<Layout> {
     for i in 0..sheet.rows.len().min(20) {
         let heads = headed(i)?;
         if heads.iter().any(|h| h == "id") && heads.len() > 1 {
-            return Some(open_data(sheet, i, kind).into());
+            return Some(open_data(sheet, i, kind));
         }
         let has = |names: &[(&str, &str)], at_least: usize| {
             names
@@ -481,9 +481,29 @@ fn shift_left(d: &str, n: usize) -> String {
 
 /// gongshi's open data: `id`, then field names (nested ones dotted),
 /// lists joined with "；", lists of objects as 日期：… 说明：….
-fn open_data(sheet: &Sheet, at: usize, kind: Kind) -> Vec<Row> {
-    let heads: Vec<String> = sheet.rows[at].iter().map(|h| norm(h)).collect();
+fn open_data(sheet: &Sheet, at: usize, kind: Kind) -> Layout {
+    let mut heads: Vec<String> = sheet.rows[at].iter().map(|h| norm(h)).collect();
     let fields = crate::content::kinds::fields(kind);
+    // A heading that is no field of the kind is named once, at the
+    // heading, and its column left out (not once for every row).
+    let mut problems = Vec::new();
+    for (c, h) in heads.iter_mut().enumerate() {
+        let top = h.split('.').next().unwrap_or(h);
+        let known =
+            ["id", "url", "状态", ""].contains(&h.as_str()) || fields.iter().any(|f| f.key == top);
+        if !known {
+            problems.push((
+                at + 1,
+                c,
+                format!(
+                    "栏目「{h}」不是{}的字段，这一列不能导入（应为：{}）",
+                    kind.label(),
+                    fields.iter().map(|f| f.key).collect::<Vec<_>>().join("、")
+                ),
+            ));
+            h.clear();
+        }
+    }
     let lists = |path: &str| {
         use crate::content::table::Ty;
         let top = path.split('.').next().unwrap_or(path);
@@ -517,7 +537,7 @@ fn open_data(sheet: &Sheet, at: usize, kind: Kind) -> Vec<Row> {
             let (Some(h), text) = (heads.get(c), cell.trim()) else {
                 continue;
             };
-            if text.is_empty() || h == "url" || h == "状态" {
+            if text.is_empty() || h.is_empty() || h == "url" || h == "状态" {
                 continue;
             }
             if h == "id" {
@@ -543,7 +563,10 @@ fn open_data(sheet: &Sheet, at: usize, kind: Kind) -> Vec<Row> {
         }
         out.push(row);
     }
-    out
+    Layout {
+        rows: out,
+        problems,
+    }
 }
 
 /// An object as open data writes it, `日期：2024-01-05 说明：更正 当事人 名称`:

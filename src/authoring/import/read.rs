@@ -152,87 +152,104 @@ fn xlsx(path: &Path) -> Result<Vec<Sheet>, String> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for name in names {
-        // Cell by cell: the sheet's stated range may be any size.
-        let mut rows: Vec<Vec<String>> = Vec::new();
-        let Ok(mut cells) = book.worksheet_cells_reader(&name) else {
+        let Some(mut rows) = sheet_rows(&mut book, &name, &mut errors)? else {
             continue;
         };
-        while let Some(cell) = cells
-            .next_cell()
-            .map_err(|e| format!("无法读取工作表「{name}」：{e}"))?
-        {
-            let (r, c) = cell.get_position();
-            let place = format!(
-                "工作表「{name}」第 {} 行 {} 列",
-                r + 1,
-                super::forms::letters(c as usize)
-            );
-            let value = calamine::Data::from(cell.get_value().clone());
-            if let Data::Error(e) = &value {
-                // A formula's error (#N/A, #DIV/0!) is no value to publish.
-                errors.push(format!(
-                    "{place}是公式的错误值 {e}：请改正公式或填入数值后再导入"
-                ));
-                continue;
-            }
-            let text = cell_text(&value);
-            if text.is_empty() {
-                continue;
-            }
-            if c >= MOST_COLUMNS || r >= MOST_ROWS {
-                return Err(format!(
-                    "{place}有内容，超出可导入的范围（至多 {MOST_COLUMNS} 列）：请删去表格以外的内容"
-                ));
-            }
-            if text.len() > MOST_CELL_BYTES {
-                return Err(format!(
-                    "{place}的内容有 {} 字节，超过每格 {MOST_CELL_BYTES} 字节的上限",
-                    text.len()
-                ));
-            }
-            let (r, c) = (r as usize, c as usize);
-            if rows.len() <= r {
-                rows.resize(r + 1, Vec::new());
-            }
-            let row = &mut rows[r];
-            if row.len() <= c {
-                row.resize(c + 1, String::new());
-            }
-            row[c] = text;
-        }
-        drop(cells);
         let merges = book
             .worksheet_merge_cells(&name)
             .and_then(Result::ok)
             .unwrap_or_default();
-        for dims in merges {
-            let (top, left) = dims.start;
-            let (bottom, right) = dims.end;
-            let first = rows
-                .get(top as usize)
-                .and_then(|r| r.get(left as usize))
-                .cloned()
-                .unwrap_or_default();
-            // Only over the rows and columns that hold cells.
-            let bottom = bottom.min(rows.len().saturating_sub(1) as u32);
-            let right = right.min(MOST_COLUMNS - 1);
-            for r in top..=bottom {
-                for c in left..=right {
-                    if let Some(row) = rows.get_mut(r as usize) {
-                        if row.len() <= c as usize {
-                            row.resize(c as usize + 1, String::new());
-                        }
-                        row[c as usize] = first.clone();
-                    }
-                }
-            }
-        }
+        fill_merged(&mut rows, &merges);
         out.push(Sheet { name, rows });
     }
     if !errors.is_empty() {
         return Err(errors.join("\n"));
     }
     Ok(out)
+}
+
+/// The cells of sheet `name` as text, read cell by cell (the sheet's
+/// stated range may be any size); a formula's error value is pushed to
+/// `errors`. `None` if the sheet cannot be read as cells.
+fn sheet_rows(
+    book: &mut Xlsx<std::io::BufReader<std::fs::File>>,
+    name: &str,
+    errors: &mut Vec<String>,
+) -> Result<Option<Vec<Vec<String>>>, String> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let Ok(mut cells) = book.worksheet_cells_reader(name) else {
+        return Ok(None);
+    };
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| format!("无法读取工作表「{name}」：{e}"))?
+    {
+        let (r, c) = cell.get_position();
+        let place = format!(
+            "工作表「{name}」第 {} 行 {} 列",
+            r + 1,
+            super::forms::letters(c as usize)
+        );
+        let value = calamine::Data::from(cell.get_value().clone());
+        if let Data::Error(e) = &value {
+            // A formula's error (#N/A, #DIV/0!) is no value to publish.
+            errors.push(format!(
+                "{place}是公式的错误值 {e}：请改正公式或填入数值后再导入"
+            ));
+            continue;
+        }
+        let text = cell_text(&value);
+        if text.is_empty() {
+            continue;
+        }
+        if c >= MOST_COLUMNS || r >= MOST_ROWS {
+            return Err(format!(
+                "{place}有内容，超出可导入的范围（至多 {MOST_COLUMNS} 列）：请删去表格以外的内容"
+            ));
+        }
+        if text.len() > MOST_CELL_BYTES {
+            return Err(format!(
+                "{place}的内容有 {} 字节，超过每格 {MOST_CELL_BYTES} 字节的上限",
+                text.len()
+            ));
+        }
+        let (r, c) = (r as usize, c as usize);
+        if rows.len() <= r {
+            rows.resize(r + 1, Vec::new());
+        }
+        let row = &mut rows[r];
+        if row.len() <= c {
+            row.resize(c + 1, String::new());
+        }
+        row[c] = text;
+    }
+    Ok(Some(rows))
+}
+
+/// Merged cells filled from their first cell, only over the rows and
+/// columns that hold cells.
+fn fill_merged(rows: &mut [Vec<String>], merges: &[calamine::Dimensions]) {
+    for dims in merges {
+        let (top, left) = dims.start;
+        let (bottom, right) = dims.end;
+        let first = rows
+            .get(top as usize)
+            .and_then(|r| r.get(left as usize))
+            .cloned()
+            .unwrap_or_default();
+        let bottom = bottom.min(rows.len().saturating_sub(1) as u32);
+        let right = right.min(MOST_COLUMNS - 1);
+        for r in top..=bottom {
+            for c in left..=right {
+                if let Some(row) = rows.get_mut(r as usize) {
+                    if row.len() <= c as usize {
+                        row.resize(c as usize + 1, String::new());
+                    }
+                    row[c as usize] = first.clone();
+                }
+            }
+        }
+    }
 }
 
 /// A cell as text; a date cell as YYYY-MM-DD, a whole number without ".0".
