@@ -581,6 +581,13 @@ fn the_home_page_shows_the_longest_overdue_hazards_and_links_to_all() {
         section.contains("href=\"hazards/overdue.html\">查看全部 26 项逾期未整改隐患</a>"),
         "{section}"
     );
+    // The latest hazards say how late each is, as the lists do.
+    let latest = home
+        .split("id=\"sec-hazards\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .expect("the hazards section");
+    assert!(latest.contains("逾期 42 天"), "{latest}");
     let page1 = site.read("public/hazards/overdue.html");
     let page2 = site.read("public/hazards/overdue/2.html");
     assert!(
