@@ -116,6 +116,20 @@ pub fn resident_id(s: &[u8]) -> bool {
     (1800..=2100).contains(&y) && NaiveDate::from_ymd_opt(y as i32, m, d).is_some()
 }
 
+/// Whether `s` reads as a resident identity number of a province that
+/// issues them (its first two digits: 11–15, 21–23, 31–37, 41–46, 50–54,
+/// 61–65, 71, 81–83). About one such number in 31 passes the credit
+/// code's check too; no organisation's code does, whose first digit is a
+/// registering authority's (1–9, A–Y) and second a kind of body, never a
+/// province.
+pub fn person_id(s: &[u8]) -> bool {
+    if !resident_id(s) {
+        return false;
+    }
+    let p = u32::from(s[0] - b'0') * 10 + u32::from(s[1] - b'0');
+    matches!(p, 11..=15 | 21..=23 | 31..=37 | 41..=46 | 50..=54 | 61..=65 | 71 | 81..=83)
+}
+
 /// Luhn check over ASCII digits.
 pub fn luhn(digits: &[u8]) -> bool {
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
@@ -137,6 +151,23 @@ pub fn luhn(digits: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_identity_number_that_passes_as_a_credit_code_is_told_apart() {
+        // A real resident identity number whose last character also
+        // satisfies GB 32100's check: one in 31 do.
+        let id = "210381198503170109";
+        assert!(credit_code(id).is_ok() && resident_id(id.as_bytes()));
+        assert!(person_id(id.as_bytes()));
+        for code in [
+            "91350100M000100Y43",
+            "912103811000000184",
+            "92210381MA0TAX0015",
+        ] {
+            assert!(!person_id(code.as_bytes()), "{code}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -620,3 +620,114 @@ fn a_number_parted_by_markdown_link_syntax_is_found_where_it_is_written() {
     // The page's body maps back to the file: the column of the 139.
     assert_eq!(contact["column"].as_u64(), Some(5), "{contact}");
 }
+
+/// A whistleblower's value with a note, or two values in one field, is
+/// the whistleblower's in each of its parts: the name without its note,
+/// each number, the address by its house.
+#[test]
+fn each_part_of_a_whistleblowers_value_is_private() {
+    for (field, stored, written) in [
+        (
+            "姓名: 赵举报",
+            "姓名: 赵举报（退休职工）",
+            "举报人赵举报反映",
+        ),
+        (
+            "电话: \"13800000000\"",
+            "电话: \"0412-5556677、13800001111\"",
+            "回访电话13800001111",
+        ),
+        (
+            "电话: \"13800000000\"",
+            "电话: \"0412-5556677（白天）\"",
+            "回访电话0412-5556677",
+        ),
+        (
+            "电话: \"13800000000\"",
+            "电话: \"0412-5556677转8001\"",
+            "回访电话5556677",
+        ),
+        (
+            "地址: 测试市城关镇幸福路1号",
+            "地址: 测试市城关镇幸福路12号3单元401室（小区北门）",
+            "反映幸福路12号3单元楼下",
+        ),
+    ] {
+        let site = Site::new("base");
+        let clue = site
+            .read("content/clues/tx-2022-001.yaml")
+            .replace(field, stored);
+        assert!(clue.contains(stored), "{stored}");
+        site.write("content/clues/tx-2022-001.yaml", &clue);
+        let text = site.read("content/cases/tc-2022-001.yaml").replace(
+            "要旨: 充装单位应当",
+            &format!("要旨: {written}。充装单位应当"),
+        );
+        site.write("content/cases/tc-2022-001.yaml", &text);
+        let (code, errs) = errors(&site, "2022-02-15");
+        assert_eq!(code, 1, "{stored} / {written}: {errs:#?}");
+        assert_eq!(
+            errs[0]["path"], "content/cases/tc-2022-001.yaml",
+            "{written}"
+        );
+    }
+}
+
+/// About one resident identity number in 31 passes the credit code's
+/// check: written as a party's code it is an error, and no longer exempt
+/// from the scan anywhere in its record.
+#[test]
+fn an_identity_number_written_as_a_credit_code_is_an_error() {
+    let site = Site::new("base");
+    let id = "210381198503170109";
+    let text = site
+        .read("content/actions/ta-2022-001.yaml")
+        .replace("91210381MA0TAX0017", id);
+    site.write("content/actions/ta-2022-001.yaml", &text);
+    let (code, errs) = errors(&site, "2022-02-15");
+    assert_eq!(code, 1);
+    assert!(
+        errs.iter().any(|d| d["field"] == "当事人.统一社会信用代码"
+            && d["message"].as_str().unwrap().contains("身份证")),
+        "{errs:#?}"
+    );
+}
+
+/// A theme's attachment of a kind not known to the scan is read if it is
+/// text; and a number parted by runs of spaces, by percent-encoding or by
+/// a braille blank is still a number.
+#[test]
+fn attachments_and_odd_separators_are_read() {
+    let site = Site::new("base");
+    site.write("theme/files/登记表.tsv", "姓名\t电话\n某\t13912345678\n");
+    let (code, errs) = errors(&site, "2022-02-15");
+    assert_eq!(code, 1, "{errs:#?}");
+    assert!(
+        errs.iter()
+            .any(|d| d["path"] == "theme/files/登记表.tsv" && d["line"] == 2),
+        "{errs:#?}"
+    );
+    site.remove("theme/files/登记表.tsv");
+    for written in [
+        format!("139{}1234{}5678", " ".repeat(13), " ".repeat(13)),
+        "[回访](tel:%31%33%39%31%32%33%34%35%36%37%38)".to_string(),
+        "139\u{2800}1234\u{2800}5678".to_string(),
+    ] {
+        // Written in 基本案情 (Markdown).
+        let text = site.read("content/cases/tc-2022-001.yaml").replace(
+            "  2022年1月10日",
+            &format!("  电话 {written}。2022年1月10日"),
+        );
+        site.write("content/cases/tc-2022-001.yaml", &text);
+        let (code, errs) = errors(&site, "2022-02-15");
+        assert_eq!(code, 1, "{written:?}: {errs:#?}");
+        assert_eq!(
+            errs[0]["path"], "content/cases/tc-2022-001.yaml",
+            "{written:?}"
+        );
+        let original = site
+            .read("content/cases/tc-2022-001.yaml")
+            .replace(&format!("  电话 {written}。"), "  ");
+        site.write("content/cases/tc-2022-001.yaml", &original);
+    }
+}

@@ -300,6 +300,14 @@ impl RecordCheck<'_> {
                     "校验位为「{found}」，按前 17 位计算应为「{expected}」"
                 )),
             };
+            if problem.is_none() && crate::codes::person_id(code.as_bytes()) {
+                self.error(
+                    &field,
+                    "统一社会信用代码是一个居民身份证号码，不得公开",
+                    "营业执照上的统一社会信用代码（个体工商户的以 92 开头）；经营者本人的身份证号码不能作为代码",
+                    code.clone(),
+                );
+            }
             if let Some(problem) = problem {
                 self.error(
                     &field,

@@ -163,8 +163,9 @@ pub fn site_files(root: &Path, scanner: &Scanner) -> Vec<Diagnostic> {
             let format = Format::of(&rel);
             let mode = match format {
                 Format::Html | Format::Xml => Mode::Markup,
-                Format::Json | Format::Csv | Format::Text => Mode::Plain,
-                Format::Xlsx | Format::Binary => continue,
+                // A file of no known kind is read if it is text.
+                Format::Json | Format::Csv | Format::Text | Format::Binary => Mode::Plain,
+                Format::Xlsx => continue,
             };
             let Some(text) = read(e.path()) else {
                 continue;

@@ -51,7 +51,8 @@ pub fn scan_file(
     origin: Option<&str>,
 ) -> Vec<OutputFinding> {
     let format = formats::Format::of(rel);
-    if format == formats::Format::Binary {
+    // A file of no known kind is read if it is text ([`formats::read`]).
+    if format == formats::Format::Binary && std::str::from_utf8(bytes).is_err() {
         return Vec::new();
     }
     // One buffer a thread: the site's files are read one after another.

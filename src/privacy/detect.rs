@@ -131,12 +131,18 @@ pub fn numbers<T: Text + ?Sized>(text: &T, person: bool, out: &mut Vec<Number>) 
                 j = next;
             }
             groups.push((g, digits.len()));
-            let (mut k, mut gap) = (j, 0);
+            // A run of white space counts once: a page shows it as one
+            // space, however long it is written.
+            let (mut k, mut gap, mut in_space) = (j, 0, false);
             while gap <= MAX_GAP {
                 match text.char_at(k) {
                     Some((c, next)) if is_separator(c) => {
+                        let space = matches!(c, ' ' | '\t' | '\n' | '\r');
+                        if !(space && in_space) {
+                            gap += 1;
+                        }
+                        in_space = space;
                         k = next;
-                        gap += 1;
                     }
                     _ => break,
                 }
@@ -518,6 +524,9 @@ mod tests {
         );
         // Page numbers and dates are not cards.
         assert!(found("1 2 3 4 5 6 7 8 9 10 11 12 13 14", false).is_empty());
+        // However many spaces a page shows as one.
+        let wide = format!("电话139{}1234{}5678", " ".repeat(13), "\n".repeat(20));
+        assert_eq!(found(&wide, false), mobile("13912345678"));
         assert!(found("2026 11 22 2026 12 01 2026 12 15", false).is_empty());
     }
 

@@ -117,11 +117,23 @@ fn fold_text<S: Sink>(text: &str, base: u32, mode: Mode, out: &mut S) {
             i += len;
             continue;
         }
+        // Percent-encoding (a link's `tel:%31%33%38…`, a map link's
+        // address): a reader's browser shows it decoded.
+        if b == b'%'
+            && let Some(len) = percent_run(&bytes[i..])
+        {
+            let decoded = percent_decode(&bytes[i..i + len]);
+            for c in String::from_utf8_lossy(&decoded).chars() {
+                push(c, base + i as u32, out);
+            }
+            i += len;
+            continue;
+        }
         if b < 0x80 {
             // Plain ASCII text up to the next byte that needs a look.
             let run = bytes[i..]
                 .iter()
-                .position(|&c| !(0x20..0x7F).contains(&c) || c == b'<' || c == b'&')
+                .position(|&c| !(0x20..0x7F).contains(&c) || c == b'<' || c == b'&' || c == b'%')
                 .unwrap_or(bytes.len() - i);
             if run == 0 {
                 push_ascii(b, base + i as u32, out);
@@ -136,6 +148,25 @@ fn fold_text<S: Sink>(text: &str, base: u32, mode: Mode, out: &mut S) {
         push(c, base + i as u32, out);
         i += c.len_utf8();
     }
+}
+
+/// The length of a run of `%XX` at the start of `b`, if it starts with one.
+fn percent_run(b: &[u8]) -> Option<usize> {
+    let mut n = 0;
+    while b.len() >= n + 3
+        && b[n] == b'%'
+        && b[n + 1].is_ascii_hexdigit()
+        && b[n + 2].is_ascii_hexdigit()
+    {
+        n += 3;
+    }
+    (n > 0).then_some(n)
+}
+
+/// The bytes of a run of `%XX`.
+fn percent_decode(run: &[u8]) -> Vec<u8> {
+    let hex = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
+    run.chunks(3).map(|c| hex(c[1]) << 4 | hex(c[2])).collect()
 }
 
 #[inline]
@@ -174,7 +205,7 @@ pub fn push<S: Sink>(c: char, at: u32, out: &mut S) {
 /// (`①` is plain, but `1️⃣` is `1` + U+FE0F + U+20E3): a reader sees the
 /// base character.
 fn is_combining_mark(c: char) -> bool {
-    matches!(c as u32, 0x0300..=0x036F | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
 }
 
 /// Characters a reader does not see: Unicode category Cf, variation
@@ -185,7 +216,7 @@ pub fn invisible(c: char) -> bool {
         | 0xAD | 0x034F | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F
         | 0x0890..=0x0891 | 0x08E2 | 0x115F | 0x1160 | 0x17B4 | 0x17B5
         | 0x180B..=0x180F | 0x200B..=0x200F | 0x202A..=0x202E
-        | 0x2060..=0x206F | 0x20E3 | 0x3164 | 0xFE00..=0xFE0F | 0xFEFF
+        | 0x2060..=0x206F | 0x20E3 | 0x2800 | 0x3164 | 0xFE00..=0xFE0F | 0xFEFF
         | 0xFFA0 | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F
         | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F
         | 0xE0100..=0xE01EF)
@@ -555,6 +586,13 @@ mod tests {
             read("a<!-- 身份证 11010519491231002X -->b", Mode::Markup)
                 .contains("11010519491231002X")
         );
+        // Percent-encoding is read decoded.
+        assert_eq!(
+            read("tel:%31%33%38%31%32%33%34%35%36%37%38", Mode::Markup),
+            "tel:13812345678"
+        );
+        assert_eq!(read("q=%E5%B9%B8%E7%A6%8F", Mode::Plain), "q=幸福");
+        assert_eq!(read("width:100%;", Mode::Plain), "width:100%;");
         // An autolink shows its text; an XML name stays a tag.
         assert_eq!(read("<tel:13812345678>", Mode::Markup), "tel:13812345678");
         assert_eq!(

@@ -53,7 +53,14 @@ pub fn read(format: Format, bytes: &[u8], out: &mut String) -> Result<(), &'stat
         Format::Csv => csv(&text, out),
         Format::Xlsx => return xlsx(bytes, out),
         Format::Text => fold_into(&text, 0, Mode::Plain, out),
-        Format::Binary => {}
+        // A file of a kind not known here that is text all the same (a
+        // theme's .tsv or .vcf attachment) is read as text: only what is
+        // not text at all goes unread.
+        Format::Binary => {
+            if let Ok(t) = std::str::from_utf8(bytes) {
+                fold_into(t, 0, Mode::Plain, out);
+            }
+        }
     }
     Ok(())
 }

@@ -300,33 +300,114 @@ pub fn compact(value: &str) -> String {
 }
 
 /// The compact forms in which a reader would still recognise a private
-/// value: the value itself (a telephone number by its core, [`phone_core`]);
-/// a landline's local number, which is how neighbours write it; and each
-/// tail of an address after a level of administration (市, 区, 县, 镇, 乡,
-/// 街道: `城关镇幸福路1号`, `幸福路1号` of `某某市城关镇幸福路1号`) that is
-/// still five characters or more.
+/// value, from each of its parts ([`parts`]: a value may hold two numbers,
+/// or a note in brackets): the part itself (a telephone number by its
+/// core, [`phone_core`]); a landline's local number, which is how
+/// neighbours write it; each tail of an address after a level of
+/// administration (市, 区, 县, 镇, 乡, 街道: `城关镇幸福路1号`, `幸福路1号` of
+/// `某某市城关镇幸福路1号`), and each such tail up to a house, building, unit
+/// or room (`幸福路12号`, `幸福路12号3单元` of `…幸福路12号3单元401室`), still
+/// five characters or more.
 fn recognisable(s: &Secret) -> Vec<String> {
-    let whole = compact(&s.value);
-    let mut out = Vec::new();
-    if s.field.ends_with("电话") {
-        let core = phone_core(&whole).unwrap_or_else(|| whole.clone());
-        if let Some(local) = landline_local(&core) {
-            out.push(local.to_string());
-        }
-        out.push(core);
+    let mut out = vec![compact(&s.value)];
+    // A name, a number or an address has parts; a sentence of a report
+    // is matched whole (its clauses would match common words).
+    let has_parts = ["姓名", "名称", "电话", "地址"]
+        .iter()
+        .any(|f| s.field.contains(f));
+    if !has_parts {
         return out;
     }
-    if s.field.ends_with("地址") {
-        let chars: Vec<(usize, char)> = whole.char_indices().collect();
-        for (k, &(_, c)) in chars.iter().enumerate() {
-            let level = matches!(c, '省' | '市' | '区' | '县' | '镇' | '乡')
-                || (c == '道' && k > 0 && chars[k - 1].1 == '街');
-            if level && chars.len() - (k + 1) >= 5 {
-                out.push(whole[chars[k + 1].0..].to_string());
+    for part in parts(&s.value, s.field) {
+        let whole = compact(&part);
+        if s.field.ends_with("电话") {
+            let digits = whole.bytes().filter(u8::is_ascii_digit).count();
+            if digits < 7 {
+                continue;
+            }
+            let core = phone_core(&whole).unwrap_or_else(|| whole.clone());
+            if let Some(local) = landline_local(&core) {
+                out.push(local.to_string());
+            }
+            out.push(core);
+            continue;
+        }
+        if s.field.ends_with("地址") {
+            out.extend(address_forms(&whole));
+        }
+        if whole.chars().count() >= 2 {
+            out.push(whole);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The parts of a private value as a reader may meet them apart: the
+/// value without its notes in brackets (`张三丰（退休职工）`, `…401室（小区
+/// 北门）`, `0412-5556677（白天）`), and each item of a list of them
+/// (`0412-5556677、13800001111`, `张三、李四`); a telephone number without
+/// its extension (`0412-5556677转8001`).
+fn parts(value: &str, field: &str) -> Vec<String> {
+    let mut bare = String::with_capacity(value.len());
+    let mut depth = 0usize;
+    for c in value.chars() {
+        match c {
+            '（' | '(' | '【' | '[' => depth += 1,
+            '）' | ')' | '】' | ']' => depth = depth.saturating_sub(1),
+            c if depth == 0 => bare.push(c),
+            _ => {}
+        }
+    }
+    let mut cuts: Vec<char> = vec!['、', '，', ',', '；', ';', '/', '／'];
+    if field.ends_with("电话") {
+        cuts.extend(['转', '或', ' ']);
+    }
+    let mut out: Vec<String> = bare
+        .split(|c| cuts.contains(&c))
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if field.ends_with("电话") {
+        // `0412 5556677`: the parts split at spaces are joined again
+        // where a number was written in groups.
+        let joined: String = bare.split(['转', '或']).next().unwrap_or("").to_string();
+        out.push(joined);
+    }
+    out.push(bare);
+    out
+}
+
+/// The forms of an address a reader would still take for it: each tail
+/// after a level of administration, and each of those (and the whole)
+/// cut after a house number, building, unit or room; five characters or
+/// more.
+fn address_forms(whole: &str) -> Vec<String> {
+    let chars: Vec<(usize, char)> = whole.char_indices().collect();
+    let mut tails = vec![0usize];
+    for (k, &(_, c)) in chars.iter().enumerate() {
+        let level = matches!(c, '省' | '市' | '区' | '县' | '镇' | '乡')
+            || (c == '道' && k > 0 && chars[k - 1].1 == '街');
+        if level && k + 1 < chars.len() {
+            tails.push(k + 1);
+        }
+    }
+    let mut out = Vec::new();
+    for &t in &tails {
+        let tail = &chars[t..];
+        if tail.len() >= 5 {
+            out.push(whole[tail[0].0..].to_string());
+        }
+        for (k, &(_, c)) in tail.iter().enumerate() {
+            let ends = matches!(c, '号' | '栋' | '幢' | '座' | '楼' | '室' | '弄' | '巷')
+                || (c == '元' && k > 0 && tail[k - 1].1 == '单');
+            if ends && k + 1 >= 5 && k + 1 < tail.len() {
+                let end = tail.get(k + 1).map_or(whole.len(), |n| n.0);
+                out.push(whole[tail[0].0..end].to_string());
             }
         }
     }
-    out.push(whole);
     out
 }
 
@@ -464,7 +545,8 @@ fn compact_folded(text: &[At]) -> (String, Vec<u32>) {
 /// are the party's, not a person's, wherever the party's records write
 /// them.
 pub fn party_code_numbers(code: &str) -> Vec<String> {
-    if crate::codes::credit_code(code).is_err() {
+    // A person's identity number is never an organisation's code.
+    if crate::codes::credit_code(code).is_err() || crate::codes::person_id(code.as_bytes()) {
         return Vec::new();
     }
     let mut out = vec![normalize_number(code)];
@@ -596,6 +678,40 @@ mod tests {
             s3.scan_str("城关镇辖区内", 0, Mode::Markup, false)
                 .is_empty()
         );
+        // A value with a note, or two of them: each part is the
+        // whistleblower's; an address by its house too.
+        let s4 = Scanner::new(vec![
+            secret("举报人.姓名", "张三丰（退休职工）"),
+            secret("举报人.电话", "0412-5556677、13800001111"),
+            secret(
+                "举报人.地址",
+                "海城市城关镇幸福路12号3单元401室（小区北门）",
+            ),
+        ]);
+        for text in [
+            "举报人张三丰反映",
+            "回访电话0412-5556677",
+            "回访电话5556677",
+            "手机13800001111",
+            "反映幸福路12号3单元楼下",
+            "幸福路12号",
+        ] {
+            assert!(
+                s4.scan_str(text, 0, Mode::Markup, false)
+                    .iter()
+                    .any(|f| matches!(f.what, Found::Secret(_))),
+                "{text}"
+            );
+        }
+        let s5 = Scanner::new(vec![secret("举报人.电话", "0412-5556677转8001")]);
+        assert!(
+            !s5.scan_str("电话0412-5556677", 0, Mode::Markup, false)
+                .is_empty()
+        );
+        // The extension alone is nobody's number.
+        assert!(s5.scan_str("第8001号", 0, Mode::Markup, false).is_empty());
+        // Nor is a street without its number.
+        assert!(s4.scan_str("幸福路沿线", 0, Mode::Markup, false).is_empty());
         // A placeholder is nobody's secret.
         assert!(
             s.scan_str("支持匿名举报", 0, Mode::Markup, false)
