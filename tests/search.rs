@@ -1016,6 +1016,61 @@ fn tantivy_finds_the_same_documents_as_the_static_index() {
     assert!(compared > 100);
 }
 
+/// `gongshi search` and `/api/search` rank as the site does: the same
+/// documents in the same order, for single words, phrases, several terms
+/// and party names.
+#[test]
+fn tantivy_ranks_as_the_static_index() {
+    let index = Index::from_docs(corpus(300, 0x9e3779b97f4a7c15));
+    let docs = index.docs.clone();
+    let engine = gongshi::search::engine::Engine::build(&docs, None)
+        .unwrap()
+        .ranked_as_the_site(docs.clone());
+    let mut compared = 0;
+    let parties: Vec<String> = docs
+        .iter()
+        .filter_map(|d| d.party.clone())
+        .take(5)
+        .collect();
+    let mut queries: Vec<String> = [
+        "安全",
+        "安全阀",
+        "阀门 压力",
+        "气瓶隐患",
+        "整改",
+        "隐",
+        "压力容器 安全 整改",
+    ]
+    .iter()
+    .map(|q| q.to_string())
+    .collect();
+    queries.extend(parties);
+    for q in &queries {
+        let site: Vec<String> = search(
+            &index,
+            &Query {
+                text: q.clone(),
+                ..Query::default()
+            },
+        )
+        .iter()
+        .map(|h| index.docs[h.doc as usize].id.clone())
+        .collect();
+        let tantivy: Vec<String> = engine
+            .search(&Query {
+                text: q.clone(),
+                ..Query::default()
+            })
+            .unwrap()
+            .into_iter()
+            .map(|f| f.id)
+            .collect();
+        assert_eq!(tantivy, site, "query {q:?}: the same order");
+        compared += site.len();
+    }
+    assert!(compared > 100);
+}
+
 #[test]
 fn search_command_prints_json_in_the_contract_shape() {
     let site = Site::new("base");

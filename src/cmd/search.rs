@@ -47,9 +47,9 @@ pub fn run(opts: SearchOptions) -> u8 {
         return CONTENT_ERROR;
     }
     let public = crate::publish::publish(&content, opts.date, false);
-    let docs = crate::search::index::documents(&public);
+    let docs = std::sync::Arc::new(crate::search::index::documents(&public));
     let engine = match Engine::build(&docs, None) {
-        Ok(e) => e,
+        Ok(e) => e.ranked_as_the_site(docs.clone()),
         Err(e) => {
             eprintln!("错误：无法建立搜索索引：{e}");
             return USAGE_ERROR;

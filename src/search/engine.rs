@@ -8,6 +8,7 @@ use super::query::Query;
 use super::tokenize::{Walk, exact_key, query_terms};
 use serde::Serialize;
 use std::path::Path;
+use std::sync::Arc;
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query as TQuery, TermQuery};
 use tantivy::schema::{
@@ -100,7 +101,18 @@ pub struct Engine {
     index: Index,
     reader: IndexReader,
     f: Fields,
+    /// The documents indexed, by `kind/id`, where the caller gave them
+    /// ([`Engine::ranked_as_the_site`]): results are then ranked by the
+    /// site's rule, not by tantivy's score.
+    docs: Option<Ranking>,
 }
+
+/// The documents an engine was built from, and each one's number by its
+/// address.
+type Ranking = (
+    Arc<Vec<SearchDoc>>,
+    std::collections::HashMap<String, usize>,
+);
 
 /// One result, as `gongshi search --format json` and the API give it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -183,7 +195,12 @@ impl Engine {
         index.tokenizers().register(TOKENIZER, GongshiTokenizer);
         add(&index, f, docs.iter().filter(|d| !d.is_gap()), false)?;
         let reader = index.reader()?;
-        Ok(Engine { index, reader, f })
+        Ok(Engine {
+            index,
+            reader,
+            f,
+            docs: None,
+        })
     }
 
     /// Open an index that [`Engine::build`] wrote in `dir`.
@@ -197,7 +214,12 @@ impl Engine {
         }
         index.tokenizers().register(TOKENIZER, GongshiTokenizer);
         let reader = index.reader()?;
-        Ok(Engine { index, reader, f })
+        Ok(Engine {
+            index,
+            reader,
+            f,
+            docs: None,
+        })
     }
 
     /// Add `docs` to the index in `dir`, as a segment of their own: what
@@ -272,6 +294,21 @@ impl Engine {
         Box::new(PhraseQuery::new_with_offset(terms))
     }
 
+    /// Rank results as the site's search does (docs/search-index.md): an
+    /// exact value first, then ten for each place in a title and one for
+    /// each in a body ([`super::query::weight`]), then the newer; `docs`
+    /// are the documents this engine was built from, in their order.
+    pub fn ranked_as_the_site(mut self, docs: Arc<Vec<SearchDoc>>) -> Engine {
+        let at = docs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| !d.is_gap())
+            .map(|(i, d)| (d.url.clone(), i))
+            .collect();
+        self.docs = Some((docs, at));
+        self
+    }
+
     /// All matches, best first (exact values, then score, then recency).
     pub fn search(&self, q: &Query) -> tantivy::Result<Vec<Found>> {
         let terms = query_terms(&q.text);
@@ -334,6 +371,20 @@ impl Engine {
                 addr,
                 found,
             ));
+        }
+        if let Some((docs, at)) = &self.docs {
+            // The site's rule: its score, then the newer (the higher
+            // number).
+            let mut ranked: Vec<(bool, u32, usize, Found)> = rows
+                .into_iter()
+                .map(|(exact, _, _, _, found)| {
+                    let n = at.get(&found.url).copied().unwrap_or(0);
+                    let w = docs.get(n).map_or(0, |d| super::query::weight(d, &terms));
+                    (exact, w, n, found)
+                })
+                .collect();
+            ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(b.2.cmp(&a.2)));
+            return Ok(ranked.into_iter().map(|r| r.3).collect());
         }
         rows.sort_by(|a, b| {
             b.0.cmp(&a.0)

@@ -119,6 +119,32 @@ pub fn term_matches(index: &Index, term: &[Token]) -> BTreeMap<u32, u32> {
     out
 }
 
+/// The score of `doc` for `terms` as the static index gives it: for each
+/// term, ten for each place it stands in the title and one for each in
+/// the body (the same tokens, side by side, a separator where the term
+/// has one). What `gongshi search` and `/api/search` rank by, so that
+/// they give the site's order.
+pub fn weight(doc: &super::index::SearchDoc, terms: &[Vec<Token>]) -> u32 {
+    use super::tokenize::tokens_from;
+    let mut toks = tokens_from(&doc.title, 0);
+    toks.extend(tokens_from(&doc.body, super::index::BODY));
+    let at: std::collections::HashMap<u32, &str> =
+        toks.iter().map(|t| (t.pos, t.text.as_str())).collect();
+    let mut score = 0u32;
+    for term in terms {
+        let Some(first) = term.first() else { continue };
+        for t in toks.iter().filter(|t| t.text == first.text) {
+            let whole = term
+                .iter()
+                .all(|q| at.get(&(t.pos + (q.pos - first.pos))) == Some(&q.text.as_str()));
+            if whole {
+                score = score.saturating_add(weight_at(t.pos));
+            }
+        }
+    }
+    score
+}
+
 /// All matching documents, best first; facet filters applied.
 pub fn search(index: &Index, q: &Query) -> Vec<Hit> {
     let terms = query_terms(&q.text);

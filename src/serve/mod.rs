@@ -101,8 +101,12 @@ impl State {
         // Requests that arrive while it is built wait here for it.
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(snapshot) = pending.take() {
-            match Engine::build(&snapshot.docs(), None) {
-                Ok(e) => *self.engine.write().unwrap_or_else(|e| e.into_inner()) = Some(e),
+            let docs = snapshot.docs();
+            match Engine::build(&docs, None) {
+                Ok(e) => {
+                    let e = e.ranked_as_the_site(docs);
+                    *self.engine.write().unwrap_or_else(|e| e.into_inner()) = Some(e);
+                }
                 Err(e) => eprintln!("警告：搜索索引建立失败：{e}"),
             }
         }
