@@ -547,3 +547,28 @@ fn the_preview_shows_drafts_and_scheduled_records_marked_unless_public() {
         );
     }
 }
+
+/// Two previews of one site side by side, one of them `--public`: each
+/// serves its own files; the public one never the other's drafts.
+#[test]
+fn two_previews_of_one_site_keep_their_files_apart() {
+    let site = Site::new("base");
+    let case = site.read("content/cases/tc-2022-001.yaml");
+    site.write(
+        "content/cases/draft-1.yaml",
+        &format!(
+            "状态: 草稿\n{}",
+            case.replace("发布日期: 2022-01-20", "发布日期: 2022-02-10")
+        ),
+    );
+    let preview = start(&site);
+    let public = start_with(&site, &["--public"]);
+    for _ in 0..2 {
+        let (status, data) = get(preview.port, "/data/cases.json");
+        assert_eq!(status, 200);
+        assert!(data.contains("draft-1"), "the preview has the draft");
+        let (status, data) = get(public.port, "/data/cases.json");
+        assert_eq!(status, 200);
+        assert!(!data.contains("draft-1"), "the public preview never has it");
+    }
+}

@@ -6,7 +6,7 @@
 //! new snapshot on a change. A failed rebuild keeps the last good site
 //! online and shows its errors in the terminal and over the open pages.
 //! Open data, feeds and report sheets are written to
-//! `SITE/.gongshi-cache/serve` on their first request after a change.
+//! `SITE/.gongshi-cache/serve-<pid>` on their first request after a change.
 //! `/api/search?q=…` answers with the tantivy index, same semantics as the
 //! site's search.
 
@@ -66,7 +66,7 @@ pub struct State {
 
 impl State {
     pub fn new(root: PathBuf) -> State {
-        let search_root = root.with_file_name("serve-search");
+        let search_root = search_dir(&root);
         State {
             root,
             snapshot: RwLock::new(None),
@@ -191,8 +191,55 @@ impl State {
     }
 }
 
+/// Where this preview writes its open data, feeds and sheets: a
+/// directory of its own process (`serve-<pid>`, its search index beside
+/// it as `serve-<pid>-search`), so that two previews of one site (one of
+/// them `--public`) never serve each other's files. Those of previews no
+/// longer running are cleared away when one starts.
 pub fn out_dir(site: &Path) -> PathBuf {
-    site.join(crate::content::kept::DIR).join("serve")
+    site.join(crate::content::kept::DIR)
+        .join(format!("serve-{}", std::process::id()))
+}
+
+/// The static search index of the preview whose files are in `out`.
+fn search_dir(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    out.with_file_name(format!("{name}-search"))
+}
+
+/// Remove the directories of previews whose process has ended.
+fn clear_stale(site: &Path) {
+    let dir = site.join(crate::content::kept::DIR);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        // The one shared directory of earlier versions.
+        if name == "serve" && e.path().join(crate::output::MARKER).is_file() {
+            let _ = std::fs::remove_dir_all(e.path());
+            continue;
+        }
+        let Some(rest) = name.strip_prefix("serve-") else {
+            continue;
+        };
+        let pid = rest.strip_suffix("-search").unwrap_or(rest);
+        let Ok(pid) = pid.parse::<u32>() else {
+            // The shared directories of earlier versions.
+            if rest == "search" {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        let ours = e.path().join(crate::output::MARKER).is_file() || rest.ends_with("-search");
+        if !alive && ours && cfg!(target_os = "linux") {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 /// Make the calling thread yield to every other (a thread's own nice
@@ -265,8 +312,9 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         return Err(format!("站点目录不存在：{}", opts.site.display()));
     }
     // The preview's caches obey the rules of any output directory.
+    clear_stale(&opts.site);
     let out = out_dir(&opts.site);
-    let checked = [out.clone(), out.with_file_name("serve-search")]
+    let checked = [out.clone(), search_dir(&out)]
         .iter()
         .map(|d| crate::output::check_out_dir(&opts.site, d))
         .collect::<Result<Vec<_>, _>>();
