@@ -143,6 +143,14 @@ fn serves_previews_rebuilds_and_answers_search() {
     );
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["total"], 1, "facet filter: {v}");
+    // The kind as results name it filters too.
+    let kind = v["results"][0]["kind"].as_str().unwrap().to_string();
+    let (_, body) = get(
+        srv.port,
+        &format!("/api/search?q=%E6%B0%94%E7%93%B6&kind={kind}"),
+    );
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["total"], 1, "kind={kind}: {v}");
 
     // search.html's static index is written on its first request
     let (_, page) = get(srv.port, "/search.html");
@@ -571,4 +579,24 @@ fn two_previews_of_one_site_keep_their_files_apart() {
         assert_eq!(status, 200);
         assert!(!data.contains("draft-1"), "the public preview never has it");
     }
+}
+
+/// A port in use is said at once, in words, before any build.
+#[test]
+fn a_port_in_use_is_said_at_once() {
+    let site = Site::new("base");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(BIN)
+        .args(["serve", "--port", &port])
+        .current_dir(site.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("端口已被占用") && err.contains("--port"),
+        "{err}"
+    );
+    assert!(!err.contains("预览已更新"), "no build first: {err}");
 }

@@ -358,7 +358,13 @@ fn api_search(req: &Request, state: &State) -> Answer {
             "offset" => offset = v.parse().unwrap_or(0),
             other => {
                 if let Some(i) = FACETS.iter().position(|f| *f == other) {
-                    q.filters.entry(i).or_default().push(v.clone());
+                    // A kind by the name results give it (`cases`) or by
+                    // its label (典型案例), as the facet table holds it.
+                    let v = match crate::content::model::Kind::from_dir(v) {
+                        Some(k) if other == "kind" => k.label().to_string(),
+                        _ => v.clone(),
+                    };
+                    q.filters.entry(i).or_default().push(v);
                 }
             }
         }

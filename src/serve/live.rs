@@ -99,10 +99,15 @@ pub(super) const LIVE_JS: &str = r#"(function () {
     var h = document.createElement('strong');
     h.textContent = '内容有错误，页面仍为上一次成功生成的版本：';
     box.appendChild(h);
-    errors.forEach(function (e) {
+    // The errors that stop the preview first, each said to be one.
+    var sorted = errors.filter(function (e) { return e.severity !== 'warning'; })
+      .concat(errors.filter(function (e) { return e.severity === 'warning'; }));
+    sorted.forEach(function (e) {
       var p = document.createElement('pre');
       p.style.whiteSpace = 'pre-wrap'; p.style.margin = '6px 0';
-      p.textContent = e.location + ' ' + (e.field ? '[' + e.field + '] ' : '') + e.message +
+      if (e.severity === 'warning') p.style.color = '#5c4400';
+      p.textContent = e.location + ' ' + (e.severity === 'warning' ? '警告' : '错误') + ' ' +
+        (e.field ? '[' + e.field + '] ' : '') + e.message +
         (e.expected ? '\n    应为: ' + e.expected : '') + (e.found ? '\n    实际: ' + e.found : '');
       box.appendChild(p);
     });

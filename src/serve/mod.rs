@@ -297,7 +297,16 @@ pub fn rebuild(opts: &BuildOptions, state: &State) -> bool {
         }
         Err((diags, why)) => {
             crate::diag::print_human(&diags, true);
-            eprintln!("{why}；继续提供上一次成功的版本");
+            let served = state
+                .snapshot
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .is_some();
+            if served {
+                eprintln!("{why}；继续提供上一次成功的版本");
+            } else {
+                eprintln!("{why}；改正后预览会自动生成，在此之前页面显示这些错误");
+            }
             *state.errors.write().unwrap_or_else(|e| e.into_inner()) = diags;
             state.bump();
             false
@@ -337,6 +346,15 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         static_search: false,
         search_apart_above: crate::pipeline::SEARCH_APART_ABOVE,
     };
+    // The port first: a port in use is said at once, not after a build.
+    let listener = TcpListener::bind((opts.bind.as_str(), opts.port)).map_err(|e| {
+        let why = if e.kind() == std::io::ErrorKind::AddrInUse {
+            "端口已被占用（可能另一个预览正在运行）；请用 --port 换一个端口".to_string()
+        } else {
+            crate::diag::io_reason(&e)
+        };
+        format!("无法监听 {}:{}：{why}", opts.bind, opts.port)
+    })?;
     let state = Arc::new(State::new(out.clone()));
     // The watch starts before the first build: a file saved meanwhile is
     // built next. (The cache directory is made first, so that making it is
@@ -346,8 +364,6 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     }
     let watcher = watch::begin(&opts.site);
     rebuild(&build, &state);
-    let listener = TcpListener::bind((opts.bind.as_str(), opts.port))
-        .map_err(|e| format!("无法监听 {}:{}：{e}", opts.bind, opts.port))?;
     let addr = listener
         .local_addr()
         .map(|a| a.to_string())
