@@ -220,23 +220,47 @@ pub enum Outcome {
     Io(String),
 }
 
-/// The numbers that the records holding them declared in their 隐私例外
-/// (a draft's declare nothing), and what may read as one in their
-/// parties' 统一社会信用代码 ([`crate::privacy::party_code_numbers`]): the
-/// output may show these.
-pub fn allowed_numbers(content: &crate::content::Content) -> std::collections::HashSet<String> {
+/// The numbers the output may show ([`crate::output::Allowed`]): what may
+/// read as one in the parties' 统一社会信用代码
+/// ([`crate::privacy::party_code_numbers`]), anywhere; and those each
+/// record's 隐私例外 accept (a draft's accept nothing), on its own page,
+/// the pages of the records it is linked with, and the files that gather
+/// many records.
+pub fn allowed_numbers(
+    content: &crate::content::Content,
+    public: &crate::publish::PublicSite,
+) -> crate::output::Allowed {
     use crate::content::model::Status;
-    let codes = |r: &crate::content::model::Record| {
-        let code = r.party().and_then(|p| p.code.as_deref());
-        code.map(crate::privacy::party_code_numbers)
-            .unwrap_or_default()
-    };
-    content
+    let codes = content
         .records
         .iter()
         .filter(|r| r.meta.status != Status::Draft)
-        .flat_map(|r| r.meta.privacy_used.iter().cloned().chain(codes(r)))
-        .collect()
+        .filter_map(|r| r.party().and_then(|p| p.code.as_deref()))
+        .flat_map(crate::privacy::party_code_numbers)
+        .collect();
+    let source_of_url: std::collections::HashMap<&str, &str> = public
+        .pages()
+        .map(|r| (r.url.as_str(), r.source.as_str()))
+        .collect();
+    let records: Vec<(String, Vec<String>, Vec<String>)> = public
+        .pages()
+        .map(|r| {
+            let shown = r
+                .related
+                .iter()
+                .chain(&r.referenced_by)
+                .filter_map(|l| source_of_url.get(l.url.as_str()))
+                .map(|s| s.to_string())
+                .collect();
+            let own = if r.meta.status == Status::Draft {
+                Vec::new()
+            } else {
+                r.meta.privacy_used.clone()
+            };
+            (r.source.clone(), own, shown)
+        })
+        .collect();
+    crate::output::Allowed::new(codes, &records)
 }
 
 /// The whole pipeline: load → check → publish → render/search/export →
@@ -258,7 +282,7 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
     t.stage("检查");
     let public = crate::publish::publish(&content, opts.date, opts.drafts);
     t.stage("发布视图");
-    let allowed = allowed_numbers(&content);
+    let allowed = allowed_numbers(&content, &public);
     let base_url = &content.site.info.base_url;
     let staging = match out {
         Some(out) => match Staging::begin(out, scanner, allowed)

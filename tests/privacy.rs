@@ -731,3 +731,28 @@ fn attachments_and_odd_separators_are_read() {
         site.write("content/cases/tc-2022-001.yaml", &original);
     }
 }
+
+/// A number one record's 隐私例外 accept, put together on another
+/// record's page from two of its fields, is still found there: the
+/// exception holds on its own record's page, not on every page.
+#[test]
+fn an_exception_does_not_hold_on_another_records_page() {
+    let site = Site::new("base");
+    let text = site.read("content/actions/ta-2022-001.yaml").replace(
+        "原因: 充装超期未检气瓶。",
+        "原因: 充装钢印号为 13812345678 的超期未检气瓶。\n隐私例外: [{内容: \"13812345678\", 说明: 气瓶钢印号，经审核}]",
+    );
+    site.write("content/actions/ta-2022-001.yaml", &text);
+    assert!(site.build("2022-02-15").status.success());
+    // The clue's page shows 2022-01-13 and then 812345678: a reader reads
+    // 13 812345678, the number.
+    let clue = site.read("content/clues/tx-2022-001.yaml");
+    site.write(
+        "content/clues/tx-2022-001.yaml",
+        &format!("{clue}进展: [{{日期: 2022-01-13, 说明: \"812345678号整改通知书已送达\"}}]\n"),
+    );
+    let o = site.run(&["build", "--date", "2022-02-15"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("content/clues/tx-2022-001.yaml"), "{err}");
+}

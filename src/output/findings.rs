@@ -7,14 +7,79 @@ use super::*;
 /// scanner's version and fingerprint (its private values) and the numbers
 /// the records' 隐私例外 accepted. Two builds with the same stamp find the
 /// same things in the same bytes.
-pub(super) fn scan_stamp(scanner: &Scanner, allowed: &HashSet<String>) -> String {
-    let mut allowed: Vec<&String> = allowed.iter().collect();
-    allowed.sort();
+/// The numbers the output may show: what may read as one in a party's
+/// 统一社会信用代码 (anywhere: an organisation's code is public), and the
+/// numbers each record's 隐私例外 accept — on that record's own page (and
+/// on the pages of the records it links or that link it, which show its
+/// title), and in the files that gather many records (lists, open data,
+/// the search index), never on another record's page.
+#[derive(Debug, Clone, Default)]
+pub struct Allowed {
+    anywhere: HashSet<String>,
+    /// By a record's source (`PATH:LINE`, a page's origin).
+    by_record: std::collections::HashMap<String, HashSet<String>>,
+    /// Every record's, for the files that gather them.
+    declared: HashSet<String>,
+}
+
+impl Allowed {
+    /// `anywhere`; and each record's source with its own numbers and the
+    /// sources of the records its page shows.
+    pub fn new(
+        anywhere: HashSet<String>,
+        records: &[(String, Vec<String>, Vec<String>)],
+    ) -> Allowed {
+        let own: std::collections::HashMap<&str, &Vec<String>> =
+            records.iter().map(|(s, n, _)| (s.as_str(), n)).collect();
+        let mut by_record = std::collections::HashMap::new();
+        for (source, _, shown) in records {
+            let set: HashSet<String> = std::iter::once(source)
+                .chain(shown)
+                .filter_map(|s| own.get(s.as_str()))
+                .flat_map(|n| n.iter().cloned())
+                .collect();
+            if !set.is_empty() {
+                by_record.insert(source.clone(), set);
+            }
+        }
+        let declared = records.iter().flat_map(|r| r.1.iter().cloned()).collect();
+        Allowed {
+            anywhere,
+            by_record,
+            declared,
+        }
+    }
+
+    /// Whether the number `key` may stand in a file made from `origin`
+    /// (a record's page) or from many records (`None`).
+    pub fn allows(&self, key: &str, origin: Option<&str>) -> bool {
+        if self.anywhere.contains(key) {
+            return true;
+        }
+        match origin {
+            Some(o) => self.by_record.get(o).is_some_and(|s| s.contains(key)),
+            None => self.declared.contains(key),
+        }
+    }
+
+    /// Every entry, in an order of its own (for the scan's stamp).
+    fn entries(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.anywhere.iter().map(|a| format!("*{a}")).collect();
+        for (s, set) in &self.by_record {
+            v.extend(set.iter().map(|n| format!("{s}={n}")));
+        }
+        v.sort();
+        v
+    }
+}
+
+pub(super) fn scan_stamp(scanner: &Scanner, allowed: &Allowed) -> String {
+    let allowed = allowed.entries();
     let mut h = Sha256::new();
     h.update(SCAN_VERSION.as_bytes());
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(scanner.fingerprint().as_bytes());
-    for a in allowed {
+    for a in &allowed {
         h.update((a.len() as u64).to_le_bytes());
         h.update(a.as_bytes());
     }
@@ -26,7 +91,7 @@ pub(super) fn scan_stamp(scanner: &Scanner, allowed: &HashSet<String>) -> String
 }
 
 /// Changed whenever what the scan finds in the same bytes may change.
-pub(super) const SCAN_VERSION: &str = "reader-view-1";
+pub(super) const SCAN_VERSION: &str = "reader-view-2";
 
 /// A finding in a file about to be published.
 #[derive(Debug, Clone)]
@@ -45,7 +110,7 @@ pub struct OutputFinding {
 /// holding them declared (`allowed`).
 pub fn scan_file(
     scanner: &Scanner,
-    allowed: &HashSet<String>,
+    allowed: &Allowed,
     rel: &str,
     bytes: &[u8],
     origin: Option<&str>,
@@ -87,14 +152,14 @@ pub fn scan_file(
 /// holding them declared (`allowed`).
 pub(super) fn kept(
     scanner: &Scanner,
-    allowed: &HashSet<String>,
+    allowed: &Allowed,
     found: Vec<crate::privacy::Finding>,
     rel: &str,
     origin: Option<&str>,
 ) -> Vec<OutputFinding> {
     found
         .into_iter()
-        .filter(|f| !(matches!(f.what, Found::Number(_)) && allowed.contains(&f.key)))
+        .filter(|f| !(matches!(f.what, Found::Number(_)) && allowed.allows(&f.key, origin)))
         .map(|f| OutputFinding {
             what: scanner.describe(&f.what),
             key: f.key,
@@ -108,7 +173,7 @@ pub(super) fn kept(
 /// [`scan_file`] as diagnostics (the preview's page by page).
 pub fn findings_in(
     scanner: &Scanner,
-    allowed: &HashSet<String>,
+    allowed: &Allowed,
     rel: &str,
     bytes: &[u8],
     origin: Option<&str>,

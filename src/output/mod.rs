@@ -18,7 +18,7 @@ use crate::diag::{Diagnostic, Pos, report};
 use crate::privacy::{Found, Scanner, formats};
 pub use engine_dir::{EngineDir, engine_dir};
 use findings::*;
-pub use findings::{OutputFinding, findings_in, scan_file};
+pub use findings::{Allowed, OutputFinding, findings_in, scan_file};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -68,7 +68,7 @@ pub struct Staging {
     tmp: PathBuf,
     scanner: Scanner,
     /// Numbers that the 隐私例外 of the records that hold them accepted.
-    allowed: HashSet<String>,
+    allowed: Allowed,
     findings: Mutex<Vec<OutputFinding>>,
     /// Nothing is written: the files are only scanned (`check`).
     dry: bool,
@@ -139,7 +139,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 impl Staging {
     /// A staging that writes nothing: every file is scanned as a build
     /// would scan it, so that `check` finds what `build` finds.
-    pub fn dry(scanner: Scanner, allowed: HashSet<String>) -> Staging {
+    pub fn dry(scanner: Scanner, allowed: Allowed) -> Staging {
         let mut s = Staging::new(PathBuf::new(), PathBuf::new(), scanner, allowed);
         s.dry = true;
         s.done = true;
@@ -147,7 +147,7 @@ impl Staging {
     }
 
     /// A staging of nothing yet, writing to `tmp` for `out`.
-    fn new(out: PathBuf, tmp: PathBuf, scanner: Scanner, allowed: HashSet<String>) -> Staging {
+    fn new(out: PathBuf, tmp: PathBuf, scanner: Scanner, allowed: Allowed) -> Staging {
         Staging {
             out,
             tmp,
@@ -168,11 +168,7 @@ impl Staging {
         }
     }
 
-    pub fn begin(
-        out: &Path,
-        scanner: Scanner,
-        allowed: HashSet<String>,
-    ) -> std::io::Result<Staging> {
+    pub fn begin(out: &Path, scanner: Scanner, allowed: Allowed) -> std::io::Result<Staging> {
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),

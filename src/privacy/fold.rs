@@ -416,7 +416,19 @@ fn char_ref(b: &[u8]) -> Option<(char, usize)> {
         end += 1;
     }
     let name = std::str::from_utf8(&b[1..end]).ok()?;
-    let c = named(name)?;
+    // Any other reference a browser knows (there are two thousand) shows
+    // a character that is no digit: read as a space, so that it parts
+    // nothing a reader would read whole, and joins nothing either.
+    let c = match named(name) {
+        Some(c) => c,
+        None if end > 1
+            && b.get(end) == Some(&b';')
+            && name.bytes().all(|c| c.is_ascii_alphabetic()) =>
+        {
+            ' '
+        }
+        None => return None,
+    };
     Some(if b.get(end) == Some(&b';') {
         (c, end + 1)
     } else if matches!(name, "amp" | "lt" | "gt" | "quot" | "nbsp" | "shy") {
@@ -444,7 +456,7 @@ fn named(name: &str) -> Option<char> {
         "puncsp" => '\u{2008}',
         "thinsp" | "ThinSpace" => '\u{2009}',
         "hairsp" | "VeryThinSpace" => '\u{200A}',
-        "MediumSpace" => '\u{205F}',
+        "MediumSpace" | "ThickSpace" => '\u{205F}',
         "Tab" => '\t',
         "NewLine" => '\n',
         "ZeroWidthSpace"
@@ -605,6 +617,10 @@ mod tests {
         );
         assert_eq!(read("&#49;&#x33;&#56", Mode::Markup), "138");
         assert_eq!(read("1&nbsp;2&zwj;3", Mode::Markup), "1 23");
+        assert_eq!(
+            read("138&ThickSpace;1234&Foo;5678", Mode::Markup),
+            "138 1234 5678"
+        );
         assert_eq!(
             read("<td>1</td><td>2</td>", Mode::Markup),
             "\u{1}1\u{1}\u{1}2\u{1}"

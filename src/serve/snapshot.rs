@@ -37,7 +37,7 @@ pub struct Snapshot {
     pages: OnceLock<PageMap>,
     scanner: Scanner,
     /// The numbers the records' 隐私例外 accepted.
-    allowed: HashSet<String>,
+    allowed: crate::output::Allowed,
     /// The records whose public fields `scanner` found clean, by the
     /// address of their metadata. The records are shared with the load
     /// cache and stay alive as long as this snapshot, so an address here
@@ -223,7 +223,7 @@ impl Snapshot {
                 return Err((all, "预览未更新：发布内容含有个人隐私信息"));
             }
         };
-        let allowed = allowed_numbers(content);
+        let allowed = allowed_numbers(content, published.borrow_dependent());
         t.stage("检查、发布视图");
         let (assets, files) = theme_assets(&opts.site);
         let templates = crate::render::fingerprint(&env, &[]);
@@ -284,7 +284,7 @@ impl Snapshot {
     }
 
     /// The numbers the records' 隐私例外 accepted.
-    pub fn allowed(&self) -> &HashSet<String> {
+    pub fn allowed(&self) -> &crate::output::Allowed {
         &self.allowed
     }
 
