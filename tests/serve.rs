@@ -527,6 +527,19 @@ fn the_preview_shows_drafts_and_scheduled_records_marked_unless_public() {
         assert!(body.contains("定时发布：2022-03-01"), "{body}");
         let (_, list) = get(srv.port, "/cases/");
         assert!(list.contains("定时发布：2022-03-01"), "marked in lists too");
+        // And on the home page and the party's page.
+        let (_, home) = get(srv.port, "/");
+        let marked = |page: &str, id: &str, mark: &str| {
+            page.split(&format!("cases/{id}.html"))
+                .nth(1)
+                .and_then(|rest| rest.split("</li>").next().or(Some(rest)))
+                .is_some_and(|item| item.split("</tr>").next().unwrap_or(item).contains(mark))
+        };
+        assert!(marked(&home, "draft-1", "草稿"), "{home}");
+        assert!(marked(&home, "later-1", "定时发布"), "{home}");
+        let (_, party) = get(srv.port, "/parties/91210381MA0TAX0017.html");
+        assert!(marked(&party, "draft-1", "草稿"), "{party}");
+        assert!(marked(&party, "later-1", "定时发布"), "{party}");
     }
     {
         // --drafts is still accepted

@@ -45,6 +45,9 @@ pub struct Link {
     pub title: String,
     pub url: String,
     pub date: NaiveDate,
+    /// In a preview, a draft's or a scheduled record's mark.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview: Option<&'static str>,
 }
 
 /// The party as the public sees it (natural persons masked).
@@ -143,6 +146,7 @@ impl PubRecord<'_> {
             title: self.title.clone(),
             url: self.url.clone(),
             date: self.published,
+            preview: self.preview,
         }
     }
     /// Decision or publication date used by reports.
