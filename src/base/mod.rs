@@ -22,6 +22,41 @@ pub const MAX_INDEXED_CHARS: usize = 10_000;
 pub const MARKDOWN: pulldown_cmark::Options =
     pulldown_cmark::Options::ENABLE_TABLES.union(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
 
+/// The addresses of the links and images of `text` that the site's Markdown renderer drops
+/// (see [`safe_url`]), in order.
+pub fn unsafe_urls(text: &str) -> Vec<String> {
+    if !text.contains(':') {
+        return Vec::new();
+    }
+    pulldown_cmark::Parser::new_ext(text, MARKDOWN)
+        .filter_map(|ev| match ev {
+            pulldown_cmark::Event::Start(
+                pulldown_cmark::Tag::Link { dest_url, .. }
+                | pulldown_cmark::Tag::Image { dest_url, .. },
+            ) if !safe_url(&dest_url) => Some(dest_url.into_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Only addresses that cannot run code.
+pub fn safe_url(url: &str) -> bool {
+    let u: String = url
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match u.split_once(':') {
+        Some((scheme, _))
+            if !scheme.contains('/') && !scheme.contains('?') && !scheme.contains('#') =>
+        {
+            matches!(scheme, "http" | "https" | "mailto" | "tel")
+        }
+        _ => true,
+    }
+}
+
 /// An amount of 万元 as the site writes it: up to four decimals, no
 /// trailing zeros (`3`, `0.5`, `12.375`).
 pub fn format_wan(v: f64) -> String {

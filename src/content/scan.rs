@@ -196,7 +196,7 @@ pub fn controls(src: &Source, node: &Node, body: Option<(&str, usize)>, diags: &
 /// Links and images of the values of `node` (and of a page's `body`,
 /// which begins at byte `body_at`) whose address could run code or leave
 /// the web (`javascript:`, `file:`, `data:` …): the page shows their text
-/// and drops the address ([`crate::render::markdown::safe_url`]), so each
+/// and drops the address ([`crate::base::safe_url`]), so each
 /// is a located warning rather than a link lost without a word.
 pub fn links(src: &Source, node: &Node, body: Option<(&str, usize)>, diags: &mut Diagnostics) {
     let mut report_at = |pos: Pos, field: &str, url: &str, at: Option<usize>| {
@@ -214,7 +214,7 @@ pub fn links(src: &Source, node: &Node, body: Option<(&str, usize)>, diags: &mut
         );
     };
     values(node, "", &mut |path, n, text| {
-        for url in crate::render::markdown::unsafe_urls(text) {
+        for url in crate::base::unsafe_urls(text) {
             let from = locate::line_start(src.text, n.pos.line);
             let at = src.text[from..].find(url.as_str()).map(|k| from + k);
             report_at(n.pos, path, &url, at);
@@ -222,7 +222,7 @@ pub fn links(src: &Source, node: &Node, body: Option<(&str, usize)>, diags: &mut
     });
     if let Some((body, offset)) = body {
         let mut from = 0;
-        for url in crate::render::markdown::unsafe_urls(body) {
+        for url in crate::base::unsafe_urls(body) {
             let at = body[from..].find(url.as_str()).map(|k| from + k);
             if let Some(k) = at {
                 from = k + url.len();

@@ -2,6 +2,7 @@
 //! images may only point to http(s), mailto, tel or relative addresses, and
 //! headings are moved so that the highest sits just under the page's own.
 
+pub use crate::base::{safe_url, unsafe_urls};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 /// Render `text`; `min_level` is the highest heading level allowed (3 inside
@@ -100,42 +101,6 @@ fn heading_shift(text: &str, opts: Options, min_level: u8) -> i16 {
 fn demote(level: HeadingLevel, by: i16) -> HeadingLevel {
     let n = (i16::from(level as u8) + by).clamp(1, 6);
     HeadingLevel::try_from(n as usize).unwrap_or(HeadingLevel::H6)
-}
-
-/// The addresses of the links and images of `text` that [`render`] drops
-/// (see [`safe_url`]), in order.
-pub fn unsafe_urls(text: &str) -> Vec<String> {
-    if !text.contains(':') {
-        return Vec::new();
-    }
-    Parser::new_ext(text, crate::base::MARKDOWN)
-        .filter_map(|ev| match ev {
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
-                if !safe_url(&dest_url) =>
-            {
-                Some(dest_url.into_string())
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-/// Only addresses that cannot run code.
-pub fn safe_url(url: &str) -> bool {
-    let u: String = url
-        .trim()
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    match u.split_once(':') {
-        Some((scheme, _))
-            if !scheme.contains('/') && !scheme.contains('?') && !scheme.contains('#') =>
-        {
-            matches!(scheme, "http" | "https" | "mailto" | "tel")
-        }
-        _ => true,
-    }
 }
 
 #[cfg(test)]

@@ -114,6 +114,25 @@ type Ranking = (
     std::collections::HashMap<String, usize>,
 );
 
+/// Results (each with whether it is an exact value) in the site's order:
+/// exact values first, then the site's score ([`super::query::weight`]),
+/// then the newer (the higher number).
+fn as_the_site(
+    (docs, at): &Ranking,
+    terms: &[Vec<super::tokenize::Token>],
+    rows: impl Iterator<Item = (bool, Found)>,
+) -> Vec<Found> {
+    let mut ranked: Vec<(bool, u32, usize, Found)> = rows
+        .map(|(exact, found)| {
+            let n = at.get(&found.url).copied().unwrap_or(0);
+            let w = docs.get(n).map_or(0, |d| super::query::weight(d, terms));
+            (exact, w, n, found)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(b.2.cmp(&a.2)));
+    ranked.into_iter().map(|r| r.3).collect()
+}
+
 /// One result, as `gongshi search --format json` and the API give it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Found {
@@ -372,19 +391,11 @@ impl Engine {
                 found,
             ));
         }
-        if let Some((docs, at)) = &self.docs {
-            // The site's rule: its score, then the newer (the higher
-            // number).
-            let mut ranked: Vec<(bool, u32, usize, Found)> = rows
+        if let Some(ranking) = &self.docs {
+            let rows = rows
                 .into_iter()
-                .map(|(exact, _, _, _, found)| {
-                    let n = at.get(&found.url).copied().unwrap_or(0);
-                    let w = docs.get(n).map_or(0, |d| super::query::weight(d, &terms));
-                    (exact, w, n, found)
-                })
-                .collect();
-            ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(b.2.cmp(&a.2)));
-            return Ok(ranked.into_iter().map(|r| r.3).collect());
+                .map(|(exact, _, _, _, found)| (exact, found));
+            return Ok(as_the_site(ranking, &terms, rows));
         }
         rows.sort_by(|a, b| {
             b.0.cmp(&a.0)

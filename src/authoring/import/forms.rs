@@ -484,26 +484,7 @@ fn shift_left(d: &str, n: usize) -> String {
 fn open_data(sheet: &Sheet, at: usize, kind: Kind) -> Layout {
     let mut heads: Vec<String> = sheet.rows[at].iter().map(|h| norm(h)).collect();
     let fields = crate::content::kinds::fields(kind);
-    // A heading that is no field of the kind is named once, at the
-    // heading, and its column left out (not once for every row).
-    let mut problems = Vec::new();
-    for (c, h) in heads.iter_mut().enumerate() {
-        let top = h.split('.').next().unwrap_or(h);
-        let known =
-            ["id", "url", "状态", ""].contains(&h.as_str()) || fields.iter().any(|f| f.key == top);
-        if !known {
-            problems.push((
-                at + 1,
-                c,
-                format!(
-                    "栏目「{h}」不是{}的字段，这一列不能导入（应为：{}）",
-                    kind.label(),
-                    fields.iter().map(|f| f.key).collect::<Vec<_>>().join("、")
-                ),
-            ));
-            h.clear();
-        }
-    }
+    let problems = unknown_headings(&mut heads, at, kind);
     let lists = |path: &str| {
         use crate::content::table::Ty;
         let top = path.split('.').next().unwrap_or(path);
@@ -567,6 +548,32 @@ fn open_data(sheet: &Sheet, at: usize, kind: Kind) -> Layout {
         rows: out,
         problems,
     }
+}
+
+/// The headings of open data (on row `at`) that are no field of `kind`:
+/// each named once, at its heading, and its column left out (cleared),
+/// not once for every row.
+fn unknown_headings(heads: &mut [String], at: usize, kind: Kind) -> Vec<(usize, usize, String)> {
+    let fields = crate::content::kinds::fields(kind);
+    let mut problems = Vec::new();
+    for (c, h) in heads.iter_mut().enumerate() {
+        let top = h.split('.').next().unwrap_or(h);
+        let known =
+            ["id", "url", "状态", ""].contains(&h.as_str()) || fields.iter().any(|f| f.key == top);
+        if !known {
+            problems.push((
+                at + 1,
+                c,
+                format!(
+                    "栏目「{h}」不是{}的字段，这一列不能导入（应为：{}）",
+                    kind.label(),
+                    fields.iter().map(|f| f.key).collect::<Vec<_>>().join("、")
+                ),
+            ));
+            h.clear();
+        }
+    }
+    problems
 }
 
 /// An object as open data writes it, `日期：2024-01-05 说明：更正 当事人 名称`:
