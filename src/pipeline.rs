@@ -368,6 +368,13 @@ fn check(
             None
         }
     };
+    if !diags.has_errors()
+        && let Some(env) = &env
+    {
+        for d in unpublished_pages(opts, content, env, &scanner) {
+            diags.push_diag(d);
+        }
+    }
     if diags.has_errors() {
         return Err(Outcome::Failed(diags.sorted(), "构建失败：输出目录未改动"));
     }
@@ -378,6 +385,47 @@ fn check(
         ));
     };
     Ok((scanner, env, diags.sorted()))
+}
+
+/// The pages of the records not public on the build date (drafts, and
+/// records dated later), made as they will be and scanned as a build
+/// scans its output: a personal number that their fields and the
+/// templates put together is an error today, not on the day the record
+/// would go public (the contract's rules hold for every record whatever
+/// its date and status). Nothing when there are none, or when the build
+/// shows them anyway (`--drafts`, whose output is scanned).
+fn unpublished_pages(
+    opts: &BuildOptions,
+    content: &crate::content::Content,
+    env: &minijinja::Environment<'static>,
+    scanner: &crate::privacy::Scanner,
+) -> Vec<Diagnostic> {
+    use crate::content::model::Status;
+    let pending = content.records.iter().any(|r| {
+        r.meta.status == Status::Draft
+            || (r.meta.status == Status::Published && r.meta.published > opts.date)
+    });
+    if opts.drafts || !pending {
+        return Vec::new();
+    }
+    let preview = crate::publish::publish(content, opts.date, true);
+    let staging = Staging::dry(scanner.clone(), allowed_numbers(content, &preview));
+    let (assets, _) = theme_assets(&opts.site);
+    let renderer = render::Renderer::new(env, &preview, &assets, minijinja::Value::UNDEFINED);
+    for page in render::page_refs(&preview) {
+        let render::PageRef::Record(i) = page else {
+            continue;
+        };
+        let Some(r) = preview.page(i).filter(|r| r.preview.is_some()) else {
+            continue;
+        };
+        // A template's error is the build's to report, on the page as
+        // it will be published.
+        if let Some((out, Ok(html))) = renderer.page(&preview, &page) {
+            staging.write(&out, html.as_bytes(), Some(r.source.as_str()));
+        }
+    }
+    staging.findings()
 }
 
 /// Every file of the site into `staging` but, on a large site, its search

@@ -756,3 +756,29 @@ fn an_exception_does_not_hold_on_another_records_page() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("content/clues/tx-2022-001.yaml"), "{err}");
 }
+
+/// A record not public yet (scheduled, or a draft) whose page would put a
+/// personal number together from its fields is an error today, not on the
+/// day it would go public.
+#[test]
+fn a_number_an_unpublished_records_page_would_show_is_an_error_today() {
+    for status in ["", "状态: 草稿\n"] {
+        let site = Site::new("base");
+        site.write(
+            "content/accountability/later.yaml",
+            &format!(
+                "{status}发布日期: 2022-03-20\n姓名: 赵六\n单位: 城关镇第138\n职务: 12345678号岗站长\n情形: 诫勉谈话\n事由: 督办不力。\n决定日期: 2022-03-18\n"
+            ),
+        );
+        let (code, errs) = errors(&site, "2022-03-10");
+        assert_eq!(code, 1, "{status:?}: {errs:#?}");
+        assert!(
+            errs.iter()
+                .any(|d| d["path"] == "content/accountability/later.yaml"),
+            "{status:?}: {errs:#?}"
+        );
+        // The public build of that day fails too, and writes nothing.
+        let o = site.run(&["build", "--date", "2022-03-10"]);
+        assert_eq!(o.status.code(), Some(1), "{status:?}");
+    }
+}
