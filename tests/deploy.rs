@@ -223,7 +223,9 @@ fn assert_equal_but(site: &Site, weed: &Weed, foreign: &[&str]) {
         local.iter().filter(|(p, _)| !p.starts_with('.')).collect();
     let remote: Vec<String> = keys(weed, "disclosure")
         .into_iter()
-        .filter(|k| !k.ends_with(".gongshi-deploy.json"))
+        .filter(|k| {
+            !k.ends_with(".gongshi-deploy.json") && !k.ends_with(".gongshi-deploy-pending.json")
+        })
         .filter(|k| !foreign.contains(&k.as_str()))
         .collect();
     let want: Vec<String> = local
@@ -359,14 +361,19 @@ fn a_deploy_killed_midway_and_run_again_leaves_the_bucket_equal_to_the_output() 
     assert_equal(&site, &weed);
 }
 
-/// Whether the manifest under `disclosure/` says a deploy is under way
-/// (or was killed): it names files pending.
+/// Whether a deploy under `disclosure/` is under way (or was killed): the
+/// object beside the manifest names files pending.
 fn deploy_pending(weed: &Weed) -> bool {
-    let (status, body) = http(weed.s3, "GET", "/site/disclosure/.gongshi-deploy.json", b"");
+    let (status, body) = http(
+        weed.s3,
+        "GET",
+        "/site/disclosure/.gongshi-deploy-pending.json",
+        b"",
+    );
     status == 200
         && serde_json::from_slice::<serde_json::Value>(&body)
             .ok()
-            .and_then(|m| m["pending"].as_array().map(|p| !p.is_empty()))
+            .and_then(|p| p.as_array().map(|p| !p.is_empty()))
             .unwrap_or(false)
 }
 
@@ -414,6 +421,16 @@ fn a_deploy_killed_midway_then_another_output_leaves_the_bucket_equal_to_it() {
     let _ = child.kill();
     let _ = child.wait();
     assert!(deploy_pending(&weed), "killed midway");
+    // The manifest of the whole site was not written again to say so:
+    // only the short list of pending files was.
+    let (_, manifest) = http(weed.s3, "GET", "/site/disclosure/.gongshi-deploy.json", b"");
+    let manifest: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    assert!(manifest["files"].as_object().is_some_and(|f| !f.is_empty()));
+    assert!(
+        manifest.get("pending").is_none(),
+        "{}",
+        manifest.get("pending").unwrap()
+    );
     build_demo(&out, "2026-11-22");
     let again = deploy(&site, &weed, &[]);
     assert!(

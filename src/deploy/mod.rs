@@ -8,9 +8,9 @@
 //! the object still has the manifest's ETag — an object someone else
 //! overwrote, or one a killed deploy left half-way, is put again.
 //!
-//! Order: before any upload the manifest marks what is about to change as
-//! pending (so a killed deploy leaves it known, and the next one finishes
-//! or removes it); new objects go up first (nothing links to them yet),
+//! Order: before any upload a small object beside the manifest lists what
+//! is about to change as pending (so a killed deploy leaves it known, and
+//! the next one finishes or removes it); new objects go up first (nothing links to them yet),
 //! then changed ones — assets and the search index, pages and data, the
 //! entry points (index, search, feeds, sitemap) — so that no page ever
 //! points at a missing object; objects that are gone are deleted only
@@ -31,6 +31,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The manifest's name under the prefix.
 pub const MANIFEST: &str = ".gongshi-deploy.json";
+/// Beside it while a deploy is under way: the files it is about to put
+/// (a short list, where the manifest lists the whole site).
+pub const PENDING: &str = ".gongshi-deploy-pending.json";
 /// Uploads at once.
 const PARALLEL: usize = 8;
 
@@ -425,8 +428,29 @@ impl Target {
         }
     }
 
+    /// The files a deploy under way (or killed) was about to put.
+    async fn pending(&self) -> Result<BTreeSet<String>, String> {
+        match self.store.get(&key(&self.prefix, PENDING)?).await {
+            Ok(r) => {
+                let bytes = r.bytes().await.map_err(|e| self.failed(e))?;
+                Ok(serde_json::from_slice(&bytes).unwrap_or_default())
+            }
+            Err(object_store::Error::NotFound { .. }) => Ok(BTreeSet::new()),
+            Err(e) => Err(self.failed(e)),
+        }
+    }
+
+    async fn put_pending(&self, pending: &BTreeSet<String>) -> Result<(), String> {
+        let body = serde_json::to_vec(pending).map_err(|e| e.to_string())?;
+        self.put_json(PENDING, body).await
+    }
+
     async fn put_manifest(&self, m: &Manifest) -> Result<(), String> {
         let body = serde_json::to_vec(m).map_err(|e| e.to_string())?;
+        self.put_json(MANIFEST, body).await
+    }
+
+    async fn put_json(&self, name: &str, body: Vec<u8>) -> Result<(), String> {
         let mut attributes = Attributes::new();
         attributes.insert(Attribute::ContentType, "application/json".into());
         attributes.insert(Attribute::CacheControl, "no-store".into());
@@ -435,11 +459,16 @@ impl Target {
             ..Default::default()
         };
         self.store
-            .put_opts(&key(&self.prefix, MANIFEST)?, PutPayload::from(body), opts)
+            .put_opts(&key(&self.prefix, name)?, PutPayload::from(body), opts)
             .await
             .map_err(|e| self.failed(e))?;
         Ok(())
     }
+}
+
+/// gongshi's own objects under the prefix, which are no site file.
+fn own_object(rel: &str) -> bool {
+    rel == MANIFEST || rel == PENDING
 }
 
 /// What a deploy is to do, from the output, the bucket and its manifest.
@@ -464,6 +493,8 @@ fn plan<'l>(
     let mut unchanged = Vec::new();
     for (rel, (_, hash)) in local {
         let same = match (remote.get(rel), manifest.files.get(rel)) {
+            // A file a deploy was about to put may be old or new: put again.
+            _ if manifest.pending.contains(rel) => false,
             (Some(now), Some(put)) => {
                 &put.sha == hash && (put.etag.is_none() || now.is_none() || put.etag == *now)
             }
@@ -484,12 +515,12 @@ fn plan<'l>(
         .collect();
     let gone = remote
         .keys()
-        .filter(|r| !local.contains_key(*r) && r.as_str() != MANIFEST && manifest.owns(r))
+        .filter(|r| !local.contains_key(*r) && !own_object(r) && manifest.owns(r))
         .cloned()
         .collect();
     let foreign = remote
         .keys()
-        .filter(|r| !local.contains_key(*r) && r.as_str() != MANIFEST && !manifest.owns(r))
+        .filter(|r| !local.contains_key(*r) && !own_object(r) && !manifest.owns(r))
         .count();
     Plan {
         upload,
@@ -509,6 +540,9 @@ async fn deploy(
     let manifest = target.manifest().await?;
     let had_manifest = manifest.is_some();
     let mut manifest = manifest.unwrap_or_default();
+    let was_pending = target.pending().await?;
+    let had_pending = !was_pending.is_empty();
+    manifest.pending.extend(was_pending);
     let plan = plan(local, &remote, &manifest);
     let mut summary = Summary {
         unchanged: plan.unchanged.len(),
@@ -543,17 +577,17 @@ async fn deploy(
     }
     // What is about to change is pending: a deploy killed from here on
     // leaves it known to the next, which puts it again or removes it.
-    for rel in plan.upload.iter().flatten() {
-        manifest.files.remove(*rel);
-        manifest.pending.insert((*rel).clone());
-    }
-    if !plan.upload.is_empty() {
-        target.put_manifest(&manifest).await?;
+    let mut pending = manifest.pending.clone();
+    pending.extend(plan.upload.iter().flatten().map(|r| (*r).clone()));
+    let wrote_pending = !plan.upload.is_empty();
+    if wrote_pending {
+        target.put_pending(&pending).await?;
     }
     let puts = upload(target, local, &plan.upload, progress).await?;
     summary.uploaded = puts.len();
     summary.uploaded_bytes = puts.iter().map(|p| p.1).sum();
-    finish(target, local, &remote, &plan.gone, puts)
+    let clear_pending = wrote_pending || had_pending;
+    finish(target, local, &remote, &plan.gone, puts, clear_pending)
         .await
         .map_err(|message| Failure {
             message,
@@ -570,6 +604,7 @@ async fn finish(
     remote: &BTreeMap<String, Option<String>>,
     gone: &[String],
     puts: Vec<Uploaded<'_>>,
+    clear_pending: bool,
 ) -> Result<(), String> {
     for rel in gone {
         target
@@ -598,7 +633,17 @@ async fn finish(
         files,
         pending: BTreeSet::new(),
     };
-    target.put_manifest(&last).await
+    target.put_manifest(&last).await?;
+    // Only now is nothing pending (killed between the two, the next
+    // deploy puts the few files again).
+    if clear_pending {
+        target
+            .store
+            .delete(&key(&target.prefix, PENDING)?)
+            .await
+            .map_err(|e| target.failed(e))?;
+    }
+    Ok(())
 }
 
 /// A file uploaded: its path, bytes and ETag.
