@@ -505,3 +505,108 @@ fn a_quote_left_open_is_an_error_not_one_long_cell() {
     assert!(err.contains("问责.csv 第 2 行 D 列的引号没有配对"), "{err}");
     assert!(!site.exists("content/accountability/q1.yaml"));
 }
+
+/// A form's row pasted twice is named, not made into a second record.
+#[test]
+fn a_row_pasted_twice_is_named() {
+    let site = Site::new("base");
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("清单4.csv");
+    let row = "1,单位,特种设备,甲公司,内容,措施,2022-03-01,单位,甲,单位,乙,";
+    std::fs::write(
+        &csv,
+        format!("序号,检查单位,行业领域,被检查对象(企业或单位),重大隐患内容,整改措施,整改时限,整改责任单位,整改责任人,挂牌督办单位(政府或部门),挂牌责任人,整改销号情况\n{row}\n{row}\n"),
+    )
+    .unwrap();
+    let before = files(&site, "content/hazards");
+    let out = import(&site, &csv, "hazards", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("清单4.csv 第 3 行：与第 2 行的内容完全相同"),
+        "{err}"
+    );
+    assert_eq!(files(&site, "content/hazards"), before);
+}
+
+/// A minimal workbook of one sheet whose cells are `(reference, inline
+/// text or formula)`: a formula is written without a value, as tools that
+/// do not compute them write it.
+fn workbook(cells: &[(&str, &str, bool)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let o = zip::write::SimpleFileOptions::default();
+    let mut put = |name: &str, body: String| {
+        z.start_file(name, o).unwrap();
+        z.write_all(body.as_bytes()).unwrap();
+    };
+    put("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.into());
+    put("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.into());
+    put("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="问责" sheetId="1" r:id="rId1"/></sheets></workbook>"#.into());
+    put("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.into());
+    let mut rows: std::collections::BTreeMap<u32, String> = Default::default();
+    for (r, v, formula) in cells {
+        let n: u32 = r
+            .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+            .parse()
+            .unwrap();
+        let c = if *formula {
+            format!(r#"<c r="{r}"><f>{v}</f></c>"#)
+        } else {
+            format!(r#"<c r="{r}" t="inlineStr"><is><t>{v}</t></is></c>"#)
+        };
+        rows.entry(n).or_default().push_str(&c);
+    }
+    let data: String = rows
+        .iter()
+        .map(|(n, c)| format!(r#"<row r="{n}">{c}</row>"#))
+        .collect();
+    put(
+        "xl/worksheets/sheet1.xml",
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{data}</sheetData></worksheet>"#
+        ),
+    );
+    z.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_formula_without_its_value_is_named_not_left_empty() {
+    let site = Site::new("base");
+    let heads = [
+        "id",
+        "姓名",
+        "单位",
+        "职务",
+        "情形",
+        "事由",
+        "决定日期",
+        "发布日期",
+    ];
+    let mut cells: Vec<(String, String, bool)> = heads
+        .iter()
+        .zip('A'..)
+        .map(|(h, c)| (format!("{c}1"), h.to_string(), false))
+        .collect();
+    for (v, c) in ["q1", "王五", "某单位", "站长", "诫勉谈话"]
+        .iter()
+        .zip('A'..)
+    {
+        cells.push((format!("{c}2"), v.to_string(), false));
+    }
+    cells.push(("F2".into(), "CONCATENATE(\"督办\",\"不力\")".into(), true));
+    cells.push(("G2".into(), "2022-01-05".into(), false));
+    cells.push(("H2".into(), "2022-01-06".into(), false));
+    let refs: Vec<(&str, &str, bool)> = cells
+        .iter()
+        .map(|(r, v, f)| (r.as_str(), v.as_str(), *f))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("问责.xlsx");
+    std::fs::write(&file, workbook(&refs)).unwrap();
+    let out = import(&site, &file, "accountability", &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("第 2 行 F 列是没有计算结果的公式"), "{err}");
+    assert!(!site.exists("content/accountability/q1.yaml"));
+}

@@ -149,7 +149,20 @@ impl Plan {
             self.problems
                 .push(format!("{sheet} 第 {line} 行 {} 列：{what}", letters(c)));
         }
+        // A row that repeats an earlier one, value for value, is most
+        // likely pasted twice: named, not made into a second record.
+        let mut seen: std::collections::HashMap<String, usize> = Default::default();
         for row in layout.rows {
+            // (Rows with ids of their own are records apart.)
+            let same = format!("{:?}", (&row.id, &row.values, &row.note));
+            if let Some(first) = seen.get(&same) {
+                self.problems.push(format!(
+                    "{sheet} 第 {} 行：与第 {first} 行的内容完全相同（重复粘贴？），请删去一行后再导入",
+                    row.line
+                ));
+                continue;
+            }
+            seen.insert(same, row.line);
             let where_ = |c: usize, field: &str| {
                 format!("{sheet} 第 {} 行 {} 列（{field}）", row.line, letters(c))
             };

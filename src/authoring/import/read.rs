@@ -223,7 +223,42 @@ fn sheet_rows(
         }
         row[c] = text;
     }
+    drop(cells);
+    no_value_formulas(book, name, &rows, errors)?;
     Ok(Some(rows))
+}
+
+/// A formula the workbook holds no value for (a tool that writes formulas
+/// without computing them): its cell reads empty, so it is named rather
+/// than left out.
+fn no_value_formulas(
+    book: &mut Xlsx<std::io::BufReader<std::fs::File>>,
+    name: &str,
+    rows: &[Vec<String>],
+    errors: &mut Vec<String>,
+) -> Result<(), String> {
+    let Ok(mut cells) = book.worksheet_cells_reader(name) else {
+        return Ok(());
+    };
+    while let Some(cell) = cells
+        .next_formula()
+        .map_err(|e| format!("无法读取工作表「{name}」：{e}"))?
+    {
+        let (r, c) = cell.get_position();
+        let empty = rows
+            .get(r as usize)
+            .and_then(|row| row.get(c as usize))
+            .is_none_or(String::is_empty);
+        if !cell.get_value().is_empty() && empty {
+            errors.push(format!(
+                "工作表「{name}」第 {} 行 {} 列是没有计算结果的公式「={}」：请在 Excel 中打开、保存后再导入，或填入数值",
+                r + 1,
+                super::forms::letters(c as usize),
+                cell.get_value()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Merged cells filled from their first cell, only over the rows and
