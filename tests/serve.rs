@@ -613,3 +613,24 @@ fn a_port_in_use_is_said_at_once() {
     );
     assert!(!err.contains("预览已更新"), "no build first: {err}");
 }
+
+/// A content directory that is a link to another directory of the site
+/// is watched through the link: an edit there is built and shown.
+#[cfg(unix)]
+#[test]
+fn an_edit_in_a_linked_directory_is_rebuilt() {
+    let site = Site::new("base");
+    let root = site.path();
+    let srv = start(&site);
+    // Made a link while the preview runs.
+    std::fs::rename(root.join("content/pages"), root.join("shared_pages")).unwrap();
+    std::os::unix::fs::symlink("../shared_pages", root.join("content/pages")).unwrap();
+    wait_for(|| get(srv.port, "/pages/about.html").0 == 200);
+    let text = std::fs::read_to_string(root.join("shared_pages/about.md")).unwrap();
+    std::fs::write(
+        root.join("shared_pages/about.md"),
+        text.replace("本平台公开", "本平台（经链接修改）公开"),
+    )
+    .unwrap();
+    wait_for(|| get(srv.port, "/pages/about.html").1.contains("经链接修改"));
+}
