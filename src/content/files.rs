@@ -336,21 +336,10 @@ pub(super) fn load_file_kept(
     (records, diags, Some(entry))
 }
 
-/// The records of the text of a record file at `path` (which need not
-/// exist: `gongshi import` reads what it would write), and the problems
-/// found in it.
-pub fn decode_record_text(
-    root: &Path,
-    kind: Kind,
-    path: &Path,
-    text: String,
-    site: &Site,
-) -> (Vec<Record>, Diagnostics) {
-    decode_text(root, kind, path, text, site)
-}
-
 /// The records of a record file's text, and the problems found in it.
-fn decode_text(
+/// The file at `path` need not exist: `gongshi import` reads what it
+/// would write.
+pub fn decode_text(
     root: &Path,
     kind: Kind,
     path: &Path,

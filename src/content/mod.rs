@@ -26,7 +26,7 @@ use crate::diag::{Diagnostics, Pos, report};
 pub use cache::LoadCache;
 use cache::*;
 use decode::Ctx;
-pub use files::decode_record_text;
+pub use files::decode_text;
 use files::*;
 use model::{Kind, Record};
 use rayon::prelude::*;
@@ -199,13 +199,6 @@ fn list(root: &Path, named: bool) -> Arc<Listing> {
         })
         .collect();
     Arc::new(Listing { files, diags })
-}
-
-/// The site's configuration alone (defaults where content/site.yaml is
-/// missing or wrong: its problems are check's to report).
-pub fn site_config(root: &Path) -> Site {
-    let canon = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    load_site(root, &canon, &mut Diagnostics::default()).0
 }
 
 /// The site's settings, and the text of site.yaml they were read from

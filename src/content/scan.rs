@@ -22,6 +22,13 @@ pub struct Source<'a> {
 }
 
 impl Source<'_> {
+    /// Where `needle` is first written from the line of `pos` on, if it
+    /// is written as itself (a byte offset of the file).
+    fn written_at(&self, pos: Pos, needle: &str) -> Option<usize> {
+        let from = locate::line_start(self.text, pos.line);
+        self.text[from..].find(needle).map(|k| from + k)
+    }
+
     /// Report `f`, found in a value that begins at `pos`, at the place of
     /// the file where it is written.
     pub fn report(&self, pos: Pos, field: &str, f: &Finding, label: &str, diags: &mut Diagnostics) {
@@ -180,9 +187,7 @@ pub fn controls(src: &Source, node: &Node, body: Option<(&str, usize)>, diags: &
     };
     values(node, "", &mut |path, n, text| {
         if let Some(c) = text.chars().find(|c| is_forbidden_control(*c)) {
-            // Where it is written, if it is written as itself.
-            let from = locate::line_start(src.text, n.pos.line);
-            let at = src.text[from..].find(c).map(|k| from + k);
+            let at = src.written_at(n.pos, c.encode_utf8(&mut [0; 4]));
             report_at(n.pos, path, c, at);
         }
     });
@@ -215,9 +220,7 @@ pub fn links(src: &Source, node: &Node, body: Option<(&str, usize)>, diags: &mut
     };
     values(node, "", &mut |path, n, text| {
         for url in crate::base::unsafe_urls(text) {
-            let from = locate::line_start(src.text, n.pos.line);
-            let at = src.text[from..].find(url.as_str()).map(|k| from + k);
-            report_at(n.pos, path, &url, at);
+            report_at(n.pos, path, &url, src.written_at(n.pos, &url));
         }
     });
     if let Some((body, offset)) = body {

@@ -42,17 +42,23 @@ pub fn import(
         .unwrap_or_default();
     let csv = sheets.len() == 1 && sheets[0].name.is_empty();
     let prefix = format!("{}-{}", short(kind), today.format("%Y%m%d"));
+    let content = crate::content::load(site).0;
     let mut plan = Plan {
         kind,
         site: site.to_path_buf(),
-        config: crate::content::site_config(site),
+        taken: content
+            .records
+            .iter()
+            .filter(|r| r.meta.kind == kind)
+            .map(|r| r.meta.id.clone())
+            .collect(),
+        config: content.site,
         next: next_number(&dir, &prefix),
         dir: dir.clone(),
         planned: Default::default(),
         prefix,
         files: Vec::new(),
         problems: Vec::new(),
-        existing: None,
     };
     let mut found_layout = false;
     for sheet in &sheets {
@@ -130,6 +136,9 @@ struct Plan {
     /// checked as check would.
     site: PathBuf,
     config: crate::content::site::Site,
+    /// The ids of the site's records of the kind, bulk files' included: a
+    /// set, since a sheet may have many thousand rows.
+    taken: std::collections::HashSet<String>,
     dir: PathBuf,
     /// The paths of `files`.
     planned: std::collections::HashSet<PathBuf>,
@@ -138,8 +147,6 @@ struct Plan {
     next: usize,
     files: Vec<(PathBuf, String)>,
     problems: Vec<String>,
-    /// The ids of the site's records of the kind, once asked for.
-    existing: Option<std::collections::HashSet<String>>,
 }
 
 impl Plan {
@@ -187,7 +194,7 @@ impl Plan {
             let path = self.dir.join(format!("{id}.yaml"));
             // A set of the paths planned: a sheet of many thousand rows
             // is not compared row against row.
-            let taken = path.symlink_metadata().is_ok() || self.existing_ids().contains(&id);
+            let taken = path.symlink_metadata().is_ok() || self.taken.contains(&id);
             if taken || !self.planned.insert(path.clone()) {
                 let why = if taken {
                     "已存在，未覆盖"
@@ -207,22 +214,6 @@ impl Plan {
         }
     }
 
-    /// The ids of the site's records of this kind, bulk files' included
-    /// (read once).
-    fn existing_ids(&mut self) -> &std::collections::HashSet<String> {
-        if self.existing.is_none() {
-            let (content, _) = crate::content::load(&self.site);
-            let ids = content
-                .records
-                .iter()
-                .filter(|r| r.meta.kind == self.kind)
-                .map(|r| r.meta.id.clone())
-                .collect();
-            self.existing = Some(ids);
-        }
-        self.existing.get_or_insert_with(Default::default)
-    }
-
     /// Read the record as check will and name, at its cell, each error of
     /// a value the row gives (a wrong check digit, a negative fine, a
     /// date out of order): an import writes nothing check would reject
@@ -236,15 +227,11 @@ impl Plan {
         written: &[(String, Cell)],
         at: &dyn Fn(usize, &str) -> String,
     ) {
-        let (records, mut diags) = crate::content::decode_record_text(
-            &self.site,
-            self.kind,
-            path,
-            text.to_string(),
-            &self.config,
-        );
+        let site = &self.config;
+        let (records, mut diags) =
+            crate::content::decode_text(&self.site, self.kind, path, text.to_string(), site);
         for r in &records {
-            diags.extend(crate::check::record(r, &self.config));
+            diags.extend(crate::check::record(r, site));
         }
         for d in diags.iter() {
             // What is left to complete is not the row's doing.
