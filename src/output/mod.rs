@@ -391,6 +391,12 @@ impl Staging {
         (self.has_old && path.is_dir()).then_some(path)
     }
 
+    /// Where what belongs with this output but is not published is kept
+    /// ([`beside`]); none when nothing is written (`check`).
+    pub fn beside(&self, what: &str) -> Option<PathBuf> {
+        (!self.dry).then(|| beside(&self.out, what))
+    }
+
     /// Compare the files written below `dir` (a directory that is given its
     /// final name by [`Staging::rename`] at the end) with those below `old`
     /// of the previous output, so that the unchanged ones are linked, not
@@ -425,6 +431,52 @@ impl Staging {
         self.bytes.fetch_add(len, Ordering::Relaxed);
         self.reused.fetch_add(1, Ordering::Relaxed);
         true
+    }
+
+    /// [`Staging::reuse`] of every file of the previous output's directory
+    /// `dir` but those whose names `skip` takes; false if one could not be
+    /// taken. A directory of the search index (`search/…`, whose files no
+    /// page links to, and whose links are not checked) of tens of
+    /// thousands of files is linked name by name within the two
+    /// directories, not path by path.
+    pub fn reuse_dir(&self, dir: &str, skip: impl Fn(&str) -> bool + Sync) -> bool {
+        use rayon::prelude::*;
+        if self.dry {
+            return false;
+        }
+        let old = self.out.join(dir);
+        let Ok(entries) = std::fs::read_dir(&old) else {
+            return false;
+        };
+        let names: Vec<(String, u64)> = entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                let meta = e.metadata().ok().filter(|m| m.is_file())?;
+                (!skip(&name)).then_some((name, meta.len()))
+            })
+            .collect();
+        if !self.scan_carries_over || !dir.starts_with("search/") || !cfg!(unix) {
+            return names
+                .par_iter()
+                .all(|(n, _)| self.reuse(&format!("{dir}/{n}"), None));
+        }
+        let new = self.tmp.join(dir);
+        if self.make_parent(&new.join("x")).is_err() {
+            return false;
+        }
+        let (Ok(from), Ok(to)) = (std::fs::File::open(&old), std::fs::File::open(&new)) else {
+            return false;
+        };
+        names.par_iter().all(|(n, len)| {
+            if !link_at(&from, &to, n) {
+                return false;
+            }
+            self.files.fetch_add(1, Ordering::Relaxed);
+            self.bytes.fetch_add(*len, Ordering::Relaxed);
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            true
+        })
     }
 
     /// [`Staging::reuse`] of a file found clean when it was made, whose
@@ -558,4 +610,21 @@ pub fn content_type(name: &str) -> &'static str {
         "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         _ => "application/octet-stream",
     }
+}
+
+/// Link the file `name` of directory `from` into directory `to`.
+#[cfg(unix)]
+fn link_at(from: &std::fs::File, to: &std::fs::File, name: &str) -> bool {
+    use std::os::fd::AsRawFd;
+    let Ok(c) = std::ffi::CString::new(name) else {
+        return false;
+    };
+    // SAFETY: both descriptors are open directories for the call, and the
+    // name is a NUL-terminated string that outlives it.
+    unsafe { libc::linkat(from.as_raw_fd(), c.as_ptr(), to.as_raw_fd(), c.as_ptr(), 0) == 0 }
+}
+
+#[cfg(not(unix))]
+fn link_at(_: &std::fs::File, _: &std::fs::File, _: &str) -> bool {
+    false
 }
