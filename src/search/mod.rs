@@ -9,6 +9,7 @@
 pub mod encode;
 pub mod engine;
 pub mod index;
+pub mod patch;
 pub mod query;
 pub mod static_files;
 pub mod tiers;

@@ -23,7 +23,7 @@ pub const SHARD_MAX: [usize; 2] = [1_000, 1_500];
 
 /// A string as JSON, byte for byte as serde_json writes it: keys rarely
 /// have anything to escape, and then need no second string.
-fn push_json_str(out: &mut String, s: &str) {
+pub fn push_json_str(out: &mut String, s: &str) {
     if s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
         out.push_str(&serde_json::to_string(s).unwrap_or_default());
     } else {
@@ -139,6 +139,63 @@ impl<'i> Posting<'i> {
     }
 }
 
+/// A key's list as a patch of a tier ([`crate::search::patch`]) gives it.
+#[derive(Clone, Copy)]
+pub enum Listed<'i> {
+    /// Documents and weights.
+    Gram(&'i List),
+    /// Positions of a span key.
+    Span(&'i List),
+    Exact(&'i [u32]),
+    /// A run's positions (`{"p": […]}`).
+    Run(&'i List),
+}
+
+/// What a heavy key takes in its shard, as the number of shards counts it.
+pub const HEAVY_ENTRY: usize = 14;
+
+impl<'i> Listed<'i> {
+    fn posting(self) -> Posting<'i> {
+        match self {
+            Listed::Gram(l) => Posting::Gram(l),
+            Listed::Span(l) => Posting::Span(l),
+            Listed::Exact(d) => Posting::Exact(d),
+            Listed::Run(l) => Posting::Run(l),
+        }
+    }
+
+    /// About how many bytes the list takes, as the layout measures it: a
+    /// list of more than a tier's heavy threshold has files of its own.
+    pub fn size(self) -> usize {
+        self.posting().estimate()
+    }
+
+    /// The key's entry in its shard and, if it is heavy (`file`: its
+    /// number), its files: name and text.
+    pub fn written(self, file: Option<u64>, width: u32) -> (String, Vec<(String, String)>) {
+        let p = self.posting();
+        let mut entry = String::new();
+        let Some(n) = file else {
+            p.encode(&mut entry);
+            return (entry, Vec::new());
+        };
+        let files = p.file(width);
+        let ranges: Vec<u32> = files.iter().filter_map(|f| f.0).collect();
+        match self {
+            Listed::Run(_) => Posting::RunFile(n, &ranges).encode(&mut entry),
+            _ => Posting::File(n, &ranges).encode(&mut entry),
+        }
+        let named = files
+            .into_iter()
+            .map(|(j, text)| match j {
+                Some(j) => (format!("h{n}r{j}.json"), text),
+                None => (format!("h{n}.json"), text),
+            })
+            .collect();
+        (entry, named)
+    }
+}
+
 /// One key of the index while the shards are laid out: its kind, the packed
 /// key (or the number of an exact value or a phrase), the FNV hash of its
 /// text, which gives its shard, the number of its file if it is heavy, and
@@ -236,6 +293,8 @@ fn resolve_list<'i>(
 /// number of shards.
 struct Layout<'i> {
     shards: u32,
+    /// The bytes the shards were counted from.
+    total: usize,
     keys: Vec<Entry>,
     heavy: Vec<Entry>,
     /// The file number of each heavy list ([`file_names`]).
@@ -355,7 +414,7 @@ fn keys(index: &Index, part: Part, shard_max: usize) -> Layout<'_> {
         if let Some(&i) = heavy_list(e).then(|| files.get(&(e.key, e.kind))).flatten() {
             e.file = i;
             // Ranges, not known yet, add a few bytes to this.
-            e.size = Posting::File(names[i as usize], &[]).estimate() as u32;
+            e.size = HEAVY_ENTRY as u32;
         }
         total += usize::from(e.text) + e.size as usize;
     }
@@ -364,6 +423,7 @@ fn keys(index: &Index, part: Part, shard_max: usize) -> Layout<'_> {
     all.par_sort_unstable_by_key(|e| (e.hash % shards, e.kind, e.key));
     Layout {
         shards,
+        total,
         keys: all,
         heavy: heavy.into_iter().map(|h| h.1).collect(),
         names,
@@ -403,7 +463,8 @@ fn file_names(heavy: &[(String, Entry)], part: Part) -> Vec<u64> {
 
 /// Write the shards of one part (`s<n>.json` or `p<n>.json`) and its heavy
 /// lists' files into `dir`, each list whole or, if `width` is not 0, in
-/// ranges of `width` documents; returns the number of shards.
+/// ranges of `width` documents; returns the number of shards and the
+/// bytes they were counted from.
 fn write_part(
     index: &Index,
     staging: &Staging,
@@ -411,10 +472,11 @@ fn write_part(
     dir: &str,
     shard_max: usize,
     width: u32,
-) -> u32 {
+) -> (u32, u64) {
     use rayon::prelude::*;
     let Layout {
         shards,
+        total,
         keys,
         heavy,
         names,
@@ -470,30 +532,50 @@ fn write_part(
         b.push('}');
         staging.write(&format!("{dir}/{prefix}{i}.json"), b.as_bytes(), None);
     });
-    shards
+    (shards, total as u64)
+}
+
+/// What writing a tier's postings gives: the numbers of shards of its two
+/// parts, the bytes each was counted from, and each heavy run's size of
+/// positions (by text), for a later patch of the tier.
+pub struct Written {
+    pub shards: [u32; 2],
+    pub totals: [u64; 2],
+    pub runs: Vec<(String, u32)>,
 }
 
 /// Write the postings of `index` into `dir`: the gram, span and exact keys
 /// first; then, with the grams freed, the runs of five tokens and more are
 /// joined from the spans and the phrase keys written, so that the two never
-/// take memory at the same time. Returns the numbers of shards of the two
-/// parts.
+/// take memory at the same time.
 pub fn write_postings(
     index: &mut Index,
     staging: &Staging,
     dir: &str,
     shard_max: usize,
     width: u32,
-) -> (u32, u32) {
-    let shards = write_part(index, staging, Part::Keys, dir, shard_max, width);
+) -> Written {
+    let (shards, total) = write_part(index, staging, Part::Keys, dir, shard_max, width);
     index.grams = Vec::new();
     index.exact = Default::default();
     let runs = index.join_runs();
     index.spans = Vec::new();
     index.name_runs(runs);
-    let phrase_shards = write_part(index, staging, Part::Phrases, dir, shard_max, width);
+    let (phrase_shards, phrase_total) =
+        write_part(index, staging, Part::Phrases, dir, shard_max, width);
+    // Sorted by text, as the runs are.
+    let runs = index
+        .runs
+        .iter()
+        .filter(|r| r.measured > 0)
+        .map(|r| (r.text.clone(), r.measured))
+        .collect();
     index.drop_postings();
-    (shards, phrase_shards)
+    Written {
+        shards: [shards, phrase_shards],
+        totals: [total, phrase_total],
+        runs,
+    }
 }
 
 #[cfg(test)]

@@ -21,11 +21,13 @@
 //!   and the rest of its text), known before the index is written.
 
 use super::index::{FACET_LABELS, FACETS, Index, SearchDoc};
+use super::patch::{self, kept, kept::Params};
 use super::static_files::{SHARD_MAX, write_postings};
 use crate::output::{Staging, short_hash};
 use chrono::{Datelike, NaiveDate};
 use serde_json::{Value, json};
 use std::ops::Range;
+use std::path::Path;
 use std::sync::Arc;
 
 /// Documents per file of result rows.
@@ -172,11 +174,31 @@ impl Plan {
     /// Write the index; returns the manifest's path.
     pub fn write(self, staging: &Staging) -> String {
         let previous = previous_tiers(staging);
+        let kept = kept::dir(staging);
         let tiers: Vec<Value> = self
             .tiers
             .iter()
-            .map(|t| tier(&self.docs, t, self.lists, &previous, staging))
+            .map(|t| {
+                tier(
+                    &self.docs,
+                    t,
+                    self.lists,
+                    &previous,
+                    staging,
+                    kept.as_deref(),
+                )
+            })
             .collect();
+        if let Some(dir) = &kept {
+            // What the previous output's tiers were made from stays too,
+            // while that output is still the one in place.
+            let keys: Vec<&str> = tiers
+                .iter()
+                .chain(&previous)
+                .filter_map(|t| t["key"].as_str())
+                .collect();
+            kept::prune(dir, &keys);
+        }
         write_chunks(&self.docs, staging);
         staging.write(&self.facets.0, &self.facets.1, None);
         let manifest = manifest(&self.docs, Value::Array(tiers), &self.facets.0);
@@ -212,14 +234,17 @@ fn manifest(docs: &[SearchDoc], tiers: Value, facets: &str) -> Value {
 }
 
 /// Write one tier, or take it from the previous output if its documents
-/// are the same (`previous`: the tiers of the previous output's manifest);
-/// returns its entry in the manifest.
+/// are the same (`previous`: the tiers of the previous output's manifest),
+/// or patch the previous output's if few of them changed ([`patch`]);
+/// returns its entry in the manifest. What a patch needs is kept in
+/// `kept`.
 fn tier(
     docs: &Arc<Vec<SearchDoc>>,
     planned: &Planned,
     lists: Lists,
     previous: &[Value],
     staging: &Staging,
+    kept: Option<&Path>,
 ) -> Value {
     let Planned {
         range,
@@ -243,18 +268,66 @@ fn tier(
     {
         return old.clone();
     }
+    let params = Params {
+        first: range.start,
+        len: range.len(),
+        heavy: lists.heavy,
+        width,
+        shard_max,
+    };
+    if let Some(patched) = old.and_then(|old| patched(docs, params, old, key, staging, kept?)) {
+        return patched;
+    }
     let building = format!("search/.{stem}");
     if let Some(dir) = old.and_then(|t| t["dir"].as_str()) {
         staging.compare_with(&building, &format!("search/{}", dir.trim_end_matches('/')));
     }
-    let mut index = Index::over(docs.clone(), range, lists.heavy);
-    let (shards, phrase_shards) = write_postings(&mut index, staging, &building, shard_max, width);
+    let mut index = Index::over(docs.clone(), range.clone(), lists.heavy);
+    let written = write_postings(&mut index, staging, &building, shard_max, width);
     drop(index);
+    if let Some(kept) = kept {
+        kept::save(
+            kept,
+            key,
+            params,
+            written.totals,
+            &docs[range],
+            &written.runs,
+        );
+    }
+    let [shards, phrase_shards] = written.shards;
     // Letters between the numbers: digits joined by dashes could read
     // as a telephone number to the output scan.
     let dir = format!("{stem}s{shards}p{phrase_shards}");
     staging.rename(&building, &format!("search/{dir}"));
     entry(&dir, shards, phrase_shards, key)
+}
+
+/// The previous output's tier `old` patched into the tier of key `key`,
+/// if it can be ([`patch`]); its entry in the manifest.
+fn patched(
+    docs: &[SearchDoc],
+    params: Params,
+    old: &Value,
+    key: &str,
+    staging: &Staging,
+    kept: &Path,
+) -> Option<Value> {
+    let dir = old["dir"].as_str()?.trim_end_matches('/');
+    let was = kept::load(kept, old["key"].as_str()?)?;
+    let rel = format!("search/{dir}");
+    let shards = [&old["shards"], &old["phrase_shards"]]
+        .map(|n| n.as_u64().and_then(|n| u32::try_from(n).ok()));
+    let old = patch::Old {
+        kept: &was,
+        dir: staging.previous_dir(&rel)?,
+        rel,
+        shards: [shards[0]?, shards[1]?],
+    };
+    let p = patch::patch(docs, params, &old, staging)?;
+    let range = params.first..params.first + params.len;
+    kept::save(kept, key, params, p.totals, &docs[range], &p.runs);
+    Some(entry(dir, p.shards[0], p.shards[1], key))
 }
 
 /// A tier in the manifest: its directory, its numbers of shards, and its
@@ -326,21 +399,8 @@ fn reuse(staging: &Staging, old: &Value) -> bool {
     let Some(dir) = old["dir"].as_str().map(|d| d.trim_end_matches('/')) else {
         return false;
     };
-    let Some(path) = staging.previous_dir(&format!("search/{dir}")) else {
-        return false;
-    };
-    let Ok(entries) = std::fs::read_dir(&path) else {
-        return false;
-    };
-    let names: Vec<String> = entries
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    use rayon::prelude::*;
-    names
-        .par_iter()
-        .all(|n| staging.reuse(&format!("search/{dir}/{n}"), None))
+    staging.previous_dir(&format!("search/{dir}")).is_some()
+        && staging.reuse_dir(&format!("search/{dir}"), |_| false)
 }
 
 /// The result rows of the documents, `CHUNK` to a file, by number: url,

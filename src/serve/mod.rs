@@ -223,6 +223,27 @@ fn clear_stale(site: &Path) {
             let _ = std::fs::remove_dir_all(e.path());
             continue;
         }
+        // What is kept beside a preview's output (`.serve-<pid>.pages.json`,
+        // `.serve-<pid>-search.search-kept/`) goes with it.
+        let beside = name
+            .strip_prefix(".serve-")
+            .and_then(|r| r.split_once('.'))
+            .map(|(owner, _)| owner);
+        if let Some(owner) = beside {
+            let pid = owner.strip_suffix("-search").unwrap_or(owner);
+            let gone = pid.parse::<u32>().is_ok_and(|p| {
+                p != std::process::id() && !Path::new(&format!("/proc/{p}")).exists()
+            });
+            if gone && cfg!(target_os = "linux") {
+                let path = e.path();
+                let _ = if path.is_dir() && !path.is_symlink() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+            }
+            continue;
+        }
         let Some(rest) = name.strip_prefix("serve-") else {
             continue;
         };

@@ -99,6 +99,10 @@ pub struct Phrase {
     /// run of MAX_RUN tokens, so that the browser can pin down a longer
     /// term with it.
     pub at: bool,
+    /// A heavy run's list holds its documents: the size its positions
+    /// would take (what made it heavy), kept for a patch of the tier
+    /// ([`crate::search::patch`]); 0 otherwise.
+    pub measured: u32,
 }
 
 impl Index {
@@ -257,7 +261,7 @@ impl Index {
             .filter(|(_, l)| self.is_heavy(l))
             .map(|&(k, l)| (run_of(k), l))
             .collect();
-        let mut runs: Vec<(Run, List, bool)> = Vec::new();
+        let mut runs: Vec<(Run, List, bool, u32)> = Vec::new();
         let mut heavy_runs: Vec<(Run, List)> = Vec::new();
         for m in GRAM + 1..=MAX_RUN {
             let next: Vec<(Run, List)> = {
@@ -287,14 +291,17 @@ impl Index {
                     .collect();
                 let (heavy, light): (Vec<_>, Vec<_>) =
                     found.into_iter().partition(|(_, l)| self.is_heavy(l));
-                runs.extend(light.into_iter().map(|(r, l)| (r, l, true)));
+                runs.extend(light.into_iter().map(|(r, l)| (r, l, true, 0)));
                 if m == MAX_RUN {
                     // The longest runs keep their positions, heavy or not:
                     // a longer term is pinned down by them.
-                    runs.extend(heavy.into_iter().map(|(r, l)| (r, l, true)));
+                    runs.extend(heavy.into_iter().map(|(r, l)| (r, l, true, 0)));
                     Vec::new()
                 } else {
-                    runs.extend(heavy.iter().map(|(r, l)| (*r, weights_of(l), false)));
+                    runs.extend(heavy.iter().map(|(r, l)| {
+                        let measured = u32::try_from(l.encoded_size()).unwrap_or(u32::MAX);
+                        (*r, weights_of(l), false, measured)
+                    }));
                     heavy
                 }
             };
@@ -308,11 +315,12 @@ impl Index {
         let mut named: Vec<Phrase> = runs
             .0
             .into_par_iter()
-            .map(|(r, list, at)| Phrase {
+            .map(|(r, list, at, measured)| Phrase {
                 text: self.run_text(&r),
                 toks: Vec::new(),
                 list,
                 at,
+                measured,
             })
             .collect();
         named.par_sort_unstable_by(|a, b| a.text.cmp(&b.text));
@@ -375,6 +383,7 @@ impl Index {
                 toks,
                 list: List::default(),
                 at: false,
+                measured: 0,
             });
         }
     }

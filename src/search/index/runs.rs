@@ -102,6 +102,7 @@ pub(super) fn left_of(
     out
 }
 
-/// Runs joined, not yet named ([`Index::join_runs`]): tokens, list, and
-/// whether the list holds positions.
-pub struct Runs(pub(super) Vec<(Run, List, bool)>);
+/// Runs joined, not yet named ([`Index::join_runs`]): tokens, list,
+/// whether the list holds positions, and for a heavy run's list of
+/// documents, the size of its positions.
+pub struct Runs(pub(super) Vec<(Run, List, bool, u32)>);
