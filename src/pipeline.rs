@@ -275,12 +275,22 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
         let (reused, parsed) = content.kept;
         eprintln!("    其中：沿用上次读取的记录文件 {reused} 个，重新解析 {parsed} 个");
     }
-    let (scanner, env, warnings) = match check(opts, &content, diags) {
+    let (scanner, env, mut diags) = match check(opts, &content, diags) {
         Ok(checked) => checked,
         Err(failed) => return failed,
     };
     t.stage("检查");
-    let public = crate::publish::publish(&content, opts.date, opts.drafts);
+    // The pages of records not public yet are made and scanned while the
+    // public view is made: they need the same records, not the view.
+    let (public, unpublished) = rayon::join(
+        || crate::publish::publish(&content, opts.date, opts.drafts),
+        || unpublished_pages(opts, &content, &env, &scanner),
+    );
+    unpublished.into_iter().for_each(|d| diags.push_diag(d));
+    if diags.has_errors() {
+        return Outcome::Failed(diags.sorted(), "构建失败：输出目录未改动");
+    }
+    let warnings = diags.sorted();
     t.stage("发布视图");
     let allowed = allowed_numbers(&content, &public);
     let base_url = &content.site.info.base_url;
@@ -336,6 +346,8 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
 
 /// The check stage: the rules, the inputs, the private values in records
 /// and site files, and the templates. Its warnings, or the failed build.
+/// (The pages of records not public yet are scanned after it,
+/// [`unpublished_pages`].)
 fn check(
     opts: &BuildOptions,
     content: &crate::content::Content,
@@ -344,7 +356,7 @@ fn check(
     (
         crate::privacy::Scanner,
         minijinja::Environment<'static>,
-        Vec<Diagnostic>,
+        crate::diag::Diagnostics,
     ),
     Outcome,
 > {
@@ -368,13 +380,6 @@ fn check(
             None
         }
     };
-    if !diags.has_errors()
-        && let Some(env) = &env
-    {
-        for d in unpublished_pages(opts, content, env, &scanner) {
-            diags.push_diag(d);
-        }
-    }
     if diags.has_errors() {
         return Err(Outcome::Failed(diags.sorted(), "构建失败：输出目录未改动"));
     }
@@ -384,7 +389,7 @@ fn check(
             "构建失败：模板出错，输出目录未改动",
         ));
     };
-    Ok((scanner, env, diags.sorted()))
+    Ok((scanner, env, diags))
 }
 
 /// The pages of the records not public on the build date (drafts, and
@@ -412,19 +417,24 @@ fn unpublished_pages(
     let staging = Staging::dry(scanner.clone(), allowed_numbers(content, &preview));
     let (assets, _) = theme_assets(&opts.site);
     let renderer = render::Renderer::new(env, &preview, &assets, minijinja::Value::UNDEFINED);
-    for page in render::page_refs(&preview) {
-        let render::PageRef::Record(i) = page else {
-            continue;
-        };
-        let Some(r) = preview.page(i).filter(|r| r.preview.is_some()) else {
-            continue;
-        };
+    let pages: Vec<(render::PageRef, &str)> = render::page_refs(&preview)
+        .into_iter()
+        .filter_map(|page| {
+            let render::PageRef::Record(i) = page else {
+                return None;
+            };
+            let r = preview.page(i).filter(|r| r.preview.is_some())?;
+            Some((page, r.source.as_str()))
+        })
+        .collect();
+    use rayon::prelude::*;
+    pages.par_iter().for_each(|(page, source)| {
         // A template's error is the build's to report, on the page as
         // it will be published.
-        if let Some((out, Ok(html))) = renderer.page(&preview, &page) {
-            staging.write(&out, html.as_bytes(), Some(r.source.as_str()));
+        if let Some((out, Ok(html))) = renderer.page(&preview, page) {
+            staging.write(&out, html.as_bytes(), Some(source));
         }
-    }
+    });
     staging.findings()
 }
 
