@@ -3,7 +3,7 @@
 //! incremental build and a clean build that must be byte-identical.
 
 mod common;
-use common::{Site, snapshot};
+use common::{Site, copy_dir, snapshot};
 use gongshi::serve::{State, rebuild};
 
 fn serve_options(site: &Site, date: &str) -> gongshi::pipeline::BuildOptions {
@@ -765,7 +765,7 @@ fn fresh_copy(site: &Site) -> Site {
     let copy = Site {
         dir: tempfile::tempdir().unwrap(),
     };
-    common::copy_dir(&site.path().join("content"), &copy.path().join("content"));
+    copy_dir(&site.path().join("content"), &copy.path().join("content"));
     copy
 }
 
@@ -956,4 +956,70 @@ fn an_added_record_joins_the_tantivy_index_which_then_searches_as_a_fresh_one() 
     );
     site.build(date);
     assert_eq!(segments(&site, "public"), before, "built afresh");
+}
+
+/// A rebuild works in the tree of the output before the last, kept beside
+/// it (`.public.spare`), brought up to the current output: the site is the
+/// one a clean build makes, after an edit, after a build that failed once
+/// it had started changing that tree, after a file of the tree was removed
+/// behind gongshi's back, and after the output was replaced by a copy (the
+/// tree is then not trusted).
+#[test]
+fn a_rebuild_in_the_spare_tree_makes_the_site_a_clean_build_makes() {
+    let date = "2022-02-15";
+    let site = Site::new("base");
+    let public = site.path().join("public");
+    let state = site.path().join(".public.spare.state");
+    site.build(date);
+    site.build(date);
+    assert!(state.is_file(), "the spare is kept after a build");
+    let text = site
+        .read("content/hazards/th-2022-001.yaml")
+        .replace("停用储罐", "立即停用储罐");
+    site.write("content/hazards/th-2022-001.yaml", &text);
+    site.build(date);
+    assert_eq!(snapshot(&public), clean_build(&site, date), "after an edit");
+
+    // A page that puts a personal number together fails the build while
+    // the pages are written: the output stays, the spare is not trusted.
+    let before = snapshot(&public);
+    site.write(
+        "content/accountability/composed.yaml",
+        "发布日期: 2022-02-01\n姓名: 赵六\n单位: 城关镇第138\n职务: 12345678号岗站长\n情形: 诫勉谈话\n事由: 督办不力。\n决定日期: 2022-01-28\n",
+    );
+    let o = site.run(&["build", "--date", date]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(before, snapshot(&public), "the output is untouched");
+    assert!(!state.exists(), "a failed build leaves no spare to trust");
+    site.remove("content/accountability/composed.yaml");
+    site.build(date);
+    assert_eq!(
+        snapshot(&public),
+        clean_build(&site, date),
+        "after a failure"
+    );
+
+    // A file of the spare removed: it is taken from the output again.
+    site.build(date);
+    let spare = site.path().join(".public.spare");
+    std::fs::remove_file(spare.join("cases/tc-2022-001.html")).unwrap();
+    let text = text.replace("立即停用储罐", "停用储罐");
+    site.write("content/hazards/th-2022-001.yaml", &text);
+    site.build(date);
+    assert_eq!(snapshot(&public), clean_build(&site, date), "after a loss");
+
+    // The output replaced by a copy of itself: a new tree is made.
+    let copy = site.path().join("public-copy");
+    copy_dir(&public, &copy);
+    std::fs::remove_dir_all(&public).unwrap();
+    std::fs::rename(&copy, &public).unwrap();
+    let text = text.replace("停用储罐", "立即停用储罐");
+    site.write("content/hazards/th-2022-001.yaml", &text);
+    site.build(date);
+    assert_eq!(snapshot(&public), clean_build(&site, date), "after a copy");
 }

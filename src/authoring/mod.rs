@@ -193,7 +193,7 @@ pub fn init_site(dir: &Path) -> Result<PathBuf, String> {
     }
     let _ = std::fs::write(
         dir.join(".gitignore"),
-        "/public\n/.public.lock\n/.public.tantivy\n/.public.pages.json\n/.public.links\n/.public.search-kept\n/.gongshi-cache\n/.cargo\n",
+        "/public\n/.public.lock\n/.public.tantivy\n/.public.pages.json\n/.public.links\n/.public.search-kept\n/.public.spare\n/.public.spare.state\n/.gongshi-cache\n/.cargo\n",
     );
     write_schemas(dir);
     Ok(resolved)

@@ -12,6 +12,7 @@ mod findings;
 mod key_bytes;
 pub mod links;
 pub mod paths;
+mod spare;
 mod swap;
 
 use crate::diag::{Diagnostic, Pos, report};
@@ -92,6 +93,14 @@ pub struct Staging {
     /// ([`Staging::rename`]), each with the directory of the previous
     /// output that its files are compared with.
     renamed: std::sync::RwLock<Vec<(String, String)>>,
+    /// The build works in the spare tree ([`spare`]), which holds the
+    /// previous output's files already: these, with their sizes.
+    warm: Option<std::collections::BTreeMap<String, u64>>,
+    /// Every file of the output: where it is written, its size, and the
+    /// previous output's file it is (linked or kept), if it is one.
+    made: Mutex<Vec<(String, u64, Option<String>)>>,
+    /// Directories given another name ([`Staging::rename`]): from, to.
+    moved: Mutex<Vec<(String, String)>>,
 }
 
 /// A file or directory that belongs with the output `out` but is not
@@ -165,7 +174,28 @@ impl Staging {
             has_old: false,
             scan_carries_over: false,
             renamed: Default::default(),
+            warm: None,
+            made: Mutex::new(Vec::new()),
+            moved: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Note a file of the output (see [`Staging::made`]).
+    fn note(&self, rel: &str, len: u64, from: Option<&Path>) {
+        let source = from
+            .and_then(|f| f.strip_prefix(&self.out).ok())
+            .and_then(|f| f.to_str())
+            .map(str::to_string);
+        self.made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((rel.to_string(), len, source));
+    }
+
+    /// Whether the working tree holds the previous output's file `rel`
+    /// already: its size, if it does.
+    fn kept(&self, rel: &str) -> Option<u64> {
+        self.warm.as_ref()?.get(rel).copied()
     }
 
     pub fn begin(out: &Path, scanner: Scanner, allowed: Allowed) -> std::io::Result<Staging> {
@@ -179,22 +209,33 @@ impl Staging {
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| "public".into());
         clean_stale(&parent, &name);
-        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        if tmp.exists() {
-            std::fs::remove_dir_all(&tmp)?;
-        }
-        std::fs::create_dir(&tmp)?;
+        // The spare tree, brought up to the previous output, if there is
+        // one to trust; otherwise a new tree of links.
+        let warm = spare::take(out).filter(|_| out.join(MARKER).is_file());
+        let tmp = if warm.is_some() {
+            spare::dir(out)
+        } else {
+            let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+            if tmp.exists() {
+                std::fs::remove_dir_all(&tmp)?;
+            }
+            std::fs::create_dir(&tmp)?;
+            tmp
+        };
         let stamp = scan_stamp(&scanner, &allowed);
         let previous = std::fs::read_to_string(out.join(MARKER)).unwrap_or_default();
         let scan_carries_over = previous.lines().any(|l| l == stamp);
-        if let Err(e) = std::fs::write(tmp.join(MARKER), format!("gongshi build output\n{stamp}\n"))
-        {
+        if let Err(e) = write_new(
+            &tmp.join(MARKER),
+            format!("gongshi build output\n{stamp}\n").as_bytes(),
+        ) {
             let _ = std::fs::remove_dir_all(&tmp);
             return Err(e);
         }
         let mut staging = Staging::new(out.to_path_buf(), tmp, scanner, allowed);
         staging.has_old = out.join(MARKER).is_file();
         staging.scan_carries_over = scan_carries_over;
+        staging.warm = warm;
         Ok(staging)
     }
 
@@ -243,6 +284,10 @@ impl Staging {
         if self.dry {
             return;
         }
+        self.moved
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((from.to_string(), to.to_string()));
         let (a, b) = (self.tmp.join(from), self.tmp.join(to));
         let result = b
             .parent()
@@ -307,12 +352,23 @@ impl Staging {
             return;
         }
         let path = self.tmp.join(rel);
+        let len = bytes.len() as u64;
+        if old.as_ref().is_some_and(|o| *o == self.out.join(rel)) && self.kept(rel) == Some(len) {
+            // The working tree holds this very file.
+            self.note(rel, len, old.as_deref());
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            self.files.fetch_add(1, Ordering::Relaxed);
+            self.bytes.fetch_add(len, Ordering::Relaxed);
+            return;
+        }
+        let mut from = None;
         let result = self.make_parent(&path).and_then(|_| {
             if let Some(old) = old {
                 // Never write through a link to the previous output's file.
                 let _ = std::fs::remove_file(&path);
-                if std::fs::hard_link(old, &path).is_ok() {
+                if std::fs::hard_link(&old, &path).is_ok() {
                     self.reused.fetch_add(1, Ordering::Relaxed);
+                    from = Some(old);
                     return Ok(());
                 }
             }
@@ -320,8 +376,9 @@ impl Staging {
         });
         match result {
             Ok(()) => {
+                self.note(rel, len, from.as_deref());
                 self.files.fetch_add(1, Ordering::Relaxed);
-                self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                self.bytes.fetch_add(len, Ordering::Relaxed);
             }
             Err(e) => self
                 .io_errors
@@ -445,6 +502,26 @@ impl Staging {
             return false;
         }
         let old = self.out.join(dir);
+        if self.scan_carries_over
+            && dir.starts_with("search/")
+            && let Some(warm) = &self.warm
+        {
+            // The working tree holds them already.
+            let prefix = format!("{dir}/");
+            for (rel, len) in warm.range(prefix.clone()..) {
+                let Some(name) = rel.strip_prefix(&prefix) else {
+                    break;
+                };
+                if name.contains('/') || skip(name) {
+                    continue;
+                }
+                self.note(rel, *len, Some(&self.out.join(rel)));
+                self.files.fetch_add(1, Ordering::Relaxed);
+                self.bytes.fetch_add(*len, Ordering::Relaxed);
+                self.reused.fetch_add(1, Ordering::Relaxed);
+            }
+            return true;
+        }
         let Ok(entries) = std::fs::read_dir(&old) else {
             return false;
         };
@@ -472,6 +549,8 @@ impl Staging {
             if !link_at(&from, &to, n) {
                 return false;
             }
+            let rel = format!("{dir}/{n}");
+            self.note(&rel, *len, Some(&self.out.join(&rel)));
             self.files.fetch_add(1, Ordering::Relaxed);
             self.bytes.fetch_add(*len, Ordering::Relaxed);
             self.reused.fetch_add(1, Ordering::Relaxed);
@@ -486,13 +565,18 @@ impl Staging {
             return None;
         }
         let links = self.links.as_ref().filter(|l| l.can_defer())?;
-        let meta = self
-            .make_parent(path)
-            .and_then(|_| std::fs::hard_link(old, path))
-            .and_then(|()| std::fs::symlink_metadata(path))
-            .ok()?;
+        let len = match self.kept(rel) {
+            Some(len) => len,
+            None => self
+                .make_parent(path)
+                .and_then(|_| std::fs::hard_link(old, path))
+                .and_then(|()| std::fs::symlink_metadata(path))
+                .ok()?
+                .len(),
+        };
         links.defer(rel, origin);
-        Some(meta.len())
+        self.note(rel, len, Some(old));
+        Some(len)
     }
 
     /// [`Staging::reuse`] of a file read: scanned again if the scan
@@ -505,10 +589,21 @@ impl Staging {
         if let Some(links) = &self.links {
             links.add(rel, &bytes, origin);
         }
-        self.make_parent(path)
-            .and_then(|_| std::fs::hard_link(old, path).or_else(|_| write_new(path, &bytes)))
-            .ok()
-            .map(|()| bytes.len() as u64)
+        let len = bytes.len() as u64;
+        if self.kept(rel) == Some(len) {
+            self.note(rel, len, Some(old));
+            return Some(len);
+        }
+        let _ = std::fs::remove_file(path);
+        let linked = self
+            .make_parent(path)
+            .and_then(|_| std::fs::hard_link(old, path))
+            .is_ok();
+        if !linked {
+            write_new(path, &bytes).ok()?;
+        }
+        self.note(rel, len, linked.then_some(old));
+        Some(len)
     }
 
     pub fn files(&self) -> usize {
@@ -550,9 +645,14 @@ impl Staging {
         if !io.is_empty() {
             return Err(CommitError::Io(format!("写入输出失败：{}", io.join("; "))));
         }
+        let files = self.final_files();
+        if self.warm.is_some() {
+            self.clear_untouched(&files)
+                .map_err(|e| CommitError::Io(format!("整理输出目录失败：{e}")))?;
+        }
         let finished = Finished {
-            files: self.files(),
-            bytes: self.bytes(),
+            files: files.len(),
+            bytes: files.values().map(|f| f.0).sum(),
         };
         let marker = self.tmp.join(MARKER);
         let mut text = std::fs::read_to_string(&marker).unwrap_or_default();
@@ -567,8 +667,68 @@ impl Staging {
         if let Some(links) = &self.links {
             links.save(&links_file(&self.out));
         }
-        // After an exchange, tmp holds the previous output.
-        remove_tree(&self.tmp);
+        // After an exchange, tmp holds the previous output: the next
+        // build's working tree.
+        spare::keep(&self.out, &self.tmp, &files, self.warm.as_ref());
+        Ok(())
+    }
+
+    /// The files of the output as they stand once directories are
+    /// renamed: size, and whether the file is the previous output's file
+    /// at the same place.
+    fn final_files(&self) -> BTreeMap<String, (u64, bool)> {
+        let moved = self.moved.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let made = std::mem::take(&mut *self.made.lock().unwrap_or_else(|e| e.into_inner()));
+        made.into_iter()
+            .map(|(rel, len, source)| {
+                let rel = moved
+                    .iter()
+                    .find_map(|(from, to)| {
+                        rel.strip_prefix(from.as_str())
+                            .and_then(|r| r.strip_prefix('/'))
+                            .map(|r| format!("{to}/{r}"))
+                    })
+                    .unwrap_or(rel);
+                let same = source.as_deref() == Some(rel.as_str());
+                (rel, (len, same))
+            })
+            .collect()
+    }
+
+    /// Remove the files of the working tree that this build did not make
+    /// (the previous output's that are gone now), and directories left
+    /// empty; an error if a file it made is not there.
+    fn clear_untouched(&self, files: &BTreeMap<String, (u64, bool)>) -> std::io::Result<()> {
+        let mut found = 0;
+        for e in walkdir::WalkDir::new(&self.tmp).contents_first(true) {
+            let e = e.map_err(std::io::Error::other)?;
+            let Some(rel) = e.path().strip_prefix(&self.tmp).ok().and_then(Path::to_str) else {
+                continue;
+            };
+            if e.file_type().is_dir() {
+                if !rel.is_empty() {
+                    let _ = std::fs::remove_dir(e.path());
+                }
+            } else if files.contains_key(rel) {
+                found += 1;
+            } else if rel != MARKER {
+                std::fs::remove_file(e.path())?;
+            }
+        }
+        if found != files.len() {
+            // A file the working tree was said to hold is not there:
+            // taken from the previous output again.
+            for (rel, (_, same)) in files {
+                let path = self.tmp.join(rel);
+                if std::fs::symlink_metadata(&path).is_err() {
+                    if !same {
+                        return Err(std::io::Error::other(format!("{rel} 缺失")));
+                    }
+                    self.make_parent(&path)?;
+                    std::fs::hard_link(self.out.join(rel), &path)?;
+                }
+            }
+        }
         Ok(())
     }
 }
