@@ -1,10 +1,11 @@
 //! The output stage: the only code that touches the output directory.
 //!
-//! A build writes into a fresh temporary directory beside the output, every
-//! text file is scanned for private data as it is written, and only when the
-//! whole site is written without a finding is the temporary directory swapped
-//! in (atomically where the system allows it). A failed or killed build leaves
-//! the previous output exactly as it was.
+//! A build writes into a working tree beside the output (a new one, or the
+//! tree of the output before the last, [`spare`]), every text file is
+//! scanned for private data as it is written, and only when the whole site
+//! is written without a finding is the working tree swapped in (atomically
+//! where the system allows it). A failed or killed build leaves the previous
+//! output exactly as it was.
 
 pub mod cache;
 mod engine_dir;
