@@ -99,7 +99,7 @@ pub struct Staging {
     warm: Option<std::collections::BTreeMap<String, u64>>,
     /// Every file of the output: where it is written, its size, and the
     /// previous output's file it is (linked or kept), if it is one.
-    made: Mutex<Vec<(String, u64, Option<String>)>>,
+    made: Mutex<Vec<(String, u64, Source)>>,
     /// Directories given another name ([`Staging::rename`]): from, to.
     moved: Mutex<Vec<(String, String)>>,
 }
@@ -112,6 +112,14 @@ pub fn beside(out: &Path, what: &str) -> PathBuf {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "public".into());
     out.with_file_name(format!(".{name}.{what}"))
+}
+
+/// Where a file of the output comes from: the previous output's file at
+/// the same place, at another, or none (written now).
+enum Source {
+    Same,
+    Other(Box<str>),
+    New,
 }
 
 /// Where the files linked from an output's pages are kept: beside it.
@@ -183,10 +191,14 @@ impl Staging {
 
     /// Note a file of the output (see [`Staging::made`]).
     fn note(&self, rel: &str, len: u64, from: Option<&Path>) {
-        let source = from
+        let source = match from
             .and_then(|f| f.strip_prefix(&self.out).ok())
             .and_then(|f| f.to_str())
-            .map(str::to_string);
+        {
+            Some(f) if f == rel => Source::Same,
+            Some(f) => Source::Other(f.into()),
+            None => Source::New,
+        };
         self.made
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -682,15 +694,18 @@ impl Staging {
         let made = std::mem::take(&mut *self.made.lock().unwrap_or_else(|e| e.into_inner()));
         made.into_iter()
             .map(|(rel, len, source)| {
-                let rel = moved
-                    .iter()
-                    .find_map(|(from, to)| {
-                        rel.strip_prefix(from.as_str())
-                            .and_then(|r| r.strip_prefix('/'))
-                            .map(|r| format!("{to}/{r}"))
-                    })
-                    .unwrap_or(rel);
-                let same = source.as_deref() == Some(rel.as_str());
+                let to = moved.iter().find_map(|(from, to)| {
+                    rel.strip_prefix(from.as_str())
+                        .and_then(|r| r.strip_prefix('/'))
+                        .map(|r| format!("{to}/{r}"))
+                });
+                let renamed = to.is_some();
+                let rel = to.unwrap_or(rel);
+                let same = match source {
+                    Source::Same => !renamed,
+                    Source::Other(s) => *s == *rel,
+                    Source::New => false,
+                };
                 (rel, (len, same))
             })
             .collect()

@@ -7,8 +7,8 @@
 //! files the current output has (with their sizes), which of them are not
 //! the spare's file at the same path (written anew, or taken from
 //! elsewhere), and which of the spare's files the current output does not
-//! have; and it names both trees by their markers (device, inode, size
-//! and times). The next build checks both markers, removes the state file
+//! have; and it names both trees by their markers (device, inode, size,
+//! time and content). The next build checks both markers, removes the state file
 //! (from then on a failed or killed build leaves a spare nobody uses), and
 //! brings the spare up to the current output: it links the current
 //! output's files in place of those that differ and removes those the
@@ -30,19 +30,22 @@ fn state_file(out: &Path) -> PathBuf {
     super::beside(out, "spare.state")
 }
 
-/// What names a tree: its marker's device, inode, size and times.
+/// What names a tree: its marker's device, inode, size, time of change
+/// and content (not the time of its inode's change, which a link made to
+/// it, as by a backup with `cp -al`, moves).
 fn ident(tree: &Path) -> Option<String> {
     use std::os::unix::fs::MetadataExt;
-    let m = std::fs::symlink_metadata(tree.join(MARKER)).ok()?;
+    let path = tree.join(MARKER);
+    let m = std::fs::symlink_metadata(&path).ok()?;
+    let text = std::fs::read(&path).ok()?;
     Some(format!(
-        "{} {} {} {} {} {} {}",
+        "{} {} {} {} {} {}",
         m.dev(),
         m.ino(),
         m.size(),
         m.mtime(),
         m.mtime_nsec(),
-        m.ctime(),
-        m.ctime_nsec()
+        super::short_hash(&text)
     ))
 }
 
