@@ -281,11 +281,17 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
     };
     t.stage("检查");
     // The pages of records not public yet are made and scanned while the
-    // public view is made: they need the same records, not the view.
-    let (public, unpublished) = rayon::join(
-        || crate::publish::publish(&content, opts.date, opts.drafts),
-        || unpublished_pages(opts, &content, &env, &scanner),
-    );
+    // public view is made: they need the same records, not the view. On a
+    // large site one after the other: each makes a view of its own, and
+    // two at once would raise the peak of memory.
+    let publish = || crate::publish::publish(&content, opts.date, opts.drafts);
+    let unpublished = || unpublished_pages(opts, &content, &env, &scanner);
+    let (public, unpublished) = if content.records.len() > SEARCH_APART_ABOVE {
+        let found = unpublished();
+        (publish(), found)
+    } else {
+        rayon::join(publish, unpublished)
+    };
     unpublished.into_iter().for_each(|d| diags.push_diag(d));
     if diags.has_errors() {
         return Outcome::Failed(diags.sorted(), "构建失败：输出目录未改动");
