@@ -23,7 +23,7 @@ pub const SHARD_MAX: [usize; 2] = [1_000, 1_500];
 
 /// A string as JSON, byte for byte as serde_json writes it: keys rarely
 /// have anything to escape, and then need no second string.
-pub fn push_json_str(out: &mut String, s: &str) {
+fn push_json_str(out: &mut String, s: &str) {
     if s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
         out.push_str(&serde_json::to_string(s).unwrap_or_default());
     } else {
@@ -520,19 +520,26 @@ fn write_part(
             .filter_map(|e| resolve(index, &exact, &names, &ranges, e))
             .collect();
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut b = String::from("{");
-        for (j, (k, p)) in entries.iter().enumerate() {
-            if j > 0 {
-                b.push(',');
-            }
-            push_json_str(&mut b, k);
-            b.push(':');
-            p.encode(&mut b);
-        }
-        b.push('}');
+        let b = shard_text(&entries, |p, b| p.encode(b));
         staging.write(&format!("{dir}/{prefix}{i}.json"), b.as_bytes(), None);
     });
     (shards, total as u64)
+}
+
+/// A shard's text: its keys, sorted, each with its entry as `entry`
+/// writes it.
+pub fn shard_text<K: AsRef<str>, E>(entries: &[(K, E)], entry: impl Fn(&E, &mut String)) -> String {
+    let mut b = String::from("{");
+    for (j, (k, e)) in entries.iter().enumerate() {
+        if j > 0 {
+            b.push(',');
+        }
+        push_json_str(&mut b, k.as_ref());
+        b.push(':');
+        entry(e, &mut b);
+    }
+    b.push('}');
+    b
 }
 
 /// What writing a tier's postings gives: the numbers of shards of its two

@@ -4,15 +4,8 @@
 
 use crate::search::SearchDoc;
 use crate::search::index::{BODY, GRAM, MAX_RUN, weight_at};
-use crate::search::tokenize::{Walk, exact_key, tokens_from};
+use crate::search::tokenize::{Token as Tok, Walk, exact_key, gram_key, tokens_from};
 use std::collections::BTreeMap;
-
-/// A token: its text and position.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Tok {
-    pub text: String,
-    pub pos: u32,
-}
 
 /// The tokens of a document: the title from 0, the body from [`BODY`].
 pub fn tokens(d: &SearchDoc) -> Vec<Tok> {
@@ -33,18 +26,7 @@ pub fn tokens(d: &SearchDoc) -> Vec<Tok> {
 /// The text of a run of tokens as a key: `|` where a separator stands
 /// between two tokens, a space where none does.
 pub fn text_of(run: &[Tok]) -> String {
-    let mut s = String::new();
-    for (i, t) in run.iter().enumerate() {
-        if i > 0 {
-            s.push(if t.pos - run[i - 1].pos == 2 {
-                '|'
-            } else {
-                ' '
-            });
-        }
-        s.push_str(&t.text);
-    }
-    s
+    gram_key(run)
 }
 
 /// A run of tokens, positions from its first.
@@ -64,14 +46,7 @@ pub fn seq_of(run: &[Tok]) -> Seq {
 /// The tokens of a whole value, as the index reads a party name or an
 /// exact value for a phrase key.
 pub fn value_seq(value: &str) -> Seq {
-    let toks: Vec<Tok> = tokens_from(value, 0)
-        .into_iter()
-        .map(|t| Tok {
-            text: t.text,
-            pos: t.pos,
-        })
-        .collect();
-    seq_of(&toks)
+    seq_of(&tokens_from(value, 0))
 }
 
 /// What one document adds to the lists of its keys.

@@ -27,7 +27,7 @@ mod lists;
 use crate::output::Staging;
 use crate::search::SearchDoc;
 use crate::search::index::{GRAM, MAX_RUN};
-use crate::search::static_files::{HEAVY_ENTRY, Listed, push_json_str, shard_count};
+use crate::search::static_files::{HEAVY_ENTRY, Listed, shard_count, shard_text};
 use crate::search::tokenize::fnv1a;
 use doc::{Keys, Seq, seq_of, text_of, value_seq, weight_of};
 use kept::{Kept, Params};
@@ -437,16 +437,7 @@ impl<'a> Patch<'a> {
                     (Err(_), None) => {}
                 }
             }
-            let mut b = String::from("{");
-            for (j, (k, e)) in shard.iter().enumerate() {
-                if j > 0 {
-                    b.push(',');
-                }
-                push_json_str(&mut b, k);
-                b.push(':');
-                b.push_str(e);
-            }
-            b.push('}');
+            let b = shard_text(&shard, |e, b| b.push_str(e));
             let name = format!("{}{i}.json", if part == KEYS { 's' } else { 'p' });
             staging.write(&format!("{}/{name}", self.old.rel), b.as_bytes(), None);
             written.insert(name);
