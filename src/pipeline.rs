@@ -275,28 +275,15 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
         let (reused, parsed) = content.kept;
         eprintln!("    其中：沿用上次读取的记录文件 {reused} 个，重新解析 {parsed} 个");
     }
-    let (scanner, env, mut diags) = match check(opts, &content, diags) {
+    let (scanner, env, diags) = match check(opts, &content, diags) {
         Ok(checked) => checked,
         Err(failed) => return failed,
     };
     t.stage("检查");
-    // The pages of records not public yet are made and scanned while the
-    // public view is made: they need the same records, not the view. On a
-    // large site one after the other: each makes a view of its own, and
-    // two at once would raise the peak of memory.
-    let publish = || crate::publish::publish(&content, opts.date, opts.drafts);
-    let unpublished = || unpublished_pages(opts, &content, &env, &scanner);
-    let (public, unpublished) = if content.records.len() > SEARCH_APART_ABOVE {
-        let found = unpublished();
-        (publish(), found)
-    } else {
-        rayon::join(publish, unpublished)
+    let (public, warnings) = match public_view(opts, &content, &env, &scanner, diags) {
+        Ok(made) => made,
+        Err(failed) => return failed,
     };
-    unpublished.into_iter().for_each(|d| diags.push_diag(d));
-    if diags.has_errors() {
-        return Outcome::Failed(diags.sorted(), "构建失败：输出目录未改动");
-    }
-    let warnings = diags.sorted();
     t.stage("发布视图");
     let allowed = allowed_numbers(&content, &public);
     let base_url = &content.site.info.base_url;
@@ -348,6 +335,34 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
     }
     t.stage("写入");
     outcome
+}
+
+/// The public view on the build date, and the warnings so far; or the
+/// failed build, if a page of a record not public yet shows a personal
+/// number ([`unpublished_pages`]). Those pages are made and scanned while
+/// the public view is made: they need the same records, not the view. On
+/// a large site one after the other: each makes a view of its own, and two
+/// at once would raise the peak of memory.
+fn public_view<'c>(
+    opts: &BuildOptions,
+    content: &'c crate::content::Content,
+    env: &minijinja::Environment<'static>,
+    scanner: &crate::privacy::Scanner,
+    mut diags: crate::diag::Diagnostics,
+) -> Result<(PublicSite<'c>, Vec<Diagnostic>), Outcome> {
+    let publish = || crate::publish::publish(content, opts.date, opts.drafts);
+    let unpublished = || unpublished_pages(opts, content, env, scanner);
+    let (public, unpublished) = if content.records.len() > SEARCH_APART_ABOVE {
+        let found = unpublished();
+        (publish(), found)
+    } else {
+        rayon::join(publish, unpublished)
+    };
+    unpublished.into_iter().for_each(|d| diags.push_diag(d));
+    if diags.has_errors() {
+        return Err(Outcome::Failed(diags.sorted(), "构建失败：输出目录未改动"));
+    }
+    Ok((public, diags.sorted()))
 }
 
 /// The check stage: the rules, the inputs, the private values in records
