@@ -54,9 +54,7 @@ pub(super) fn clean_stale(parent: &Path, name: &str) {
         let n = e.file_name().to_string_lossy().to_string();
         if n.starts_with(&prefix) && e.path().join(MARKER).is_file() {
             let pid: Option<u32> = n[prefix.len()..].parse().ok();
-            let alive = pid.is_some_and(|p| {
-                p != std::process::id() && Path::new(&format!("/proc/{p}")).exists()
-            });
+            let alive = pid.is_some_and(|p| p != std::process::id() && crate::base::running(p));
             if !alive {
                 let _ = std::fs::remove_dir_all(e.path());
             }

@@ -223,42 +223,37 @@ fn clear_stale(site: &Path) {
             let _ = std::fs::remove_dir_all(e.path());
             continue;
         }
-        // What is kept beside a preview's output (`.serve-<pid>.pages.json`,
-        // `.serve-<pid>-search.search-kept/`) goes with it.
-        let beside = name
-            .strip_prefix(".serve-")
-            .and_then(|r| r.split_once('.'))
-            .map(|(owner, _)| owner);
-        if let Some(owner) = beside {
-            let pid = owner.strip_suffix("-search").unwrap_or(owner);
-            let gone = pid.parse::<u32>().is_ok_and(|p| {
-                p != std::process::id() && !Path::new(&format!("/proc/{p}")).exists()
-            });
-            if gone && cfg!(target_os = "linux") {
-                let path = e.path();
-                let _ = if path.is_dir() && !path.is_symlink() {
-                    std::fs::remove_dir_all(&path)
-                } else {
-                    std::fs::remove_file(&path)
-                };
-            }
-            continue;
-        }
-        let Some(rest) = name.strip_prefix("serve-") else {
-            continue;
+        // A preview's directories (`serve-<pid>`, `serve-<pid>-search`),
+        // and what is kept beside them (`.serve-<pid>.pages.json`,
+        // `.serve-<pid>-search.search-kept/`).
+        let (rest, beside) = match name.strip_prefix(".serve-") {
+            Some(r) => match r.split_once('.') {
+                Some((owner, _)) => (owner, true),
+                None => continue,
+            },
+            None => match name.strip_prefix("serve-") {
+                Some(r) => (r, false),
+                None => continue,
+            },
         };
         let pid = rest.strip_suffix("-search").unwrap_or(rest);
         let Ok(pid) = pid.parse::<u32>() else {
             // The shared directories of earlier versions.
-            if rest == "search" {
+            if rest == "search" && !beside {
                 let _ = std::fs::remove_dir_all(e.path());
             }
             continue;
         };
-        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
-        let ours = e.path().join(crate::output::MARKER).is_file() || rest.ends_with("-search");
+        let alive = crate::base::running(pid);
+        let ours =
+            beside || e.path().join(crate::output::MARKER).is_file() || rest.ends_with("-search");
         if !alive && ours && cfg!(target_os = "linux") {
-            let _ = std::fs::remove_dir_all(e.path());
+            let path = e.path();
+            let _ = if path.is_dir() && !path.is_symlink() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
         }
     }
 }

@@ -26,15 +26,6 @@ pub struct Text {
 }
 
 impl Text {
-    pub fn of(d: &SearchDoc) -> Text {
-        Text {
-            title: d.title.clone(),
-            body: d.body.clone(),
-            party: d.party.clone(),
-            exact: d.exact.clone(),
-        }
-    }
-
     /// Whether `d` reads as this text.
     pub fn is(&self, d: &SearchDoc) -> bool {
         self.title == d.title
@@ -67,6 +58,13 @@ pub struct Params {
     pub heavy: usize,
     pub width: u32,
     pub shard_max: usize,
+}
+
+impl Params {
+    /// The numbers of the tier's documents.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.first..self.first + self.len
+    }
 }
 
 /// What the next build needs of a tier.
@@ -289,10 +287,9 @@ pub fn prune(dir: &Path, keep: &[&str]) {
     };
     for e in rd.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let live_tmp = name.split_once(".tmp-").is_some_and(|(_, pid)| {
-            pid.parse::<u32>()
-                .is_ok_and(|p| Path::new(&format!("/proc/{p}")).exists())
-        });
+        let live_tmp = name
+            .split_once(".tmp-")
+            .is_some_and(|(_, pid)| pid.parse().is_ok_and(crate::base::running));
         if !keep.contains(&name.as_str()) && !live_tmp {
             let _ = std::fs::remove_file(e.path());
         }
