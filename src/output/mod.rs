@@ -205,6 +205,15 @@ impl Staging {
             .push((rel.to_string(), len, source));
     }
 
+    /// Count a file of the output taken unchanged from the previous
+    /// output's file `from`, and note it.
+    fn took(&self, rel: &str, len: u64, from: &Path) {
+        self.note(rel, len, Some(from));
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(len, Ordering::Relaxed);
+        self.reused.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Whether the working tree holds the previous output's file `rel`
     /// already: its size, if it does.
     fn kept(&self, rel: &str) -> Option<u64> {
@@ -224,7 +233,7 @@ impl Staging {
         clean_stale(&parent, &name);
         // The spare tree, brought up to the previous output, if there is
         // one to trust; otherwise a new tree of links.
-        let warm = spare::take(out).filter(|_| out.join(MARKER).is_file());
+        let warm = spare::take(out);
         let tmp = if warm.is_some() {
             spare::dir(out)
         } else {
@@ -366,12 +375,11 @@ impl Staging {
         }
         let path = self.tmp.join(rel);
         let len = bytes.len() as u64;
-        if old.as_ref().is_some_and(|o| *o == self.out.join(rel)) && self.kept(rel) == Some(len) {
+        if let Some(old) = old.as_ref().filter(|o| **o == self.out.join(rel))
+            && self.kept(rel) == Some(len)
+        {
             // The working tree holds this very file.
-            self.note(rel, len, old.as_deref());
-            self.reused.fetch_add(1, Ordering::Relaxed);
-            self.files.fetch_add(1, Ordering::Relaxed);
-            self.bytes.fetch_add(len, Ordering::Relaxed);
+            self.took(rel, len, old);
             return;
         }
         let mut from = None;
@@ -528,10 +536,7 @@ impl Staging {
                 if name.contains('/') || skip(name) {
                     continue;
                 }
-                self.note(rel, *len, Some(&self.out.join(rel)));
-                self.files.fetch_add(1, Ordering::Relaxed);
-                self.bytes.fetch_add(*len, Ordering::Relaxed);
-                self.reused.fetch_add(1, Ordering::Relaxed);
+                self.took(rel, *len, &self.out.join(rel));
             }
             return true;
         }
@@ -563,10 +568,7 @@ impl Staging {
                 return false;
             }
             let rel = format!("{dir}/{n}");
-            self.note(&rel, *len, Some(&self.out.join(&rel)));
-            self.files.fetch_add(1, Ordering::Relaxed);
-            self.bytes.fetch_add(*len, Ordering::Relaxed);
-            self.reused.fetch_add(1, Ordering::Relaxed);
+            self.took(&rel, *len, &self.out.join(&rel));
             true
         })
     }
@@ -682,7 +684,12 @@ impl Staging {
         }
         // After an exchange, tmp holds the previous output: the next
         // build's working tree.
-        spare::keep(&self.out, &self.tmp, &files, self.warm.as_ref());
+        spare::keep(
+            &self.out,
+            &self.tmp,
+            &files,
+            self.warm.as_ref().map(|w| w.keys()),
+        );
         Ok(())
     }
 

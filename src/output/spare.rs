@@ -127,26 +127,26 @@ fn ready(out: &Path, spare: &Path, text: &str) -> Option<BTreeMap<String, u64>> 
 /// for the next build: `files`, the files of the current output with their
 /// sizes and whether each is the spare's file at the same path; `before`,
 /// the files the spare has (none known: they are listed from it).
-pub(super) fn keep(
+pub(super) fn keep<'b>(
     out: &Path,
     spare: &Path,
     files: &BTreeMap<String, (u64, bool)>,
-    before: Option<&BTreeMap<String, u64>>,
+    before: Option<impl Iterator<Item = &'b String>>,
 ) {
     let at = dir(out);
-    let listed;
-    let before = match before {
-        Some(b) => b,
+    let listed: Vec<String>;
+    let before: Vec<&String> = match before {
+        Some(b) => b.collect(),
         None => {
             listed = list(spare);
-            &listed
+            listed.iter().collect()
         }
     };
     if spare != at {
         discard(&at);
     }
     let kept = (spare == at || std::fs::rename(spare, &at).is_ok())
-        .then(|| write_state(out, &at, files, before))
+        .then(|| write_state(out, &at, files, &before))
         .and_then(Result::ok);
     if kept.is_none() {
         let _ = std::fs::remove_file(state_file(out));
@@ -159,7 +159,7 @@ fn write_state(
     out: &Path,
     spare: &Path,
     files: &BTreeMap<String, (u64, bool)>,
-    before: &BTreeMap<String, u64>,
+    before: &[&String],
 ) -> std::io::Result<()> {
     let (Some(a), Some(b)) = (ident(out), ident(spare)) else {
         return Err(std::io::Error::other("no marker"));
@@ -174,8 +174,8 @@ fn write_state(
         }
         writeln!(w, "{}{size}\t{rel}", if *same { '=' } else { '+' })?;
     }
-    for rel in before.keys() {
-        if !files.contains_key(rel) {
+    for rel in before {
+        if !files.contains_key(*rel) {
             writeln!(w, "-0\t{rel}")?;
         }
     }
@@ -184,15 +184,15 @@ fn write_state(
     std::fs::rename(&tmp, &state)
 }
 
-/// The files of a tree and their sizes (its marker left out).
-fn list(tree: &Path) -> BTreeMap<String, u64> {
+/// The files of a tree (its marker left out).
+fn list(tree: &Path) -> Vec<String> {
     walkdir::WalkDir::new(tree)
         .into_iter()
         .flatten()
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| {
             let rel = e.path().strip_prefix(tree).ok()?.to_str()?.to_string();
-            (rel != MARKER).then(|| (rel, e.metadata().map_or(0, |m| m.len())))
+            (rel != MARKER).then_some(rel)
         })
         .collect()
 }
