@@ -325,8 +325,7 @@ fn patched(
         shards: [shards[0]?, shards[1]?],
     };
     let p = patch::patch(docs, params, &old, staging)?;
-    let range = params.first..params.first + params.len;
-    kept::save(kept, key, params, p.totals, &docs[range], &p.runs);
+    kept::save(kept, key, params, p.totals, &docs[params.range()], &p.runs);
     Some(entry(dir, p.shards[0], p.shards[1], key))
 }
 

@@ -61,8 +61,7 @@ pub fn patch(docs: &[SearchDoc], params: Params, old: &Old, staging: &Staging) -
     if old.kept.params != Some(params) || old.kept.docs.len() != params.len {
         return None;
     }
-    let range = params.first..params.first + params.len;
-    let tier = docs.get(range.clone())?;
+    let tier = docs.get(params.range())?;
     let changed: Vec<usize> = (0..tier.len())
         .filter(|&i| !old.kept.docs[i].is(&tier[i]))
         .collect();
@@ -224,28 +223,20 @@ impl<'a> Patch<'a> {
         fnv1a(text) % self.old.shards[part].max(1)
     }
 
-    /// The entry of a key in the previous output, as written; `Err` if its
-    /// shard cannot be read.
-    fn raw(&mut self, part: usize, text: &str) -> Result<Option<String>, ()> {
+    /// The entry of a key in the previous output (none if it has none);
+    /// `None` if its shard cannot be read.
+    fn entry(&mut self, part: usize, text: &str) -> Option<Option<Entry>> {
         let i = self.shard_of(part, text);
         if !self.shards.contains_key(&(part, i)) {
             let prefix = if part == KEYS { 's' } else { 'p' };
-            let bytes = std::fs::read_to_string(self.old.dir.join(format!("{prefix}{i}.json")))
-                .map_err(|_| ())?;
-            let shard = lists::parse_shard(&bytes).ok_or(())?;
-            self.shards.insert((part, i), shard);
+            let bytes =
+                std::fs::read_to_string(self.old.dir.join(format!("{prefix}{i}.json"))).ok()?;
+            self.shards.insert((part, i), lists::parse_shard(&bytes)?);
         }
         let shard = &self.shards[&(part, i)];
-        Ok(shard
-            .binary_search_by(|e| e.0.as_str().cmp(text))
-            .ok()
-            .map(|j| shard[j].1.clone()))
-    }
-
-    fn entry(&mut self, part: usize, text: &str) -> Option<Option<Entry>> {
-        match self.raw(part, text).ok()? {
-            None => Some(None),
-            Some(raw) => Some(Some(lists::parse_entry(&raw)?)),
+        match shard.binary_search_by(|e| e.0.as_str().cmp(text)) {
+            Ok(j) => Some(Some(lists::parse_entry(&shard[j].1)?)),
+            Err(_) => Some(None),
         }
     }
 
@@ -387,14 +378,7 @@ impl<'a> Patch<'a> {
             Some(Entry::File { n, .. }) => Some(*n),
             _ => None,
         };
-        let (entry, files) = match list.list() {
-            Ok(l) if is_run_places(part, list) => Listed::Run(&l).written(file, self.params.width),
-            Ok(l) if matches!(list, Entries::Pairs(_)) => {
-                Listed::Span(&l).written(file, self.params.width)
-            }
-            Ok(l) => Listed::Gram(&l).written(file, self.params.width),
-            Err(d) => Listed::Exact(&d).written(file, self.params.width),
-        };
+        let (entry, files) = listed(list, part, |l| l.written(file, self.params.width));
         self.files.extend(files);
         self.edits.insert((part, text.to_string()), Some(entry));
         Some(())
@@ -452,18 +436,20 @@ impl<'a> Patch<'a> {
     }
 }
 
-/// Whether a list of positions in the phrase part is a run's (all are).
-fn is_run_places(part: usize, list: &Entries) -> bool {
-    part == PHRASES && matches!(list, Entries::Pairs(_))
+/// `f` of a list of `part` as the tier writes it: positions are a span's
+/// among the keys, a run's among the phrases.
+fn listed<R>(list: &Entries, part: usize, f: impl FnOnce(Listed) -> R) -> R {
+    match (list.list(), list) {
+        (Ok(l), Entries::Pairs(_)) if part == PHRASES => f(Listed::Run(&l)),
+        (Ok(l), Entries::Pairs(_)) => f(Listed::Span(&l)),
+        (Ok(l), _) => f(Listed::Gram(&l)),
+        (Err(d), _) => f(Listed::Exact(&d)),
+    }
 }
 
 /// The size of a list as the layout measures it.
 fn listed_size(list: &Entries, part: usize) -> usize {
-    match list.list() {
-        Ok(l) if is_run_places(part, list) => Listed::Run(&l).size(),
-        Ok(l) => Listed::Gram(&l).size(),
-        Err(d) => Listed::Exact(&d).size(),
-    }
+    listed(list, part, |l| l.size())
 }
 
 /// Bytes of a number as the index keeps it.
