@@ -297,14 +297,21 @@ pub(super) fn load_file_kept(
     path: &Path,
     site: &Site,
     keeping: &kept::Keeping,
+    meta: Option<&std::fs::Metadata>,
 ) -> (Vec<Record>, Diagnostics, Option<kept::Entry>) {
     let (previous, save) = (keeping.was(), keeping.saves());
+    let rel = rel(root, path);
+    if let Some(taken) = meta.and_then(|m| take_settled(previous, rel.clone(), m, save)) {
+        return taken;
+    }
     let mut diags = Diagnostics::default();
     let max = site.limits.max_file_bytes;
+    // Taken before the file is opened: a file changed since has a later
+    // change time than its stamp says.
+    let now = std::time::SystemTime::now();
     let Some((text, stamp)) = read_text_as(root, canon_root, path, max, &mut diags) else {
         return (Vec::new(), diags, None);
     };
-    let rel = rel(root, path);
     let hash = kept::digest(&text);
     let was = previous
         .get(&rel, stamp, &hash)
@@ -329,11 +336,39 @@ pub(super) fn load_file_kept(
     let entry = kept::Entry {
         rel,
         stamp,
+        settled: stamp.settled_at(now),
         hash,
         payload,
         reused,
     };
     (records, diags, Some(entry))
+}
+
+/// The records kept of the file `rel`, without opening it, if it is a
+/// plain file (`meta`, its link not followed) that had settled when kept
+/// and has the same stamp ([`kept::Kept::settled`]); with its entry to
+/// keep again.
+fn take_settled(
+    previous: &kept::Kept,
+    rel: String,
+    meta: &std::fs::Metadata,
+    save: bool,
+) -> Option<(Vec<Record>, Diagnostics, Option<kept::Entry>)> {
+    if !meta.file_type().is_file() {
+        return None;
+    }
+    let stamp = kept::Stamp::of(meta);
+    let (hash, payload) = previous.settled(&rel, stamp)?;
+    let (records, diags) = stash::from_bytes(payload)?;
+    let entry = kept::Entry {
+        rel,
+        stamp,
+        settled: true,
+        hash,
+        payload: if save { payload.to_vec() } else { Vec::new() },
+        reused: true,
+    };
+    Some((records, diags, Some(entry)))
 }
 
 /// The records of a record file's text, and the problems found in it.

@@ -10,6 +10,13 @@
 //!   with the site (say, committed to its repository) never stands in for
 //!   what its YAML says. On top of that the file's bytes must hash the
 //!   same: a file changed within the same clock tick is read again.
+//! - **Settled files are not read.** A file whose change time was more
+//!   than [`SETTLE`] before the moment it was read is marked settled: any
+//!   later write gives it a later change time, which nobody can set back,
+//!   so while its stamp is the same its bytes are too, and it is taken
+//!   from its stamp alone (one `lstat`, no open, no hash). A file read
+//!   soon after it changed (an edit being saved, a coarse clock) is read
+//!   and hashed every time until it settles.
 //! - **The same program and site.yaml.** The file starts with a key made
 //!   from the program's version, the executable's size and modification
 //!   time, and site.yaml's bytes (its limits and sectors decide what a
@@ -33,7 +40,12 @@ use std::path::{Path, PathBuf};
 /// preview's output).
 pub const DIR: &str = ".gongshi-cache";
 const FILE: &str = "records";
-const MAGIC: &[u8] = b"gongshi-records-1\n";
+const MAGIC: &[u8] = b"gongshi-records-2\n";
+
+/// How long before its reading a file must have last changed for its
+/// stamp alone to vouch for its bytes: far above any file system's clock
+/// tick.
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// What a file was when it was read. On Unix: device, inode, size,
 /// modification and change times (seconds and nanoseconds); elsewhere
@@ -77,6 +89,21 @@ impl Stamp {
     }
 }
 
+impl Stamp {
+    /// Whether a file with this stamp, read at `now`, had last changed
+    /// more than [`SETTLE`] before (never where change times are not
+    /// known).
+    pub(super) fn settled_at(&self, now: std::time::SystemTime) -> bool {
+        let [_, _, _, _, _, secs, nanos] = self.0;
+        if cfg!(not(unix)) || (secs == 0 && nanos == 0) {
+            return false;
+        }
+        let changed =
+            std::time::UNIX_EPOCH + std::time::Duration::new(secs, nanos.min(999_999_999) as u32);
+        changed + SETTLE < now
+    }
+}
+
 impl Stash for Stamp {
     fn put(&self, w: &mut Vec<u8>) {
         for n in self.0 {
@@ -97,11 +124,13 @@ pub(super) fn digest(text: &str) -> [u8; 32] {
     Sha256::digest(text.as_bytes()).into()
 }
 
-/// One record file as kept: its site-relative path, stamp, the hash of
-/// its text, and its records and messages ([`super::stash`]).
+/// One record file as kept: its site-relative path, stamp, whether it had
+/// settled when read, the hash of its text, and its records and messages
+/// ([`super::stash`]).
 pub(super) struct Entry {
     pub(super) rel: String,
     pub(super) stamp: Stamp,
+    pub(super) settled: bool,
     pub(super) hash: [u8; 32],
     pub(super) payload: Vec<u8>,
     /// Whether the records were taken from the last build's file.
@@ -114,6 +143,7 @@ impl Entry {
         let mut w = Vec::with_capacity(self.rel.len() + 100);
         self.rel.put(&mut w);
         self.stamp.put(&mut w);
+        w.push(u8::from(self.settled));
         w.extend_from_slice(&self.hash);
         (self.payload.len() as u64).put(&mut w);
         w
@@ -155,21 +185,18 @@ pub(super) struct Keeping {
 
 impl Keeping {
     /// Read the records file of the site at `root` for a load of the files
-    /// `listed` with the settings of `site` (site.yaml's text).
+    /// listed (as `metas` found them) with the settings of `site`
+    /// (site.yaml's text).
     pub(super) fn begin(
         root: &Path,
         canon_root: &Path,
         site: Option<&str>,
-        listed: &[(super::Kind, PathBuf, String)],
+        metas: &[Option<std::fs::Metadata>],
         save: bool,
     ) -> Keeping {
-        use rayon::prelude::*;
         let key = key(site);
         // Never more than eight times the record files themselves.
-        let most: u64 = listed
-            .par_iter()
-            .map(|(_, p, _)| std::fs::symlink_metadata(p).map_or(0, |m| m.len()))
-            .sum();
+        let most: u64 = metas.iter().flatten().map(std::fs::Metadata::len).sum();
         let was = Kept::open(root, canon_root, &key, most.saturating_mul(8) + (1 << 20));
         Keeping { key, was, save }
     }
@@ -204,7 +231,16 @@ impl Keeping {
 #[derive(Default)]
 pub(super) struct Kept {
     bytes: Vec<u8>,
-    entries: FastMap<String, (Stamp, [u8; 32], Range<usize>)>,
+    entries: FastMap<String, Was>,
+}
+
+/// What is kept of one file: its stamp, whether it had settled, the hash
+/// of its text and where its payload is.
+struct Was {
+    stamp: Stamp,
+    settled: bool,
+    hash: [u8; 32],
+    payload: Range<usize>,
 }
 
 impl Kept {
@@ -243,11 +279,25 @@ impl Kept {
         while !r.is_empty() {
             let rel = String::take(&mut r)?;
             let stamp = Stamp::take(&mut r)?;
+            let settled = match r.bytes(1)? {
+                [0] => false,
+                [1] => true,
+                _ => return None,
+            };
             let hash: [u8; 32] = r.bytes(32)?.try_into().ok()?;
             let len = usize::try_from(u64::take(&mut r)?).ok()?;
             let at = body - r.remaining();
             r.bytes(len)?;
-            entries.insert(rel, (stamp, hash, at..at + len));
+            let payload = at..at + len;
+            entries.insert(
+                rel,
+                Was {
+                    stamp,
+                    settled,
+                    hash,
+                    payload,
+                },
+            );
         }
         Some(Kept { bytes, entries })
     }
@@ -255,16 +305,27 @@ impl Kept {
     /// The payload kept for the file `rel` if it is still the same file
     /// with the same text.
     pub(super) fn get(&self, rel: &str, stamp: Stamp, hash: &[u8; 32]) -> Option<&[u8]> {
-        let (s, h, range) = self.entries.get(rel)?;
-        (*s == stamp && h == hash).then(|| &self.bytes[range.clone()])
+        let was = self.entries.get(rel)?;
+        (was.stamp == stamp && was.hash == *hash).then(|| &self.bytes[was.payload.clone()])
+    }
+
+    /// The hash and payload kept for the file `rel` if it had settled when
+    /// it was read and still has the same `stamp`: its bytes are the same
+    /// without reading them.
+    pub(super) fn settled(&self, rel: &str, stamp: Stamp) -> Option<([u8; 32], &[u8])> {
+        let was = self.entries.get(rel)?;
+        (was.settled && was.stamp == stamp).then(|| (was.hash, &self.bytes[was.payload.clone()]))
     }
 
     /// Whether `entries` are exactly what is kept (nothing to write).
     pub(super) fn holds(&self, entries: &[&Entry]) -> bool {
         entries.len() == self.entries.len()
             && entries.iter().all(|e| {
-                self.entries.get(&e.rel).is_some_and(|(s, h, range)| {
-                    *s == e.stamp && *h == e.hash && self.bytes[range.clone()] == e.payload[..]
+                self.entries.get(&e.rel).is_some_and(|was| {
+                    was.stamp == e.stamp
+                        && was.settled == e.settled
+                        && was.hash == e.hash
+                        && self.bytes[was.payload.clone()] == e.payload[..]
                 })
             })
     }
@@ -358,6 +419,7 @@ mod tests {
         let e = Entry {
             rel: "content/actions/a.yaml".into(),
             stamp: Stamp([1, 2, 3, 4, 5, 6, 7]),
+            settled: true,
             hash: [9; 32],
             payload: b"payload".to_vec(),
             reused: false,
@@ -377,6 +439,13 @@ mod tests {
             None
         );
         assert_eq!(kept.get(&e.rel, e.stamp, &[8; 32]), None);
+        // Settled: taken by its stamp alone, and only by its own stamp.
+        assert_eq!(
+            kept.settled(&e.rel, e.stamp),
+            Some(([9; 32], &b"payload"[..]))
+        );
+        assert_eq!(kept.settled(&e.rel, Stamp([1, 2, 3, 4, 5, 7, 7])), None);
+        assert_eq!(kept.settled("content/actions/b.yaml", e.stamp), None);
         // Another key, or the file cut anywhere: nothing kept.
         assert!(Kept::parse(w.clone(), &[6; 32]).is_none());
         for cut in 0..w.len() {
@@ -391,5 +460,39 @@ mod tests {
             bad[i] ^= 1;
             assert!(Kept::parse(bad, &key).is_none(), "byte {i} changed");
         }
+        // A file that had not settled when read is read again, however
+        // its stamp looks.
+        let unsettled = Entry {
+            settled: false,
+            ..e
+        };
+        let mut w = MAGIC.to_vec();
+        w.extend_from_slice(&key);
+        w.extend_from_slice(&unsettled.head());
+        w.extend_from_slice(&unsettled.payload);
+        let sum: [u8; 32] = Sha256::digest(&w).into();
+        w.extend_from_slice(&sum);
+        let kept = Kept::parse(w, &key).expect("reads back");
+        assert_eq!(kept.settled(&unsettled.rel, unsettled.stamp), None);
+        assert!(
+            kept.get(&unsettled.rel, unsettled.stamp, &unsettled.hash)
+                .is_some()
+        );
+        assert!(kept.holds(&[&unsettled]));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_settles_once_its_change_is_well_before_its_reading() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let changed = Stamp([1, 2, 3, 0, 0, 1_000_000, 500]);
+        let at = |secs: u64| UNIX_EPOCH + Duration::from_secs(secs);
+        assert!(!changed.settled_at(at(1_000_000)));
+        assert!(!changed.settled_at(at(1_000_002)));
+        assert!(changed.settled_at(at(1_000_003)));
+        // A change in the future (a clock set back) has not settled.
+        assert!(!changed.settled_at(at(999_000)));
+        // No change time known: never settled.
+        assert!(!Stamp([1, 2, 3, 4, 5, 0, 0]).settled_at(at(2_000_000)));
     }
 }

@@ -117,13 +117,27 @@ fn load_all(
         Some(c) => c.hits(root, listed, changed.as_deref(), known_listing),
         None => (vec![false; listed.len()], Vec::new()),
     };
+    // What each file is, looked up once (without following a link): the
+    // size of the records kept is bounded by theirs, and a settled file
+    // is known by it.
+    let metas: Vec<Option<std::fs::Metadata>> = match keep {
+        Some(_) => listed
+            .par_iter()
+            .map(|(_, p, _)| std::fs::symlink_metadata(p).ok())
+            .collect(),
+        None => Vec::new(),
+    };
     let keeping = keep
-        .map(|save| kept::Keeping::begin(root, &canon_root, site_text.as_deref(), listed, save));
+        .map(|save| kept::Keeping::begin(root, &canon_root, site_text.as_deref(), &metas, save));
     let read: Vec<Option<ReadFile>> = listed
         .par_iter()
         .zip(hits.par_iter())
-        .map(|((kind, path, _), hit)| {
-            (!hit).then(|| read_file(root, &canon_root, *kind, path, &site, keeping.as_ref()))
+        .enumerate()
+        .map(|(i, ((kind, path, _), hit))| {
+            let kept = keeping
+                .as_ref()
+                .map(|k| (k, metas.get(i).and_then(Option::as_ref)));
+            (!hit).then(|| read_file(root, &canon_root, *kind, path, &site, kept))
         })
         .collect();
     let reused = keeping.map_or((0, 0), |k| {
@@ -163,10 +177,10 @@ fn read_file(
     kind: Kind,
     path: &Path,
     site: &Site,
-    keeping: Option<&kept::Keeping>,
+    keeping: Option<(&kept::Keeping, Option<&std::fs::Metadata>)>,
 ) -> ReadFile {
     let (recs, d, entry) = match keeping {
-        Some(k) => load_file_kept(root, canon_root, kind, path, site, k),
+        Some((k, meta)) => load_file_kept(root, canon_root, kind, path, site, k, meta),
         None => {
             let (recs, d) = load_file(root, canon_root, kind, path, site);
             (recs, d, None)
