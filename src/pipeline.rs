@@ -636,6 +636,7 @@ fn commit(
     }
 }
 
+use crate::output::IndexedDoc;
 pub use crate::output::engine_dir;
 
 /// Scan the documents of the search indexes as values: the server-side
@@ -661,7 +662,8 @@ fn scan_documents(staging: &Staging, public: &PublicSite, docs: &[crate::search:
 }
 
 /// Build the tantivy index in a temporary directory beside the output; or
-/// keep the previous one if it was built from the same documents.
+/// keep the previous one if it was built from the same documents; or
+/// update a copy of it in place if few documents changed.
 fn build_engine(out: &Path, docs: &[crate::search::SearchDoc]) -> Result<EngineDir, String> {
     use crate::search::engine::Engine;
     let hashes = Engine::doc_hashes(docs);
@@ -670,19 +672,28 @@ fn build_engine(out: &Path, docs: &[crate::search::SearchDoc]) -> Result<EngineD
         return Ok(kept);
     }
     let dir = EngineDir::begin(out);
-    // Documents only added: they join the previous index.
-    if let Some(added) = EngineDir::previous_docs(out).and_then(|old| joined(docs, &hashes, &old)) {
-        let appended = dir
+    if let Some((change, kept)) =
+        EngineDir::previous_docs(out).and_then(|old| changed(docs, &hashes, old))
+    {
+        let updated = dir
             .copy_previous()
             .map_err(tantivy::TantivyError::from)
-            .and_then(|()| Engine::append(dir.path(), added.into_iter(), MOST_SEGMENTS))
-            .and_then(|()| Ok(dir.stamp(&key, &hashes)?));
-        if appended.is_ok() {
+            .and_then(|()| Engine::update(dir.path(), &change, MOST_SEGMENTS))
+            .and_then(|counts| {
+                let mut all = kept;
+                all.extend(change.added.iter().map(|a| a.1).zip(counts));
+                Ok(dir.stamp(&key, Some(&all))?)
+            });
+        if updated.is_ok() {
             return Ok(dir);
         }
         dir.clear();
     }
-    match Engine::build(docs, Some(dir.path())).and_then(|_| Ok(dir.stamp(&key, &hashes)?)) {
+    let created = Engine::create(dir.path(), docs, &hashes).and_then(|counts| {
+        let all: Option<Vec<IndexedDoc>> = counts.map(|c| hashes.iter().copied().zip(c).collect());
+        Ok(dir.stamp(&key, all.as_deref())?)
+    });
+    match created {
         Ok(()) => Ok(dir),
         Err(e) => {
             dir.discard();
@@ -691,37 +702,44 @@ fn build_engine(out: &Path, docs: &[crate::search::SearchDoc]) -> Result<EngineD
     }
 }
 
-/// Segments an index may have before a build with documents added builds
-/// it afresh instead: each such build adds one, and a search reads them all.
+/// Segments an index may have before an update merges all but the
+/// largest: each update adds one, and a search reads them all.
 const MOST_SEGMENTS: usize = 8;
 
-/// The documents of `docs` (whose hashes are `hashes`) that an index of
-/// the documents `old` (hashes, sorted) lacks, if it has no other: none
-/// left or changed, at least one added.
-fn joined<'d>(
+/// Most documents an update of the index may add or remove: more, and it
+/// is built afresh.
+const MOST_CHANGED: usize = 256;
+
+/// How the documents `docs` (whose hashes are `hashes`) differ from an
+/// index of the documents `old` (sorted by hash): the change, and the old
+/// documents that stay. None if nothing or too much changed.
+fn changed<'d>(
     docs: &'d [crate::search::SearchDoc],
     hashes: &[[u8; 16]],
-    old: &[[u8; 16]],
-) -> Option<Vec<&'d crate::search::SearchDoc>> {
+    old: Vec<IndexedDoc>,
+) -> Option<(crate::search::engine::Change<'d>, Vec<IndexedDoc>)> {
     let mut order: Vec<usize> = (0..hashes.len()).collect();
     order.sort_unstable_by_key(|&i| hashes[i]);
-    let mut old = old.iter().peekable();
-    let mut added = Vec::new();
+    let (mut removed, mut kept, mut added) = (Vec::new(), Vec::new(), Vec::new());
+    let mut old = old.into_iter().peekable();
     for i in order {
-        match old.peek() {
-            Some(&&o) if o == hashes[i] => {
-                old.next();
-            }
-            Some(&&o) if o < hashes[i] => return None,
-            _ => added.push(i),
+        while let Some(o) = old.next_if(|o| o.0 < hashes[i]) {
+            removed.push(o);
+        }
+        match old.next_if(|o| o.0 == hashes[i]) {
+            Some(o) => kept.push(o),
+            None => added.push(i),
         }
     }
-    if old.next().is_some() || added.is_empty() {
+    removed.extend(old);
+    let n = removed.len() + added.len();
+    if n == 0 || n > MOST_CHANGED {
         return None;
     }
     added.sort_unstable();
     let live: Vec<&crate::search::SearchDoc> = docs.iter().filter(|d| !d.is_gap()).collect();
-    Some(added.into_iter().map(|i| live[i]).collect())
+    let added = added.into_iter().map(|i| (live[i], hashes[i])).collect();
+    Some((crate::search::engine::Change { removed, added }, kept))
 }
 
 /// Theme assets under content-hashed names.

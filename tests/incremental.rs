@@ -892,10 +892,12 @@ fn the_records_cache_is_never_written_through_a_link() {
 }
 
 /// The segments of the tantivy index beside the output `out`.
-fn segments(site: &Site, out: &str) -> usize {
+fn segments(site: &Site, out: &str) -> Vec<String> {
     let meta = site.read(&format!(".{out}.tantivy/meta.json"));
     let meta: serde_json::Value = serde_json::from_str(&meta).unwrap();
-    meta["segments"].as_array().unwrap().len()
+    let ids = meta["segments"].as_array().unwrap().iter();
+    ids.map(|s| s["segment_id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// What the tantivy index beside `out` finds for each query, in order.
@@ -916,46 +918,75 @@ fn tantivy_finds(site: &Site, out: &str, queries: &[&str]) -> Vec<Vec<(String, S
         .collect()
 }
 
-/// A record added joins the previous tantivy index as a segment of its
-/// own, which then finds what an index built afresh finds, in the same
-/// order; a record edited (or gone) has the index built afresh.
+/// A record added, edited or withdrawn changes the previous tantivy index
+/// in place (its old version deleted, its new one a segment of its own),
+/// which then finds what an index built afresh finds, in the same order.
 #[test]
-fn an_added_record_joins_the_tantivy_index_which_then_searches_as_a_fresh_one() {
+fn a_changed_record_updates_the_tantivy_index_which_then_searches_as_a_fresh_one() {
     let site = Site::new("base");
     let date = "2022-02-15";
     site.build(date);
     let before = segments(&site, "public");
-    let action = site.read("content/actions/ta-2022-001.yaml");
-    let added = action
-        .replace("测市监罚〔2022〕1号", "测市监罚〔2022〕77号")
-        .replace("充装超期未检气瓶", "充装超期未检气瓶，另有安全阀失效");
-    site.write("content/actions/ta-2022-077.yaml", &added);
-    site.build(date);
-    assert_eq!(segments(&site, "public"), before + 1, "joined, not rebuilt");
-    let clean = site.run(&["build", "--date", date, "--out", "clean"]);
-    assert!(clean.status.success());
-    assert_eq!(segments(&site, "clean"), before, "a fresh index");
-    let key = |out: &str| site.read(&format!(".{out}.tantivy/gongshi-key"));
-    assert_eq!(key("public"), key("clean"));
     let queries = [
         "气瓶",
         "安全阀",
         "充装",
         "测试",
         "储罐",
+        "压力表",
         "测市监罚〔2022〕77号",
     ];
-    let found = tantivy_finds(&site, "public", &queries);
-    assert_eq!(found, tantivy_finds(&site, "clean", &queries));
+    // As a clean build of the same site indexes it (its key names the
+    // documents it holds).
+    let same_as_clean = |what: &str| {
+        let _ = std::fs::remove_dir_all(site.path().join(".clean.tantivy"));
+        let clean = site.run(&["build", "--date", date, "--out", "clean"]);
+        assert!(clean.status.success(), "{what}");
+        let key = |out: &str| site.read(&format!(".{out}.tantivy/gongshi-key"));
+        assert_eq!(key("public"), key("clean"), "{what}");
+        let found = tantivy_finds(&site, "public", &queries);
+        assert_eq!(found, tantivy_finds(&site, "clean", &queries), "{what}");
+        found
+    };
+    let action = site.read("content/actions/ta-2022-001.yaml");
+    let added = action
+        .replace("测市监罚〔2022〕1号", "测市监罚〔2022〕77号")
+        .replace("充装超期未检气瓶", "充装超期未检气瓶，另有安全阀失效");
+    site.write("content/actions/ta-2022-077.yaml", &added);
+    site.build(date);
+    let joined = segments(&site, "public");
+    assert_eq!(joined.len(), before.len() + 1, "joined, not rebuilt");
+    assert!(before.iter().all(|s| joined.contains(s)), "{joined:?}");
+    let found = same_as_clean("added");
     assert!(found[0].len() >= 3, "{found:?}");
-    assert!(found[1].contains(&("actions".to_string(), "ta-2022-077".to_string())));
-    // An edit: built afresh.
+    let new = ("actions".to_string(), "ta-2022-077".to_string());
+    assert!(found[1].contains(&new));
+    // An edit: the old version deleted, the new one joins.
     site.write(
         "content/actions/ta-2022-077.yaml",
         &added.replace("另有安全阀失效", "另有压力表失效"),
     );
     site.build(date);
-    assert_eq!(segments(&site, "public"), before, "built afresh");
+    // (The segment of the added version alone is gone with it.)
+    let updated = segments(&site, "public");
+    assert_eq!(updated.len(), before.len() + 1, "updated, not rebuilt");
+    assert!(before.iter().all(|s| updated.contains(s)), "{updated:?}");
+    assert!(!updated.contains(joined.last().unwrap()), "{updated:?}");
+    let found = same_as_clean("edited");
+    assert!(!found[1].contains(&new), "{found:?}");
+    assert!(found[5].contains(&new), "{found:?}");
+    // A withdrawal: deleted.
+    site.write(
+        "content/actions/ta-2022-077.yaml",
+        &format!(
+            "状态: 已撤回\n撤回: {{日期: 2022-02-14, 原因: 决定已依法撤销。}}\n{}",
+            added.replace("另有安全阀失效", "另有压力表失效")
+        ),
+    );
+    site.build(date);
+    assert!(before.iter().all(|s| segments(&site, "public").contains(s)));
+    let found = same_as_clean("withdrawn");
+    assert!(found.iter().all(|f| !f.contains(&new)), "{found:?}");
 }
 
 /// A rebuild works in the tree of the output before the last, kept beside

@@ -976,7 +976,7 @@ fn nothing_unpublished_or_private_is_indexed() {
 #[test]
 fn tantivy_finds_the_same_documents_as_the_static_index() {
     let docs = corpus(300, 0x2545f4914f6cdd1d);
-    let engine = gongshi::search::engine::Engine::build(&docs, None).unwrap();
+    let engine = gongshi::search::engine::Engine::build(&docs).unwrap();
     let index = Index::from_docs(docs);
     let mut compared = 0;
     for q in [
@@ -1023,7 +1023,7 @@ fn tantivy_finds_the_same_documents_as_the_static_index() {
 fn tantivy_ranks_as_the_static_index() {
     let index = Index::from_docs(corpus(300, 0x9e3779b97f4a7c15));
     let docs = index.docs.clone();
-    let engine = gongshi::search::engine::Engine::build(&docs, None)
+    let engine = gongshi::search::engine::Engine::build(&docs)
         .unwrap()
         .ranked_as_the_site(docs.clone());
     let mut compared = 0;
@@ -1112,7 +1112,7 @@ fn search_command_prints_json_in_the_contract_shape() {
 #[test]
 fn a_separator_in_a_term_is_no_wildcard() {
     let docs = three_letter_corpus(200, 0x3c6ef372fe94f82b);
-    let engine = gongshi::search::engine::Engine::build(&docs, None).unwrap();
+    let engine = gongshi::search::engine::Engine::build(&docs).unwrap();
     let index = Index::from_docs(docs.clone());
     let mut queries: Vec<String> = Vec::new();
     for d in &docs {

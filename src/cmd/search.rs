@@ -48,7 +48,7 @@ pub fn run(opts: SearchOptions) -> u8 {
     }
     let public = crate::publish::publish(&content, opts.date, false);
     let docs = std::sync::Arc::new(crate::search::index::documents(&public));
-    let engine = match Engine::build(&docs, None) {
+    let engine = match Engine::build(&docs) {
         Ok(e) => e.ranked_as_the_site(docs.clone()),
         Err(e) => {
             eprintln!("错误：无法建立搜索索引：{e}");

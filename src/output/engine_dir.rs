@@ -13,8 +13,14 @@ pub fn engine_dir(out: &Path) -> PathBuf {
 /// from (a hash of its documents, made by the search engine).
 const KEY_FILE: &str = "gongshi-key";
 
-/// The file beside it with the hash of each document, sorted.
+/// The file beside it with each document's hash and the tokens of its
+/// title and body, sorted by hash: what a later build needs to update the
+/// index in place. Without it the index is built afresh next time.
 const DOCS_FILE: &str = "gongshi-docs";
+const DOCS_MAGIC: &[u8] = b"gongshi-docs-2\n";
+
+/// One document of an index: its hash and the tokens of its title and body.
+pub type IndexedDoc = ([u8; 16], [u32; 2]);
 
 /// The index directory of one build, under its temporary name; or the
 /// previous build's, kept as it is.
@@ -54,26 +60,43 @@ impl EngineDir {
     }
 
     /// Mark the index just built as built from what `key` names, the
-    /// documents `docs` (a hash of each, see `Engine::doc_hashes`).
-    pub fn stamp(&self, key: &str, docs: &[[u8; 16]]) -> std::io::Result<()> {
-        let mut sorted = docs.to_vec();
-        sorted.sort_unstable();
-        std::fs::write(self.tmp.join(DOCS_FILE), sorted.concat())?;
+    /// documents `docs` (see `Engine::doc_hashes`, and the tokens
+    /// `Engine::create` counted); none if they are not known.
+    pub fn stamp(&self, key: &str, docs: Option<&[IndexedDoc]>) -> std::io::Result<()> {
+        if let Some(docs) = docs {
+            let mut sorted = docs.to_vec();
+            sorted.sort_unstable();
+            let mut bytes = DOCS_MAGIC.to_vec();
+            for (hash, [title, body]) in sorted {
+                bytes.extend_from_slice(&hash);
+                bytes.extend_from_slice(&title.to_le_bytes());
+                bytes.extend_from_slice(&body.to_le_bytes());
+            }
+            std::fs::write(self.tmp.join(DOCS_FILE), bytes)?;
+        }
         std::fs::write(self.tmp.join(KEY_FILE), key)
     }
 
-    /// The documents of the previous build's index (their hashes, sorted).
-    pub fn previous_docs(out: &Path) -> Option<Vec<[u8; 16]>> {
+    /// The documents of the previous build's index, sorted by hash.
+    pub fn previous_docs(out: &Path) -> Option<Vec<IndexedDoc>> {
         let dir = engine_dir(out);
         // The key is written last: without it the index is not finished.
         std::fs::read_to_string(dir.join(KEY_FILE)).ok()?;
         let bytes = std::fs::read(dir.join(DOCS_FILE)).ok()?;
-        (bytes.len() % 16 == 0).then(|| {
-            bytes
-                .chunks_exact(16)
-                .filter_map(|c| c.try_into().ok())
-                .collect()
-        })
+        let body = bytes.strip_prefix(DOCS_MAGIC)?;
+        if body.len() % 24 != 0 {
+            return None;
+        }
+        let docs: Vec<IndexedDoc> = body
+            .chunks_exact(24)
+            .map(|c| {
+                let n = |at: usize| u32::from_le_bytes([c[at], c[at + 1], c[at + 2], c[at + 3]]);
+                let mut hash = [0u8; 16];
+                hash.copy_from_slice(&c[..16]);
+                (hash, [n(16), n(20)])
+            })
+            .collect();
+        docs.windows(2).all(|w| w[0].0 < w[1].0).then_some(docs)
     }
 
     /// Start from a copy of the previous build's index (its files linked:

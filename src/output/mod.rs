@@ -18,7 +18,7 @@ mod swap;
 
 use crate::diag::{Diagnostic, Pos, report};
 use crate::privacy::{Found, Scanner, formats};
-pub use engine_dir::{EngineDir, engine_dir};
+pub use engine_dir::{EngineDir, IndexedDoc, engine_dir};
 use findings::*;
 pub use findings::{Allowed, OutputFinding, findings_in, scan_file};
 use sha2::{Digest, Sha256};

@@ -102,7 +102,7 @@ impl State {
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(snapshot) = pending.take() {
             let docs = snapshot.docs();
-            match Engine::build(&docs, None) {
+            match Engine::build(&docs) {
                 Ok(e) => {
                     let e = e.ranked_as_the_site(docs);
                     *self.engine.write().unwrap_or_else(|e| e.into_inner()) = Some(e);
