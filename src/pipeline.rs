@@ -350,14 +350,10 @@ fn public_view<'c>(
     scanner: &crate::privacy::Scanner,
     mut diags: crate::diag::Diagnostics,
 ) -> Result<(PublicSite<'c>, Vec<Diagnostic>), Outcome> {
-    let publish = || crate::publish::publish(content, opts.date, opts.drafts);
-    let unpublished = || unpublished_pages(opts, content, env, scanner);
-    let (public, unpublished) = if content.records.len() > SEARCH_APART_ABOVE {
-        let found = unpublished();
-        (publish(), found)
-    } else {
-        rayon::join(publish, unpublished)
-    };
+    let public = crate::publish::publish(content, opts.date, opts.drafts);
+    // The records public today are made once: the view with the others
+    // takes them from this one.
+    let unpublished = unpublished_pages(opts, content, env, scanner, &public);
     unpublished.into_iter().for_each(|d| diags.push_diag(d));
     if diags.has_errors() {
         return Err(Outcome::Failed(diags.sorted(), "构建失败：输出目录未改动"));
@@ -425,6 +421,7 @@ fn unpublished_pages(
     content: &crate::content::Content,
     env: &minijinja::Environment<'static>,
     scanner: &crate::privacy::Scanner,
+    public: &PublicSite,
 ) -> Vec<Diagnostic> {
     use crate::content::model::Status;
     let pending = content.records.iter().any(|r| {
@@ -434,7 +431,7 @@ fn unpublished_pages(
     if opts.drafts || !pending {
         return Vec::new();
     }
-    let preview = crate::publish::publish(content, opts.date, true);
+    let preview = crate::publish::publish_after(content, opts.date, true, Some(public));
     let staging = Staging::dry(scanner.clone(), allowed_numbers(content, &preview));
     let (assets, _) = theme_assets(&opts.site);
     let renderer = render::Renderer::new(env, &preview, &assets, minijinja::Value::UNDEFINED);

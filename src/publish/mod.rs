@@ -293,6 +293,8 @@ enum Seen<'a> {
 /// `previous` (a view of the same site on the same date) also shows: a
 /// record there with the same address is the same record, shared by both
 /// loads (see [`crate::content::LoadCache`]), so its object is the same.
+/// A public view (without drafts) serves a view with them too: what it
+/// shows, the other shows as public as well, made the same way.
 pub fn publish_after<'a>(
     content: &'a Content,
     date: NaiveDate,
@@ -301,7 +303,7 @@ pub fn publish_after<'a>(
 ) -> PublicSite<'a> {
     let site = &content.site;
     let known: crate::base::FastMap<usize, &Arc<PubCore>> = previous
-        .filter(|p| p.date == date && p.drafts == drafts)
+        .filter(|p| p.date == date && (p.drafts == drafts || !p.drafts))
         .map(|p| p.pages().map(|r| (r.address(), &r.core)).collect())
         .unwrap_or_default();
     // Each record's public form is independent of the others: made in
