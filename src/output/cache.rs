@@ -46,29 +46,14 @@ impl PageCache {
 
     /// The hash of one page: what all pages share, and its own context,
     /// written as tagged bytes ([`super::key_bytes`], not JSON: no escaping)
-    /// into a buffer kept per thread and hashed in one pass
-    /// (SHA-256 runs on the CPU's SHA instructions where it has them; many
-    /// small writes into a streaming hasher cost more than the hashing).
+    /// and hashed in one pass ([`digest`]).
     pub fn key<T: serde::Serialize>(&self, fingerprint: &str, page_context: &T) -> String {
-        use sha2::{Digest, Sha256};
-        thread_local! {
-            static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        let digest = digest(fingerprint.as_bytes(), page_context);
+        let mut hex = String::with_capacity(32);
+        for b in &digest {
+            let _ = std::fmt::Write::write_fmt(&mut hex, format_args!("{b:02x}"));
         }
-        BUF.with_borrow_mut(|buf| {
-            buf.clear();
-            buf.extend_from_slice(fingerprint.as_bytes());
-            buf.push(0);
-            super::key_bytes::write(buf, page_context);
-            let digest = Sha256::digest(buf.as_slice());
-            if buf.capacity() > 1 << 22 {
-                *buf = Vec::new(); // one huge page does not keep its buffer
-            }
-            let mut hex = String::with_capacity(32);
-            for b in &digest[..16] {
-                let _ = std::fmt::Write::write_fmt(&mut hex, format_args!("{b:02x}"));
-            }
-            hex
-        })
+        hex
     }
 
     /// Whether the previous build rendered `out` from the same context.
@@ -110,4 +95,29 @@ impl PageCache {
             let _ = std::fs::rename(&tmp, &self.file);
         }
     }
+}
+
+/// The first 16 bytes of the SHA-256 of `prefix` and the tagged bytes of
+/// `value` ([`super::key_bytes`]), written into a buffer kept per thread
+/// and hashed in one pass (SHA-256 runs on the CPU's SHA instructions
+/// where it has them; many small writes into a streaming hasher cost more
+/// than the hashing).
+pub fn digest<T: serde::Serialize + ?Sized>(prefix: &[u8], value: &T) -> [u8; 16] {
+    use sha2::{Digest, Sha256};
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with_borrow_mut(|buf| {
+        buf.clear();
+        buf.extend_from_slice(prefix);
+        buf.push(0);
+        super::key_bytes::write(buf, value);
+        let digest = Sha256::digest(buf.as_slice());
+        if buf.capacity() > 1 << 22 {
+            *buf = Vec::new(); // one huge page does not keep its buffer
+        }
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&digest[..16]);
+        out
+    })
 }

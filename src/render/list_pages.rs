@@ -40,12 +40,14 @@ pub(super) fn url(kind: Kind, f: Option<&Filter>, n: usize) -> String {
 
 /// Everything a page of a list shows, as Rust values: its cache key and
 /// its template context are both made from this.
+/// Its records are shown by their views; the cache key is made with each
+/// record's digest in place of its view ([`super::keys::Digests`]).
 #[derive(Serialize)]
-pub(super) struct ListPage<'p> {
+pub(super) struct ListPage<'p, R = RecordView<'p>> {
     kind: Kind,
     filter: Option<&'p Filter>,
     number: usize,
-    records: Vec<RecordView<'p>>,
+    records: Vec<R>,
     /// The first and last publication date of a numbered page's records.
     span: Option<(NaiveDate, NaiveDate)>,
     /// The first page's: how many records the list has, and how many
@@ -74,14 +76,26 @@ pub(super) fn list_page<'p>(
     f: Option<&'p Filter>,
     n: usize,
 ) -> Option<ListPage<'p>> {
+    list_page_of(public, kind, f, n, |i| view(&public.records[i]))
+}
+
+/// [`list_page`], each record shown as `item` makes it of its position
+/// in the public view's records.
+pub(super) fn list_page_of<'p, R>(
+    public: &'p PublicSite,
+    kind: Kind,
+    f: Option<&'p Filter>,
+    n: usize,
+    item: impl Fn(usize) -> R,
+) -> Option<ListPage<'p, R>> {
     let paging = public.paging(kind, f);
     let front = n == FRONT;
-    let records: Vec<&PubRecord> = if front {
-        paging.front_records().map(|i| &public.records[i]).collect()
+    let positions: Vec<usize> = if front {
+        paging.front_records().collect()
     } else {
-        let positions = paging.page(n)?;
-        positions.iter().map(|&i| &public.records[i]).collect()
+        paging.page(n)?.to_vec()
     };
+    let records: Vec<&PubRecord> = positions.iter().map(|&i| &public.records[i]).collect();
     let total = front.then(|| match f {
         Some(f) => public.narrowed(kind, f).count(),
         None => public.of_kind(kind).count(),
@@ -101,7 +115,7 @@ pub(super) fn list_page<'p>(
         kind,
         filter: f,
         number: n,
-        records: records.into_iter().map(view).collect(),
+        records: positions.into_iter().map(item).collect(),
         span,
         total,
         late,

@@ -376,6 +376,7 @@ pub fn render_all(
     // index's name.
     let fingerprint =
         super::fingerprint(env, &serde_json::to_vec(&renderer.base).unwrap_or_default());
+    let digests = super::keys::Digests::new(public);
     let refs = match which {
         Pages::AllButSearch => page_refs(public),
         Pages::SearchOnly => vec![PageRef::Search],
@@ -386,7 +387,7 @@ pub fn render_all(
             // A page whose key is known without its context, and that is
             // in the previous output as it would be made, is taken from
             // there without making its context.
-            let quick = quick_key(public, &page, cache, &fingerprint);
+            let quick = quick_key(public, &page, cache, (&fingerprint, &digests));
             if let Some((out, key, origin)) = &quick
                 && cache.fresh(out, key)
                 && staging.reuse(out, *origin)
