@@ -488,7 +488,7 @@ fn make(
     // The search indexes planned, and search.html rendered with the name
     // of the static index's manifest.
     let planned = || {
-        let job = search_job(opts, public, staging, engine_out.is_some());
+        let job = search_job(opts, public, staging, engine_out);
         let index = job
             .plan
             .as_ref()
@@ -530,6 +530,9 @@ pub const SEARCH_APART_ABOVE: usize = 50_000;
 struct SearchJob {
     plan: Option<crate::search::tiers::Plan>,
     docs: Option<Arc<Vec<crate::search::SearchDoc>>>,
+    /// The documents' hashes (`Engine::doc_hashes`), if the tantivy index
+    /// is built.
+    hashes: Vec<[u8; 16]>,
 }
 
 /// Whether the search indexes are built ([`make`]): the tantivy index's
@@ -546,16 +549,28 @@ fn search_job(
     opts: &BuildOptions,
     public: &PublicSite,
     staging: &Staging,
-    engine: bool,
+    engine_out: Option<&Path>,
 ) -> SearchJob {
+    let engine = engine_out.is_some();
     if !opts.static_search && !engine {
         return SearchJob {
             plan: None,
             docs: None,
+            hashes: Vec::new(),
         };
     }
     let docs = Arc::new(crate::search::index::documents(public));
-    scan_documents(staging, public, &docs);
+    // The documents found clean by the same scan for the index beside the
+    // previous output are not scanned again.
+    let hashes = match engine {
+        true => crate::search::engine::Engine::doc_hashes(&docs),
+        false => Vec::new(),
+    };
+    let clean = match (engine_out, staging.scan_stamp()) {
+        (Some(out), Some(stamp)) => EngineDir::scanned_docs(out, stamp),
+        _ => Vec::new(),
+    };
+    scan_documents(staging, public, &docs, (&hashes, &clean));
     let plan = opts.static_search.then(|| {
         let split = crate::search::tiers::split(&docs, public.date);
         crate::search::tiers::Plan::new(docs.clone(), split, crate::search::tiers::Lists::SITE)
@@ -563,6 +578,7 @@ fn search_job(
     SearchJob {
         plan,
         docs: engine.then_some(docs),
+        hashes,
     }
 }
 
@@ -575,12 +591,12 @@ impl SearchJob {
         engine_out: Option<&Path>,
         parts: &Parts,
     ) -> Option<Result<EngineDir, String>> {
-        let SearchJob { plan, docs } = self;
+        let SearchJob { plan, docs, hashes } = self;
         let (_, engine) = rayon::join(
             || plan.map(|p| parts.time("静态搜索索引", || p.write(staging))),
             || {
                 let (out, docs) = engine_out.zip(docs)?;
-                Some(parts.time("服务端搜索索引", || build_engine(out, &docs)))
+                Some(parts.time("服务端搜索索引", || build_engine(out, &docs, hashes)))
             },
         );
         engine
@@ -607,6 +623,7 @@ fn commit(
     }
     let files = staging.files();
     let bytes = staging.bytes();
+    let scanned = staging.scan_stamp().map(str::to_string);
     match staging.commit() {
         Ok(()) => {}
         Err(CommitError::Privacy(findings)) => {
@@ -622,7 +639,7 @@ fn commit(
         }
     }
     if let Some(engine) = engine
-        && let Err(e) = engine.and_then(EngineDir::commit)
+        && let Err(e) = engine.and_then(|dir| dir.commit(scanned.as_deref()))
     {
         eprintln!("警告：未能写入服务端搜索索引：{e}");
     }
@@ -637,33 +654,55 @@ use crate::output::IndexedDoc;
 pub use crate::output::engine_dir;
 
 /// Scan the documents of the search indexes as values: the server-side
-/// index answers with their text.
-fn scan_documents(staging: &Staging, public: &PublicSite, docs: &[crate::search::SearchDoc]) {
+/// index answers with their text. Those of `hashes` ([`Engine::doc_hashes`],
+/// one for each document but the gaps, if known) that are in `clean`
+/// (sorted) were found clean by the same scan before, and are not scanned
+/// again.
+///
+/// [`Engine::doc_hashes`]: crate::search::engine::Engine::doc_hashes
+fn scan_documents(
+    staging: &Staging,
+    public: &PublicSite,
+    docs: &[crate::search::SearchDoc],
+    (hashes, clean): (&[[u8; 16]], &[[u8; 16]]),
+) {
     use rayon::prelude::*;
-    docs.par_iter().filter(|d| !d.is_gap()).for_each(|d| {
-        let source = public
-            .position(d.kind, &d.id)
-            .and_then(|i| public.page(i))
-            .map(|r| r.source.as_str());
-        let texts = [
-            d.title.as_str(),
-            d.party.as_deref().unwrap_or(""),
-            &d.summary,
-            &d.body,
-        ]
-        .into_iter()
-        .chain(d.facets.iter().map(String::as_str))
-        .chain(d.exact.iter().map(String::as_str));
-        staging.scan_values("服务端搜索索引", texts, source);
-    });
+    let live: Vec<&crate::search::SearchDoc> = docs.iter().filter(|d| !d.is_gap()).collect();
+    let seen = |i: usize| {
+        hashes
+            .get(i)
+            .is_some_and(|h| clean.binary_search(h).is_ok())
+    };
+    live.par_iter()
+        .enumerate()
+        .filter(|(i, _)| !seen(*i))
+        .for_each(|(_, d)| {
+            let source = public
+                .position(d.kind, &d.id)
+                .and_then(|i| public.page(i))
+                .map(|r| r.source.as_str());
+            let texts = [
+                d.title.as_str(),
+                d.party.as_deref().unwrap_or(""),
+                &d.summary,
+                &d.body,
+            ]
+            .into_iter()
+            .chain(d.facets.iter().map(String::as_str))
+            .chain(d.exact.iter().map(String::as_str));
+            staging.scan_values("服务端搜索索引", texts, source);
+        });
 }
 
 /// Build the tantivy index in a temporary directory beside the output; or
 /// keep the previous one if it was built from the same documents; or
 /// update a copy of it in place if few documents changed.
-fn build_engine(out: &Path, docs: &[crate::search::SearchDoc]) -> Result<EngineDir, String> {
+fn build_engine(
+    out: &Path,
+    docs: &[crate::search::SearchDoc],
+    hashes: Vec<[u8; 16]>,
+) -> Result<EngineDir, String> {
     use crate::search::engine::Engine;
-    let hashes = Engine::doc_hashes(docs);
     let key = Engine::key(&hashes);
     if let Some(kept) = EngineDir::previous(out, &key) {
         return Ok(kept);

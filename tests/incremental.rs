@@ -1054,3 +1054,40 @@ fn a_rebuild_in_the_spare_tree_makes_the_site_a_clean_build_makes() {
     site.build(date);
     assert_eq!(snapshot(&public), clean_build(&site, date), "after a copy");
 }
+
+/// The tantivy index names the privacy scan its documents passed: the one
+/// the output's marker names, written only once the site is published, so
+/// that a later build with the same scan need not scan them again; a scan
+/// that changes is named anew.
+#[test]
+fn the_tantivy_index_names_the_scan_its_documents_passed() {
+    let site = Site::new("base");
+    let date = "2022-02-15";
+    let scans = |site: &Site| {
+        let marker = site.read("public/.gongshi-output");
+        let scan = site.read(".public.tantivy/gongshi-scan");
+        assert!(marker.lines().any(|l| l == scan), "{marker} / {scan}");
+        scan
+    };
+    site.build(date);
+    let first = scans(&site);
+    // A build that fails changes neither.
+    let action = site.read("content/actions/ta-2022-001.yaml");
+    site.write(
+        "content/actions/ta-2022-001.yaml",
+        &action.replace(
+            "原因: 充装超期未检气瓶。",
+            "原因: 充装超期未检气瓶。\n依据: 《特种设备安全法》第 138\n处罚内容: 12345678 号文件所列处罚",
+        ),
+    );
+    assert!(!site.run(&["build", "--date", date]).status.success());
+    assert_eq!(scans(&site), first);
+    // Another private value to look for: another scan, named once built.
+    site.write("content/actions/ta-2022-001.yaml", &action);
+    let clue = "content/clues/tx-2022-001.yaml";
+    let text = site.read(clue);
+    assert!(text.contains("姓名: 赵举报"));
+    site.write(clue, &text.replace("姓名: 赵举报", "姓名: 钱另报"));
+    site.build(date);
+    assert_ne!(scans(&site), first);
+}

@@ -530,6 +530,26 @@ fn the_server_side_search_documents_are_scanned_as_values() {
     assert_eq!(site.check_json("2022-02-15").0, 1, "check agrees");
 }
 
+/// The search documents found clean for the previous output are not
+/// scanned again while the scan looks for the same things: a document that
+/// changed is, and what it puts together is found.
+#[test]
+fn a_changed_search_document_is_scanned_after_a_clean_build() {
+    let site = Site::new("base");
+    let build = || site.run(&["build", "--date", "2022-02-15"]);
+    assert!(build().status.success());
+    assert!(build().status.success(), "the documents found clean");
+    let joined = site.read("content/actions/ta-2022-001.yaml").replace(
+        "原因: 充装超期未检气瓶。",
+        "原因: 充装超期未检气瓶。\n依据: 《特种设备安全法》第 138\n处罚内容: 12345678 号文件所列处罚",
+    );
+    site.write("content/actions/ta-2022-001.yaml", &joined);
+    let out = build();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("服务端搜索索引"), "{err}");
+}
+
 #[test]
 fn a_number_in_a_file_name_is_found_too() {
     let site = Site::new("base");

@@ -19,6 +19,12 @@ const KEY_FILE: &str = "gongshi-key";
 const DOCS_FILE: &str = "gongshi-docs";
 const DOCS_MAGIC: &[u8] = b"gongshi-docs-2\n";
 
+/// The file that names the privacy scan (scanner and accepted numbers,
+/// [`super::Staging::scan_stamp`]) under which the documents of the index
+/// were all found clean: written when the index is put in place, which is
+/// only after its site passed the scan.
+const SCAN_FILE: &str = "gongshi-scan";
+
 /// One document of an index: its hash and the tokens of its title and body.
 pub type IndexedDoc = ([u8; 16], [u32; 2]);
 
@@ -110,6 +116,7 @@ impl EngineDir {
             let skip = [
                 KEY_FILE,
                 DOCS_FILE,
+                SCAN_FILE,
                 ".tantivy-writer.lock",
                 ".tantivy-meta.lock",
             ];
@@ -139,12 +146,34 @@ impl EngineDir {
         }
     }
 
-    /// Put the index in place of the previous one.
-    pub fn commit(self) -> Result<(), String> {
-        if self.kept {
-            return Ok(());
+    /// Put the index in place of the previous one, its documents found
+    /// clean by the scan `scanned` (if the site was scanned).
+    pub fn commit(self, scanned: Option<&str>) -> Result<(), String> {
+        if !self.kept {
+            let _ = std::fs::remove_dir_all(&self.dir);
+            std::fs::rename(&self.tmp, &self.dir).map_err(|e| e.to_string())?;
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
-        std::fs::rename(&self.tmp, &self.dir).map_err(|e| e.to_string())
+        let file = self.dir.join(SCAN_FILE);
+        let _ = std::fs::remove_file(&file);
+        if let Some(stamp) = scanned {
+            let tmp = self.dir.join(format!(".{SCAN_FILE}.tmp"));
+            if std::fs::write(&tmp, stamp).is_err() || std::fs::rename(&tmp, &file).is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+        }
+        Ok(())
+    }
+
+    /// The documents of the previous build's index (their hashes, sorted)
+    /// if they were found clean by the scan `stamp`: the same values need
+    /// not be scanned again.
+    pub fn scanned_docs(out: &Path, stamp: &str) -> Vec<[u8; 16]> {
+        let dir = engine_dir(out);
+        match std::fs::read_to_string(dir.join(SCAN_FILE)) {
+            Ok(s) if s == stamp => EngineDir::previous_docs(out)
+                .map(|docs| docs.into_iter().map(|d| d.0).collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
     }
 }

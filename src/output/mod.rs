@@ -90,6 +90,8 @@ pub struct Staging {
     /// build looks for ([`scan_stamp`]): then a file whose bytes are
     /// those of the previous output's file was found clean already.
     scan_carries_over: bool,
+    /// That scan, as the output's marker names it (none for `check`).
+    scan_stamp: Option<String>,
     /// Directories of this build that take another name at the end
     /// ([`Staging::rename`]), each with the directory of the previous
     /// output that its files are compared with.
@@ -182,6 +184,7 @@ impl Staging {
             dirs: Mutex::new(Default::default()),
             has_old: false,
             scan_carries_over: false,
+            scan_stamp: None,
             renamed: Default::default(),
             warm: None,
             made: Mutex::new(Vec::new()),
@@ -257,6 +260,7 @@ impl Staging {
         let mut staging = Staging::new(out.to_path_buf(), tmp, scanner, allowed);
         staging.has_old = out.join(MARKER).is_file();
         staging.scan_carries_over = scan_carries_over;
+        staging.scan_stamp = Some(stamp);
         staging.warm = warm;
         Ok(staging)
     }
@@ -284,6 +288,12 @@ impl Staging {
         }
         self.links = Some(links);
         self
+    }
+
+    /// What this build's privacy scan looks for, as a stamp: two builds
+    /// with the same stamp find the same things. None for `check`.
+    pub fn scan_stamp(&self) -> Option<&str> {
+        self.scan_stamp.as_deref()
     }
 
     /// Write one file; `origin` names the record it shows, for findings.
