@@ -738,8 +738,8 @@ fn build_engine(
     }
 }
 
-/// Segments an index may have before an update merges all but the
-/// largest: each update adds one, and a search reads them all.
+/// Small segments an index may have before an update merges them: each
+/// update adds one, and a search reads them all.
 const MOST_SEGMENTS: usize = 8;
 
 /// Most documents an update of the index may add or remove: more, and it

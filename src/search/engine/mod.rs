@@ -35,6 +35,11 @@ struct GongshiTokenizer {
     sink: Option<Sink>,
 }
 
+/// A segment with fewer than this share (1/n) of an index's documents is
+/// small: updates append such segments, and merge them when there are
+/// too many. The segments an index was built with are left as they are.
+const SMALL_SEGMENT: u64 = 32;
+
 /// Deleted documents an index may hold beyond a tenth of its live ones
 /// before an update is refused and the index built afresh.
 const MOST_DELETED: u64 = 64;
@@ -425,7 +430,8 @@ impl Engine {
     /// documents would pass a tenth of the live ones (and
     /// [`MOST_DELETED`]), when the counts kept
     /// do not hold, or when a document to delete is not there; past
-    /// `most_segments`, the segments other than the largest are merged.
+    /// `most_segments` small segments (under 1/[`SMALL_SEGMENT`] of the
+    /// documents), these are merged.
     pub fn update(
         dir: &Path,
         change: &Change,
@@ -449,10 +455,16 @@ impl Engine {
         if !counts_hold(&engine.index, engine.f, &old, &counts, totals)? {
             return Err(refused("词元计数不符"));
         }
-        let mut metas = engine.index.searchable_segment_metas()?;
-        if metas.len() > most_segments {
-            metas.sort_by_key(|m| std::cmp::Reverse(m.max_doc()));
-            let small: Vec<_> = metas[1..].iter().map(|m| m.id()).collect();
+        // The small segments (those updates appended) are merged once
+        // there are too many; the large ones an index was built with stay.
+        let metas = engine.index.searchable_segment_metas()?;
+        let slots: u64 = metas.iter().map(|m| u64::from(m.max_doc())).sum();
+        let small: Vec<_> = metas
+            .iter()
+            .filter(|m| u64::from(m.max_doc()) * SMALL_SEGMENT <= slots)
+            .map(|m| m.id())
+            .collect();
+        if small.len() > most_segments {
             let mut writer = writer(&engine.index)?;
             writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
             writer.merge(&small).wait()?;
@@ -793,30 +805,45 @@ mod tests {
         assert!(Engine::update(&dir, &many, 8).is_err());
     }
 
-    /// Past the most segments, an update merges all but the largest: the
-    /// index stays small in files and still finds the same.
+    /// Past the most small segments, an update merges them: an index
+    /// updated many times stays few files, and still finds the same.
     #[test]
     fn updates_past_the_most_segments_are_merged() {
         let mut seed = 42;
-        let all: Vec<SearchDoc> = (0..40).map(|n| doc(n, &mut seed)).collect();
+        let all: Vec<SearchDoc> = (0..210).map(|n| doc(n, &mut seed)).collect();
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("i");
-        let hashes = Engine::doc_hashes(&all[..30]);
-        Engine::create(&dir, &all[..30], &hashes).unwrap();
-        for n in 30..40 {
+        let hashes = Engine::doc_hashes(&all[..200]);
+        Engine::create(&dir, &all[..200], &hashes).unwrap();
+        let base = Engine::open(&dir)
+            .unwrap()
+            .index
+            .searchable_segment_ids()
+            .unwrap();
+        let mut merged = false;
+        for n in 200..210 {
             let h = Engine::doc_hashes(&all[n..=n]);
             let change = Change {
                 removed: Vec::new(),
                 added: vec![(&all[n], h[0])],
             };
             Engine::update(&dir, &change, 3).unwrap();
-            let segments = Engine::open(&dir)
+            let metas = Engine::open(&dir)
                 .unwrap()
                 .index
-                .searchable_segment_ids()
+                .searchable_segment_metas()
                 .unwrap();
-            assert!(segments.len() <= 3, "{n}: {}", segments.len());
+            // Those appended stay few: at most three small ones, and what
+            // merging them made.
+            let appended = metas.iter().filter(|m| !base.contains(&m.id())).count();
+            assert!(appended <= 5, "{n}: {appended} appended segments");
+            // The segments it was built with stay.
+            assert!(base.iter().all(|b| metas.iter().any(|m| m.id() == *b)));
+            merged |= metas
+                .iter()
+                .any(|m| !base.contains(&m.id()) && m.max_doc() > 1);
         }
+        assert!(merged, "small segments were merged");
         let fresh_dir = tmp.path().join("f");
         let hashes = Engine::doc_hashes(&all);
         Engine::create(&fresh_dir, &all, &hashes).unwrap();
@@ -824,7 +851,7 @@ mod tests {
             Engine::open(&dir).unwrap(),
             Engine::open(&fresh_dir).unwrap(),
         );
-        assert_eq!(a.num_docs(), 40);
+        assert_eq!(a.num_docs(), 210);
         for q in ["气瓶", "安全阀", "锅炉 检验"] {
             assert_eq!(found(&a, q), found(&b, q), "{q}");
         }
