@@ -413,6 +413,17 @@ fn create_new(path: &Path, private: bool) -> std::io::Result<std::fs::File> {
 mod tests {
     use super::*;
 
+    /// A records file of the one entry `e`, as `save` writes it.
+    fn written(key: &[u8; 32], e: &Entry) -> Vec<u8> {
+        let mut w = MAGIC.to_vec();
+        w.extend_from_slice(key);
+        w.extend_from_slice(&e.head());
+        w.extend_from_slice(&e.payload);
+        let sum: [u8; 32] = Sha256::digest(&w).into();
+        w.extend_from_slice(&sum);
+        w
+    }
+
     #[test]
     fn a_kept_file_reads_back_and_any_damage_sets_it_aside() {
         let key = [7u8; 32];
@@ -424,12 +435,7 @@ mod tests {
             payload: b"payload".to_vec(),
             reused: false,
         };
-        let mut w = MAGIC.to_vec();
-        w.extend_from_slice(&key);
-        w.extend_from_slice(&e.head());
-        w.extend_from_slice(&e.payload);
-        let sum: [u8; 32] = Sha256::digest(&w).into();
-        w.extend_from_slice(&sum);
+        let w = written(&key, &e);
         let kept = Kept::parse(w.clone(), &key).expect("reads back");
         assert_eq!(kept.get(&e.rel, e.stamp, &e.hash), Some(&b"payload"[..]));
         assert!(kept.holds(&[&e]));
@@ -466,13 +472,7 @@ mod tests {
             settled: false,
             ..e
         };
-        let mut w = MAGIC.to_vec();
-        w.extend_from_slice(&key);
-        w.extend_from_slice(&unsettled.head());
-        w.extend_from_slice(&unsettled.payload);
-        let sum: [u8; 32] = Sha256::digest(&w).into();
-        w.extend_from_slice(&sum);
-        let kept = Kept::parse(w, &key).expect("reads back");
+        let kept = Kept::parse(written(&key, &unsettled), &key).expect("reads back");
         assert_eq!(kept.settled(&unsettled.rel, unsettled.stamp), None);
         assert!(
             kept.get(&unsettled.rel, unsettled.stamp, &unsettled.hash)

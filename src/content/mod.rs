@@ -117,34 +117,13 @@ fn load_all(
         Some(c) => c.hits(root, listed, changed.as_deref(), known_listing),
         None => (vec![false; listed.len()], Vec::new()),
     };
-    // What each file is, looked up once (without following a link): the
-    // size of the records kept is bounded by theirs, and a settled file
-    // is known by it.
-    let metas: Vec<Option<std::fs::Metadata>> = match keep {
-        Some(_) => listed
-            .par_iter()
-            .map(|(_, p, _)| std::fs::symlink_metadata(p).ok())
-            .collect(),
-        None => Vec::new(),
+    let files = Files {
+        root,
+        canon_root: &canon_root,
+        site: &site,
+        listed,
     };
-    let keeping = keep
-        .map(|save| kept::Keeping::begin(root, &canon_root, site_text.as_deref(), &metas, save));
-    let read: Vec<Option<ReadFile>> = listed
-        .par_iter()
-        .zip(hits.par_iter())
-        .enumerate()
-        .map(|(i, ((kind, path, _), hit))| {
-            let kept = keeping
-                .as_ref()
-                .map(|k| (k, metas.get(i).and_then(Option::as_ref)));
-            (!hit).then(|| read_file(root, &canon_root, *kind, path, &site, kept))
-        })
-        .collect();
-    let reused = keeping.map_or((0, 0), |k| {
-        let entries: Vec<&kept::Entry> =
-            read.iter().flatten().filter_map(|r| r.2.as_ref()).collect();
-        k.finish(root, &canon_root, &entries, listed.len())
-    });
+    let (read, reused) = files.read(&hits, keep, site_text.as_deref());
     let mut records = Vec::with_capacity(listed.len());
     for (i, fresh) in read.into_iter().enumerate() {
         let fresh = fresh.map(|(recs, d, _)| (recs, d));
@@ -170,6 +149,62 @@ fn load_all(
 
 /// The records of one file, its messages, and what to keep of it.
 type ReadFile = (Vec<Arc<Record>>, Diagnostics, Option<kept::Entry>);
+
+/// The record files a load reads, and what it reads them with.
+struct Files<'a> {
+    root: &'a Path,
+    canon_root: &'a Path,
+    site: &'a Site,
+    listed: &'a [(Kind, PathBuf, String)],
+}
+
+impl Files<'_> {
+    /// Each listed file but those the preview's cache `hits`, read (or
+    /// taken from the records kept, if `keep`, and kept again if it
+    /// says so); with the numbers of files taken and parsed.
+    fn read(
+        &self,
+        hits: &[bool],
+        keep: Option<bool>,
+        site_text: Option<&str>,
+    ) -> (Vec<Option<ReadFile>>, (usize, usize)) {
+        let Files {
+            root,
+            canon_root,
+            site,
+            listed,
+        } = *self;
+        // What each file is, looked up once (without following a link):
+        // the size of the records kept is bounded by theirs, and a
+        // settled file is known by it.
+        let metas: Vec<Option<std::fs::Metadata>> = match keep {
+            Some(_) => listed
+                .par_iter()
+                .map(|(_, p, _)| std::fs::symlink_metadata(p).ok())
+                .collect(),
+            None => Vec::new(),
+        };
+        let keeping =
+            keep.map(|save| kept::Keeping::begin(root, canon_root, site_text, &metas, save));
+        let read: Vec<Option<ReadFile>> = listed
+            .par_iter()
+            .zip(hits.par_iter())
+            .enumerate()
+            .map(|(i, ((kind, path, _), hit))| {
+                let kept = keeping
+                    .as_ref()
+                    .map(|k| (k, metas.get(i).and_then(Option::as_ref)));
+                (!hit).then(|| read_file(root, canon_root, *kind, path, site, kept))
+            })
+            .collect();
+        let reused = keeping.map_or((0, 0), |k| {
+            let entries: Vec<&kept::Entry> =
+                read.iter().flatten().filter_map(|r| r.2.as_ref()).collect();
+            k.finish(root, canon_root, &entries, listed.len())
+        });
+        (read, reused)
+    }
+}
 
 fn read_file(
     root: &Path,

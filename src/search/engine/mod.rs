@@ -540,14 +540,11 @@ impl Engine {
         self
     }
 
-    /// All matches, best first (exact values, then score, then recency).
-    pub fn search(&self, q: &Query) -> tantivy::Result<Vec<Found>> {
-        let terms = query_terms(&q.text);
-        if terms.is_empty() {
-            return Ok(Vec::new());
-        }
+    /// Every term of `terms` (in the title or the body) and, for each
+    /// facet `q` narrows, one of its values.
+    fn query(&self, terms: &[Vec<super::tokenize::Token>], q: &Query) -> BooleanQuery {
         let mut must: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
-        for t in &terms {
+        for t in terms {
             let either = BooleanQuery::new(vec![
                 (Occur::Should, self.phrase(self.f.title, t)),
                 (Occur::Should, self.phrase(self.f.body, t)),
@@ -570,7 +567,16 @@ impl Engine {
                 .collect();
             must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
-        let query = BooleanQuery::new(must);
+        BooleanQuery::new(must)
+    }
+
+    /// All matches, best first (exact values, then score, then recency).
+    pub fn search(&self, q: &Query) -> tantivy::Result<Vec<Found>> {
+        let terms = query_terms(&q.text);
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = self.query(&terms, q);
         let searcher = self.reader.searcher();
         let limit = (searcher.num_docs() as usize).max(1);
         let alive = stats::Alive {
@@ -682,6 +688,15 @@ mod tests {
         }
     }
 
+    /// The first `n` documents of an index, as a change removes them.
+    fn first(hashes: &[[u8; 16]], counts: &[[u32; 2]], n: usize) -> Vec<([u8; 16], [u32; 2])> {
+        hashes[..n]
+            .iter()
+            .copied()
+            .zip(counts[..n].to_vec())
+            .collect()
+    }
+
     fn found(engine: &Engine, q: &str) -> Vec<String> {
         let query = Query {
             text: q.to_string(),
@@ -714,11 +729,7 @@ mod tests {
             .unwrap()
             .expect("counted");
         let change = Change {
-            removed: old_hashes[..10]
-                .iter()
-                .copied()
-                .zip(counts[..10].to_vec())
-                .collect(),
+            removed: first(&old_hashes, &counts, 10),
             added: new_docs[140..]
                 .iter()
                 .zip(new_hashes[140..].iter().copied())
@@ -795,11 +806,7 @@ mod tests {
         };
         assert!(Engine::update(&dir, &missing, 8).is_err());
         let many = Change {
-            removed: old_hashes[..80]
-                .iter()
-                .copied()
-                .zip(counts[..80].to_vec())
-                .collect(),
+            removed: first(&old_hashes, &counts, 80),
             added: Vec::new(),
         };
         assert!(Engine::update(&dir, &many, 8).is_err());
