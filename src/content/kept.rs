@@ -16,7 +16,11 @@
 //!   so while its stamp is the same its bytes are too, and it is taken
 //!   from its stamp alone (one `lstat`, no open, no hash). A file read
 //!   soon after it changed (an edit being saved, a coarse clock) is read
-//!   and hashed every time until it settles.
+//!   and hashed every time until it settles. (This trusts the change
+//!   time the file system gives: on a network file system whose server
+//!   clock runs more than [`SETTLE`] behind this machine's, a file counts
+//!   as settled as soon as it is written, and a second write of the same
+//!   size within the server's clock tick would go unseen.)
 //! - **The same program and site.yaml.** The file starts with a key made
 //!   from the program's version, the executable's size and modification
 //!   time, and site.yaml's bytes (its limits and sectors decide what a
