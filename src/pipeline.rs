@@ -272,8 +272,11 @@ pub fn build_site(opts: &BuildOptions, out: Option<&Path>) -> Outcome {
     let (content, diags) = crate::content::load_kept(&opts.site, out.is_some());
     t.stage("读取");
     if opts.verbose {
-        let (reused, parsed) = content.kept;
-        eprintln!("    其中：沿用上次读取的记录文件 {reused} 个，重新解析 {parsed} 个");
+        let (reused, parsed, unread) = content.kept;
+        eprintln!(
+            "    其中：沿用上次读取的记录文件 {reused} 个，重新解析 {parsed} 个；\
+             {unread} 个早已改定、只核对了文件属性，未重新读取"
+        );
     }
     let (scanner, env, diags) = match check(opts, &content, diags) {
         Ok(checked) => checked,

@@ -340,6 +340,7 @@ pub(super) fn load_file_kept(
         hash,
         payload,
         reused,
+        opened: true,
     };
     (records, diags, Some(entry))
 }
@@ -367,6 +368,7 @@ fn take_settled(
         hash,
         payload: if save { payload.to_vec() } else { Vec::new() },
         reused: true,
+        opened: false,
     };
     Some((records, diags, Some(entry)))
 }

@@ -139,6 +139,8 @@ pub(super) struct Entry {
     pub(super) payload: Vec<u8>,
     /// Whether the records were taken from the last build's file.
     pub(super) reused: bool,
+    /// Whether the file itself was read (not when it had settled).
+    pub(super) opened: bool,
 }
 
 impl Entry {
@@ -214,19 +216,21 @@ impl Keeping {
     }
 
     /// Keep `entries` (of `listed` files) if this load saves and they are
-    /// not what was kept; the numbers of files taken and parsed.
+    /// not what was kept; the numbers of files taken and parsed, and of
+    /// those taken without being read (settled).
     pub(super) fn finish(
         self,
         root: &Path,
         canon_root: &Path,
         entries: &[&Entry],
         listed: usize,
-    ) -> (usize, usize) {
+    ) -> (usize, usize, usize) {
         let taken = entries.iter().filter(|e| e.reused).count();
+        let unread = entries.iter().filter(|e| !e.opened).count();
         if self.save && !self.was.holds(entries) {
             save(root, canon_root, &self.key, entries);
         }
-        (taken, listed - taken)
+        (taken, listed - taken, unread)
     }
 }
 
@@ -438,6 +442,7 @@ mod tests {
             hash: [9; 32],
             payload: b"payload".to_vec(),
             reused: false,
+            opened: true,
         };
         let w = written(&key, &e);
         let kept = Kept::parse(w.clone(), &key).expect("reads back");

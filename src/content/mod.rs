@@ -42,8 +42,9 @@ pub struct Content {
     pub site: Site,
     pub records: Vec<Arc<Record>>,
     /// Of the record files of a [`load_kept`], how many were taken from
-    /// the last build's records and how many were read and parsed.
-    pub kept: (usize, usize),
+    /// the last build's records and how many were read and parsed; and of
+    /// the first, how many were not even read (settled, [`kept`]).
+    pub kept: (usize, usize, usize),
 }
 
 /// The path of a file relative to the site root, `/`-separated.
@@ -167,7 +168,7 @@ impl Files<'_> {
         hits: &[bool],
         keep: Option<bool>,
         site_text: Option<&str>,
-    ) -> (Vec<Option<ReadFile>>, (usize, usize)) {
+    ) -> (Vec<Option<ReadFile>>, (usize, usize, usize)) {
         let Files {
             root,
             canon_root,
@@ -197,7 +198,7 @@ impl Files<'_> {
                 (!hit).then(|| read_file(root, canon_root, *kind, path, site, kept))
             })
             .collect();
-        let reused = keeping.map_or((0, 0), |k| {
+        let reused = keeping.map_or((0, 0, 0), |k| {
             let entries: Vec<&kept::Entry> =
                 read.iter().flatten().filter_map(|r| r.2.as_ref()).collect();
             k.finish(root, canon_root, &entries, listed.len())
