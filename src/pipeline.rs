@@ -534,8 +534,9 @@ struct SearchJob {
     plan: Option<crate::search::tiers::Plan>,
     docs: Option<Arc<Vec<crate::search::SearchDoc>>>,
     /// The documents' hashes (`Engine::doc_hashes`), if the tantivy index
-    /// is built.
+    /// is built, and the documents of the index beside the previous output.
     hashes: Vec<[u8; 16]>,
+    previous: Option<Vec<IndexedDoc>>,
 }
 
 /// Whether the search indexes are built ([`make`]): the tantivy index's
@@ -560,6 +561,7 @@ fn search_job(
             plan: None,
             docs: None,
             hashes: Vec::new(),
+            previous: None,
         };
     }
     let docs = Arc::new(crate::search::index::documents(public));
@@ -569,11 +571,12 @@ fn search_job(
         true => crate::search::engine::Engine::doc_hashes(&docs),
         false => Vec::new(),
     };
-    let clean = match (engine_out, staging.scan_stamp()) {
-        (Some(out), Some(stamp)) => EngineDir::scanned_docs(out, stamp),
-        _ => Vec::new(),
+    let previous = engine_out.and_then(EngineDir::previous_docs);
+    let clean = match (engine_out, staging.scan_stamp(), &previous) {
+        (Some(out), Some(stamp), Some(docs)) if EngineDir::scanned(out, stamp) => docs.as_slice(),
+        _ => &[],
     };
-    scan_documents(staging, public, &docs, (&hashes, &clean));
+    scan_documents(staging, public, &docs, (&hashes, clean));
     let plan = opts.static_search.then(|| {
         let split = crate::search::tiers::split(&docs, public.date);
         crate::search::tiers::Plan::new(docs.clone(), split, crate::search::tiers::Lists::SITE)
@@ -582,6 +585,7 @@ fn search_job(
         plan,
         docs: engine.then_some(docs),
         hashes,
+        previous,
     }
 }
 
@@ -594,12 +598,19 @@ impl SearchJob {
         engine_out: Option<&Path>,
         parts: &Parts,
     ) -> Option<Result<EngineDir, String>> {
-        let SearchJob { plan, docs, hashes } = self;
+        let SearchJob {
+            plan,
+            docs,
+            hashes,
+            previous,
+        } = self;
         let (_, engine) = rayon::join(
             || plan.map(|p| parts.time("静态搜索索引", || p.write(staging))),
             || {
                 let (out, docs) = engine_out.zip(docs)?;
-                Some(parts.time("服务端搜索索引", || build_engine(out, &docs, hashes)))
+                Some(parts.time("服务端搜索索引", || {
+                    build_engine(out, &docs, hashes, previous)
+                }))
             },
         );
         engine
@@ -659,22 +670,22 @@ pub use crate::output::engine_dir;
 /// Scan the documents of the search indexes as values: the server-side
 /// index answers with their text. Those of `hashes` ([`Engine::doc_hashes`],
 /// one for each document but the gaps, if known) that are in `clean`
-/// (sorted) were found clean by the same scan before, and are not scanned
-/// again.
+/// (sorted by hash) were found clean by the same scan before, and are not
+/// scanned again.
 ///
 /// [`Engine::doc_hashes`]: crate::search::engine::Engine::doc_hashes
 fn scan_documents(
     staging: &Staging,
     public: &PublicSite,
     docs: &[crate::search::SearchDoc],
-    (hashes, clean): (&[[u8; 16]], &[[u8; 16]]),
+    (hashes, clean): (&[[u8; 16]], &[IndexedDoc]),
 ) {
     use rayon::prelude::*;
     let live: Vec<&crate::search::SearchDoc> = docs.iter().filter(|d| !d.is_gap()).collect();
     let seen = |i: usize| {
         hashes
             .get(i)
-            .is_some_and(|h| clean.binary_search(h).is_ok())
+            .is_some_and(|h| clean.binary_search_by(|d| d.0.cmp(h)).is_ok())
     };
     live.par_iter()
         .enumerate()
@@ -699,11 +710,13 @@ fn scan_documents(
 
 /// Build the tantivy index in a temporary directory beside the output; or
 /// keep the previous one if it was built from the same documents; or
-/// update a copy of it in place if few documents changed.
+/// update a copy of it in place if few documents changed (`previous`, the
+/// documents it holds, [`EngineDir::previous_docs`]).
 fn build_engine(
     out: &Path,
     docs: &[crate::search::SearchDoc],
     hashes: Vec<[u8; 16]>,
+    previous: Option<Vec<IndexedDoc>>,
 ) -> Result<EngineDir, String> {
     use crate::search::engine::Engine;
     let key = Engine::key(&hashes);
@@ -711,9 +724,7 @@ fn build_engine(
         return Ok(kept);
     }
     let dir = EngineDir::begin(out);
-    if let Some((change, kept)) =
-        EngineDir::previous_docs(out).and_then(|old| changed(docs, &hashes, old))
-    {
+    if let Some((change, kept)) = previous.and_then(|old| changed(docs, &hashes, old)) {
         let updated = dir
             .copy_previous()
             .map_err(tantivy::TantivyError::from)

@@ -164,16 +164,9 @@ impl EngineDir {
         Ok(())
     }
 
-    /// The documents of the previous build's index (their hashes, sorted)
-    /// if they were found clean by the scan `stamp`: the same values need
-    /// not be scanned again.
-    pub fn scanned_docs(out: &Path, stamp: &str) -> Vec<[u8; 16]> {
-        let dir = engine_dir(out);
-        match std::fs::read_to_string(dir.join(SCAN_FILE)) {
-            Ok(s) if s == stamp => EngineDir::previous_docs(out)
-                .map(|docs| docs.into_iter().map(|d| d.0).collect())
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        }
+    /// Whether the documents of the index beside `out` were found clean by
+    /// the scan `stamp`: the same values need not be scanned again.
+    pub fn scanned(out: &Path, stamp: &str) -> bool {
+        std::fs::read_to_string(engine_dir(out).join(SCAN_FILE)).is_ok_and(|s| s == stamp)
     }
 }
