@@ -10,6 +10,17 @@ pub type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 pub type FastSet<K> = rustc_hash::FxHashSet<K>;
 pub use rustc_hash::FxHasher as FastHasher;
 
+/// `bytes` in lowercase hexadecimal, two digits each: how the build names
+/// what it hashed.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
 /// The characters of a record's text that the search indexes read: the
 /// first 10,000 (a long case is a few thousand). The rest is published,
 /// not searched; `check` warns about such records. Every position of the

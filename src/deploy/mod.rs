@@ -18,6 +18,7 @@
 //! an object under the prefix that it never wrote is left alone. Nothing
 //! outside the prefix is listed, written or deleted.
 
+use crate::base::hex;
 use futures::{StreamExt, TryStreamExt};
 use object_store::aws::AmazonS3Builder;
 use object_store::path::Path as ObjectPath;
@@ -194,10 +195,6 @@ pub fn local_files(out: &Path) -> Result<BTreeMap<String, (PathBuf, String)>, St
         ));
     }
     Ok(files)
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// When a file goes up: 0 assets and the search index, 1 pages and data,

@@ -48,12 +48,7 @@ impl PageCache {
     /// written as tagged bytes ([`super::key_bytes`], not JSON: no escaping)
     /// and hashed in one pass ([`digest`]).
     pub fn key<T: serde::Serialize>(&self, fingerprint: &str, page_context: &T) -> String {
-        let digest = digest(fingerprint.as_bytes(), page_context);
-        let mut hex = String::with_capacity(32);
-        for b in &digest {
-            let _ = std::fmt::Write::write_fmt(&mut hex, format_args!("{b:02x}"));
-        }
-        hex
+        crate::base::hex(&digest(fingerprint.as_bytes(), page_context))
     }
 
     /// Whether the previous build rendered `out` from the same context.

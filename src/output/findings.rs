@@ -83,11 +83,7 @@ pub(super) fn scan_stamp(scanner: &Scanner, allowed: &Allowed) -> String {
         h.update((a.len() as u64).to_le_bytes());
         h.update(a.as_bytes());
     }
-    let hex: String = h.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("scan: {hex}")
+    format!("scan: {}", crate::base::hex(&h.finalize()[..16]))
 }
 
 /// Changed whenever what the scan finds in the same bytes may change.

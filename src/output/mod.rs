@@ -782,7 +782,7 @@ pub enum CommitError {
 /// A short content hash for asset names.
 pub fn short_hash(bytes: &[u8]) -> String {
     let h = Sha256::digest(bytes);
-    h[..5].iter().map(|b| format!("{b:02x}")).collect()
+    crate::base::hex(&h[..5])
 }
 /// The `Content-Type` of a site file by its name, with the charset of text:
 /// what the preview answers and what a deploy stores.

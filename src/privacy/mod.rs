@@ -131,10 +131,7 @@ impl Scanner {
                     h.update(part.as_bytes());
                 }
             }
-            h.finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
+            crate::base::hex(&h.finalize())
         };
         Scanner {
             literals: Literals::new(&patterns)

@@ -315,7 +315,7 @@ pub fn fingerprint(env: &Environment<'static>, shared: &[u8]) -> String {
         }
     }
     h.update(shared);
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::base::hex(&h.finalize())
 }
 
 #[cfg(test)]

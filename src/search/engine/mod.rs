@@ -6,6 +6,7 @@
 use super::index::{FACETS, SearchDoc};
 use super::query::Query;
 use super::tokenize::{Walk, exact_key, query_terms};
+use crate::base::hex;
 use serde::Serialize;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -217,14 +218,6 @@ fn tantivy_doc(f: Fields, d: &SearchDoc, hash: Option<&[u8; 16]>) -> TantivyDocu
         doc.add_text(f.doc, hex(h));
     }
     doc
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 /// One writer thread and a small arena: the index is built beside the
