@@ -301,7 +301,7 @@ pub(super) fn load_file_kept(
 ) -> (Vec<Record>, Diagnostics, Option<kept::Entry>) {
     let (previous, save) = (keeping.was(), keeping.saves());
     let rel = rel(root, path);
-    if let Some(taken) = meta.and_then(|m| take_settled(previous, rel.clone(), m, save)) {
+    if let Some(taken) = meta.and_then(|m| take_settled(previous, &rel, m, save)) {
         return taken;
     }
     let mut diags = Diagnostics::default();
@@ -351,7 +351,7 @@ pub(super) fn load_file_kept(
 /// keep again.
 fn take_settled(
     previous: &kept::Kept,
-    rel: String,
+    rel: &str,
     meta: &std::fs::Metadata,
     save: bool,
 ) -> Option<(Vec<Record>, Diagnostics, Option<kept::Entry>)> {
@@ -359,10 +359,10 @@ fn take_settled(
         return None;
     }
     let stamp = kept::Stamp::of(meta);
-    let (hash, payload) = previous.settled(&rel, stamp)?;
+    let (hash, payload) = previous.settled(rel, stamp)?;
     let (records, diags) = stash::from_bytes(payload)?;
     let entry = kept::Entry {
-        rel,
+        rel: rel.to_string(),
         stamp,
         settled: true,
         hash,

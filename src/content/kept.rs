@@ -91,9 +91,7 @@ impl Stamp {
             ])
         }
     }
-}
 
-impl Stamp {
     /// Whether a file with this stamp, read at `now`, had last changed
     /// more than [`SETTLE`] before (never where change times are not
     /// known).

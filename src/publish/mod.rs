@@ -303,7 +303,7 @@ pub fn publish_after<'a>(
 ) -> PublicSite<'a> {
     let site = &content.site;
     let known: crate::base::FastMap<usize, &Arc<PubCore>> = previous
-        .filter(|p| p.date == date && (p.drafts == drafts || !p.drafts))
+        .filter(|p| p.date == date && (drafts || !p.drafts))
         .map(|p| p.pages().map(|r| (r.address(), &r.core)).collect())
         .unwrap_or_default();
     // Each record's public form is independent of the others: made in

@@ -34,12 +34,14 @@ impl Digests {
 /// from the party, and both from their path (the rest of `here`, root and
 /// canonical address, follows from it and the shared context): hashing
 /// those Rust values is much cheaper than walking the template value made
-/// from them, and says the same.
+/// from them, and says the same. A listed record's view and the views of
+/// a list's records stand as their `digests`.
 pub(super) fn quick_key<'p>(
     public: &'p PublicSite,
     page: &PageRef,
     cache: &crate::output::cache::PageCache,
-    (fingerprint, digests): (&str, &Digests),
+    fingerprint: &str,
+    digests: &Digests,
 ) -> Option<(String, String, Option<&'p str>)> {
     let out = out_path(public, page)?;
     match page {

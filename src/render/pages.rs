@@ -387,7 +387,7 @@ pub fn render_all(
             // A page whose key is known without its context, and that is
             // in the previous output as it would be made, is taken from
             // there without making its context.
-            let quick = quick_key(public, &page, cache, (&fingerprint, &digests));
+            let quick = quick_key(public, &page, cache, &fingerprint, &digests);
             if let Some((out, key, origin)) = &quick
                 && cache.fresh(out, key)
                 && staging.reuse(out, *origin)
