@@ -9,9 +9,14 @@ use std::collections::BTreeMap;
 
 /// The tokens of a document: the title from 0, the body from [`BODY`].
 pub fn tokens(d: &SearchDoc) -> Vec<Tok> {
+    tokens_of(&d.title, &d.body)
+}
+
+/// The tokens of a document of this title and body.
+pub fn tokens_of(title: &str, body: &str) -> Vec<Tok> {
     let mut out = Vec::new();
     let mut buf = String::new();
-    for (text, from) in [(&d.title, 0), (&d.body, BODY)] {
+    for (text, from) in [(title, 0), (body, BODY)] {
         let mut walk = Walk::new(text, from);
         while let Some(pos) = walk.next_into(&mut buf) {
             out.push(Tok {
@@ -124,20 +129,59 @@ impl Keys {
                 .map(|w| w.1.clone())
                 .unwrap_or_default();
         }
-        let mut out = Vec::new();
-        for i in 0..self.toks.len() {
-            let at = &self.toks[i..];
-            if at.len() >= seq.len()
-                && seq
-                    .iter()
-                    .zip(at)
-                    .all(|(a, b)| a.text == b.text && b.pos - at[0].pos == a.pos)
-            {
-                out.push(at[0].pos);
+        places_in(&self.toks, seq)
+    }
+}
+
+/// The positions where `seq` stands in `toks`.
+pub fn places_in(toks: &[Tok], seq: &Seq) -> Vec<u32> {
+    let mut out = Vec::new();
+    for i in 0..toks.len() {
+        let at = &toks[i..];
+        if at.len() >= seq.len()
+            && seq
+                .iter()
+                .zip(at)
+                .all(|(a, b)| a.text == b.text && b.pos - at[0].pos == a.pos)
+        {
+            out.push(at[0].pos);
+        }
+    }
+    out
+}
+
+/// The longest run of CJK characters that stand next to each other in
+/// `seq`, as text. A text that holds `seq` holds it as it is: the
+/// tokenizer changes no CJK character, and anything between two of them
+/// would leave a token or a gap. None if `seq` has no CJK character.
+pub fn cjk_needle(seq: &Seq) -> Option<String> {
+    let mut best = String::new();
+    let mut run = String::new();
+    let mut last: Option<u32> = None;
+    for t in seq {
+        let mut chars = t.text.chars();
+        let cjk = match (chars.next(), chars.next()) {
+            (Some(c), None) => crate::search::tokenize::is_cjk(c).then_some(c),
+            _ => None,
+        };
+        match cjk {
+            Some(c) => {
+                if last.is_none_or(|p| t.pos != p + 1) {
+                    run.clear();
+                }
+                run.push(c);
+                last = Some(t.pos);
+                if run.len() > best.len() {
+                    best.clone_from(&run);
+                }
+            }
+            None => {
+                run.clear();
+                last = None;
             }
         }
-        out
     }
+    (!best.is_empty()).then_some(best)
 }
 
 /// The weight of a document with a key at these positions.

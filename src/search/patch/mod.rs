@@ -14,11 +14,13 @@
 //! gives, so the patch gives up (and the tier is written whole) whenever
 //! the layout of other keys could move: a list that turns heavy or light
 //! (which decides where it is written, and which longer runs have lists,
-//! [`crate::search::Index::add_runs`]), a whole value new to the tier (its
-//! phrase list would need every document), a number of shards that
-//! changes, more than [`MOST`] documents changed, or anything read back
-//! that does not agree with what was kept. Tests compare patched tiers
-//! with tiers written whole.
+//! [`crate::search::Index::add_runs`]), a number of shards that changes,
+//! more than [`MOST`] documents changed, or anything read back that does
+//! not agree with what was kept. A whole value new to the tier (a party
+//! name corrected, a record with a party of its own back) has a phrase
+//! list that holds every document containing it: those that did not
+//! change are found in the kept texts. Tests compare patched tiers with
+//! tiers written whole.
 
 mod doc;
 pub mod kept;
@@ -499,6 +501,27 @@ fn run_size(size: u32, list: &Entries, doc: u32, change: &Moved) -> Option<u32> 
 }
 
 impl Patch<'_> {
+    /// What the documents of the tier that did not change hold of `seq`:
+    /// each that contains it, with its weight. Only the texts that hold
+    /// its longest run of CJK characters are cut into tokens.
+    fn unchanged_places(&self, seq: &Seq) -> Option<Vec<Change>> {
+        let needle = doc::cjk_needle(seq);
+        let changed: HashSet<u32> = self.changed.iter().map(|c| c.doc).collect();
+        let mut out = Vec::new();
+        for (i, t) in self.old.kept.docs.iter().enumerate() {
+            let doc = u32::try_from(self.params.first + i).ok()?;
+            let holds = |n: &String| t.title.contains(n.as_str()) || t.body.contains(n.as_str());
+            if changed.contains(&doc) || needle.as_ref().is_some_and(|n| !holds(n)) {
+                continue;
+            }
+            let places = doc::places_in(&doc::tokens_of(&t.title, &t.body), seq);
+            if !places.is_empty() {
+                out.push((doc, None, Some(Held::Weight(weight_of(&places)))));
+            }
+        }
+        Some(out)
+    }
+
     /// Whether a run of GRAM + 1 to MAX_RUN tokens has a list of its own:
     /// its first or last tokens are a heavy span, or a heavy run that has
     /// one ([`crate::search::Index::add_runs`]).
@@ -627,7 +650,23 @@ impl Patch<'_> {
             return self.change(PHRASES, &key, empty, &changes, how);
         }
         if in_new && !in_old {
-            return None; // a whole value new to the tier
+            // A whole value new to the tier: its list holds every
+            // document that contains it, changed or not.
+            let mut changes = self.unchanged_places(seq)?;
+            changes.extend(
+                places
+                    .iter()
+                    .filter(|p| !p.2.is_empty())
+                    .map(|(doc, _, after)| (*doc, None, Some(Held::Weight(weight_of(after))))),
+            );
+            changes.sort_unstable_by_key(|c| c.0);
+            return self.change(
+                PHRASES,
+                &key,
+                Entries::Weighted(Vec::new()),
+                &changes,
+                How::Patch,
+            );
         }
         let held =
             |p: &Vec<u32>, here: bool| (here && !p.is_empty()).then(|| Held::Weight(weight_of(p)));

@@ -43,6 +43,16 @@ const PARTIES: &[&str] = &[
     "检验",
 ];
 
+/// Party names that no document of [`doc`] has (some of them stand in
+/// texts, as [`PHRASES`], or in the text around them).
+const NEW_PARTIES: &[&str] = &[
+    "安全阀门未经检验",
+    "市场监督管理局对",
+    "气瓶充装单位气瓶充装单位有限公司",
+    "东方热力有限公司",
+    "abc 安全阀门 xy",
+];
+
 fn text(rng: &mut Rng, len: usize) -> String {
     let mut s = String::new();
     while s.chars().count() < len {
@@ -50,6 +60,8 @@ fn text(rng: &mut Rng, len: usize) -> String {
             0..=5 => s.push_str(rng.pick(CHARS)),
             6 | 7 => s.push_str(rng.pick(PHRASES)),
             8 => s.push('，'),
+            // Now and then a name that is no document's party yet.
+            9 if rng.next(12) == 0 => s.push_str(NEW_PARTIES[3]),
             _ => s.push(' '),
         }
     }
@@ -80,7 +92,7 @@ fn doc(rng: &mut Rng, i: usize) -> SearchDoc {
 fn change(rng: &mut Rng, docs: &mut [SearchDoc], keep: &[SearchDoc]) {
     let i = rng.next(docs.len());
     let d = &mut docs[i];
-    match rng.next(7) {
+    match rng.next(8) {
         0 => d.body.push_str(&text(rng, 6)),
         1 => {
             let cut: String = d.body.chars().skip(3).collect();
@@ -89,6 +101,9 @@ fn change(rng: &mut Rng, docs: &mut [SearchDoc], keep: &[SearchDoc]) {
         2 | 3 => *d = SearchDoc::gap(d.date, d.kind, &d.id.clone()),
         4 => *d = keep[i].clone(),
         5 => d.party = Some(rng.pick(PARTIES).to_string()),
+        // A party name no document had: one that other texts hold, a
+        // long one, one that no text holds.
+        6 => d.party = Some(rng.pick(NEW_PARTIES).to_string()),
         _ => d.title = text(rng, 6),
     }
 }
@@ -219,4 +234,38 @@ fn a_kept_text_unlike_the_output_is_not_trusted() {
     let fresh = dir.path().join("fresh2/public");
     build(&now, 60, lists, &fresh);
     assert_eq!(files(&out), files(&fresh));
+}
+
+/// A party name corrected to one that no document had, which other
+/// documents' texts hold: the tier is patched, not written whole, and its
+/// files are those written whole.
+#[test]
+fn a_whole_value_new_to_the_tier_is_patched() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng(12);
+    let mut docs: Vec<SearchDoc> = (0..80).map(|i| doc(&mut rng, i)).collect();
+    for (i, d) in docs.iter_mut().enumerate().take(60).skip(10).step_by(7) {
+        d.body = format!("{}东方热力有限公司{i}", d.body);
+    }
+    let lists = Lists {
+        heavy: 3_000,
+        least_range: 1024,
+    };
+    let out = dir.path().join("public");
+    build(&docs, 60, lists, &out);
+    let mut now = docs.clone();
+    now[4].party = Some("东方热力有限公司".to_string());
+    now[4].exact.push("东方热力有限公司".to_string());
+    let before = super::patched_on_this_thread();
+    build(&now, 60, lists, &out);
+    assert_eq!(super::patched_on_this_thread(), before + 1, "patched");
+    let fresh = dir.path().join("fresh/public");
+    build(&now, 60, lists, &fresh);
+    let (a, b) = (files(&out), files(&fresh));
+    assert_eq!(a, b);
+    let listed = a
+        .iter()
+        .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains("东 方 热 力 有 限 公 司"))
+        .count();
+    assert!(listed > 0, "the value has a phrase list");
 }
