@@ -4,9 +4,10 @@
 # synthetic records with a release binary — wall time, CPU time, peak
 # memory, files and bytes of the output, and the time per record against
 # the first size — then a rebuild with nothing changed, one record added,
-# one edited and one withdrawn, the site rebuilt over its output after
-# each: the share of files and of bytes that changed (bench/churn.py), and
-# the rebuild's time against the fresh build's.
+# one edited, one withdrawn, one recent record withdrawn and one old case
+# (a record with long text) withdrawn, the site rebuilt over its output
+# after each: the share of files and of bytes that changed
+# (bench/churn.py), and the rebuild's time against the fresh build's.
 #
 # Each change is made three times, to three different records, and
 # rebuilt after each: the largest share of files and bytes, and the
@@ -50,12 +51,14 @@ for n in "${sizes[@]}"; do
   read -r wall user sys kb <<<"$t"
   files=$(find "$out" -type f | wc -l)
   bytes=$(du -sb "$out" | cut -f1)
-  # Four changes, each rebuilt over the output before it and compared
+  # Five changes, each rebuilt over the output before it and compared
   # with it by content (bench/churn.py): one record added to the largest
   # kind (a copy of an action, published the day before the build), one
   # edited (a sentence added to a record of two years before), one
-  # withdrawn (another old record) and one recent record withdrawn. Each
-  # is made to three records in turn (`$2`: 1, 2, 3).
+  # withdrawn (another old record), one recent record withdrawn, and one
+  # old typical case withdrawn: a case has several paragraphs, so about
+  # twice an action's distinct search keys, each in its own shard. Each
+  # is made to three records in turn (`$1`: 1, 2, 3).
   add() {
     local one
     one=$(ls "$site/content/actions" | grep -v '^zz-new' | tail -"$1" | head -1)
@@ -80,12 +83,17 @@ for n in "${sizes[@]}"; do
     f=$(grep -l '^发布日期: 2026-11-1' "$site"/content/actions/*.yaml | grep -v zz-new | sed -n "${1}p")
     sed -i '1i 状态: 已撤回\n撤回: {日期: 2026-11-21, 原因: 决定已依法撤销。}' "$f"
   }
+  withdraw_case() {
+    local f
+    f=$(grep -l '^发布日期: 2024-1' "$site"/content/cases/*.yaml | sed -n "${1}p")
+    sed -i '1i 状态: 已撤回\n撤回: {日期: 2026-11-20, 原因: 决定已依法撤销。}' "$f"
+  }
   # A rebuild with nothing changed comes first: it leaves the working
   # tree that every later rebuild starts from (.public.spare; the first
   # rebuild after a fresh build makes a new tree of links instead).
   again() { :; }
   changes=""
-  for change in again add edit withdraw withdraw_recent; do
+  for change in again add edit withdraw withdraw_recent withdraw_case; do
     rounds=3
     [ "$change" != again ] || rounds=1
     worst="0.0,0.0"
