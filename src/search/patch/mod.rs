@@ -501,10 +501,12 @@ fn run_size(size: u32, list: &Entries, doc: u32, change: &Moved) -> Option<u32> 
 }
 
 impl Patch<'_> {
-    /// What the documents of the tier that did not change hold of `seq`:
-    /// each that contains it, with its weight. Only the texts that hold
-    /// its longest run of CJK characters are cut into tokens.
-    fn unchanged_places(&self, seq: &Seq) -> Option<Vec<Change>> {
+    /// Every document of the tier that holds `seq`, with its weight, as a
+    /// change from holding nothing: the changed ones by `places` (each
+    /// changed document's positions before and after), the others by
+    /// their kept texts, of which only those that hold the longest run of
+    /// CJK characters of `seq` are cut into tokens.
+    fn holders(&self, seq: &Seq, places: &[(u32, Vec<u32>, Vec<u32>)]) -> Option<Vec<Change>> {
         let needle = doc::cjk_needle(seq);
         let changed: HashSet<u32> = self.changed.iter().map(|c| c.doc).collect();
         let mut out = Vec::new();
@@ -514,11 +516,18 @@ impl Patch<'_> {
             if changed.contains(&doc) || needle.as_ref().is_some_and(|n| !holds(n)) {
                 continue;
             }
-            let places = doc::places_in(&doc::tokens_of(&t.title, &t.body), seq);
-            if !places.is_empty() {
-                out.push((doc, None, Some(Held::Weight(weight_of(&places)))));
+            let found = doc::places_in(&doc::tokens_of(&t.title, &t.body), seq);
+            if !found.is_empty() {
+                out.push((doc, None, Some(Held::Weight(weight_of(&found)))));
             }
         }
+        out.extend(
+            places
+                .iter()
+                .filter(|p| !p.2.is_empty())
+                .map(|(doc, _, after)| (*doc, None, Some(Held::Weight(weight_of(after))))),
+        );
+        out.sort_unstable_by_key(|c| c.0);
         Some(out)
     }
 
@@ -652,14 +661,7 @@ impl Patch<'_> {
         if in_new && !in_old {
             // A whole value new to the tier: its list holds every
             // document that contains it, changed or not.
-            let mut changes = self.unchanged_places(seq)?;
-            changes.extend(
-                places
-                    .iter()
-                    .filter(|p| !p.2.is_empty())
-                    .map(|(doc, _, after)| (*doc, None, Some(Held::Weight(weight_of(after))))),
-            );
-            changes.sort_unstable_by_key(|c| c.0);
+            let changes = self.holders(seq, &places)?;
             return self.change(
                 PHRASES,
                 &key,
