@@ -5,24 +5,49 @@
 
 use crate::diag::{Diagnostic, Pos, report};
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The links of a build's pages, by the file they point at.
 #[derive(Default)]
 pub struct Links {
     /// The site's base URL: an absolute link under it is internal.
     base: String,
-    /// Each target with the first page that links to it (and that page's
-    /// source record, if it shows one).
-    targets: Mutex<HashMap<String, (String, Option<String>)>>,
+    /// Each target with the pages read that link to it.
+    targets: Mutex<HashMap<String, Linked>>,
     written: Mutex<HashSet<String>>,
-    /// Every file that a page of the previous output linked to (kept
-    /// beside it, [`Links::save`]), if known.
-    previous: Option<HashSet<String>>,
+    /// The files that the previous output's pages linked to (kept beside
+    /// it, [`Links::save`]), if known.
+    previous: Option<Known>,
     /// Pages taken unchanged from the previous output, not read
     /// ([`Links::defer`]): each with its source record.
     deferred: Mutex<Vec<(String, Option<String>)>>,
+    /// The pages read.
+    read: Mutex<Vec<Arc<str>>>,
 }
+
+/// The pages read that link to a file: the first, with its source record,
+/// and all of them while they are at most [`FEW`].
+struct Linked {
+    first: (Arc<str>, Option<String>),
+    pages: Option<Vec<Arc<str>>>,
+}
+
+/// The links of an output as kept beside it: every file its pages link
+/// to, with the numbers (in `pages`) of the pages that do if they are at
+/// most [`FEW`].
+#[derive(Debug, PartialEq)]
+struct Known {
+    pages: Vec<String>,
+    targets: HashMap<String, Option<Vec<u32>>>,
+}
+
+/// The most pages kept for a file they link to. A file that more pages
+/// link to (the home page, a list, a style sheet) is known to be linked,
+/// not by whom: if it goes, every page taken unchanged is read.
+const FEW: usize = 16;
+
+/// The first line of the file of links kept beside the output.
+const MAGIC: &str = "gongshi-links-2";
 
 impl Links {
     pub fn new(base_url: &str) -> Links {
@@ -33,11 +58,11 @@ impl Links {
     }
 
     /// The links of the previous output, from the file `known` beside it
-    /// (one linked file per line), if there is one.
+    /// ([`Links::save`]), if there is one.
     pub fn with_previous(mut self, known: &std::path::Path) -> Links {
         self.previous = std::fs::read_to_string(known)
             .ok()
-            .map(|t| t.lines().map(str::to_string).collect());
+            .and_then(|t| Known::parse(&t));
         self
     }
 
@@ -50,8 +75,7 @@ impl Links {
     /// Note a page taken byte for byte from the previous output, without
     /// reading it. Its links were those of the previous output, where each
     /// named a file; they are read at the end ([`Links::read_deferred`])
-    /// only if a file that the previous output's pages linked to is not
-    /// written now.
+    /// only if a file that it linked to is not written now.
     pub fn defer(&self, rel: &str, origin: Option<&str>) {
         self.written
             .lock()
@@ -66,46 +90,116 @@ impl Links {
     }
 
     /// Read the links of the deferred pages (`read` gives a page's bytes)
-    /// if any file that the previous output linked to is not written now;
-    /// files below `skip` are not counted.
+    /// that linked to a file of the previous output that is not written
+    /// now: the few pages that did, or all of them if many did. Files
+    /// below `skip` are not counted.
     pub fn read_deferred(&self, skip: &[&str], read: impl Fn(&str) -> Option<Vec<u8>> + Sync) {
-        let gone = {
-            let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-            self.previous.as_ref().is_none_or(|p| {
-                p.iter()
-                    .any(|t| !written.contains(t) && !skip.iter().any(|s| t.starts_with(s)))
-            })
-        };
-        if !gone {
+        let Some(previous) = &self.previous else {
             return;
-        }
-        let deferred =
-            std::mem::take(&mut *self.deferred.lock().unwrap_or_else(|e| e.into_inner()));
+        };
+        // The pages to read; None: all.
+        let wanted: Option<HashSet<&str>> = {
+            let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+            let mut gone = previous
+                .targets
+                .iter()
+                .filter(|(t, _)| !written.contains(*t) && !skip.iter().any(|s| t.starts_with(s)))
+                .peekable();
+            if gone.peek().is_none() {
+                return;
+            }
+            gone.map(|(_, pages)| pages.as_ref())
+                .collect::<Option<Vec<_>>>()
+                .map(|lists| {
+                    lists
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|&n| previous.pages.get(n as usize))
+                        .map(String::as_str)
+                        .collect()
+                })
+        };
+        let mut deferred = self.deferred.lock().unwrap_or_else(|e| e.into_inner());
+        let (now, later): (Vec<_>, Vec<_>) = std::mem::take(&mut *deferred)
+            .into_iter()
+            .partition(|(rel, _)| wanted.as_ref().is_none_or(|w| w.contains(rel.as_str())));
+        *deferred = later;
+        drop(deferred);
         use rayon::prelude::*;
-        deferred.par_iter().for_each(|(rel, origin)| {
+        now.par_iter().for_each(|(rel, origin)| {
             if let Some(bytes) = read(rel) {
                 self.add(rel, &bytes, origin.as_deref());
             }
         });
     }
 
-    /// Keep, beside the output, every file its pages link to: the files
-    /// linked from the pages read, and those the previous output's pages
-    /// linked to that are still written (a page taken unchanged links to
-    /// no others).
+    /// Keep, beside the output, every file its pages link to, with the
+    /// pages that do when they are few: the files linked from the pages
+    /// read, and those that the pages taken unchanged linked to (as the
+    /// previous output's kept links say).
     pub fn save(&self, known: &std::path::Path) {
+        use crate::base::{FastMap, FastSet};
         let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         let targets = self.targets.lock().unwrap_or_else(|e| e.into_inner());
-        let mut all: Vec<&str> = targets
-            .keys()
-            .map(String::as_str)
-            .chain(self.previous.iter().flatten().map(String::as_str))
-            .filter(|t| written.contains(*t))
+        let deferred = self.deferred.lock().unwrap_or_else(|e| e.into_inner());
+        let read = self.read.lock().unwrap_or_else(|e| e.into_inner());
+        // Every page, read or taken unchanged, numbered in order of name.
+        let mut pages: Vec<&str> = read
+            .iter()
+            .map(|p| &**p)
+            .chain(deferred.iter().map(|(rel, _)| rel.as_str()))
             .collect();
-        all.sort_unstable();
-        all.dedup();
-        let mut text = all.join("\n");
-        text.push('\n');
+        pages.sort_unstable();
+        pages.dedup();
+        let number: FastMap<&str, u32> = (0u32..)
+            .zip(pages.iter().copied())
+            .map(|(i, p)| (p, i))
+            .collect();
+        // The previous output's numbers of the pages taken unchanged.
+        let unread: FastSet<&str> = deferred.iter().map(|(rel, _)| rel.as_str()).collect();
+        let renumber: Vec<Option<u32>> = self
+            .previous
+            .iter()
+            .flat_map(|p| &p.pages)
+            .map(|p| {
+                unread
+                    .contains(p.as_str())
+                    .then(|| number.get(p.as_str()).copied())
+                    .flatten()
+            })
+            .collect();
+        let mut all: FastMap<&str, Option<Vec<u32>>> = targets
+            .iter()
+            .filter(|(t, _)| written.contains(*t))
+            .map(|(t, l)| {
+                let numbers = l
+                    .pages
+                    .as_ref()
+                    .map(|p| p.iter().filter_map(|p| number.get(&**p).copied()).collect());
+                (t.as_str(), numbers)
+            })
+            .collect();
+        for (t, linked) in self.previous.iter().flat_map(|p| &p.targets) {
+            if !written.contains(t) {
+                continue;
+            }
+            let kept: Option<Vec<u32>> = linked.as_ref().map(|numbers| {
+                numbers
+                    .iter()
+                    .filter_map(|&n| renumber.get(n as usize).copied().flatten())
+                    .collect()
+            });
+            match (all.get_mut(t.as_str()), kept) {
+                // No page links to it any more.
+                (None, Some(kept)) if kept.is_empty() => {}
+                (None, kept) => {
+                    all.insert(t, kept);
+                }
+                (Some(Some(numbers)), Some(kept)) => numbers.extend(kept),
+                (Some(entry), _) => *entry = None,
+            }
+        }
+        let text = Known::text(&pages, all);
         let tmp = known.with_extension("tmp");
         if std::fs::write(&tmp, text).is_ok() {
             let _ = std::fs::rename(&tmp, known);
@@ -134,11 +228,24 @@ impl Links {
             .collect();
         found.sort_unstable();
         found.dedup();
+        let page: Arc<str> = Arc::from(rel);
+        self.read
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(page.clone());
         let mut targets = self.targets.lock().unwrap_or_else(|e| e.into_inner());
         for t in found {
-            targets
-                .entry(t)
-                .or_insert_with(|| (rel.to_string(), origin.map(str::to_string)));
+            let linked = targets.entry(t).or_insert_with(|| Linked {
+                first: (page.clone(), origin.map(str::to_string)),
+                pages: Some(Vec::new()),
+            });
+            if let Some(pages) = &mut linked.pages {
+                if pages.len() < FEW {
+                    pages.push(page.clone());
+                } else {
+                    linked.pages = None;
+                }
+            }
         }
     }
 
@@ -203,22 +310,99 @@ impl Links {
         let mut out: Vec<Diagnostic> = targets
             .iter()
             .filter(|(t, _)| !written.contains(*t) && !skip.iter().any(|s| t.starts_with(s)))
-            .map(|(t, (page, origin))| {
-                let (path, line) = match origin {
-                    Some(o) => match o.rsplit_once(':') {
-                        Some((p, l)) => (p.to_string(), l.parse().unwrap_or(1)),
-                        None => (o.clone(), 1),
+            .map(
+                |(
+                    t,
+                    Linked {
+                        first: (page, origin),
+                        ..
                     },
-                    None => ("templates".to_string(), 1),
-                };
-                report(&path, Pos::new(line, 1), "", "页面链接到不存在的文件")
-                    .expected("站点中生成的页面或文件")
-                    .found(format!("{t}（见输出文件 {page}）"))
-                    .build()
-            })
+                )| {
+                    let (path, line) = match origin {
+                        Some(o) => match o.rsplit_once(':') {
+                            Some((p, l)) => (p.to_string(), l.parse().unwrap_or(1)),
+                            None => (o.clone(), 1),
+                        },
+                        None => ("templates".to_string(), 1),
+                    };
+                    report(&path, Pos::new(line, 1), "", "页面链接到不存在的文件")
+                        .expected("站点中生成的页面或文件")
+                        .found(format!("{t}（见输出文件 {page}）"))
+                        .build()
+                },
+            )
             .collect();
         out.sort_by(|a, b| (&a.path, &a.found).cmp(&(&b.path, &b.found)));
         out
+    }
+}
+
+impl Known {
+    /// The text kept beside the output: [`MAGIC`], the number of pages
+    /// named, the pages (one per line, sorted), then each linked file
+    /// (sorted), with the numbers of the pages that link to it if they are
+    /// few: `parties/x.html<TAB>3,17`.
+    fn text(pages: &[&str], all: crate::base::FastMap<&str, Option<Vec<u32>>>) -> String {
+        use std::fmt::Write;
+        let mut all: Vec<(&str, Option<Vec<u32>>)> = all
+            .into_iter()
+            .map(|(t, numbers)| {
+                let numbers = numbers.map(|mut n| {
+                    n.sort_unstable();
+                    n.dedup();
+                    n
+                });
+                (t, numbers.filter(|n| n.len() <= FEW))
+            })
+            .collect();
+        all.sort_unstable_by_key(|a| a.0);
+        let mut text = format!("{MAGIC}\n{}\n", pages.len());
+        for p in pages {
+            text.push_str(p);
+            text.push('\n');
+        }
+        for (t, numbers) in &all {
+            text.push_str(t);
+            if let Some(numbers) = numbers {
+                text.push('\t');
+                for (i, n) in numbers.iter().enumerate() {
+                    if i > 0 {
+                        text.push(',');
+                    }
+                    let _ = write!(text, "{n}");
+                }
+            }
+            text.push('\n');
+        }
+        text
+    }
+
+    /// The links of [`Known::text`]; none if the text is not such a file
+    /// (one of an older version, or damaged).
+    fn parse(text: &str) -> Option<Known> {
+        let mut lines = text.lines();
+        if lines.next()? != MAGIC {
+            return None;
+        }
+        let n: usize = lines.next()?.parse().ok()?;
+        let pages: Vec<String> = lines.by_ref().take(n).map(str::to_string).collect();
+        if pages.len() != n {
+            return None;
+        }
+        let targets = lines
+            .map(|line| match line.split_once('\t') {
+                None => Some((line.to_string(), None)),
+                Some((t, numbers)) => {
+                    let linked = numbers
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(|i| i.parse::<u32>().ok().filter(|&i| (i as usize) < n))
+                        .collect::<Option<Vec<u32>>>()?;
+                    Some((t.to_string(), Some(linked)))
+                }
+            })
+            .collect::<Option<_>>()?;
+        Some(Known { pages, targets })
     }
 }
 
@@ -354,5 +538,97 @@ mod tests {
             &["href", "src"],
         );
         assert_eq!(v, ["a.html", "b.png", "c.css"]);
+    }
+
+    /// Two builds of pages that link to each other: the second takes most
+    /// pages unchanged, and a file that goes makes it read only the pages
+    /// that linked to it (all of them when many did), which find the
+    /// dangling link. What is kept after the second build still names the
+    /// pages taken unchanged.
+    #[test]
+    fn a_file_that_goes_has_its_few_pages_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let known = dir.path().join("links");
+        let page = |links: &[&str]| {
+            links
+                .iter()
+                .map(|l| format!("<a href=\"{l}\">x</a>"))
+                .collect::<String>()
+        };
+        let mut pages: Vec<(String, String)> = vec![
+            ("index.html".into(), page(&["a.html", "b.html"])),
+            ("a.html".into(), page(&["index.html", "p.html"])),
+            ("b.html".into(), page(&["index.html", "p.html"])),
+            ("p.html".into(), page(&["index.html"])),
+        ];
+        for i in 0..=FEW {
+            pages.push((format!("l{i}.html"), page(&["index.html", "s.css"])));
+        }
+        let first = Links::new("");
+        for (rel, html) in &pages {
+            first.add(rel, html.as_bytes(), None);
+        }
+        first.add("s.css", b"", None);
+        first.save(&known);
+        let kept = Known::parse(&std::fs::read_to_string(&known).unwrap()).unwrap();
+        let named = |k: &Known, t: &str| {
+            k.targets[t].as_ref().map(|n| {
+                n.iter()
+                    .map(|&i| k.pages[i as usize].clone())
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(
+            named(&kept, "p.html"),
+            Some(vec!["a.html".into(), "b.html".into()])
+        );
+        assert_eq!(named(&kept, "s.css"), None, "many pages link to it");
+        // A build that writes `changed` again, leaves out `gone` and takes
+        // every other page unchanged: the pages it reads, the links found
+        // dangling.
+        let build = |changed: &str, gone: &str| {
+            let next = Links::new("").with_previous(&known);
+            for (rel, html) in &pages {
+                if rel == changed {
+                    next.add(rel, html.as_bytes(), None);
+                } else if rel != gone {
+                    next.defer(rel, None);
+                }
+            }
+            if gone != "s.css" {
+                next.defer("s.css", None);
+            }
+            let read = Mutex::new(Vec::new());
+            next.read_deferred(&[], |rel| {
+                read.lock().unwrap().push(rel.to_string());
+                pages
+                    .iter()
+                    .find(|p| p.0 == rel)
+                    .map(|p| p.1.clone().into_bytes())
+            });
+            let found = next.dangling(&[]).len();
+            let mut read = read.into_inner().unwrap();
+            read.sort();
+            (next, read, found)
+        };
+        let (_, read, found) = build("a.html", "p.html");
+        assert_eq!((read, found), (vec!["b.html".to_string()], 1));
+        let (_, read, found) = build("", "s.css");
+        assert_eq!((read.len(), found), (pages.len(), 1), "all are read");
+        // Nothing goes: nothing is read, and what is kept still names the
+        // pages that link to p.html, read or taken unchanged.
+        let (next, read, found) = build("a.html", "none.html");
+        assert_eq!((read, found), (vec![], 0));
+        next.save(&known);
+        let kept = Known::parse(&std::fs::read_to_string(&known).unwrap()).unwrap();
+        assert_eq!(
+            named(&kept, "p.html"),
+            Some(vec!["a.html".into(), "b.html".into()])
+        );
+        assert_eq!(named(&kept, "s.css"), None);
+        // A file of the previous kind (one linked file per line) is not
+        // trusted: every page is read.
+        std::fs::write(&known, "a.html\np.html\n").unwrap();
+        assert!(!Links::new("").with_previous(&known).can_defer());
     }
 }
