@@ -21,8 +21,6 @@ pub struct Links {
     /// Pages taken unchanged from the previous output, not read
     /// ([`Links::defer`]): each with its source record.
     deferred: Mutex<Vec<(String, Option<String>)>>,
-    /// The pages read.
-    read: Mutex<Vec<Arc<str>>>,
 }
 
 /// The pages read that link to a file: the first, with its source record,
@@ -142,15 +140,13 @@ impl Links {
         let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         let targets = self.targets.lock().unwrap_or_else(|e| e.into_inner());
         let deferred = self.deferred.lock().unwrap_or_else(|e| e.into_inner());
-        let read = self.read.lock().unwrap_or_else(|e| e.into_inner());
         // Every page, read or taken unchanged, numbered in order of name.
-        let mut pages: Vec<&str> = read
+        let mut pages: Vec<&str> = written
             .iter()
-            .map(|p| &**p)
-            .chain(deferred.iter().map(|(rel, _)| rel.as_str()))
+            .map(String::as_str)
+            .filter(|p| p.ends_with(".html"))
             .collect();
         pages.sort_unstable();
-        pages.dedup();
         let number: FastMap<&str, u32> = (0u32..)
             .zip(pages.iter().copied())
             .map(|(i, p)| (p, i))
@@ -229,10 +225,6 @@ impl Links {
         found.sort_unstable();
         found.dedup();
         let page: Arc<str> = Arc::from(rel);
-        self.read
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(page.clone());
         let mut targets = self.targets.lock().unwrap_or_else(|e| e.into_inner());
         for t in found {
             let linked = targets.entry(t).or_insert_with(|| Linked {
@@ -310,27 +302,20 @@ impl Links {
         let mut out: Vec<Diagnostic> = targets
             .iter()
             .filter(|(t, _)| !written.contains(*t) && !skip.iter().any(|s| t.starts_with(s)))
-            .map(
-                |(
-                    t,
-                    Linked {
-                        first: (page, origin),
-                        ..
+            .map(|(t, linked)| {
+                let (page, origin) = &linked.first;
+                let (path, line) = match origin {
+                    Some(o) => match o.rsplit_once(':') {
+                        Some((p, l)) => (p.to_string(), l.parse().unwrap_or(1)),
+                        None => (o.clone(), 1),
                     },
-                )| {
-                    let (path, line) = match origin {
-                        Some(o) => match o.rsplit_once(':') {
-                            Some((p, l)) => (p.to_string(), l.parse().unwrap_or(1)),
-                            None => (o.clone(), 1),
-                        },
-                        None => ("templates".to_string(), 1),
-                    };
-                    report(&path, Pos::new(line, 1), "", "页面链接到不存在的文件")
-                        .expected("站点中生成的页面或文件")
-                        .found(format!("{t}（见输出文件 {page}）"))
-                        .build()
-                },
-            )
+                    None => ("templates".to_string(), 1),
+                };
+                report(&path, Pos::new(line, 1), "", "页面链接到不存在的文件")
+                    .expected("站点中生成的页面或文件")
+                    .found(format!("{t}（见输出文件 {page}）"))
+                    .build()
+            })
             .collect();
         out.sort_by(|a, b| (&a.path, &a.found).cmp(&(&b.path, &b.found)));
         out
