@@ -512,8 +512,8 @@ impl Patch<'_> {
         let mut out = Vec::new();
         for (i, t) in self.old.kept.docs.iter().enumerate() {
             let doc = u32::try_from(self.params.first + i).ok()?;
-            let holds = |n: &String| t.title.contains(n.as_str()) || t.body.contains(n.as_str());
-            if changed.contains(&doc) || needle.as_ref().is_some_and(|n| !holds(n)) {
+            let lacks = |n: &str| !t.title.contains(n) && !t.body.contains(n);
+            if changed.contains(&doc) || needle.as_deref().is_some_and(lacks) {
                 continue;
             }
             let found = doc::places_in(&doc::tokens_of(&t.title, &t.body), seq);
