@@ -72,21 +72,19 @@ for n in "${sizes[@]}"; do
     f=$(old_record "$((2 * $1 - 1))")
     sed -i 's/^原因: \(.*\)$/原因: \1另查明压力表未按期校验。/' "$f"
   }
+  # Record file $1 withdrawn on day $2.
+  withdrawn() {
+    sed -i "1i 状态: 已撤回\\n撤回: {日期: $2, 原因: 决定已依法撤销。}" "$1"
+  }
   withdraw() {
-    local f
-    f=$(old_record "$((2 * $1))")
-    sed -i '1i 状态: 已撤回\n撤回: {日期: 2026-11-20, 原因: 决定已依法撤销。}' "$f"
+    withdrawn "$(old_record "$((2 * $1))")" 2026-11-20
   }
   # A record of this month (in the small search tier).
   withdraw_recent() {
-    local f
-    f=$(grep -l '^发布日期: 2026-11-1' "$site"/content/actions/*.yaml | grep -v zz-new | sed -n "${1}p")
-    sed -i '1i 状态: 已撤回\n撤回: {日期: 2026-11-21, 原因: 决定已依法撤销。}' "$f"
+    withdrawn "$(grep -l '^发布日期: 2026-11-1' "$site"/content/actions/*.yaml | grep -v zz-new | sed -n "${1}p")" 2026-11-21
   }
   withdraw_case() {
-    local f
-    f=$(grep -l '^发布日期: 2024-1' "$site"/content/cases/*.yaml | sed -n "${1}p")
-    sed -i '1i 状态: 已撤回\n撤回: {日期: 2026-11-20, 原因: 决定已依法撤销。}' "$f"
+    withdrawn "$(grep -l '^发布日期: 2024-1' "$site"/content/cases/*.yaml | sed -n "${1}p")" 2026-11-20
   }
   # A rebuild with nothing changed comes first: it leaves the working
   # tree that every later rebuild starts from (.public.spare; the first
